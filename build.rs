@@ -1,0 +1,1 @@
+fn main(){ mizzle_build::build() }

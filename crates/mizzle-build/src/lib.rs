@@ -1,0 +1,294 @@
+//! # mizzle-build
+//!
+//! Turns `schema/*.toml` into typed Rust (row, insert and patch structs, enums, typed column
+//! handles) and keeps `migrations/` in step with it, for Cloudflare D1.
+//!
+//! `build.rs`:
+//!
+//! ```no_run
+//! fn main() {
+//!     mizzle_build::build()
+//! }
+//! ```
+//!
+//! and in the crate: `mizzle::include_schema!();`.
+//!
+//! The pipeline is `parse → lower (validate) → ir → migrate (replay, diff) → emit_sql /
+//! emit_rust`, with plain data between the stages. [`Config::load`] and
+//! [`Config::generate`] are pure; [`Config::compile`] does the I/O.
+
+pub mod ast;
+pub mod diag;
+pub mod emit_rust;
+pub mod emit_sql;
+pub mod ir;
+pub mod lower;
+pub mod migrate;
+pub mod naming;
+pub mod parse;
+pub mod wrangler;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::Report;
+use diag::{Diagnostic, Sources, Span};
+
+/// Runs mizzle for the crate whose `build.rs` calls it, with the default paths
+/// (`schema/`, `migrations/`, `wrangler.jsonc` next to Cargo.toml). Prints errors in
+/// rustc's style and exits non-zero on failure.
+pub fn build() {
+    if let Err(report) = Config::new().compile() {
+        eprintln!("{report}");
+        std::process::exit(1);
+    }
+}
+
+/// Where things are and how to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    manifest_dir: PathBuf,
+    schema_dir: PathBuf,
+    out_dir: Option<PathBuf>,
+    check: Option<bool>,
+    cargo: bool,
+}
+
+/// A loaded, checked schema and the sources its diagnostics point into.
+pub struct Loaded {
+    /// The schema.
+    pub schema: ir::Schema,
+    /// Every file read, for diagnostics.
+    pub sources: Sources,
+    /// Schema file paths read (for `rerun-if-changed`).
+    pub files: Vec<PathBuf>,
+    spans: Vec<(String, Span)>,
+}
+
+/// What [`Config::compile`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The migration file written, if any.
+    pub written: Option<PathBuf>,
+    /// The generated Rust file.
+    pub rust_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn truthy(v: &str) -> bool {
+    !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off")
+}
+
+impl Config {
+    /// Defaults for the crate being built: paths relative to `CARGO_MANIFEST_DIR`, output
+    /// into `OUT_DIR`, check mode from `MIZZLE_CHECK` or `CI`, `cargo:` lines printed.
+    pub fn new() -> Self {
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+        Config {
+            schema_dir: manifest_dir.join("schema"),
+            manifest_dir,
+            out_dir: std::env::var_os("OUT_DIR").map(PathBuf::from),
+            check: None,
+            cargo: std::env::var_os("CARGO_MANIFEST_DIR").is_some(),
+        }
+    }
+
+    /// Uses `dir` as the project root (where Cargo.toml, schema/ and migrations/ are).
+    pub fn manifest_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.manifest_dir = dir.into();
+        self.schema_dir = self.manifest_dir.join("schema");
+        self
+    }
+
+    /// Reads tables from `dir` instead of `<manifest_dir>/schema`.
+    pub fn schema_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.schema_dir = dir.into();
+        self
+    }
+
+    /// Writes the generated module into `dir`.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Check mode: write no migration, fail when one is missing. Default: on when
+    /// `MIZZLE_CHECK` is truthy, or when it is unset and `CI` is truthy.
+    pub fn check(mut self, on: bool) -> Self {
+        self.check = Some(on);
+        self
+    }
+
+    /// Whether to print `cargo:` directives (default: when run by cargo).
+    pub fn cargo_directives(mut self, on: bool) -> Self {
+        self.cargo = on;
+        self
+    }
+
+    fn check_mode(&self) -> bool {
+        self.check.unwrap_or_else(|| match std::env::var("MIZZLE_CHECK") {
+            Ok(v) => truthy(&v),
+            Err(_) => std::env::var("CI").is_ok_and(|v| truthy(&v)),
+        })
+    }
+
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.manifest_dir).unwrap_or(path).display().to_string()
+    }
+
+    /// Reads, parses and checks the schema. No writes.
+    pub fn load(&self) -> Result<Loaded, Report> {
+        let mut sources = Sources::default();
+        let mut errs = Vec::new();
+        let shown_dir = self.shown(&self.schema_dir);
+        let entries = match std::fs::read_dir(&self.schema_dir) {
+            Ok(e) => e,
+            Err(e) => {
+                let d = Diagnostic::bare(format!("cannot read the schema directory {shown_dir}/: {e}")).help(format!(
+                    "mizzle reads one table per file from {shown_dir}/ next to Cargo.toml; create it with a file like {shown_dir}/users.toml"
+                ));
+                return Err(Report::new(&sources, vec![d]));
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        let mut settings = ast::SettingsFile::default();
+        let mut tables = Vec::new();
+        let mut files = Vec::new();
+        for path in &paths {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    errs.push(Diagnostic::bare(format!("cannot read {}: {e}", self.shown(path))));
+                    continue;
+                }
+            };
+            files.push(path.clone());
+            let id = sources.add(self.shown(path), text.clone());
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if stem == "mizzle" {
+                settings = parse::settings_file(id, &text, &mut errs);
+            } else if let Some(t) = parse::table_file(id, &stem, &text, &mut errs) {
+                tables.push(t);
+            }
+        }
+        if tables.is_empty() && errs.is_empty() {
+            errs.push(Diagnostic::bare(format!("{shown_dir}/ has no table files")).help(format!(
+                "add one .toml file per table, e.g. {shown_dir}/users.toml with `[columns]` and `id = {{ type = \"integer\", primary_key = true }}`"
+            )));
+        }
+        let schema = lower::lower(&tables, &settings, &mut errs);
+        let spans = tables
+            .iter()
+            .map(|f| (f.table.as_ref().map_or_else(|| f.stem.clone(), |t| t.value.clone()), f.span.clone()))
+            .collect();
+        if !errs.is_empty() {
+            return Err(Report::new(&sources, errs));
+        }
+        Ok(Loaded { schema, sources, files, spans })
+    }
+
+    /// The generated Rust module for `schema` with these migrations (name, SQL). Pure.
+    pub fn generate(&self, schema: &ir::Schema, migrations: &[(String, String)]) -> String {
+        emit_rust::generate(schema, migrations)
+    }
+
+    /// Loads the schema, checks the wrangler config, brings `migrations/` up to date (or,
+    /// in check mode, fails when it is not), and writes the generated module to `OUT_DIR`.
+    pub fn compile(&self) -> Result<Outcome, Report> {
+        let loaded = self.load()?;
+        let Loaded { schema, sources, files, spans } = &loaded;
+        let fail = |errs: Vec<Diagnostic>| Report::new(sources, errs);
+        let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
+        let shown_migrations = self.shown(&migrations_dir);
+        if self.cargo {
+            println!("cargo:rerun-if-changed={}", self.schema_dir.display());
+            for f in files {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+            println!("cargo:rerun-if-changed={}", migrations_dir.display());
+            for c in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
+                println!("cargo:rerun-if-changed={}", self.manifest_dir.join(c).display());
+            }
+            println!("cargo:rerun-if-env-changed=MIZZLE_CHECK");
+            println!("cargo:rerun-if-env-changed=CI");
+        }
+        wrangler::check(&self.manifest_dir, &schema.settings).map_err(fail)?;
+        let bad_sql: Vec<Diagnostic> = migrate::validate_sql(schema)
+            .into_iter()
+            .map(|(table, err)| {
+                let span = spans.iter().find(|(n, _)| *n == table).map(|(_, s)| s.clone());
+                let msg = format!("the SQL of table `{table}` is invalid: {err}");
+                let d = match span {
+                    Some(s) => Diagnostic::error(msg, &s, "in this table"),
+                    None => Diagnostic::bare(msg),
+                };
+                d.help("check the `check`, `default_sql` and index `where` expressions in this file")
+            })
+            .collect();
+        if !bad_sql.is_empty() {
+            return Err(fail(bad_sql));
+        }
+        let check = self.check_mode();
+        let mut written = None;
+        let plan = if check {
+            migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?
+        } else {
+            // Decide and write under the directory lock, so concurrent builds agree.
+            let lock = migrate::DirLock::acquire(&migrations_dir);
+            let mut plan = migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?;
+            if let Some((name, text)) = plan.new_file.take() {
+                let result = lock.and_then(|_guard| migrate::write_atomic(&migrations_dir, &name, &text));
+                if let Err(e) = result {
+                    return Err(fail(vec![Diagnostic::bare(format!(
+                        "migrations are out of date and {shown_migrations}/{name} cannot be written: {e}\n\n{text}"
+                    ))
+                    .help("make the directory writable and build again, or add the file above by hand")]));
+                }
+                let path = migrations_dir.join(&name);
+                if self.cargo {
+                    println!("cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it");
+                }
+                plan.existing.push(migrate::Migration { version: 0, file_name: name, sql: text, path: path.clone() });
+                written = Some(path);
+            }
+            plan
+        };
+        if let Some((name, text)) = &plan.new_file {
+            return Err(fail(vec![Diagnostic::bare(format!(
+                "migrations are out of date: {shown_migrations}/{name} is missing (check mode: CI or MIZZLE_CHECK is set, so nothing was written)\n\n{text}"
+            ))
+            .help("run `cargo build` locally without CI/MIZZLE_CHECK to write it, then commit it")]));
+        }
+        let migrations: Vec<(String, String)> = plan.existing.iter().map(|m| (m.file_name.clone(), m.sql.clone())).collect();
+        let rust = self.generate(schema, &migrations);
+        let mut rust_file = None;
+        if let Some(out) = &self.out_dir {
+            let path = out.join("mizzle_schema.rs");
+            write_if_changed(&path, &rust).map_err(|e| fail(vec![Diagnostic::bare(format!("cannot write {}: {e}", path.display()))]))?;
+            rust_file = Some(path);
+        }
+        Ok(Outcome { written, rust_file })
+    }
+}
+
+/// Writes `text` to `path` unless it already holds exactly that.
+fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("rs.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}

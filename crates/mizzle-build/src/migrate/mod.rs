@@ -1,0 +1,113 @@
+//! Keeps `migrations/` in step with the schema.
+//!
+//! The existing files are the state: they are replayed into an in-memory SQLite and the
+//! result is compared with the schema. What is missing becomes one new numbered file,
+//! which is itself replayed, and the result compared again, before anything is written.
+
+pub mod diff;
+pub mod files;
+pub mod replay;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::ir::Schema;
+pub use files::Migration;
+
+/// What the migrations directory needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The files already there, in order.
+    pub existing: Vec<Migration>,
+    /// The file to add, if the schema has changed: (file name, full text).
+    pub new_file: Option<(String, String)>,
+}
+
+/// Compares the replayed migrations in `dir` with `schema`.
+pub fn plan(schema: &Schema, dir: &Path, shown: &str) -> Result<Plan, Vec<Diagnostic>> {
+    let existing = files::read_dir(dir, shown)?;
+    let mut conn = replay::open();
+    for m in &existing {
+        replay::apply(&mut conn, m, shown).map_err(|d| vec![d])?;
+    }
+    let state = replay::introspect(&conn).map_err(|e| vec![Diagnostic::bare(format!("cannot read the replayed database: {e}"))])?;
+    let ops = diff::diff(&state, schema)?;
+    if ops.is_empty() {
+        return Ok(Plan { existing, new_file: None });
+    }
+    let body = diff::render(&ops, schema);
+    let version = existing.last().map_or(1, |m| m.version + 1);
+    let name = format!("{version:04}_{}.sql", diff::describe(&ops, schema, existing.is_empty()));
+    let text = files::render_generated(&body);
+    // Prove the new file before it exists: it applies, and afterwards nothing is missing.
+    let candidate = Migration { version, file_name: name.clone(), sql: text.clone(), path: dir.join(&name) };
+    replay::apply(&mut conn, &candidate, shown).map_err(|d| vec![internal(d.message)])?;
+    let after = replay::introspect(&conn).map_err(|e| vec![internal(e.to_string())])?;
+    match diff::diff(&after, schema) {
+        Ok(rest) if rest.is_empty() => Ok(Plan { existing, new_file: Some((name, text)) }),
+        Ok(rest) => Err(vec![internal(format!("after {name} these steps are still missing: {rest:?}"))]),
+        Err(e) => Err(e),
+    }
+}
+
+fn internal(what: String) -> Diagnostic {
+    Diagnostic::bare(format!("mizzle generated a migration that does not converge: {what}"))
+        .help("this is a bug in mizzle; please report it with your schema/ folder")
+}
+
+/// Checks the schema's own SQL (CHECKs, `default_sql`, partial index conditions) by
+/// creating every table in a scratch database. Returns (table, SQLite's complaint).
+pub fn validate_sql(schema: &Schema) -> Vec<(String, String)> {
+    let conn = replay::open();
+    let mut bad = Vec::new();
+    for t in crate::emit_sql::creation_order(schema) {
+        let mut stmts = vec![crate::emit_sql::create_table(t)];
+        stmts.extend(t.indexes.iter().map(|ix| crate::emit_sql::create_index(&t.name, ix)));
+        for s in stmts {
+            if let Err(e) = conn.execute_batch(&s) {
+                bad.push((t.name.clone(), format!("{e}\n  in: {s}")));
+                break;
+            }
+        }
+    }
+    bad
+}
+
+/// An exclusive lock on the migrations directory, held while deciding and writing, so a
+/// concurrent build (rust-analyzer and `cargo build`) waits instead of writing twice.
+pub struct DirLock {
+    _file: File,
+}
+
+impl DirLock {
+    /// Creates `dir` if needed and locks it (blocking).
+    pub fn acquire(dir: &Path) -> std::io::Result<DirLock> {
+        std::fs::create_dir_all(dir)?;
+        // A lock file inside the directory works on every platform; it is empty and
+        // listed in .gitignore by convention (`migrations/.mizzle.lock`).
+        #[cfg(unix)]
+        let file = File::open(dir)?;
+        #[cfg(not(unix))]
+        let file = std::fs::OpenOptions::new().create(true).write(true).open(dir.join(".mizzle.lock"))?;
+        file.lock()?;
+        Ok(DirLock { _file: file })
+    }
+}
+
+/// Writes `text` to `dir/name` atomically: a temporary file in the same directory, synced,
+/// then renamed into place. A reader never sees a half-written migration.
+pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(name))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,122 @@
+//! Checks the wrangler config against the schema settings: the D1 binding mizzle's code
+//! uses must be declared there, and its `migrations_dir` must be the folder mizzle writes.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::ir::Settings;
+
+/// The config files wrangler reads, in its order of preference.
+const CANDIDATES: &[&str] = &["wrangler.jsonc", "wrangler.json", "wrangler.toml"];
+
+/// What the wrangler config says about the D1 binding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct D1Binding {
+    /// `binding`.
+    pub binding: String,
+    /// `database_name`.
+    pub database_name: Option<String>,
+    /// `migrations_dir` (wrangler's default: `migrations`).
+    pub migrations_dir: String,
+}
+
+/// Finds and checks the wrangler config. Returns the config file's name and the checked
+/// binding, `None` when the project has no wrangler config (not a Worker), or errors.
+pub fn check(manifest_dir: &Path, settings: &Settings) -> Result<Option<(String, D1Binding)>, Vec<Diagnostic>> {
+    let file = match &settings.wrangler {
+        Some(explicit) => {
+            if !manifest_dir.join(explicit).is_file() {
+                return Err(vec![Diagnostic::bare(format!(
+                    "schema/mizzle.toml says `wrangler = \"{explicit}\"`, but there is no such file"
+                ))
+                .help("fix the path (it is relative to the directory of Cargo.toml), or remove the setting")]);
+            }
+            explicit.clone()
+        }
+        None => {
+            let present: Vec<&str> = CANDIDATES.iter().copied().filter(|c| manifest_dir.join(c).is_file()).collect();
+            match present.as_slice() {
+                [] => return Ok(None),
+                [one] => (*one).to_owned(),
+                several => {
+                    return Err(vec![Diagnostic::bare(format!(
+                        "found more than one wrangler config: {}",
+                        several.join(" and ")
+                    ))
+                    .help(format!(
+                        "wrangler reads only {}; delete the others, or name the one to check with `wrangler = \"...\"` in schema/mizzle.toml",
+                        several[0]
+                    ))]);
+                }
+            }
+        }
+    };
+    let text = std::fs::read_to_string(manifest_dir.join(&file))
+        .map_err(|e| vec![Diagnostic::bare(format!("cannot read {file}: {e}"))])?;
+    let config: serde_json::Value = if file.ends_with(".toml") {
+        toml::from_str::<toml::Value>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+    } else {
+        jsonc_parser::parse_to_serde_value::<Option<serde_json::Value>>(&text, &Default::default())
+            .map(|v| v.unwrap_or(serde_json::Value::Null))
+            .map_err(|e| e.to_string())
+    }
+    .map_err(|e| vec![Diagnostic::bare(format!("{file} is not valid: {e}"))])?;
+    let bindings: Vec<D1Binding> = config
+        .get("d1_databases")
+        .and_then(|d| d.as_array())
+        .map(|arr| {
+            arr.iter()
+                .filter_map(|d| {
+                    Some(D1Binding {
+                        binding: d.get("binding")?.as_str()?.to_owned(),
+                        database_name: d.get("database_name").and_then(|n| n.as_str()).map(str::to_owned),
+                        migrations_dir: d
+                            .get("migrations_dir")
+                            .and_then(|m| m.as_str())
+                            .unwrap_or("migrations")
+                            .to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(b) = bindings.iter().find(|b| b.binding == settings.binding) else {
+        let declared: Vec<&str> = bindings.iter().map(|b| b.binding.as_str()).collect();
+        let d = Diagnostic::bare(format!(
+            "{file} declares no D1 binding named `{}` (the binding mizzle's generated code uses)",
+            settings.binding
+        ));
+        return Err(vec![match declared.as_slice() {
+            [] => d.help(format!(
+                "add to {file}: \"d1_databases\": [{{ \"binding\": \"{}\", \"database_name\": \"<name>\", \"database_id\": \"<id>\", \"migrations_dir\": \"{}\" }}]",
+                settings.binding, settings.migrations_dir
+            )),
+            [only] => d.help(format!(
+                "{file} binds D1 as `{only}`: rename it to \"{}\" there, or set `binding = \"{only}\"` in schema/mizzle.toml",
+                settings.binding
+            )),
+            many => d.help(format!(
+                "{file} binds D1 as {}: set `binding = \"...\"` in schema/mizzle.toml to the one mizzle should use",
+                many.join(", ")
+            )),
+        }]);
+    };
+    if normalise(&b.migrations_dir) != normalise(&settings.migrations_dir) {
+        return Err(vec![Diagnostic::bare(format!(
+            "{file} applies migrations from \"{}\" for `{}`, but mizzle writes them to \"{}\"",
+            b.migrations_dir, b.binding, settings.migrations_dir
+        ))
+        .help(format!(
+            "set \"migrations_dir\": \"{}\" on that binding in {file}, or `migrations_dir = \"{}\"` in schema/mizzle.toml",
+            settings.migrations_dir, b.migrations_dir
+        ))]);
+    }
+    Ok(Some((file, b.clone())))
+}
+
+fn normalise(p: &str) -> String {
+    let p = p.trim().trim_end_matches('/');
+    p.strip_prefix("./").unwrap_or(p).to_owned()
+}

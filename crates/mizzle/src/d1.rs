@@ -1,0 +1,214 @@
+//! The D1 backend (wasm32): runs statements through the `worker` crate's D1 binding.
+//!
+//! Traps handled here (see D1-FACTS): integers are bound as JS numbers only within
+//! ±(2^53 − 1) (a BigInt is rejected and larger numbers are rounded), blobs are bound as
+//! `Uint8Array`, and cells come back as JS values decoded by [`Value`]'s `Deserialize`
+//! (booleans as 0/1, blobs as arrays of numbers).
+
+use std::sync::Arc;
+
+use worker::js_sys::{Error as JsError, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::value::MAX_SAFE_INTEGER;
+use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+
+/// A D1 database binding as a mizzle executor.
+pub struct D1Executor {
+    db: D1Database,
+}
+
+impl D1Executor {
+    /// Wraps a D1 binding.
+    pub fn new(db: D1Database) -> Self {
+        D1Executor { db }
+    }
+
+    /// The D1 binding called `binding` in `env`. A missing binding is an error that names
+    /// it and where it must be declared.
+    pub fn from_env(env: &worker::Env, binding: &str) -> Result<Self> {
+        env.d1(binding).map(Self::new).map_err(|e| {
+            Error::Other(format!(
+                "no D1 binding named `{binding}` in this Worker's environment ({}); declare it \
+                 under \"d1_databases\" with \"binding\": \"{binding}\" in wrangler.jsonc",
+                message(&e)
+            ))
+        })
+    }
+
+    /// The binding.
+    pub fn database(&self) -> &D1Database {
+        &self.db
+    }
+
+    fn prepare(&self, stmt: &Statement) -> Result<D1PreparedStatement> {
+        let params = bind_values(&stmt.params)?;
+        self.db
+            .prepare(stmt.sql.as_str())
+            .bind(&params)
+            .map_err(|e| Error::database(message(&e), &stmt.sql))
+    }
+}
+
+/// The text of a `worker::Error`: D1's own message (`D1_ERROR: …`) where there is one.
+fn message(e: &worker::Error) -> String {
+    match e {
+        worker::Error::D1(d1) => {
+            let js: &JsError = d1.as_ref();
+            String::from(js.message())
+        }
+        worker::Error::JsError(m) => m.clone(),
+        worker::Error::Internal(v) => v
+            .dyn_ref::<JsError>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| v.as_string())
+            .unwrap_or_else(|| format!("{v:?}")),
+        other => other.to_string(),
+    }
+}
+
+fn bind_values(params: &[Value]) -> Result<Vec<JsValue>> {
+    params
+        .iter()
+        .map(|v| {
+            Ok(match v {
+                Value::Null => JsValue::NULL,
+                Value::Integer(i) if i.abs() <= MAX_SAFE_INTEGER => JsValue::from_f64(*i as f64),
+                Value::Integer(i) => return Err(Error::IntegerOutOfRange(*i)),
+                Value::Real(r) => JsValue::from_f64(*r),
+                Value::Text(s) => JsValue::from_str(s),
+                Value::Blob(b) => Uint8Array::from(b.as_slice()).into(),
+            })
+        })
+        .collect()
+}
+
+/// A result object's cells in key order (D1 returns batch rows as objects).
+struct OrderedRow(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrderedRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a result row object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<OrderedRow, A::Error> {
+                let mut cells = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, Value>()? {
+                    cells.push((k, v));
+                }
+                Ok(OrderedRow(cells))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn names(columns: &[&'static str]) -> Arc<[String]> {
+    columns.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// Turns result objects into rows, in the statement's column order when it is known.
+fn object_rows(objects: Vec<OrderedRow>, columns: Option<&[&'static str]>) -> Vec<Row> {
+    let mut shared: Option<Arc<[String]>> = columns.map(names);
+    objects
+        .into_iter()
+        .map(|OrderedRow(mut cells)| match columns {
+            Some(cols) => {
+                let values = cols
+                    .iter()
+                    .map(|c| {
+                        cells
+                            .iter_mut()
+                            .find(|(k, _)| k == c)
+                            .map(|(_, v)| std::mem::replace(v, Value::Null))
+                            .unwrap_or(Value::Null)
+                    })
+                    .collect();
+                Row::new(shared.clone().expect("names"), values)
+            }
+            None => {
+                let cols: Arc<[String]> = match &shared {
+                    Some(s) if s.len() == cells.len() => s.clone(),
+                    _ => {
+                        let s: Arc<[String]> = cells.iter().map(|(k, _)| k.clone()).collect();
+                        shared = Some(s.clone());
+                        s
+                    }
+                };
+                Row::new(cols, cells.into_iter().map(|(_, v)| v).collect())
+            }
+        })
+        .collect()
+}
+
+fn meta_of(result: &worker::D1Result, sql: &str) -> Result<ExecMeta> {
+    let meta = result.meta().map_err(|e| Error::database(message(&e), sql))?;
+    Ok(meta
+        .map(|m| ExecMeta {
+            rows_affected: m.changes.unwrap_or(0) as u64,
+            last_insert_id: m.last_row_id.unwrap_or(0),
+        })
+        .unwrap_or_default())
+}
+
+impl Executor for D1Executor {
+    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
+        let prepared = self.prepare(&stmt)?;
+        let err = |e: worker::Error| Error::database(message(&e), &stmt.sql);
+        match &stmt.columns {
+            // Known columns: positional rows, no per-row key objects.
+            Some(cols) => {
+                let rows = prepared.raw::<Value>().await.map_err(err)?;
+                let shared = names(cols);
+                Ok(rows.into_iter().map(|values| Row::new(shared.clone(), values)).collect())
+            }
+            None => {
+                let result = prepared.all().await.map_err(err)?;
+                if let Some(e) = result.error() {
+                    return Err(Error::database(e, &stmt.sql));
+                }
+                Ok(object_rows(result.results::<OrderedRow>().map_err(err)?, None))
+            }
+        }
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
+        let prepared = self.prepare(&stmt)?;
+        let result = prepared.run().await.map_err(|e| Error::database(message(&e), &stmt.sql))?;
+        meta_of(&result, &stmt.sql)
+    }
+
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
+        let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>>>()?;
+        let results = self
+            .db
+            .batch(prepared)
+            .await
+            .map_err(|e| Error::database(message(&e), batch_sql(&stmts)))?;
+        stmts
+            .iter()
+            .zip(results)
+            .map(|(stmt, result)| {
+                if let Some(e) = result.error() {
+                    return Err(Error::database(e, &stmt.sql));
+                }
+                let objects = result
+                    .results::<OrderedRow>()
+                    .map_err(|e| Error::database(message(&e), &stmt.sql))?;
+                Ok(Output {
+                    rows: object_rows(objects, stmt.columns.as_deref()),
+                    meta: meta_of(&result, &stmt.sql)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn batch_sql(stmts: &[Statement]) -> String {
+    let first = stmts.first().map_or("", |s| s.sql.as_str());
+    format!("batch of {} statements, first: {first}", stmts.len())
+}

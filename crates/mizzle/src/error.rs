@@ -1,0 +1,121 @@
+//! One error type for everything the runtime does.
+
+use std::fmt;
+
+/// A value could not be decoded into its Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeError {
+    message: String,
+}
+
+impl DecodeError {
+    /// A decode error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        DecodeError { message: message.into() }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What kind of database failure happened, read from the driver's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbErrorKind {
+    /// A `UNIQUE` or `PRIMARY KEY` constraint failed.
+    UniqueViolation,
+    /// A `FOREIGN KEY` constraint failed.
+    ForeignKeyViolation,
+    /// A `CHECK` constraint failed.
+    CheckViolation,
+    /// A `NOT NULL` constraint failed.
+    NotNullViolation,
+    /// Anything else.
+    Other,
+}
+
+impl DbErrorKind {
+    /// Classifies a SQLite / D1 error message (`D1_ERROR: UNIQUE constraint failed: …`).
+    pub fn classify(message: &str) -> Self {
+        if message.contains("UNIQUE constraint failed") {
+            DbErrorKind::UniqueViolation
+        } else if message.contains("FOREIGN KEY constraint failed") {
+            DbErrorKind::ForeignKeyViolation
+        } else if message.contains("CHECK constraint failed") {
+            DbErrorKind::CheckViolation
+        } else if message.contains("NOT NULL constraint failed") {
+            DbErrorKind::NotNullViolation
+        } else {
+            DbErrorKind::Other
+        }
+    }
+}
+
+/// Errors returned by queries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The database rejected the statement.
+    Database {
+        /// Classified cause.
+        kind: DbErrorKind,
+        /// The driver's message.
+        message: String,
+        /// The statement's SQL.
+        sql: String,
+    },
+    /// A column's value did not decode into the field's type.
+    Decode {
+        /// The column.
+        column: String,
+        /// What was wrong.
+        error: DecodeError,
+    },
+    /// A statement would exceed one of D1's limits (see [`crate::Limits`]).
+    Limit(String),
+    /// An integer outside ±(2^53 − 1) cannot cross D1's JavaScript boundary exactly.
+    IntegerOutOfRange(i64),
+    /// `.one()` found no row.
+    NotFound,
+    /// Anything else (binding errors, executor misuse).
+    Other(String),
+}
+
+impl Error {
+    /// The database error kind, when this is a database error.
+    pub fn db_kind(&self) -> Option<DbErrorKind> {
+        match self {
+            Error::Database { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Builds a database error from a driver message.
+    pub fn database(message: impl Into<String>, sql: impl Into<String>) -> Self {
+        let message = message.into();
+        Error::Database { kind: DbErrorKind::classify(&message), message, sql: sql.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Database { message, sql, .. } => write!(f, "{message} (in `{sql}`)"),
+            Error::Decode { column, error } => write!(f, "column `{column}`: {error}"),
+            Error::Limit(m) => f.write_str(m),
+            Error::IntegerOutOfRange(i) => write!(
+                f,
+                "integer {i} is outside ±(2^53 − 1) and would be rounded by D1's JavaScript \
+                 boundary; store it as text or split it"
+            ),
+            Error::NotFound => f.write_str("no row matched"),
+            Error::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

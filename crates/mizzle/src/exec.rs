@@ -1,0 +1,141 @@
+//! The executor trait every backend implements, and the plain data that crosses it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::sql::SqlType;
+use crate::{Error, Result, Value};
+
+/// One SQL statement with its bound values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// SQL with `?` placeholders.
+    pub sql: String,
+    /// Values for the placeholders, in order.
+    pub params: Vec<Value>,
+    /// Names of the result columns, when the builder knows them (used to decode batch
+    /// results, which D1 returns as objects).
+    pub columns: Option<Arc<[&'static str]>>,
+}
+
+impl Statement {
+    /// A statement from SQL and values.
+    pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Self {
+        Statement { sql: sql.into(), params, columns: None }
+    }
+}
+
+/// What a write reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecMeta {
+    /// Rows inserted, updated or deleted.
+    pub rows_affected: u64,
+    /// Rowid of the last inserted row (0 when nothing was inserted).
+    pub last_insert_id: i64,
+}
+
+/// Rows and metadata from one statement of a batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    /// Result rows.
+    pub rows: Vec<Row>,
+    /// Write metadata.
+    pub meta: ExecMeta,
+}
+
+/// A database connection that runs statements.
+///
+/// Implemented for D1 (`mizzle::d1::D1Executor`, wasm32) and SQLite
+/// (`mizzle::sqlite::SqliteExecutor`, native). The futures are not `Send`: D1's are not.
+pub trait Executor {
+    /// Runs a statement and returns its rows.
+    fn query(&self, stmt: Statement) -> impl Future<Output = Result<Vec<Row>>>;
+    /// Runs a statement for its effect.
+    fn execute(&self, stmt: Statement) -> impl Future<Output = Result<ExecMeta>>;
+    /// Runs statements atomically, in order: all of them take effect or none does.
+    fn batch(&self, stmts: Vec<Statement>) -> impl Future<Output = Result<Vec<Output>>>;
+}
+
+impl<E: Executor> Executor for &E {
+    fn query(&self, stmt: Statement) -> impl Future<Output = Result<Vec<Row>>> {
+        (**self).query(stmt)
+    }
+    fn execute(&self, stmt: Statement) -> impl Future<Output = Result<ExecMeta>> {
+        (**self).execute(stmt)
+    }
+    fn batch(&self, stmts: Vec<Statement>) -> impl Future<Output = Result<Vec<Output>>> {
+        (**self).batch(stmts)
+    }
+}
+
+/// One result row: its cells, and the names of its columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// A row of `values` named by `columns` (same length).
+    pub fn new(columns: Arc<[String]>, values: Vec<Value>) -> Self {
+        debug_assert_eq!(columns.len(), values.len());
+        Row { columns, values }
+    }
+
+    /// Column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Cells, in column order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The cell of the column called `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.columns.iter().position(|c| c == name).map(|i| &self.values[i])
+    }
+
+    /// A reader that decodes the cells field by field.
+    pub fn reader(self) -> RowReader {
+        RowReader { row: self, next: 0 }
+    }
+}
+
+/// Decodes a row's cells in order, checking each cell's column name (generated `FromRow`
+/// impls use it). A row whose columns come in another order, as from hand-written SQL, is
+/// decoded by name instead.
+pub struct RowReader {
+    row: Row,
+    next: usize,
+}
+
+impl RowReader {
+    /// Decodes the column `name` as SQL type `S`.
+    pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
+        let i = if self.row.columns.get(self.next).is_some_and(|c| c == name) {
+            self.next
+        } else {
+            self.row.columns.iter().position(|c| c == name).ok_or_else(|| Error::Decode {
+                column: name.to_owned(),
+                error: crate::DecodeError::new("the result has no such column"),
+            })?
+        };
+        self.next = i + 1;
+        let value = std::mem::replace(&mut self.row.values[i], Value::Null);
+        S::decode(value).map_err(|error| Error::Decode { column: name.to_owned(), error })
+    }
+}
+
+/// Decodes a result row into a struct (generated for every row struct).
+pub trait FromRow: Sized {
+    /// Decodes `row`.
+    fn from_row(row: Row) -> Result<Self>;
+}
+
+impl FromRow for Row {
+    fn from_row(row: Row) -> Result<Self> {
+        Ok(row)
+    }
+}

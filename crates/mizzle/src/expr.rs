@@ -1,0 +1,434 @@
+//! Typed column handles and the boolean expressions built from them.
+//!
+//! `Column<T, S>` belongs to table `T` and has SQL type `S`; its comparison methods accept
+//! only values convertible to `S`'s Rust type, so `users::id.eq("x")` does not compile.
+//! Expressions are plain data (`Expr`) rendered to SQL by [`Expr::render`], which binds
+//! every value and quotes every identifier.
+
+use std::marker::PhantomData;
+
+use crate::sql::{Operand, SqlType, Text};
+use crate::{Value, quote_ident};
+
+/// A typed handle to column `name` of table `T`, with SQL type `S`.
+pub struct Column<T, S> {
+    name: &'static str,
+    _marker: PhantomData<fn() -> (T, S)>,
+}
+
+impl<T, S> Clone for Column<T, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T, S> Copy for Column<T, S> {}
+
+impl<T, S> std::fmt::Debug for Column<T, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Column({})", self.name)
+    }
+}
+
+type Base<S> = <<S as Operand>::Base as SqlType>::Rust;
+
+fn operand<S: Operand>(v: impl Into<Base<S>>) -> Value {
+    <S::Base as SqlType>::encode(&v.into())
+}
+
+impl<T, S> Column<T, S> {
+    /// A handle to the column called `name` (used by generated code).
+    pub const fn new(name: &'static str) -> Self {
+        Column { name, _marker: PhantomData }
+    }
+
+    /// The column's SQL name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// `column IS NULL`.
+    pub fn is_null(self) -> Condition<T> {
+        Condition::new(Expr::IsNull { column: self.name, negated: false })
+    }
+
+    /// `column IS NOT NULL`.
+    pub fn is_not_null(self) -> Condition<T> {
+        Condition::new(Expr::IsNull { column: self.name, negated: true })
+    }
+
+    /// Ascending order on this column.
+    pub fn asc(self) -> Order<T> {
+        Order { column: self.name, descending: false, _table: PhantomData }
+    }
+
+    /// Descending order on this column.
+    pub fn desc(self) -> Order<T> {
+        Order { column: self.name, descending: true, _table: PhantomData }
+    }
+}
+
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $method:ident => $op:literal;)*) => {
+        impl<T, S: Operand> Column<T, S> {
+            $(
+                $(#[$doc])*
+                pub fn $method(self, value: impl Into<Base<S>>) -> Condition<T> {
+                    Condition::new(Expr::Compare { column: self.name, op: $op, value: operand::<S>(value) })
+                }
+            )*
+        }
+    };
+}
+
+comparisons! {
+    /// `column = value`.
+    eq => "=";
+    /// `column <> value`.
+    ne => "<>";
+    /// `column > value`.
+    gt => ">";
+    /// `column >= value`.
+    gte => ">=";
+    /// `column < value`.
+    lt => "<";
+    /// `column <= value`.
+    lte => "<=";
+}
+
+impl<T, S: Operand> Column<T, S> {
+    /// `column IN (values…)`. Any number of values: long lists are bound as one JSON
+    /// array and expanded with `json_each`, so D1's 100-parameter limit is never hit.
+    pub fn in_list<V: Into<Base<S>>>(self, values: impl IntoIterator<Item = V>) -> Condition<T> {
+        let values = values.into_iter().map(operand::<S>).collect();
+        Condition::new(Expr::InList { column: self.name, values, negated: false })
+    }
+
+    /// `column NOT IN (values…)`.
+    pub fn not_in_list<V: Into<Base<S>>>(self, values: impl IntoIterator<Item = V>) -> Condition<T> {
+        let values = values.into_iter().map(operand::<S>).collect();
+        Condition::new(Expr::InList { column: self.name, values, negated: true })
+    }
+
+    /// `column BETWEEN low AND high` (inclusive).
+    pub fn between(self, low: impl Into<Base<S>>, high: impl Into<Base<S>>) -> Condition<T> {
+        Condition::new(Expr::Between {
+            column: self.name,
+            low: operand::<S>(low),
+            high: operand::<S>(high),
+        })
+    }
+}
+
+impl<T, S: Operand<Base = Text>> Column<T, S> {
+    /// `column LIKE pattern` (text columns only).
+    pub fn like(self, pattern: impl Into<String>) -> Condition<T> {
+        Condition::new(Expr::Compare {
+            column: self.name,
+            op: "LIKE",
+            value: Value::Text(pattern.into()),
+        })
+    }
+}
+
+/// An untyped SQL boolean expression over one table's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// `column op ?`.
+    Compare {
+        /// Column name.
+        column: &'static str,
+        /// SQL operator.
+        op: &'static str,
+        /// Bound operand.
+        value: Value,
+    },
+    /// `column IS [NOT] NULL`.
+    IsNull {
+        /// Column name.
+        column: &'static str,
+        /// `IS NOT NULL` when true.
+        negated: bool,
+    },
+    /// `column [NOT] IN (…)`.
+    InList {
+        /// Column name.
+        column: &'static str,
+        /// The list.
+        values: Vec<Value>,
+        /// `NOT IN` when true.
+        negated: bool,
+    },
+    /// `column BETWEEN ? AND ?`.
+    Between {
+        /// Column name.
+        column: &'static str,
+        /// Lower bound.
+        low: Value,
+        /// Upper bound.
+        high: Value,
+    },
+    /// All of these (empty: true).
+    And(Vec<Expr>),
+    /// Any of these (empty: false).
+    Or(Vec<Expr>),
+    /// `NOT (…)`.
+    Not(Box<Expr>),
+    /// Raw SQL with `?` placeholders and their values.
+    Raw {
+        /// SQL text.
+        sql: String,
+        /// Values for its `?`s, in order.
+        params: Vec<Value>,
+    },
+}
+
+/// Lists longer than this are bound as one JSON array instead of one parameter per value.
+pub(crate) const INLINE_LIST_MAX: usize = 16;
+
+impl Expr {
+    /// Appends this expression's SQL to `sql` and its values to `params`.
+    pub fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
+        match self {
+            Expr::Compare { column, op, value } => {
+                sql.push_str(&quote_ident(column));
+                sql.push(' ');
+                sql.push_str(op);
+                sql.push_str(" ?");
+                params.push(value.clone());
+            }
+            Expr::IsNull { column, negated } => {
+                sql.push_str(&quote_ident(column));
+                sql.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Expr::InList { column, values, negated } => {
+                if values.is_empty() {
+                    // `x IN ()` is false for every row, `x NOT IN ()` true.
+                    sql.push_str(if *negated { "1" } else { "0" });
+                    return;
+                }
+                sql.push_str(&quote_ident(column));
+                sql.push_str(if *negated { " NOT IN " } else { " IN " });
+                let blobs = values.iter().any(|v| matches!(v, Value::Blob(_)));
+                if values.len() <= INLINE_LIST_MAX || blobs {
+                    sql.push('(');
+                    for (i, v) in values.iter().enumerate() {
+                        sql.push_str(if i == 0 { "?" } else { ", ?" });
+                        params.push(v.clone());
+                    }
+                    sql.push(')');
+                } else {
+                    sql.push_str("(SELECT value FROM json_each(?))");
+                    params.push(Value::Text(json_array(values)));
+                }
+            }
+            Expr::Between { column, low, high } => {
+                sql.push_str(&quote_ident(column));
+                sql.push_str(" BETWEEN ? AND ?");
+                params.push(low.clone());
+                params.push(high.clone());
+            }
+            Expr::And(items) | Expr::Or(items) => {
+                let (joiner, empty) =
+                    if matches!(self, Expr::And(_)) { (" AND ", "1") } else { (" OR ", "0") };
+                match items.as_slice() {
+                    [] => sql.push_str(empty),
+                    [only] => only.render(sql, params),
+                    _ => {
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                sql.push_str(joiner);
+                            }
+                            let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
+                            if group {
+                                sql.push('(');
+                            }
+                            item.render(sql, params);
+                            if group {
+                                sql.push(')');
+                            }
+                        }
+                    }
+                }
+            }
+            Expr::Not(inner) => {
+                sql.push_str("NOT (");
+                inner.render(sql, params);
+                sql.push(')');
+            }
+            Expr::Raw { sql: raw, params: p } => {
+                sql.push_str(raw);
+                params.extend(p.iter().cloned());
+            }
+        }
+    }
+}
+
+/// Encodes values as a JSON array for `json_each(?)`. Integers stay exact (SQLite parses
+/// 64-bit JSON integers exactly), text is escaped by serde_json.
+fn json_array(values: &[Value]) -> String {
+    let items: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Integer(i) => serde_json::Value::from(*i),
+            Value::Real(r) => serde_json::Value::from(*r),
+            Value::Text(s) => serde_json::Value::from(s.as_str()),
+            Value::Blob(_) => unreachable!("blob lists are bound inline"),
+        })
+        .collect();
+    serde_json::Value::Array(items).to_string()
+}
+
+/// A boolean condition on the columns of table `T`.
+pub struct Condition<T> {
+    expr: Expr,
+    _table: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Condition<T> {
+    fn clone(&self) -> Self {
+        Condition::new(self.expr.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for Condition<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.expr.fmt(f)
+    }
+}
+
+impl<T> Condition<T> {
+    pub(crate) fn new(expr: Expr) -> Self {
+        Condition { expr, _table: PhantomData }
+    }
+
+    /// A raw SQL condition with `?` placeholders; `params` are bound in order.
+    ///
+    /// The escape hatch for what the typed operators do not cover. Identifiers in `sql` are
+    /// yours to quote.
+    pub fn sql(sql: impl Into<String>, params: impl IntoIterator<Item = Value>) -> Self {
+        Condition::new(Expr::Raw { sql: sql.into(), params: params.into_iter().collect() })
+    }
+
+    /// `self AND other` (chains are flattened, not nested).
+    pub fn and(self, other: Condition<T>) -> Self {
+        Condition::new(join(self.expr, other.expr, true))
+    }
+
+    /// `self OR other` (chains are flattened, not nested).
+    pub fn or(self, other: Condition<T>) -> Self {
+        Condition::new(join(self.expr, other.expr, false))
+    }
+
+    /// `NOT self`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Self {
+        Condition::new(Expr::Not(Box::new(self.expr)))
+    }
+
+    /// The expression tree.
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Takes the expression tree.
+    pub fn into_expr(self) -> Expr {
+        self.expr
+    }
+}
+
+fn join(a: Expr, b: Expr, conj: bool) -> Expr {
+    let mut items = Vec::new();
+    for e in [a, b] {
+        match e {
+            Expr::And(inner) if conj => items.extend(inner),
+            Expr::Or(inner) if !conj => items.extend(inner),
+            e => items.push(e),
+        }
+    }
+    if conj { Expr::And(items) } else { Expr::Or(items) }
+}
+
+/// All of `conditions` (true when empty).
+pub fn and<T>(conditions: impl IntoIterator<Item = Condition<T>>) -> Condition<T> {
+    conditions.into_iter().fold(Condition::new(Expr::And(Vec::new())), Condition::and)
+}
+
+/// Any of `conditions` (false when empty).
+pub fn or<T>(conditions: impl IntoIterator<Item = Condition<T>>) -> Condition<T> {
+    conditions.into_iter().fold(Condition::new(Expr::Or(Vec::new())), Condition::or)
+}
+
+/// An `ORDER BY` term on a column of table `T`.
+pub struct Order<T> {
+    pub(crate) column: &'static str,
+    pub(crate) descending: bool,
+    _table: PhantomData<fn() -> T>,
+}
+
+impl<T, S> From<Column<T, S>> for Order<T> {
+    fn from(c: Column<T, S>) -> Self {
+        c.asc()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Integer, Nullable};
+
+    struct Users;
+    const ID: Column<Users, Integer> = Column::new("id");
+    const NAME: Column<Users, Text> = Column::new("name");
+    const AGE: Column<Users, Nullable<Integer>> = Column::new("age");
+
+    fn render(c: Condition<Users>) -> (String, Vec<Value>) {
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        c.expr().render(&mut sql, &mut params);
+        (sql, params)
+    }
+
+    #[test]
+    fn renders_and_or_not() {
+        let (sql, params) = render(ID.eq(1).and(NAME.like("a%")).or(AGE.is_null().not()));
+        assert_eq!(sql, r#"("id" = ? AND "name" LIKE ?) OR NOT ("age" IS NULL)"#);
+        assert_eq!(params, vec![Value::Integer(1), Value::Text("a%".into())]);
+    }
+
+    #[test]
+    fn flattens_long_chains() {
+        let c = or((0..500).map(|i| ID.eq(i)));
+        match c.expr() {
+            Expr::Or(items) => assert_eq!(items.len(), 500),
+            other => panic!("not flattened: {other:?}"),
+        }
+        let (sql, params) = render(c);
+        assert_eq!(params.len(), 500);
+        assert!(!sql.contains('('));
+    }
+
+    #[test]
+    fn nullable_columns_compare_with_base_values() {
+        let (sql, params) = render(AGE.between(1, 10));
+        assert_eq!(sql, r#""age" BETWEEN ? AND ?"#);
+        assert_eq!(params, vec![Value::Integer(1), Value::Integer(10)]);
+    }
+
+    #[test]
+    fn long_in_lists_bind_one_json_array() {
+        let (sql, params) = render(ID.in_list(0..1000));
+        assert_eq!(sql, r#""id" IN (SELECT value FROM json_each(?))"#);
+        assert_eq!(params.len(), 1);
+        let (sql, params) = render(ID.in_list([1, 2]));
+        assert_eq!(sql, r#""id" IN (?, ?)"#);
+        assert_eq!(params.len(), 2);
+        assert_eq!(render(ID.in_list(Vec::<i64>::new())).0, "0");
+    }
+
+    #[test]
+    fn empty_and_is_true_empty_or_is_false() {
+        assert_eq!(render(and(Vec::<Condition<Users>>::new())).0, "1");
+        assert_eq!(render(or(Vec::<Condition<Users>>::new())).0, "0");
+    }
+}

@@ -1,0 +1,708 @@
+//! The query builders: select, insert, update, delete and raw SQL.
+//!
+//! Every builder renders to [`Statement`]s (SQL + bound values together, so they cannot
+//! drift) and is checked against [`Limits`] before anything is sent.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::expr::{Condition, Expr, Order};
+use crate::{
+    Column, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row, Statement,
+    Table, Value, quote_ident,
+};
+
+/// D1's limits on a single statement. Every statement mizzle builds is checked against
+/// them before it is sent, and bulk operations are split to stay inside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bound parameters per statement (D1: 100).
+    pub max_params: usize,
+    /// Bytes of SQL per statement (D1: 100 000).
+    pub max_sql_len: usize,
+}
+
+impl Limits {
+    /// Cloudflare D1's limits.
+    pub const D1: Limits = Limits { max_params: 100, max_sql_len: 100_000 };
+    /// Plain SQLite's defaults (`SQLITE_MAX_VARIABLE_NUMBER`, `SQLITE_MAX_SQL_LENGTH`).
+    pub const SQLITE: Limits = Limits { max_params: 32_766, max_sql_len: 1_000_000_000 };
+
+    /// Fails when `stmt` exceeds these limits, naming the limit.
+    pub fn check(&self, stmt: &Statement) -> Result<()> {
+        if stmt.params.len() > self.max_params {
+            return Err(Error::Limit(format!(
+                "statement binds {} parameters; the limit is {} (D1 rejects more with \
+                 \"too many SQL variables\"): `{}`",
+                stmt.params.len(),
+                self.max_params,
+                abbreviate(&stmt.sql)
+            )));
+        }
+        if stmt.sql.len() > self.max_sql_len {
+            return Err(Error::Limit(format!(
+                "statement is {} bytes of SQL; the limit is {} (D1 rejects longer ones with \
+                 SQLITE_TOOBIG): `{}`",
+                stmt.sql.len(),
+                self.max_sql_len,
+                abbreviate(&stmt.sql)
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn abbreviate(sql: &str) -> &str {
+    match sql.char_indices().nth(80) {
+        Some((i, _)) => &sql[..i],
+        None => sql,
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::D1
+    }
+}
+
+/// A database: an executor plus the limits its statements must respect.
+///
+/// The same API runs on D1 (wasm32) and on native SQLite.
+#[derive(Debug, Clone)]
+pub struct Db<E> {
+    exec: E,
+    limits: Limits,
+}
+
+impl<E: Executor> Db<E> {
+    /// Wraps an executor, with D1's limits.
+    pub fn new(exec: E) -> Self {
+        Db { exec, limits: Limits::D1 }
+    }
+
+    /// Replaces the limits (e.g. [`Limits::SQLITE`] for plain SQLite).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The executor.
+    pub fn executor(&self) -> &E {
+        &self.exec
+    }
+
+    /// `SELECT` rows of `table`.
+    pub fn select<T: Table>(&self, _table: T) -> Select<'_, E, T> {
+        Select { db: self, filter: None, order: Vec::new(), limit: None, offset: None, _t: PhantomData }
+    }
+
+    /// `INSERT` into `table`: follow with `.values(..)` or `.values_many(..)`.
+    pub fn insert<T: Table>(&self, _table: T) -> InsertInto<'_, E, T> {
+        InsertInto { db: self, _t: PhantomData }
+    }
+
+    /// `UPDATE` `table`: follow with `.set(patch)`.
+    pub fn update<T: Table>(&self, _table: T) -> UpdateTable<'_, E, T> {
+        UpdateTable { db: self, _t: PhantomData }
+    }
+
+    /// `DELETE FROM` `table`.
+    pub fn delete<T: Table>(&self, _table: T) -> Delete<'_, E, T> {
+        Delete { db: self, filter: None, _t: PhantomData }
+    }
+
+    /// Raw SQL with `?` placeholders bound to `params`: the escape hatch.
+    pub fn raw(&self, sql: impl Into<String>, params: impl IntoIterator<Item = Value>) -> Raw<'_, E> {
+        Raw { db: self, stmt: Statement::new(sql, params.into_iter().collect()) }
+    }
+
+    /// Runs prebuilt statements atomically as one batch (one round trip on D1).
+    pub async fn batch_statements(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
+        for s in &stmts {
+            self.limits.check(s)?;
+        }
+        self.exec.batch(stmts).await
+    }
+
+    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
+        self.limits.check(&stmt)?;
+        self.exec.query(stmt).await
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
+        self.limits.check(&stmt)?;
+        self.exec.execute(stmt).await
+    }
+
+    /// Runs one or more statements: alone when there is one, as one atomic batch otherwise.
+    async fn run_all(&self, stmts: Vec<Statement>, want_rows: bool) -> Result<Output> {
+        match stmts.len() {
+            0 => Ok(Output::default()),
+            1 => {
+                let stmt = stmts.into_iter().next().expect("one statement");
+                if want_rows {
+                    Ok(Output { rows: self.query(stmt).await?, meta: ExecMeta::default() })
+                } else {
+                    Ok(Output { rows: Vec::new(), meta: self.execute(stmt).await? })
+                }
+            }
+            _ => {
+                let outputs = self.batch_statements(stmts).await?;
+                let mut all = Output::default();
+                for o in outputs {
+                    all.rows.extend(o.rows);
+                    all.meta.rows_affected += o.meta.rows_affected;
+                    if o.meta.last_insert_id != 0 {
+                        all.meta.last_insert_id = o.meta.last_insert_id;
+                    }
+                }
+                Ok(all)
+            }
+        }
+    }
+}
+
+fn decode_all<R: FromRow>(rows: Vec<Row>) -> Result<Vec<R>> {
+    rows.into_iter().map(R::from_row).collect()
+}
+
+fn column_list<T: Table>() -> String {
+    let mut s = String::new();
+    for (i, c) in T::COLUMNS.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&quote_ident(c));
+    }
+    s
+}
+
+fn columns_of<T: Table>() -> Option<Arc<[&'static str]>> {
+    Some(Arc::from(T::COLUMNS))
+}
+
+fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) {
+    if let Some(f) = filter {
+        sql.push_str(" WHERE ");
+        f.render(sql, params);
+    }
+}
+
+fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
+    Some(match current {
+        None => next,
+        Some(Expr::And(mut items)) => {
+            items.push(next);
+            Expr::And(items)
+        }
+        Some(e) => Expr::And(vec![e, next]),
+    })
+}
+
+/// A `SELECT` on table `T`.
+#[must_use = "a query does nothing until `.get()`, `.all()` or `.count()` is awaited"]
+pub struct Select<'a, E, T> {
+    db: &'a Db<E>,
+    filter: Option<Expr>,
+    order: Vec<(&'static str, bool)>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> Select<'a, E, T> {
+    /// Adds a `WHERE` condition (several are ANDed).
+    pub fn filter(mut self, condition: Condition<T>) -> Self {
+        self.filter = and_filter(self.filter, condition.into_expr());
+        self
+    }
+
+    /// Adds an `ORDER BY` term (`users::name` or `users::created_at.desc()`).
+    pub fn order_by(mut self, order: impl Into<Order<T>>) -> Self {
+        let o = order.into();
+        self.order.push((o.column, o.descending));
+        self
+    }
+
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// `OFFSET n`.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.offset = Some(n);
+        self
+    }
+
+    fn render(&self, select_list: &str, limit: Option<u64>) -> Statement {
+        let mut sql = format!("SELECT {select_list} FROM {}", quote_ident(T::NAME));
+        let mut params = Vec::new();
+        push_where(&mut sql, &mut params, &self.filter);
+        for (i, (col, desc)) in self.order.iter().enumerate() {
+            sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            sql.push_str(&quote_ident(col));
+            if *desc {
+                sql.push_str(" DESC");
+            }
+        }
+        match (limit, self.offset) {
+            (Some(l), Some(o)) => sql.push_str(&format!(" LIMIT {l} OFFSET {o}")),
+            (Some(l), None) => sql.push_str(&format!(" LIMIT {l}")),
+            (None, Some(o)) => sql.push_str(&format!(" LIMIT -1 OFFSET {o}")),
+            (None, None) => {}
+        }
+        Statement::new(sql, params)
+    }
+
+    /// The statement `.all()` sends.
+    pub fn to_statement(&self) -> Statement {
+        let mut stmt = self.render(&column_list::<T>(), self.limit);
+        stmt.columns = columns_of::<T>();
+        stmt
+    }
+
+    /// All matching rows.
+    pub async fn all(self) -> Result<Vec<T::Row>> {
+        decode_all(self.db.query(self.to_statement()).await?)
+    }
+
+    /// The first matching row, if any (`LIMIT 1`).
+    pub async fn get(self) -> Result<Option<T::Row>> {
+        let limit = Some(self.limit.map_or(1, |l| l.min(1)));
+        let mut stmt = self.render(&column_list::<T>(), limit);
+        stmt.columns = columns_of::<T>();
+        let rows = self.db.query(stmt).await?;
+        rows.into_iter().next().map(T::Row::from_row).transpose()
+    }
+
+    /// The number of matching rows (respecting limit and offset).
+    pub async fn count(self) -> Result<i64> {
+        let stmt = if self.limit.is_some() || self.offset.is_some() {
+            let inner = self.render("1", self.limit);
+            Statement::new(format!("SELECT count(*) FROM ({})", inner.sql), inner.params)
+        } else {
+            self.render("count(*)", None)
+        };
+        let rows = self.db.query(stmt).await?;
+        let cell = rows.into_iter().next().and_then(|r| r.values().first().cloned());
+        match cell {
+            Some(Value::Integer(n)) => Ok(n),
+            other => Err(Error::Other(format!("count(*) returned {other:?}"))),
+        }
+    }
+}
+
+/// `INSERT INTO` table `T`, waiting for its rows.
+pub struct InsertInto<'a, E, T> {
+    db: &'a Db<E>,
+    _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> InsertInto<'a, E, T> {
+    /// One row.
+    pub fn values(self, row: T::Insert) -> Insert<'a, E, T> {
+        self.values_many([row])
+    }
+
+    /// Any number of rows: split into statements that respect the parameter limit and sent
+    /// as one atomic batch.
+    pub fn values_many(self, rows: impl IntoIterator<Item = T::Insert>) -> Insert<'a, E, T> {
+        Insert {
+            db: self.db,
+            rows: rows.into_iter().map(Insertable::into_values).collect(),
+            conflict: None,
+            _t: PhantomData,
+        }
+    }
+}
+
+/// Columns an `ON CONFLICT` clause names: a column or a tuple of columns of `T`.
+pub trait ConflictTarget<T> {
+    /// The column names.
+    fn columns(self) -> Vec<&'static str>;
+}
+
+impl<T, S> ConflictTarget<T> for Column<T, S> {
+    fn columns(self) -> Vec<&'static str> {
+        vec![self.name()]
+    }
+}
+
+macro_rules! conflict_tuple {
+    ($($s:ident $i:tt),*) => {
+        impl<T, $($s),*> ConflictTarget<T> for ($(Column<T, $s>,)*) {
+            fn columns(self) -> Vec<&'static str> {
+                vec![$(self.$i.name()),*]
+            }
+        }
+    };
+}
+conflict_tuple!(A 0, B 1);
+conflict_tuple!(A 0, B 1, C 2);
+conflict_tuple!(A 0, B 1, C 2, D 3);
+
+enum Conflict {
+    Nothing(Vec<&'static str>),
+    Update(Vec<&'static str>, Vec<(&'static str, Value)>),
+}
+
+/// An `INSERT` with its rows.
+#[must_use = "an insert does nothing until `.run()` or `.returning()` is awaited"]
+pub struct Insert<'a, E, T> {
+    db: &'a Db<E>,
+    rows: Vec<Vec<(&'static str, Value)>>,
+    conflict: Option<Conflict>,
+    _t: PhantomData<T>,
+}
+
+/// `ON CONFLICT (target)` waiting for its action.
+pub struct OnConflict<'a, E, T> {
+    insert: Insert<'a, E, T>,
+    target: Vec<&'static str>,
+}
+
+impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
+    /// `DO NOTHING`: conflicting rows are skipped.
+    pub fn do_nothing(mut self) -> Insert<'a, E, T> {
+        self.insert.conflict = Some(Conflict::Nothing(self.target));
+        self.insert
+    }
+
+    /// `DO UPDATE SET …` with the patch's columns (and `on_update_fn` columns).
+    pub fn do_update(mut self, patch: T::Patch) -> Insert<'a, E, T> {
+        self.insert.conflict = Some(Conflict::Update(self.target, patch.into_assignments()));
+        self.insert
+    }
+}
+
+impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
+    /// `ON CONFLICT (target)`: a column or a tuple of columns with a unique constraint.
+    pub fn on_conflict(self, target: impl ConflictTarget<T>) -> OnConflict<'a, E, T> {
+        OnConflict { insert: self, target: target.columns() }
+    }
+
+    /// The statements this insert sends: rows grouped by the columns they set (in first-seen
+    /// order) and chunked so no statement binds more than the parameter limit.
+    pub fn to_statements(&self, returning: bool) -> Result<Vec<Statement>> {
+        let mut groups: Vec<(Vec<&'static str>, Vec<&[(&'static str, Value)]>)> = Vec::new();
+        for row in &self.rows {
+            let cols: Vec<&'static str> = row.iter().map(|(c, _)| *c).collect();
+            match groups.iter_mut().find(|(c, _)| *c == cols) {
+                Some((_, rows)) => rows.push(row),
+                None => groups.push((cols, vec![row])),
+            }
+        }
+        let (conflict_sql, conflict_params) = self.conflict_clause();
+        let mut tail = conflict_sql;
+        if returning {
+            tail.push_str(" RETURNING ");
+            tail.push_str(&column_list::<T>());
+        }
+        let max = self.db.limits.max_params;
+        let mut stmts = Vec::new();
+        for (cols, rows) in groups {
+            let head = if cols.is_empty() {
+                format!("INSERT INTO {} DEFAULT VALUES", quote_ident(T::NAME))
+            } else {
+                let names: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
+                format!("INSERT INTO {} ({}) VALUES ", quote_ident(T::NAME), names.join(", "))
+            };
+            let per_stmt = if cols.is_empty() {
+                1
+            } else {
+                let room = max.saturating_sub(conflict_params.len());
+                if room < cols.len() {
+                    return Err(Error::Limit(format!(
+                        "one row of `{}` binds {} parameters; the limit is {max}",
+                        T::NAME,
+                        cols.len() + conflict_params.len()
+                    )));
+                }
+                room / cols.len()
+            };
+            let placeholder = format!("({})", vec!["?"; cols.len()].join(", "));
+            for chunk in rows.chunks(per_stmt) {
+                let mut sql = head.clone();
+                let mut params = Vec::with_capacity(chunk.len() * cols.len());
+                if !cols.is_empty() {
+                    for (i, row) in chunk.iter().enumerate() {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push_str(&placeholder);
+                        params.extend(row.iter().map(|(_, v)| v.clone()));
+                    }
+                }
+                sql.push_str(&tail);
+                params.extend(conflict_params.iter().cloned());
+                let mut stmt = Statement::new(sql, params);
+                if returning {
+                    stmt.columns = columns_of::<T>();
+                }
+                stmts.push(stmt);
+            }
+        }
+        Ok(stmts)
+    }
+
+    fn conflict_clause(&self) -> (String, Vec<Value>) {
+        let target = |cols: &[&str]| {
+            cols.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
+        };
+        match &self.conflict {
+            None => (String::new(), Vec::new()),
+            Some(Conflict::Nothing(cols)) => {
+                (format!(" ON CONFLICT ({}) DO NOTHING", target(cols)), Vec::new())
+            }
+            Some(Conflict::Update(cols, set)) if set.is_empty() => {
+                (format!(" ON CONFLICT ({}) DO NOTHING", target(cols)), Vec::new())
+            }
+            Some(Conflict::Update(cols, set)) => {
+                let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
+                let mut params = Vec::new();
+                for (i, (c, v)) in set.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&quote_ident(c));
+                    sql.push_str(" = ?");
+                    params.push(v.clone());
+                }
+                (sql, params)
+            }
+        }
+    }
+
+    /// Runs the insert; reports rows inserted and the last rowid.
+    pub async fn run(self) -> Result<ExecMeta> {
+        let stmts = self.to_statements(false)?;
+        Ok(self.db.run_all(stmts, false).await?.meta)
+    }
+
+    /// Adds `RETURNING` every column: await `.one()`, `.get()` or `.all()` on it.
+    pub fn returning(self) -> Returning<'a, E, T, Self> {
+        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+    }
+}
+
+/// A write with `RETURNING`.
+#[must_use = "a query does nothing until `.one()`, `.get()` or `.all()` is awaited"]
+pub struct Returning<'a, E, T, Q> {
+    inner: Q,
+    _t: PhantomData<T>,
+    _e: PhantomData<&'a E>,
+}
+
+/// A write that can return rows (insert, update, delete).
+pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
+    /// Its statements with `RETURNING`.
+    fn returning_statements(&self) -> Result<Vec<Statement>>;
+    /// The database it runs on.
+    fn db(&self) -> &'a Db<E>;
+}
+
+impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, T> {
+    fn returning_statements(&self) -> Result<Vec<Statement>> {
+        self.to_statements(true)
+    }
+    fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+}
+
+impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, E, T, Q> {
+    /// Every returned row.
+    pub async fn all(self) -> Result<Vec<T::Row>> {
+        let stmts = self.inner.returning_statements()?;
+        decode_all(self.inner.db().run_all(stmts, true).await?.rows)
+    }
+
+    /// The first returned row, if any (none after `DO NOTHING` skipped it).
+    pub async fn get(self) -> Result<Option<T::Row>> {
+        Ok(self.all().await?.into_iter().next())
+    }
+
+    /// The returned row; [`Error::NotFound`] when there is none.
+    pub async fn one(self) -> Result<T::Row> {
+        self.get().await?.ok_or(Error::NotFound)
+    }
+
+    /// The statements it sends.
+    pub fn to_statements(&self) -> Result<Vec<Statement>> {
+        self.inner.returning_statements()
+    }
+}
+
+/// `UPDATE` of table `T`, waiting for `.set(patch)`.
+pub struct UpdateTable<'a, E, T> {
+    db: &'a Db<E>,
+    _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
+    /// The columns to change.
+    pub fn set(self, patch: T::Patch) -> Update<'a, E, T> {
+        Update { db: self.db, set: patch.into_assignments(), filter: None, _t: PhantomData }
+    }
+}
+
+/// An `UPDATE`.
+#[must_use = "an update does nothing until `.run()` or `.returning()` is awaited"]
+pub struct Update<'a, E, T> {
+    db: &'a Db<E>,
+    set: Vec<(&'static str, Value)>,
+    filter: Option<Expr>,
+    _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> Update<'a, E, T> {
+    /// Adds a `WHERE` condition (several are ANDed). Without one every row is updated.
+    pub fn filter(mut self, condition: Condition<T>) -> Self {
+        self.filter = and_filter(self.filter, condition.into_expr());
+        self
+    }
+
+    /// The statement it sends. An empty patch updates nothing: it becomes a `SELECT` of the
+    /// matching rows (so `.returning()` still returns them unchanged).
+    pub fn to_statement(&self, returning: bool) -> Statement {
+        let mut params = Vec::new();
+        let mut sql;
+        if self.set.is_empty() {
+            sql = format!("SELECT {} FROM {}", column_list::<T>(), quote_ident(T::NAME));
+            push_where(&mut sql, &mut params, &self.filter);
+            if !returning {
+                sql = format!("SELECT 0 WHERE 0 AND EXISTS ({sql})");
+            }
+        } else {
+            sql = format!("UPDATE {} SET ", quote_ident(T::NAME));
+            for (i, (c, v)) in self.set.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&quote_ident(c));
+                sql.push_str(" = ?");
+                params.push(v.clone());
+            }
+            push_where(&mut sql, &mut params, &self.filter);
+            if returning {
+                sql.push_str(" RETURNING ");
+                sql.push_str(&column_list::<T>());
+            }
+        }
+        let mut stmt = Statement::new(sql, params);
+        if returning {
+            stmt.columns = columns_of::<T>();
+        }
+        stmt
+    }
+
+    /// Runs the update; reports rows changed.
+    pub async fn run(self) -> Result<ExecMeta> {
+        if self.set.is_empty() {
+            return Ok(ExecMeta::default());
+        }
+        self.db.execute(self.to_statement(false)).await
+    }
+
+    /// Adds `RETURNING` every column.
+    pub fn returning(self) -> Returning<'a, E, T, Self> {
+        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+    }
+}
+
+impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Update<'a, E, T> {
+    fn returning_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.to_statement(true)])
+    }
+    fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+}
+
+/// A `DELETE`.
+#[must_use = "a delete does nothing until `.run()` or `.returning()` is awaited"]
+pub struct Delete<'a, E, T> {
+    db: &'a Db<E>,
+    filter: Option<Expr>,
+    _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
+    /// Adds a `WHERE` condition (several are ANDed). Without one every row is deleted.
+    pub fn filter(mut self, condition: Condition<T>) -> Self {
+        self.filter = and_filter(self.filter, condition.into_expr());
+        self
+    }
+
+    /// The statement it sends.
+    pub fn to_statement(&self, returning: bool) -> Statement {
+        let mut sql = format!("DELETE FROM {}", quote_ident(T::NAME));
+        let mut params = Vec::new();
+        push_where(&mut sql, &mut params, &self.filter);
+        let mut stmt;
+        if returning {
+            sql.push_str(" RETURNING ");
+            sql.push_str(&column_list::<T>());
+            stmt = Statement::new(sql, params);
+            stmt.columns = columns_of::<T>();
+        } else {
+            stmt = Statement::new(sql, params);
+        }
+        stmt
+    }
+
+    /// Runs the delete; reports rows deleted.
+    pub async fn run(self) -> Result<ExecMeta> {
+        self.db.execute(self.to_statement(false)).await
+    }
+
+    /// Adds `RETURNING` every column.
+    pub fn returning(self) -> Returning<'a, E, T, Self> {
+        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+    }
+}
+
+impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Delete<'a, E, T> {
+    fn returning_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.to_statement(true)])
+    }
+    fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+}
+
+/// A raw SQL statement with bound parameters.
+#[must_use = "a query does nothing until it is awaited"]
+pub struct Raw<'a, E> {
+    db: &'a Db<E>,
+    stmt: Statement,
+}
+
+impl<E: Executor> Raw<'_, E> {
+    /// Every row, decoded as `R` (a row struct decodes by column name).
+    pub async fn all<R: FromRow>(self) -> Result<Vec<R>> {
+        decode_all(self.db.query(self.stmt).await?)
+    }
+
+    /// The first row, if any.
+    pub async fn get<R: FromRow>(self) -> Result<Option<R>> {
+        Ok(self.all().await?.into_iter().next())
+    }
+
+    /// Runs it for its effect.
+    pub async fn run(self) -> Result<ExecMeta> {
+        self.db.execute(self.stmt).await
+    }
+
+    /// The statement.
+    pub fn statement(&self) -> &Statement {
+        &self.stmt
+    }
+}

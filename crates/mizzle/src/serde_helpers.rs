@@ -1,0 +1,21 @@
+//! Serde helpers used by generated code.
+
+/// For `Option<Option<T>>` fields: absent → `None`, `null` → `Some(None)`, a value →
+/// `Some(Some(v))`. Use with `#[serde(default, with = "…")]`, so a JSON `PATCH` body can
+/// set a column to NULL.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serializes the inner option (`None` → `null`).
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Deserializes a present value, `null` included, as `Some`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

@@ -1,0 +1,271 @@
+//! SQL column types: markers that tie a column to its Rust type and its encoding.
+//!
+//! A column handle is `Column<Table, S>` where `S` is one of these markers. The marker, not
+//! the Rust type, decides the encoding: `timestamp` and `timestamp_ms` are both
+//! `DateTime<Utc>` in Rust but are stored as seconds and as milliseconds.
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::{DecodeError, Value};
+
+/// A column's SQL type: its Rust type and how that is stored.
+pub trait SqlType {
+    /// The Rust type of a field of this column in a row struct.
+    type Rust;
+    /// Encodes a Rust value for binding.
+    fn encode(value: &Self::Rust) -> Value;
+    /// Decodes a value read from the database.
+    fn decode(value: Value) -> Result<Self::Rust, DecodeError>;
+}
+
+/// Marks SQL types whose columns are `NOT NULL`. Generated enums implement it too.
+pub trait NonNull: SqlType {}
+
+/// The type a comparison operand has: the column's type without its nullability.
+pub trait Operand {
+    /// The non-null SQL type compared against.
+    type Base: NonNull;
+}
+impl<S: NonNull> Operand for S {
+    type Base = S;
+}
+impl<S: NonNull> Operand for Nullable<S> {
+    type Base = S;
+}
+
+/// `INTEGER` ↔ `i64`.
+pub struct Integer;
+/// `REAL` ↔ `f64`.
+pub struct Real;
+/// `TEXT` ↔ `String`.
+pub struct Text;
+/// `BLOB` ↔ `Vec<u8>`.
+pub struct Blob;
+/// `INTEGER` 0/1 ↔ `bool`.
+pub struct Boolean;
+/// `INTEGER` seconds since the Unix epoch ↔ `DateTime<Utc>`.
+pub struct Timestamp;
+/// `INTEGER` milliseconds since the Unix epoch ↔ `DateTime<Utc>`.
+pub struct TimestampMs;
+/// `TEXT` holding JSON ↔ any serde type `R`.
+pub struct Json<R>(PhantomData<fn() -> R>);
+/// A nullable column of type `S` ↔ `Option<S::Rust>`.
+pub struct Nullable<S>(PhantomData<fn() -> S>);
+
+fn mismatch(expected: &'static str, got: &Value) -> DecodeError {
+    DecodeError::new(format!("expected {expected}, found {} {got}", got.type_name()))
+}
+
+impl SqlType for Integer {
+    type Rust = i64;
+    fn encode(v: &i64) -> Value {
+        Value::Integer(*v)
+    }
+    fn decode(v: Value) -> Result<i64, DecodeError> {
+        match v {
+            Value::Integer(i) => Ok(i),
+            Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.2e18 => Ok(r as i64),
+            // Exact 64-bit integers can be read back as text (`CAST(x AS TEXT)`).
+            Value::Text(ref s) => s.parse().map_err(|_| mismatch("an integer", &v)),
+            other => Err(mismatch("an integer", &other)),
+        }
+    }
+}
+
+impl SqlType for Real {
+    type Rust = f64;
+    fn encode(v: &f64) -> Value {
+        Value::Real(*v)
+    }
+    fn decode(v: Value) -> Result<f64, DecodeError> {
+        match v {
+            Value::Real(r) => Ok(r),
+            Value::Integer(i) => Ok(i as f64),
+            other => Err(mismatch("a real", &other)),
+        }
+    }
+}
+
+impl SqlType for Text {
+    type Rust = String;
+    fn encode(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+    fn decode(v: Value) -> Result<String, DecodeError> {
+        match v {
+            Value::Text(s) => Ok(s),
+            other => Err(mismatch("text", &other)),
+        }
+    }
+}
+
+impl SqlType for Blob {
+    type Rust = Vec<u8>;
+    fn encode(v: &Vec<u8>) -> Value {
+        Value::Blob(v.clone())
+    }
+    fn decode(v: Value) -> Result<Vec<u8>, DecodeError> {
+        match v {
+            Value::Blob(b) => Ok(b),
+            other => Err(mismatch("a blob", &other)),
+        }
+    }
+}
+
+impl SqlType for Boolean {
+    type Rust = bool;
+    fn encode(v: &bool) -> Value {
+        Value::Integer(i64::from(*v))
+    }
+    fn decode(v: Value) -> Result<bool, DecodeError> {
+        match v {
+            Value::Integer(0) => Ok(false),
+            Value::Integer(1) => Ok(true),
+            other => Err(mismatch("a boolean (0 or 1)", &other)),
+        }
+    }
+}
+
+fn decode_epoch(v: Value, scale: i64, what: &'static str) -> Result<DateTime<Utc>, DecodeError> {
+    let n = match v {
+        Value::Integer(n) => n,
+        Value::Real(r) if r.fract() == 0.0 => r as i64,
+        // Tolerate SQLite's own text timestamps (`CURRENT_TIMESTAMP`, ISO 8601).
+        Value::Text(ref s) => {
+            return chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+                .map(|n| n.and_utc())
+                .or_else(|_| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)))
+                .map_err(|_| mismatch(what, &v));
+        }
+        other => return Err(mismatch(what, &other)),
+    };
+    let dt = if scale == 1 {
+        Utc.timestamp_opt(n, 0).single()
+    } else {
+        Utc.timestamp_millis_opt(n).single()
+    };
+    dt.ok_or_else(|| DecodeError::new(format!("timestamp {n} is out of range")))
+}
+
+impl SqlType for Timestamp {
+    type Rust = DateTime<Utc>;
+    fn encode(v: &DateTime<Utc>) -> Value {
+        Value::Integer(v.timestamp())
+    }
+    fn decode(v: Value) -> Result<DateTime<Utc>, DecodeError> {
+        decode_epoch(v, 1, "a timestamp (seconds)")
+    }
+}
+
+impl SqlType for TimestampMs {
+    type Rust = DateTime<Utc>;
+    fn encode(v: &DateTime<Utc>) -> Value {
+        Value::Integer(v.timestamp_millis())
+    }
+    fn decode(v: Value) -> Result<DateTime<Utc>, DecodeError> {
+        decode_epoch(v, 1000, "a timestamp (milliseconds)")
+    }
+}
+
+impl<R: serde::Serialize + serde::de::DeserializeOwned> SqlType for Json<R> {
+    type Rust = R;
+    fn encode(v: &R) -> Value {
+        // Serializing a value that serde_json accepted once cannot fail for plain data; a
+        // type with a failing `Serialize` impl stores JSON null rather than panicking.
+        Value::Text(serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned()))
+    }
+    fn decode(v: Value) -> Result<R, DecodeError> {
+        match v {
+            Value::Text(s) => serde_json::from_str(&s)
+                .map_err(|e| DecodeError::new(format!("invalid JSON: {e}"))),
+            other => Err(mismatch("JSON text", &other)),
+        }
+    }
+}
+
+impl<S: NonNull> SqlType for Nullable<S> {
+    type Rust = Option<S::Rust>;
+    fn encode(v: &Option<S::Rust>) -> Value {
+        v.as_ref().map_or(Value::Null, S::encode)
+    }
+    fn decode(v: Value) -> Result<Option<S::Rust>, DecodeError> {
+        match v {
+            Value::Null => Ok(None),
+            v => S::decode(v).map(Some),
+        }
+    }
+}
+
+impl NonNull for Integer {}
+impl NonNull for Real {}
+impl NonNull for Text {}
+impl NonNull for Blob {}
+impl NonNull for Boolean {}
+impl NonNull for Timestamp {}
+impl NonNull for TimestampMs {}
+impl<R: serde::Serialize + serde::de::DeserializeOwned> NonNull for Json<R> {}
+
+/// A text-backed enum generated from an `enum` column.
+pub trait SqlEnum: Sized + 'static {
+    /// Every variant, in declaration order.
+    const VARIANTS: &'static [Self];
+    /// The stored text of this variant.
+    fn as_str(&self) -> &'static str;
+    /// The variant stored as `s`, if any.
+    fn from_db_str(s: &str) -> Option<Self>;
+}
+
+/// Decodes a generated enum from its stored text (used by generated `SqlType` impls).
+pub fn decode_enum<E: SqlEnum>(v: Value, enum_name: &'static str) -> Result<E, DecodeError> {
+    match v {
+        Value::Text(s) => E::from_db_str(&s).ok_or_else(|| {
+            let allowed: Vec<&str> = E::VARIANTS.iter().map(SqlEnum::as_str).collect();
+            DecodeError::new(format!(
+                "{s:?} is not a variant of {enum_name} (expected one of {allowed:?})"
+            ))
+        }),
+        other => Err(mismatch("enum text", &other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_at_their_precision() {
+        let t = Utc.timestamp_millis_opt(1_700_000_000_123).unwrap();
+        assert_eq!(Timestamp::encode(&t), Value::Integer(1_700_000_000));
+        assert_eq!(TimestampMs::encode(&t), Value::Integer(1_700_000_000_123));
+        assert_eq!(TimestampMs::decode(Value::Integer(1_700_000_000_123)).unwrap(), t);
+        let text = Timestamp::decode(Value::Text("2024-01-02 03:04:05".into())).unwrap();
+        assert_eq!(text.timestamp(), 1_704_164_645);
+    }
+
+    #[test]
+    fn booleans_decode_from_numbers_only() {
+        assert!(Boolean::decode(Value::Integer(1)).unwrap());
+        assert!(!Boolean::decode(Value::Integer(0)).unwrap());
+        assert!(Boolean::decode(Value::Integer(2)).is_err());
+        assert!(Boolean::decode(Value::Text("true".into())).is_err());
+    }
+
+    #[test]
+    fn nullable_wraps() {
+        assert_eq!(Nullable::<Text>::decode(Value::Null).unwrap(), None);
+        assert_eq!(
+            Nullable::<Integer>::decode(Value::Integer(4)).unwrap(),
+            Some(4)
+        );
+        assert_eq!(Nullable::<Integer>::encode(&None), Value::Null);
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let v = serde_json::json!({"a": [1, 2]});
+        let enc = Json::<serde_json::Value>::encode(&v);
+        assert_eq!(Json::<serde_json::Value>::decode(enc).unwrap(), v);
+    }
+}
