@@ -124,8 +124,8 @@ fn derives(t: &Table, extra: TokenStream) -> TokenStream {
         serde
     } else {
         quote! {
-            #[derive(Debug, Clone, PartialEq #extra)]
-            #serde
+            #[derive(Debug, Clone, PartialEq #extra, ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
+            #[serde(crate = "::mizzle::serde")]
         }
     }
 }
@@ -223,7 +223,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                 fields.push(quote! { #field_doc pub #f: #base, });
                 required_params.push(quote! { #f: impl Into<#base> });
                 required_inits.push(quote! { #f: #f.into(), });
-                pushes.push(quote! { values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(&self.#f))); });
+                pushes.push(quote! { values.push((#col, ::mizzle::sql::encode::<#st>(&self.#f))); });
             }
             InsertField::NullableNoDefault => {
                 fields.push(quote! {
@@ -232,7 +232,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                     pub #f: Option<#base>,
                 });
                 optional_inits.push(quote! { #f: None, });
-                pushes.push(quote! { values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(&self.#f))); });
+                pushes.push(quote! { values.push((#col, ::mizzle::sql::encode::<#st>(&self.#f))); });
             }
             InsertField::Defaulted => {
                 fields.push(quote! {
@@ -246,12 +246,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                         let call = default_fn_call(func);
                         quote! {
                             let #f = self.#f.unwrap_or_else(|| #call);
-                            values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(&#f)));
+                            values.push((#col, ::mizzle::sql::encode::<#st>(&#f)));
                         }
                     }
                     None => quote! {
                         if let Some(v) = &self.#f {
-                            values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(v)));
+                            values.push((#col, ::mizzle::sql::encode::<#st>(v)));
                         }
                     },
                 });
@@ -268,12 +268,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                         let call = default_fn_call(func);
                         quote! {
                             let #f = self.#f.unwrap_or_else(|| Some(#call));
-                            values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(&#f)));
+                            values.push((#col, ::mizzle::sql::encode::<#st>(&#f)));
                         }
                     }
                     None => quote! {
                         if let Some(v) = &self.#f {
-                            values.push((#col, <#st as ::mizzle::sql::SqlType>::encode(v)));
+                            values.push((#col, ::mizzle::sql::encode::<#st>(v)));
                         }
                     },
                 });
@@ -292,7 +292,7 @@ fn insert_struct(t: &Table) -> TokenStream {
         }
     }
     let new_doc = format!(" A new `{}` row from its required columns.", t.name);
-    let n = t.columns.len();
+    let n = proc_macro2::Literal::usize_unsuffixed(t.columns.len());
     quote! {
         #[doc = #doc]
         #derives
@@ -372,12 +372,12 @@ fn patch_struct(t: &Table) -> TokenStream {
                 let fill = if c.nullable { quote!(Some(#call)) } else { call };
                 quote! {
                     let #f = self.#f.unwrap_or_else(|| #fill);
-                    set.push((#col, <#st as ::mizzle::sql::SqlType>::encode(&#f)));
+                    set.push((#col, ::mizzle::sql::encode::<#st>(&#f)));
                 }
             }
             None => quote! {
                 if let Some(v) = &self.#f {
-                    set.push((#col, <#st as ::mizzle::sql::SqlType>::encode(v)));
+                    set.push((#col, ::mizzle::sql::encode::<#st>(v)));
                 }
             },
         });

@@ -227,29 +227,13 @@ impl Expr {
                 params.push(low.clone());
                 params.push(high.clone());
             }
-            Expr::And(items) | Expr::Or(items) => {
-                let (joiner, empty) =
-                    if matches!(self, Expr::And(_)) { (" AND ", "1") } else { (" OR ", "0") };
-                match items.as_slice() {
-                    [] => sql.push_str(empty),
-                    [only] => only.render(sql, params),
-                    _ => {
-                        for (i, item) in items.iter().enumerate() {
-                            if i > 0 {
-                                sql.push_str(joiner);
-                            }
-                            let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
-                            if group {
-                                sql.push('(');
-                            }
-                            item.render(sql, params);
-                            if group {
-                                sql.push(')');
-                            }
-                        }
-                    }
-                }
+            Expr::Or(items) if items.len() > INLINE_LIST_MAX => {
+                // `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON array
+                // instead of one parameter per term (D1 allows 100 per statement).
+                render_terms(&fold_equalities(items), " OR ", "0", sql, params);
             }
+            Expr::And(items) => render_terms(items, " AND ", "1", sql, params),
+            Expr::Or(items) => render_terms(items, " OR ", "0", sql, params),
             Expr::Not(inner) => {
                 sql.push_str("NOT (");
                 inner.render(sql, params);
@@ -261,6 +245,49 @@ impl Expr {
             }
         }
     }
+}
+
+fn render_terms(items: &[Expr], joiner: &str, empty: &str, sql: &mut String, params: &mut Vec<Value>) {
+    match items {
+        [] => sql.push_str(empty),
+        [only] => only.render(sql, params),
+        _ => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(joiner);
+                }
+                let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
+                if group {
+                    sql.push('(');
+                }
+                item.render(sql, params);
+                if group {
+                    sql.push(')');
+                }
+            }
+        }
+    }
+}
+
+/// Folds the `column = value` terms of an OR chain into one `IN` list per column, keeping
+/// the first position of each column and every other term as it is.
+fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
+    let mut out: Vec<Expr> = Vec::new();
+    for item in items {
+        if let Expr::Compare { column, op: "=", value } = item {
+            let existing = out.iter_mut().find_map(|e| match e {
+                Expr::InList { column: c, values, negated: false } if c == column => Some(values),
+                _ => None,
+            });
+            match existing {
+                Some(values) => values.push(value.clone()),
+                None => out.push(Expr::InList { column, values: vec![value.clone()], negated: false }),
+            }
+        } else {
+            out.push(item.clone());
+        }
+    }
+    out
 }
 
 /// Encodes values as a JSON array for `json_each(?)`. Integers stay exact (SQLite parses
@@ -404,8 +431,10 @@ mod tests {
             other => panic!("not flattened: {other:?}"),
         }
         let (sql, params) = render(c);
-        assert_eq!(params.len(), 500);
-        assert!(!sql.contains('('));
+        assert_eq!(sql, r#""id" IN (SELECT value FROM json_each(?))"#);
+        assert_eq!(params.len(), 1, "500 OR-ed equalities bind one JSON array");
+        let (sql, _) = render(or([ID.eq(1), ID.eq(2)]));
+        assert_eq!(sql, r#""id" = ? OR "id" = ?"#, "short chains stay as written");
     }
 
     #[test]

@@ -20,6 +20,11 @@ pub trait SqlType {
     fn decode(value: Value) -> Result<Self::Rust, DecodeError>;
 }
 
+/// Encodes a value of SQL type `S` (used by generated code: `sql::encode::<Text>(&name)`).
+pub fn encode<S: SqlType>(value: &S::Rust) -> Value {
+    S::encode(value)
+}
+
 /// Marks SQL types whose columns are `NOT NULL`. Generated enums implement it too.
 pub trait NonNull: SqlType {}
 
