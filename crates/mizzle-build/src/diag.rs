@@ -148,7 +148,7 @@ impl Report {
         let n = diagnostics.len();
         let mut rendered = out;
         rendered.push_str(&format!(
-            "error: mizzle found {n} problem{} in the schema\n",
+            "error: mizzle found {n} problem{}\n",
             if n == 1 { "" } else { "s" }
         ));
         Report { rendered, diagnostics }

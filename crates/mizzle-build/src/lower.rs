@@ -432,7 +432,7 @@ fn lower_enum(c: &ColumnDef, ty: ColumnType, struct_name: &str, errs: &mut Vec<D
 fn lower_literal(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>, errs: &mut Vec<Diagnostic>) -> Option<String> {
     let mismatch = |want: &str| {
         Diagnostic::error(
-            format!("default {} for a {} column", d.value.kind(), ty.name()),
+            format!("`default` is {}, but this is {} {} column", d.value.kind(), article(ty.name()), ty.name()),
             &d.span,
             format!("expected {want}"),
         )
@@ -479,6 +479,10 @@ fn lower_literal(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>, errs: &mu
         }
     };
     Some(sql)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 trait IntoNone {

@@ -67,7 +67,8 @@ pub fn validate_sql(schema: &Schema) -> Vec<(String, String)> {
         stmts.extend(t.indexes.iter().map(|ix| crate::emit_sql::create_index(&t.name, ix)));
         for s in stmts {
             if let Err(e) = conn.execute_batch(&s) {
-                bad.push((t.name.clone(), format!("{e}\n  in: {s}")));
+                // rusqlite's message quotes the statement and the offset of the problem.
+                bad.push((t.name.clone(), e.to_string()));
                 break;
             }
         }

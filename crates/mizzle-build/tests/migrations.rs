@@ -1,0 +1,179 @@
+//! The migration writer: what it writes, when it writes nothing, and how it refuses.
+
+mod common;
+
+use common::{config, migrations, project, write};
+
+const USERS: &str = r#"
+[columns]
+id    = { type = "integer", primary_key = true, auto_increment = true }
+email = { type = "text", unique = true }
+"#;
+
+const POSTS: &str = r#"
+[columns]
+id        = { type = "integer", primary_key = true }
+author_id = { type = "integer", references = "users.id", on_delete = "cascade" }
+"#;
+
+#[test]
+fn first_build_writes_init_and_second_writes_nothing() {
+    let p = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
+    let out = config(p.path()).compile().unwrap();
+    assert!(out.written.is_some());
+    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+    let sql = std::fs::read_to_string(p.path().join("migrations/0001_init.sql")).unwrap();
+    let users_at = sql.find("CREATE TABLE \"users\"").unwrap();
+    let posts_at = sql.find("CREATE TABLE \"posts\"").unwrap();
+    assert!(users_at < posts_at, "parents before children");
+    for banned in ["BEGIN", "COMMIT", "PRAGMA foreign_keys"] {
+        assert!(!sql.contains(banned), "{banned} in {sql}");
+    }
+    let again = config(p.path()).compile().unwrap();
+    assert_eq!(again.written, None);
+    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
+    let b = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
+    config(a.path()).compile().unwrap();
+    config(b.path()).compile().unwrap();
+    let read = |d: &tempfile::TempDir| std::fs::read(d.path().join("migrations/0001_init.sql")).unwrap();
+    assert_eq!(read(&a), read(&b));
+}
+
+#[test]
+fn added_table_column_and_index_make_one_new_file() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    write(p.path(), "schema/posts.toml", POSTS);
+    config(p.path()).compile().unwrap();
+    assert_eq!(migrations(p.path()), ["0001_init.sql", "0002_create_posts.sql"]);
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}bio = {{ type = \"text\", nullable = true }}\nscore = {{ type = \"integer\", default = 0 }}\n\n[indexes]\nusers_score_idx = {{ columns = [\"score\"] }}\n"),
+    );
+    config(p.path()).compile().unwrap();
+    let files = migrations(p.path());
+    assert_eq!(files.len(), 3, "{files:?}");
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&files[2])).unwrap();
+    assert!(sql.contains("ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;"), "{sql}");
+    assert!(sql.contains("ALTER TABLE \"users\" ADD COLUMN \"score\" INTEGER NOT NULL DEFAULT 0;"), "{sql}");
+    assert!(sql.contains("CREATE INDEX \"users_score_idx\" ON \"users\" (\"score\");"), "{sql}");
+}
+
+#[test]
+fn renames_rename_instead_of_drop_and_add() {
+    let p = project(&[("schema/authors.toml", "[columns]\nid = { type = \"integer\", primary_key = true }\nsite = { type = \"text\", nullable = true }\n")]);
+    config(p.path()).compile().unwrap();
+    std::fs::remove_file(p.path().join("schema/authors.toml")).unwrap();
+    write(
+        p.path(),
+        "schema/writers.toml",
+        "renamed_from = \"authors\"\n[columns]\nid = { type = \"integer\", primary_key = true }\nwebsite = { type = \"text\", nullable = true, renamed_from = \"site\" }\n",
+    );
+    config(p.path()).compile().unwrap();
+    let files = migrations(p.path());
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&files[1])).unwrap();
+    assert!(sql.contains("ALTER TABLE \"authors\" RENAME TO \"writers\";"), "{sql}");
+    assert!(sql.contains("ALTER TABLE \"writers\" RENAME COLUMN \"site\" TO \"website\";"), "{sql}");
+    assert!(!sql.contains("DROP"), "{sql}");
+}
+
+#[test]
+fn check_mode_writes_nothing_and_shows_the_missing_sql() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    let err = config(p.path()).check(true).compile().unwrap_err().to_string();
+    assert!(err.contains("migrations are out of date"), "{err}");
+    assert!(err.contains("0001_init.sql is missing"), "{err}");
+    assert!(err.contains("CREATE TABLE \"users\""), "{err}");
+    assert!(!p.path().join("migrations").exists(), "check mode created migrations/");
+    config(p.path()).compile().unwrap();
+    config(p.path()).check(true).compile().expect("up to date passes in check mode");
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_tree_fails_cleanly_and_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    write(p.path(), "schema/posts.toml", POSTS);
+    let dir = p.path().join("migrations");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permission bits; only assert when the directory really is read-only.
+    let writable = std::fs::write(dir.join(".probe"), "").is_ok();
+    let _ = std::fs::remove_file(dir.join(".probe"));
+    let result = config(p.path()).compile();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if !writable {
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("cannot be written"), "{err}");
+        assert!(err.contains("CREATE TABLE \"posts\""), "{err}");
+        assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+    }
+}
+
+#[test]
+fn hand_written_migrations_are_replayed_and_kept() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    // A data backfill and a column added by hand.
+    write(
+        p.path(),
+        "migrations/0002_backfill.sql",
+        "ALTER TABLE users ADD COLUMN nickname TEXT;\nUPDATE users SET nickname = email;\n",
+    );
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}nickname = {{ type = \"text\", nullable = true }}\n"),
+    );
+    let out = config(p.path()).compile().unwrap();
+    assert_eq!(out.written, None, "the hand-written column counts as present");
+    let text = std::fs::read_to_string(p.path().join("migrations/0002_backfill.sql")).unwrap();
+    assert!(text.starts_with("ALTER TABLE users"), "kept as written");
+}
+
+#[test]
+fn changes_needing_a_rebuild_are_refused_not_skipped() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    write(p.path(), "schema/users.toml", "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n");
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(err.contains("`users.email` changed (TEXT NOT NULL → INTEGER NOT NULL)"), "{err}");
+    write(p.path(), "schema/users.toml", "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\n");
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(err.contains("`users.email` is in the database but not in the schema"), "{err}");
+    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+}
+
+#[test]
+fn concurrent_builds_write_exactly_one_file() {
+    let p = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
+    let root = p.path().to_path_buf();
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let root = root.clone();
+            std::thread::spawn(move || config(&root).compile().map(|o| o.written.is_some()))
+        })
+        .collect();
+    let wrote: Vec<bool> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
+    assert_eq!(wrote.iter().filter(|w| **w).count(), 1, "{wrote:?}");
+    assert_eq!(migrations(&root), ["0001_init.sql"]);
+}
+
+#[test]
+fn generated_module_is_written_only_when_changed() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    let out_dir = p.path().join("out");
+    let out = config(p.path()).out_dir(&out_dir).compile().unwrap();
+    let file = out.rust_file.unwrap();
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    config(p.path()).out_dir(&out_dir).compile().unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), mtime);
+}
