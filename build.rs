@@ -1,1 +1,3 @@
-fn main(){ mizzle_build::build() }
+fn main() {
+    mizzle_build::build()
+}

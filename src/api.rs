@@ -18,17 +18,27 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         let status = match e.db_kind() {
             Some(DbErrorKind::UniqueViolation) => 409,
-            Some(DbErrorKind::ForeignKeyViolation | DbErrorKind::CheckViolation | DbErrorKind::NotNullViolation) => 422,
+            Some(
+                DbErrorKind::ForeignKeyViolation
+                | DbErrorKind::CheckViolation
+                | DbErrorKind::NotNullViolation,
+            ) => 422,
             _ if matches!(e, Error::NotFound) => 404,
             _ if matches!(e, Error::IntegerOutOfRange(_) | Error::Limit(_)) => 400,
             _ => 500,
         };
-        ApiError { status, message: e.to_string() }
+        ApiError {
+            status,
+            message: e.to_string(),
+        }
     }
 }
 
 fn not_found(what: &str, id: i64) -> ApiError {
-    ApiError { status: 404, message: format!("{what} {id} not found") }
+    ApiError {
+        status: 404,
+        message: format!("{what} {id} not found"),
+    }
 }
 
 /// API result.
@@ -36,17 +46,32 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// Creates a user.
 pub async fn create_user<E: Executor>(db: &Db<E>, new: NewUser) -> ApiResult<User> {
-    Ok(db.insert(users::table).values(new).returning().one().await?)
+    Ok(db
+        .insert(users::table)
+        .values(new)
+        .returning()
+        .one()
+        .await?)
 }
 
 /// Lists users, oldest first.
 pub async fn list_users<E: Executor>(db: &Db<E>, limit: u64, offset: u64) -> ApiResult<Vec<User>> {
-    Ok(db.select(users::table).order_by(users::id).limit(limit).offset(offset).all().await?)
+    Ok(db
+        .select(users::table)
+        .order_by(users::id)
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .await?)
 }
 
 /// One user.
 pub async fn get_user<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<User> {
-    db.select(users::table).filter(users::id.eq(id)).get().await?.ok_or_else(|| not_found("user", id))
+    db.select(users::table)
+        .filter(users::id.eq(id))
+        .get()
+        .await?
+        .ok_or_else(|| not_found("user", id))
 }
 
 /// Changes a user.
@@ -72,21 +97,38 @@ pub async fn delete_user<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<User> {
 
 /// Creates a post.
 pub async fn create_post<E: Executor>(db: &Db<E>, new: NewPost) -> ApiResult<Post> {
-    Ok(db.insert(posts::table).values(new).returning().one().await?)
+    Ok(db
+        .insert(posts::table)
+        .values(new)
+        .returning()
+        .one()
+        .await?)
 }
 
 /// Lists posts, newest first, optionally by one author.
-pub async fn list_posts<E: Executor>(db: &Db<E>, author: Option<i64>, limit: u64) -> ApiResult<Vec<Post>> {
+pub async fn list_posts<E: Executor>(
+    db: &Db<E>,
+    author: Option<i64>,
+    limit: u64,
+) -> ApiResult<Vec<Post>> {
     let mut q = db.select(posts::table);
     if let Some(a) = author {
         q = q.filter(posts::author_id.eq(a));
     }
-    Ok(q.order_by(posts::created_at.desc()).order_by(posts::id.desc()).limit(limit).all().await?)
+    Ok(q.order_by(posts::created_at.desc())
+        .order_by(posts::id.desc())
+        .limit(limit)
+        .all()
+        .await?)
 }
 
 /// One post.
 pub async fn get_post<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<Post> {
-    db.select(posts::table).filter(posts::id.eq(id)).get().await?.ok_or_else(|| not_found("post", id))
+    db.select(posts::table)
+        .filter(posts::id.eq(id))
+        .get()
+        .await?
+        .ok_or_else(|| not_found("post", id))
 }
 
 /// Changes a post (`updated_at` is set by `on_update_fn = "now"`).
@@ -112,5 +154,9 @@ pub async fn delete_post<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<Post> {
 
 /// Counts posts by an author.
 pub async fn count_posts<E: Executor>(db: &Db<E>, author: i64) -> ApiResult<i64> {
-    Ok(db.select(posts::table).filter(posts::author_id.eq(author)).count().await?)
+    Ok(db
+        .select(posts::table)
+        .filter(posts::author_id.eq(author))
+        .count()
+        .await?)
 }

@@ -24,18 +24,28 @@ fn respond<T: Serialize>(result: ApiResult<T>, ok_status: u16) -> Result<Respons
 fn id_param(ctx: &RouteContext<()>) -> ApiResult<i64> {
     ctx.param("id")
         .and_then(|s| s.parse().ok())
-        .ok_or(ApiError { status: 400, message: "id must be an integer".into() })
+        .ok_or(ApiError {
+            status: 400,
+            message: "id must be an integer".into(),
+        })
 }
 
 fn query_u64(req: &Request, key: &str, default: u64) -> u64 {
     req.url()
         .ok()
-        .and_then(|u| u.query_pairs().find(|(k, _)| k == key).and_then(|(_, v)| v.parse().ok()))
+        .and_then(|u| {
+            u.query_pairs()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.parse().ok())
+        })
         .unwrap_or(default)
 }
 
 async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    req.json().await.map_err(|e| ApiError { status: 400, message: format!("invalid JSON body: {e}") })
+    req.json().await.map_err(|e| ApiError {
+        status: 400,
+        message: format!("invalid JSON body: {e}"),
+    })
 }
 
 #[event(fetch)]
@@ -43,47 +53,77 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Router::new()
         .get("/", |_, _| Response::ok("mizzle example: /users, /posts"))
         .post_async("/users", |mut req, ctx| async move {
-            let r = async { api::create_user(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
+            let r =
+                async { api::create_user(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
             respond(r, 201)
         })
         .get_async("/users", |req, ctx| async move {
             let (limit, offset) = (query_u64(&req, "limit", 50), query_u64(&req, "offset", 0));
-            respond(async { api::list_users(&db(&ctx.env)?, limit, offset).await }.await, 200)
+            respond(
+                async { api::list_users(&db(&ctx.env)?, limit, offset).await }.await,
+                200,
+            )
         })
         .get_async("/users/:id", |_, ctx| async move {
-            respond(async { api::get_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await, 200)
+            respond(
+                async { api::get_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                200,
+            )
         })
         .patch_async("/users/:id", |mut req, ctx| async move {
-            let r = async { api::update_user(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await }.await;
+            let r = async {
+                api::update_user(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await
+            }
+            .await;
             respond(r, 200)
         })
         .delete_async("/users/:id", |_, ctx| async move {
-            respond(async { api::delete_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await, 200)
+            respond(
+                async { api::delete_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                200,
+            )
         })
         .get_async("/users/:id/post-count", |_, ctx| async move {
-            respond(async { api::count_posts(&db(&ctx.env)?, id_param(&ctx)?).await }.await, 200)
+            respond(
+                async { api::count_posts(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                200,
+            )
         })
         .post_async("/posts", |mut req, ctx| async move {
-            let r = async { api::create_post(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
+            let r =
+                async { api::create_post(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
             respond(r, 201)
         })
         .get_async("/posts", |req, ctx| async move {
-            let author = req
-                .url()
-                .ok()
-                .and_then(|u| u.query_pairs().find(|(k, _)| k == "author_id").and_then(|(_, v)| v.parse().ok()));
+            let author = req.url().ok().and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "author_id")
+                    .and_then(|(_, v)| v.parse().ok())
+            });
             let limit = query_u64(&req, "limit", 50);
-            respond(async { api::list_posts(&db(&ctx.env)?, author, limit).await }.await, 200)
+            respond(
+                async { api::list_posts(&db(&ctx.env)?, author, limit).await }.await,
+                200,
+            )
         })
         .get_async("/posts/:id", |_, ctx| async move {
-            respond(async { api::get_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await, 200)
+            respond(
+                async { api::get_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                200,
+            )
         })
         .patch_async("/posts/:id", |mut req, ctx| async move {
-            let r = async { api::update_post(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await }.await;
+            let r = async {
+                api::update_post(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await
+            }
+            .await;
             respond(r, 200)
         })
         .delete_async("/posts/:id", |_, ctx| async move {
-            respond(async { api::delete_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await, 200)
+            respond(
+                async { api::delete_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                200,
+            )
         })
         .run(req, env)
         .await

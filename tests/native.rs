@@ -12,7 +12,12 @@ fn db() -> Db<SqliteExecutor> {
 }
 
 async fn user(db: &Db<SqliteExecutor>, email: &str) -> User {
-    db.insert(users::table).values(NewUser::new(email, "Name")).returning().one().await.unwrap()
+    db.insert(users::table)
+        .values(NewUser::new(email, "Name"))
+        .returning()
+        .one()
+        .await
+        .unwrap()
 }
 
 async fn post(db: &Db<SqliteExecutor>, author: i64, slug: &str) -> Post {
@@ -45,7 +50,12 @@ async fn every_type_round_trips() {
     let db = db();
     let u = db
         .insert(users::table)
-        .values(NewUser::new("b@x.io", "B").bio("hello").avatar(vec![0u8, 1, 255]).role(UserRole::Admin))
+        .values(
+            NewUser::new("b@x.io", "B")
+                .bio("hello")
+                .avatar(vec![0u8, 1, 255])
+                .role(UserRole::Admin),
+        )
         .returning()
         .one()
         .await
@@ -66,19 +76,35 @@ async fn every_type_round_trips() {
         .one()
         .await
         .unwrap();
-    let read = db.select(posts::table).filter(posts::id.eq(p.id)).get().await.unwrap().unwrap();
+    let read = db
+        .select(posts::table)
+        .filter(posts::id.eq(p.id))
+        .get()
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(read, p);
     assert_eq!(read.meta, Some(meta));
     assert!(read.published);
     assert_eq!(read.rating, 4.5);
     // Stored forms: booleans as 0/1, enums as text, timestamps as epoch seconds / millis.
     let raw = db
-        .raw("SELECT published, status, typeof(created_at) AS t FROM posts WHERE id = ?", params![p.id])
+        .raw(
+            "SELECT published, status, typeof(created_at) AS t FROM posts WHERE id = ?",
+            params![p.id],
+        )
         .get::<mizzle::Row>()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(raw.values(), &[Value::Integer(1), Value::Text("published".into()), Value::Text("integer".into())]);
+    assert_eq!(
+        raw.values(),
+        &[
+            Value::Integer(1),
+            Value::Text("published".into()),
+            Value::Text("integer".into())
+        ]
+    );
     let c = db
         .insert(comments::table)
         .values(NewComment::new(p.id, "nice").author_id(u.id))
@@ -86,8 +112,17 @@ async fn every_type_round_trips() {
         .one()
         .await
         .unwrap();
-    let ms = db.raw("SELECT created_at FROM comments", params![]).get::<mizzle::Row>().await.unwrap().unwrap();
-    assert_eq!(ms.values()[0], Value::Integer(c.created_at.timestamp_millis()), "timestamp_ms keeps millis");
+    let ms = db
+        .raw("SELECT created_at FROM comments", params![])
+        .get::<mizzle::Row>()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ms.values()[0],
+        Value::Integer(c.created_at.timestamp_millis()),
+        "timestamp_ms keeps millis"
+    );
 }
 
 #[tokio::test]
@@ -112,21 +147,51 @@ async fn operators_filter_as_expected() {
     assert_eq!(count(posts::id.between(2, 4)).await, 3);
     assert_eq!(count(posts::slug.like("p1%")).await, 1);
     assert_eq!(count(posts::id.in_list([1, 2, 99])).await, 2);
-    assert_eq!(count(posts::id.in_list(0..10_000)).await, 10, "long lists bind one JSON array");
+    assert_eq!(
+        count(posts::id.in_list(0..10_000)).await,
+        10,
+        "long lists bind one JSON array"
+    );
     assert_eq!(count(posts::id.not_in_list([1, 2])).await, 8);
     assert_eq!(count(posts::body.is_null()).await, 10);
     assert_eq!(count(posts::body.is_not_null()).await, 0);
     assert_eq!(count(posts::id.eq(1).or(posts::id.eq(2))).await, 2);
     assert_eq!(count(posts::id.eq(1).not()).await, 9);
-    assert_eq!(count(and([posts::id.gt(2), posts::author_id.eq(a.id)])).await, 4);
-    assert_eq!(count(or((1..=500).map(|i| posts::id.eq(i)))).await, 10, "500 OR terms, flattened");
+    assert_eq!(
+        count(and([posts::id.gt(2), posts::author_id.eq(a.id)])).await,
+        4
+    );
+    assert_eq!(
+        count(or((1..=500).map(|i| posts::id.eq(i)))).await,
+        10,
+        "500 OR terms, flattened"
+    );
     assert_eq!(count(posts::status.eq(PostStatus::Draft)).await, 10);
-    let users_like = db.select(users::table).filter(users::email.like("%@y.io")).all().await.unwrap();
+    let users_like = db
+        .select(users::table)
+        .filter(users::email.like("%@y.io"))
+        .all()
+        .await
+        .unwrap();
     assert_eq!(users_like, vec![b.clone()]);
-    let page = db.select(posts::table).order_by(posts::id.desc()).limit(3).offset(2).all().await.unwrap();
+    let page = db
+        .select(posts::table)
+        .order_by(posts::id.desc())
+        .limit(3)
+        .offset(2)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(page.iter().map(|p| p.id).collect::<Vec<_>>(), vec![8, 7, 6]);
     assert_eq!(db.select(posts::table).limit(3).count().await.unwrap(), 3);
-    assert!(db.select(users::table).filter(users::id.eq(42)).get().await.unwrap().is_none());
+    assert!(
+        db.select(users::table)
+            .filter(users::id.eq(42))
+            .get()
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -135,7 +200,10 @@ async fn update_applies_patch_and_on_update_fn() {
     let u = user(&db, "a@x.io").await;
     let p = post(&db, u.id, "s").await;
     // Make updated_at visibly old, then patch.
-    db.raw("UPDATE posts SET updated_at = 0, created_at = 0", params![]).run().await.unwrap();
+    db.raw("UPDATE posts SET updated_at = 0, created_at = 0", params![])
+        .run()
+        .await
+        .unwrap();
     let patched = db
         .update(posts::table)
         .set(PostPatch::new().title("New").body("text"))
@@ -157,12 +225,30 @@ async fn update_applies_patch_and_on_update_fn() {
         .await
         .unwrap();
     assert_eq!(cleared.body, None);
-    let meta = db.update(users::table).set(UserPatch::new().name("Z")).filter(users::id.eq(99)).run().await.unwrap();
+    let meta = db
+        .update(users::table)
+        .set(UserPatch::new().name("Z"))
+        .filter(users::id.eq(99))
+        .run()
+        .await
+        .unwrap();
     assert_eq!(meta.rows_affected, 0);
-    let meta = db.update(users::table).set(UserPatch::new().name("Z")).run().await.unwrap();
+    let meta = db
+        .update(users::table)
+        .set(UserPatch::new().name("Z"))
+        .run()
+        .await
+        .unwrap();
     assert_eq!(meta.rows_affected, 1);
     // An empty patch changes nothing and returns the rows as they are.
-    let same = db.update(users::table).set(UserPatch::new()).filter(users::id.eq(u.id)).returning().all().await.unwrap();
+    let same = db
+        .update(users::table)
+        .set(UserPatch::new())
+        .filter(users::id.eq(u.id))
+        .returning()
+        .all()
+        .await
+        .unwrap();
     assert_eq!(same.len(), 1);
     assert_eq!(same[0].name, "Z");
 }
@@ -181,12 +267,31 @@ async fn delete_returns_rows_and_cascades() {
     let db = db();
     let u = user(&db, "a@x.io").await;
     let p = post(&db, u.id, "s").await;
-    db.insert(comments::table).values(NewComment::new(p.id, "c").author_id(u.id)).run().await.unwrap();
-    let gone = db.delete(users::table).filter(users::id.eq(u.id)).returning().all().await.unwrap();
+    db.insert(comments::table)
+        .values(NewComment::new(p.id, "c").author_id(u.id))
+        .run()
+        .await
+        .unwrap();
+    let gone = db
+        .delete(users::table)
+        .filter(users::id.eq(u.id))
+        .returning()
+        .all()
+        .await
+        .unwrap();
     assert_eq!(gone, vec![u]);
-    assert_eq!(db.select(posts::table).count().await.unwrap(), 0, "ON DELETE CASCADE");
+    assert_eq!(
+        db.select(posts::table).count().await.unwrap(),
+        0,
+        "ON DELETE CASCADE"
+    );
     assert_eq!(db.select(comments::table).count().await.unwrap(), 0);
-    let meta = db.delete(users::table).filter(users::id.eq(1)).run().await.unwrap();
+    let meta = db
+        .delete(users::table)
+        .filter(users::id.eq(1))
+        .run()
+        .await
+        .unwrap();
     assert_eq!(meta.rows_affected, 0);
 }
 
@@ -215,11 +320,28 @@ async fn on_conflict_do_nothing_and_do_update() {
         .unwrap();
     assert_eq!(upserted.id, u.id);
     assert_eq!(upserted.name, "Updated");
-    let t = db.insert(tags::table).values(NewTag::new("rust")).returning().one().await.unwrap();
+    let t = db
+        .insert(tags::table)
+        .values(NewTag::new("rust"))
+        .returning()
+        .one()
+        .await
+        .unwrap();
     let p = post(&db, u.id, "s").await;
     let link = || NewPostTag::new(p.id, t.id);
-    db.insert(post_tags::table).values(link()).run().await.unwrap();
-    let again = db.insert(post_tags::table).values(link()).on_conflict((post_tags::post_id, post_tags::tag_id)).do_nothing().run().await.unwrap();
+    db.insert(post_tags::table)
+        .values(link())
+        .run()
+        .await
+        .unwrap();
+    let again = db
+        .insert(post_tags::table)
+        .values(link())
+        .on_conflict((post_tags::post_id, post_tags::tag_id))
+        .do_nothing()
+        .run()
+        .await
+        .unwrap();
     assert_eq!(again.rows_affected, 0);
 }
 
@@ -227,11 +349,30 @@ async fn on_conflict_do_nothing_and_do_update() {
 async fn constraint_errors_are_classified() {
     let db = db();
     user(&db, "a@x.io").await;
-    let dup = db.insert(users::table).values(NewUser::new("a@x.io", "x")).run().await.unwrap_err();
+    let dup = db
+        .insert(users::table)
+        .values(NewUser::new("a@x.io", "x"))
+        .run()
+        .await
+        .unwrap_err();
     assert_eq!(dup.db_kind(), Some(DbErrorKind::UniqueViolation), "{dup}");
-    let check = db.insert(users::table).values(NewUser::new("no-at-sign", "x")).run().await.unwrap_err();
-    assert_eq!(check.db_kind(), Some(DbErrorKind::CheckViolation), "{check}");
-    let fk = db.insert(posts::table).values(NewPost::new(999, "t", "s")).run().await.unwrap_err();
+    let check = db
+        .insert(users::table)
+        .values(NewUser::new("no-at-sign", "x"))
+        .run()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        check.db_kind(),
+        Some(DbErrorKind::CheckViolation),
+        "{check}"
+    );
+    let fk = db
+        .insert(posts::table)
+        .values(NewPost::new(999, "t", "s"))
+        .run()
+        .await
+        .unwrap_err();
     assert_eq!(fk.db_kind(), Some(DbErrorKind::ForeignKeyViolation), "{fk}");
 }
 
@@ -239,33 +380,58 @@ async fn constraint_errors_are_classified() {
 async fn many_rows_are_chunked_under_the_parameter_limit_and_atomic() {
     let db = db();
     let u = user(&db, "a@x.io").await;
-    let rows: Vec<NewPost> = (0..1_000).map(|i| NewPost::new(u.id, format!("t{i}"), format!("s{i}"))).collect();
+    let rows: Vec<NewPost> = (0..1_000)
+        .map(|i| NewPost::new(u.id, format!("t{i}"), format!("s{i}")))
+        .collect();
     let insert = db.insert(posts::table).values_many(rows.clone());
     let stmts = insert.to_statements(false).unwrap();
     assert!(stmts.len() > 1);
-    assert!(stmts.iter().all(|s| s.params.len() <= 100), "D1 allows 100 bound parameters");
+    assert!(
+        stmts.iter().all(|s| s.params.len() <= 100),
+        "D1 allows 100 bound parameters"
+    );
     let meta = insert.run().await.unwrap();
     assert_eq!(meta.rows_affected, 1_000);
     assert_eq!(db.select(posts::table).count().await.unwrap(), 1_000);
     // A duplicate slug in the last chunk rolls every chunk back.
-    let mut bad: Vec<NewPost> = (0..500).map(|i| NewPost::new(u.id, "x", format!("n{i}"))).collect();
+    let mut bad: Vec<NewPost> = (0..500)
+        .map(|i| NewPost::new(u.id, "x", format!("n{i}")))
+        .collect();
     bad.push(NewPost::new(u.id, "x", "s0"));
-    let err = db.insert(posts::table).values_many(bad).run().await.unwrap_err();
+    let err = db
+        .insert(posts::table)
+        .values_many(bad)
+        .run()
+        .await
+        .unwrap_err();
     assert_eq!(err.db_kind(), Some(DbErrorKind::UniqueViolation));
-    assert_eq!(db.select(posts::table).count().await.unwrap(), 1_000, "batch is atomic");
+    assert_eq!(
+        db.select(posts::table).count().await.unwrap(),
+        1_000,
+        "batch is atomic"
+    );
 }
 
 #[tokio::test]
 async fn statements_over_the_limits_fail_before_sending() {
     let db = db();
     let err = db
-        .raw(format!("SELECT {}", vec!["?"; 101].join(", ")), (0..101).map(Value::from))
+        .raw(
+            format!("SELECT {}", vec!["?"; 101].join(", ")),
+            (0..101).map(Value::from),
+        )
         .run()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Limit(ref m) if m.contains("101 parameters") && m.contains("limit is 100")), "{err}");
+    assert!(
+        matches!(err, Error::Limit(ref m) if m.contains("101 parameters") && m.contains("limit is 100")),
+        "{err}"
+    );
     let long = format!("SELECT '{}'", "x".repeat(100_001));
-    assert!(matches!(db.raw(long, []).run().await.unwrap_err(), Error::Limit(_)));
+    assert!(matches!(
+        db.raw(long, []).run().await.unwrap_err(),
+        Error::Limit(_)
+    ));
 }
 
 #[tokio::test]
@@ -274,28 +440,59 @@ async fn raw_rows_decode_by_column_name() {
     let u = user(&db, "a@x.io").await;
     // Columns in another order than the struct: decoded by name.
     let got: Vec<User> = db
-        .raw("SELECT created_at, role, bio, avatar, name, email, id FROM users WHERE id = ?", params![u.id])
+        .raw(
+            "SELECT created_at, role, bio, avatar, name, email, id FROM users WHERE id = ?",
+            params![u.id],
+        )
         .all()
         .await
         .unwrap();
     assert_eq!(got, vec![u]);
-    let missing = db.raw("SELECT id FROM users", params![]).all::<User>().await.unwrap_err();
-    assert!(matches!(missing, Error::Decode { ref column, .. } if column == "email"), "{missing}");
+    let missing = db
+        .raw("SELECT id FROM users", params![])
+        .all::<User>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, Error::Decode { ref column, .. } if column == "email"),
+        "{missing}"
+    );
 }
 
 #[tokio::test]
 async fn example_api_handlers() {
     use mizzle_example::api;
     let db = db();
-    let u = api::create_user(&db, NewUser::new("a@x.io", "A")).await.unwrap();
+    let u = api::create_user(&db, NewUser::new("a@x.io", "A"))
+        .await
+        .unwrap();
     assert_eq!(api::get_user(&db, u.id).await.unwrap(), u);
     assert_eq!(api::get_user(&db, 99).await.unwrap_err().status, 404);
-    assert_eq!(api::create_user(&db, NewUser::new("a@x.io", "A")).await.unwrap_err().status, 409);
-    assert_eq!(api::create_user(&db, NewUser::new("bad", "A")).await.unwrap_err().status, 422);
-    let p = api::create_post(&db, NewPost::new(u.id, "T", "t")).await.unwrap();
-    assert_eq!(api::list_posts(&db, Some(u.id), 10).await.unwrap(), vec![p.clone()]);
+    assert_eq!(
+        api::create_user(&db, NewUser::new("a@x.io", "A"))
+            .await
+            .unwrap_err()
+            .status,
+        409
+    );
+    assert_eq!(
+        api::create_user(&db, NewUser::new("bad", "A"))
+            .await
+            .unwrap_err()
+            .status,
+        422
+    );
+    let p = api::create_post(&db, NewPost::new(u.id, "T", "t"))
+        .await
+        .unwrap();
+    assert_eq!(
+        api::list_posts(&db, Some(u.id), 10).await.unwrap(),
+        vec![p.clone()]
+    );
     assert_eq!(api::count_posts(&db, u.id).await.unwrap(), 1);
-    let p2 = api::update_post(&db, p.id, PostPatch::new().status(PostStatus::Published)).await.unwrap();
+    let p2 = api::update_post(&db, p.id, PostPatch::new().status(PostStatus::Published))
+        .await
+        .unwrap();
     assert_eq!(p2.status, PostStatus::Published);
     assert_eq!(api::delete_post(&db, p.id).await.unwrap().id, p.id);
     assert_eq!(api::delete_post(&db, p.id).await.unwrap_err().status, 404);

@@ -62,7 +62,10 @@ impl Sources {
 
     /// A file's text.
     pub fn source(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(id)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
 
     /// A file's display name.
@@ -97,7 +100,12 @@ impl Diagnostic {
 
     /// An error with no source location (e.g. a file that cannot be read).
     pub fn bare(message: impl Into<String>) -> Self {
-        Diagnostic { message: message.into(), primary: None, secondary: Vec::new(), help: None }
+        Diagnostic {
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
     }
 
     /// Adds a hint.
@@ -125,7 +133,10 @@ impl Report {
     /// Renders `diagnostics` against `sources`.
     pub fn new(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Self {
         let mut out = String::new();
-        let config = term::Config { chars: term::Chars::ascii(), ..term::Config::default() };
+        let config = term::Config {
+            chars: term::Chars::ascii(),
+            ..term::Config::default()
+        };
         for d in &diagnostics {
             let mut cs = CsDiagnostic::error().with_message(&d.message);
             let mut labels = Vec::new();
@@ -151,7 +162,10 @@ impl Report {
             "error: mizzle found {n} problem{}\n",
             if n == 1 { "" } else { "s" }
         ));
-        Report { rendered, diagnostics }
+        Report {
+            rendered,
+            diagnostics,
+        }
     }
 }
 

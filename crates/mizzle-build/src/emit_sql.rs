@@ -10,7 +10,11 @@ fn default_sql(d: &Default) -> String {
         Default::Literal(l) => l.clone(),
         Default::Sql(s) => {
             let s = s.trim();
-            if is_parenthesised(s) { s.to_owned() } else { format!("({s})") }
+            if is_parenthesised(s) {
+                s.to_owned()
+            } else {
+                format!("({s})")
+            }
         }
     }
 }
@@ -55,7 +59,8 @@ pub fn table_body(t: &Table) -> Vec<String> {
         }
         // An INTEGER PRIMARY KEY is a rowid alias and never NULL; any other key column
         // needs NOT NULL spelled out (SQLite allows NULL in them otherwise).
-        if !c.nullable && !(is_pk && t.is_rowid_alias(c)) {
+        let rowid_alias = is_pk && t.is_rowid_alias(c);
+        if !(c.nullable || rowid_alias) {
             s.push_str(" NOT NULL");
         }
         if c.unique {
@@ -76,7 +81,10 @@ pub fn table_body(t: &Table) -> Vec<String> {
         }
         match c.ty {
             ColumnType::Enum => {
-                let values = c.enum_def.as_ref().map_or_else(Vec::new, |e| e.values.clone());
+                let values = c
+                    .enum_def
+                    .as_ref()
+                    .map_or_else(Vec::new, |e| e.values.clone());
                 let list: Vec<String> = values.iter().map(|v| quote_str(v)).collect();
                 s.push_str(&format!(" CHECK ({} IN ({}))", q(&c.name), list.join(", ")));
             }
@@ -101,7 +109,11 @@ pub fn table_body(t: &Table) -> Vec<String> {
 /// `CREATE TABLE "t" (…);` for `t` under the name `name`.
 pub fn create_table_as(t: &Table, name: &str) -> String {
     let body = table_body(t).join(",\n  ");
-    let suffix = if t.without_rowid { " WITHOUT ROWID" } else { "" };
+    let suffix = if t.without_rowid {
+        " WITHOUT ROWID"
+    } else {
+        ""
+    };
     format!("CREATE TABLE {} (\n  {body}\n){suffix};", q(name))
 }
 
@@ -129,8 +141,14 @@ pub fn create_index(table: &str, ix: &Index) -> String {
 
 /// `ALTER TABLE … ADD COLUMN` for column `i` of `t`.
 pub fn add_column(t: &Table, i: usize) -> String {
-    let single = Table { primary_key: Vec::new(), ..t.clone() };
-    let def = &table_body(&Table { columns: vec![t.columns[i].clone()], ..single })[0];
+    let single = Table {
+        primary_key: Vec::new(),
+        ..t.clone()
+    };
+    let def = &table_body(&Table {
+        columns: vec![t.columns[i].clone()],
+        ..single
+    })[0];
     format!("ALTER TABLE {} ADD COLUMN {def};", q(&t.name))
 }
 
@@ -142,11 +160,14 @@ pub fn creation_order(schema: &Schema) -> Vec<&Table> {
     let mut pending: Vec<&Table> = schema.tables.iter().collect();
     while !pending.is_empty() {
         let ready = pending.iter().position(|t| {
-            t.columns.iter().filter_map(|c| c.references.as_ref()).all(|fk| {
-                fk.table == t.name
-                    || done.contains(&fk.table.as_str())
-                    || schema.table(&fk.table).is_none()
-            })
+            t.columns
+                .iter()
+                .filter_map(|c| c.references.as_ref())
+                .all(|fk| {
+                    fk.table == t.name
+                        || done.contains(&fk.table.as_str())
+                        || schema.table(&fk.table).is_none()
+                })
         });
         // A cycle: take the first remaining table.
         let i = ready.unwrap_or(0);
@@ -179,6 +200,9 @@ mod tests {
         assert!(!is_parenthesised("(a) + (b)"));
         assert!(!is_parenthesised("unixepoch()"));
         assert!(is_parenthesised("(')')"));
-        assert_eq!(default_sql(&Default::Sql("CURRENT_TIMESTAMP".into())), "(CURRENT_TIMESTAMP)");
+        assert_eq!(
+            default_sql(&Default::Sql("CURRENT_TIMESTAMP".into())),
+            "(CURRENT_TIMESTAMP)"
+        );
     }
 }

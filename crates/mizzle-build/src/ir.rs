@@ -45,13 +45,20 @@ impl ColumnType {
 
     /// The name as written in schema files.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, t)| *t == self).map(|(n, _)| *n).expect("listed")
+        Self::ALL
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map(|(n, _)| *n)
+            .expect("listed")
     }
 
     /// The SQLite declared type.
     pub fn sql_type(self) -> &'static str {
         match self {
-            ColumnType::Integer | ColumnType::Boolean | ColumnType::Timestamp | ColumnType::TimestampMs => "INTEGER",
+            ColumnType::Integer
+            | ColumnType::Boolean
+            | ColumnType::Timestamp
+            | ColumnType::TimestampMs => "INTEGER",
             ColumnType::Real => "REAL",
             ColumnType::Text | ColumnType::Json | ColumnType::Enum => "TEXT",
             ColumnType::Blob => "BLOB",
@@ -81,8 +88,11 @@ pub enum DefaultFn {
 
 impl DefaultFn {
     /// Every function, as written in schema files.
-    pub const ALL: [(&'static str, DefaultFn); 3] =
-        [("now", DefaultFn::Now), ("uuid_v4", DefaultFn::UuidV4), ("cuid2", DefaultFn::Cuid2)];
+    pub const ALL: [(&'static str, DefaultFn); 3] = [
+        ("now", DefaultFn::Now),
+        ("uuid_v4", DefaultFn::UuidV4),
+        ("cuid2", DefaultFn::Cuid2),
+    ];
 }
 
 /// A foreign key action.

@@ -6,6 +6,8 @@
 //! `build.rs`:
 //!
 //! ```no_run
+//! // build.rs
+//! # #[allow(clippy::needless_doctest_main)]
 //! fn main() {
 //!     mizzle_build::build()
 //! }
@@ -80,14 +82,18 @@ impl Default for Config {
 }
 
 fn truthy(v: &str) -> bool {
-    !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off")
+    !matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "" | "0" | "false" | "no" | "off"
+    )
 }
 
 impl Config {
     /// Defaults for the crate being built: paths relative to `CARGO_MANIFEST_DIR`, output
     /// into `OUT_DIR`, check mode from `MIZZLE_CHECK` or `CI`, `cargo:` lines printed.
     pub fn new() -> Self {
-        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
         Config {
             schema_dir: manifest_dir.join("schema"),
             manifest_dir,
@@ -130,14 +136,18 @@ impl Config {
     }
 
     fn check_mode(&self) -> bool {
-        self.check.unwrap_or_else(|| match std::env::var("MIZZLE_CHECK") {
-            Ok(v) => truthy(&v),
-            Err(_) => std::env::var("CI").is_ok_and(|v| truthy(&v)),
-        })
+        self.check
+            .unwrap_or_else(|| match std::env::var("MIZZLE_CHECK") {
+                Ok(v) => truthy(&v),
+                Err(_) => std::env::var("CI").is_ok_and(|v| truthy(&v)),
+            })
     }
 
     fn shown(&self, path: &Path) -> String {
-        path.strip_prefix(&self.manifest_dir).unwrap_or(path).display().to_string()
+        path.strip_prefix(&self.manifest_dir)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     /// Reads, parses and checks the schema. No writes.
@@ -167,13 +177,19 @@ impl Config {
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
-                    errs.push(Diagnostic::bare(format!("cannot read {}: {e}", self.shown(path))));
+                    errs.push(Diagnostic::bare(format!(
+                        "cannot read {}: {e}",
+                        self.shown(path)
+                    )));
                     continue;
                 }
             };
             files.push(path.clone());
             let id = sources.add(self.shown(path), text.clone());
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if stem == "mizzle" {
                 settings = parse::settings_file(id, &text, &mut errs);
             } else if let Some(t) = parse::table_file(id, &stem, &text, &mut errs) {
@@ -188,12 +204,24 @@ impl Config {
         let schema = lower::lower(&tables, &settings, &mut errs);
         let spans = tables
             .iter()
-            .map(|f| (f.table.as_ref().map_or_else(|| f.stem.clone(), |t| t.value.clone()), f.span.clone()))
+            .map(|f| {
+                (
+                    f.table
+                        .as_ref()
+                        .map_or_else(|| f.stem.clone(), |t| t.value.clone()),
+                    f.span.clone(),
+                )
+            })
             .collect();
         if !errs.is_empty() {
             return Err(Report::new(&sources, errs));
         }
-        Ok(Loaded { schema, sources, files, spans })
+        Ok(Loaded {
+            schema,
+            sources,
+            files,
+            spans,
+        })
     }
 
     /// The generated Rust module for `schema` with these migrations (name, SQL). Pure.
@@ -205,7 +233,12 @@ impl Config {
     /// in check mode, fails when it is not), and writes the generated module to `OUT_DIR`.
     pub fn compile(&self) -> Result<Outcome, Report> {
         let loaded = self.load()?;
-        let Loaded { schema, sources, files, spans } = &loaded;
+        let Loaded {
+            schema,
+            sources,
+            files,
+            spans,
+        } = &loaded;
         let fail = |errs: Vec<Diagnostic>| Report::new(sources, errs);
         let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
         let shown_migrations = self.shown(&migrations_dir);
@@ -216,7 +249,10 @@ impl Config {
             }
             println!("cargo:rerun-if-changed={}", migrations_dir.display());
             for c in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
-                println!("cargo:rerun-if-changed={}", self.manifest_dir.join(c).display());
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    self.manifest_dir.join(c).display()
+                );
             }
             println!("cargo:rerun-if-env-changed=MIZZLE_CHECK");
             println!("cargo:rerun-if-env-changed=CI");
@@ -225,13 +261,18 @@ impl Config {
         let bad_sql: Vec<Diagnostic> = migrate::validate_sql(schema)
             .into_iter()
             .map(|(table, err)| {
-                let span = spans.iter().find(|(n, _)| *n == table).map(|(_, s)| s.clone());
+                let span = spans
+                    .iter()
+                    .find(|(n, _)| *n == table)
+                    .map(|(_, s)| s.clone());
                 let msg = format!("the SQL of table `{table}` is invalid: {err}");
                 let d = match span {
                     Some(s) => Diagnostic::error(msg, &s, "in this table"),
                     None => Diagnostic::bare(msg),
                 };
-                d.help("check the `check`, `default_sql` and index `where` expressions in this file")
+                d.help(
+                    "check the `check`, `default_sql` and index `where` expressions in this file",
+                )
             })
             .collect();
         if !bad_sql.is_empty() {
@@ -244,9 +285,11 @@ impl Config {
         } else {
             // Decide and write under the directory lock, so concurrent builds agree.
             let lock = migrate::DirLock::acquire(&migrations_dir);
-            let mut plan = migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?;
+            let mut plan =
+                migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?;
             if let Some((name, text)) = plan.new_file.take() {
-                let result = lock.and_then(|_guard| migrate::write_atomic(&migrations_dir, &name, &text));
+                let result =
+                    lock.and_then(|_guard| migrate::write_atomic(&migrations_dir, &name, &text));
                 if let Err(e) = result {
                     return Err(fail(vec![Diagnostic::bare(format!(
                         "migrations are out of date and {shown_migrations}/{name} cannot be written: {e}\n\n{text}"
@@ -255,9 +298,16 @@ impl Config {
                 }
                 let path = migrations_dir.join(&name);
                 if self.cargo {
-                    println!("cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it");
+                    println!(
+                        "cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it"
+                    );
                 }
-                plan.existing.push(migrate::Migration { version: 0, file_name: name, sql: text, path: path.clone() });
+                plan.existing.push(migrate::Migration {
+                    version: 0,
+                    file_name: name,
+                    sql: text,
+                    path: path.clone(),
+                });
                 written = Some(path);
             }
             plan
@@ -268,12 +318,21 @@ impl Config {
             ))
             .help("run `cargo build` locally without CI/MIZZLE_CHECK to write it, then commit it")]));
         }
-        let migrations: Vec<(String, String)> = plan.existing.iter().map(|m| (m.file_name.clone(), m.sql.clone())).collect();
+        let migrations: Vec<(String, String)> = plan
+            .existing
+            .iter()
+            .map(|m| (m.file_name.clone(), m.sql.clone()))
+            .collect();
         let rust = self.generate(schema, &migrations);
         let mut rust_file = None;
         if let Some(out) = &self.out_dir {
             let path = out.join("mizzle_schema.rs");
-            write_if_changed(&path, &rust).map_err(|e| fail(vec![Diagnostic::bare(format!("cannot write {}: {e}", path.display()))]))?;
+            write_if_changed(&path, &rust).map_err(|e| {
+                fail(vec![Diagnostic::bare(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                ))])
+            })?;
             rust_file = Some(path);
         }
         Ok(Outcome { written, rust_file })

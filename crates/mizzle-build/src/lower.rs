@@ -9,18 +9,32 @@ use crate::ir::*;
 use crate::naming::{self, did_you_mean, quote_str};
 
 /// Lowers every table file and the settings. Returns the schema when there were no errors.
-pub fn lower(files: &[TableFile], settings: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Schema {
+pub fn lower(
+    files: &[TableFile],
+    settings: &ast::SettingsFile,
+    errs: &mut Vec<Diagnostic>,
+) -> Schema {
     let mut tables: Vec<(Table, &TableFile)> = Vec::new();
     let mut by_name: HashMap<String, Span> = HashMap::new();
     let mut structs: HashMap<String, Span> = HashMap::new();
     for f in files {
-        let name = f.table.as_ref().map_or_else(|| f.stem.clone(), |t| t.value.clone());
-        let name_span = f.table.as_ref().map_or_else(|| f.span.clone(), |t| t.span.clone());
+        let name = f
+            .table
+            .as_ref()
+            .map_or_else(|| f.stem.clone(), |t| t.value.clone());
+        let name_span = f
+            .table
+            .as_ref()
+            .map_or_else(|| f.span.clone(), |t| t.span.clone());
         if let Some(first) = by_name.get(&name) {
             errs.push(
-                Diagnostic::error(format!("two tables are named `{name}`"), &name_span, "second definition")
-                    .also(first, "first defined here")
-                    .help("give one of them another name with `table = \"...\"`"),
+                Diagnostic::error(
+                    format!("two tables are named `{name}`"),
+                    &name_span,
+                    "second definition",
+                )
+                .also(first, "first defined here")
+                .help("give one of them another name with `table = \"...\"`"),
             );
             continue;
         }
@@ -29,15 +43,22 @@ pub fn lower(files: &[TableFile], settings: &ast::SettingsFile, errs: &mut Vec<D
         if let Some(first) = structs.get(&table.struct_name) {
             let span = f.struct_name.as_ref().map_or(&name_span, |s| &s.span);
             errs.push(
-                Diagnostic::error(format!("two tables generate the struct `{}`", table.struct_name), span, "second use")
-                    .also(first, "first used here")
-                    .help("set `struct = \"...\"` on one of them"),
+                Diagnostic::error(
+                    format!("two tables generate the struct `{}`", table.struct_name),
+                    span,
+                    "second use",
+                )
+                .also(first, "first used here")
+                .help("set `struct = \"...\"` on one of them"),
             );
         }
-        structs.insert(table.struct_name.clone(), f.struct_name.as_ref().map_or(name_span, |s| s.span.clone()));
+        structs.insert(
+            table.struct_name.clone(),
+            f.struct_name.as_ref().map_or(name_span, |s| s.span.clone()),
+        );
         tables.push((table, f));
     }
-    check_foreign_keys(&mut tables, errs);
+    check_foreign_keys(&tables, errs);
     check_global_names(&tables, errs);
     let schema_tables: Vec<Table> = tables.iter().map(|(t, _)| t.clone()).collect();
     let mut out = Vec::new();
@@ -45,20 +66,30 @@ pub fn lower(files: &[TableFile], settings: &ast::SettingsFile, errs: &mut Vec<D
         t.relations = lower_relations(&t, f, &schema_tables, errs);
         out.push(t);
     }
-    Schema { tables: out, settings: lower_settings(settings, errs) }
+    Schema {
+        tables: out,
+        settings: lower_settings(settings, errs),
+    }
 }
 
 fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings {
     let mut out = Settings::default();
     if let Some(d) = &s.migrations_dir {
         if d.value.trim().is_empty() {
-            errs.push(Diagnostic::error("`migrations_dir` is empty", &d.span, "empty path"));
+            errs.push(Diagnostic::error(
+                "`migrations_dir` is empty",
+                &d.span,
+                "empty path",
+            ));
         }
         out.migrations_dir = d.value.clone();
     }
     out.wrangler = s.wrangler.as_ref().map(|w| w.value.clone());
     if let Some(b) = &s.binding {
-        let valid = !b.value.is_empty() && b.value.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+        let valid = !b.value.is_empty()
+            && b.value
+                .chars()
+                .all(|c| c == '_' || c.is_ascii_alphanumeric());
         if !valid {
             errs.push(Diagnostic::error(
                 format!("`{}` is not a valid binding name", b.value),
@@ -78,23 +109,39 @@ fn flag(b: &Option<Sp<bool>>) -> bool {
 
 fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table {
     let struct_name = match &f.struct_name {
-        Some(s) if naming::is_valid_ident(&s.value) && !naming::is_keyword(&s.value) => s.value.clone(),
+        Some(s) if naming::is_valid_ident(&s.value) && !naming::is_keyword(&s.value) => {
+            s.value.clone()
+        }
         Some(s) => {
-            errs.push(Diagnostic::error(format!("`{}` is not a valid Rust struct name", s.value), &s.span, "invalid name"));
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a valid Rust struct name", s.value),
+                &s.span,
+                "invalid name",
+            ));
             naming::struct_name(&name)
         }
         None => naming::struct_name(&name),
     };
     if f.table.is_none() && !naming::is_valid_ident(&naming::field_name(&name)) {
         errs.push(
-            Diagnostic::error(format!("table name `{name}` cannot be a Rust module name"), &f.span, "from the file name")
-                .help("rename the file, or set `table = \"...\"` to a name of letters, digits and `_`"),
+            Diagnostic::error(
+                format!("table name `{name}` cannot be a Rust module name"),
+                &f.span,
+                "from the file name",
+            )
+            .help("rename the file, or set `table = \"...\"` to a name of letters, digits and `_`"),
         );
     }
     if f.columns.is_empty() {
         errs.push(
-            Diagnostic::error(format!("table `{name}` has no columns"), &f.columns_span, "no columns")
-                .help("add a `[columns]` table, e.g. `id = { type = \"integer\", primary_key = true }`"),
+            Diagnostic::error(
+                format!("table `{name}` has no columns"),
+                &f.columns_span,
+                "no columns",
+            )
+            .help(
+                "add a `[columns]` table, e.g. `id = { type = \"integer\", primary_key = true }`",
+            ),
         );
     }
     let mut columns: Vec<Column> = Vec::new();
@@ -104,9 +151,13 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
         let col = lower_column(c, &struct_name, errs);
         if let Some(first) = fields.get(&col.rust_name) {
             errs.push(
-                Diagnostic::error(format!("two columns have the Rust field name `{}`", col.rust_name), &c.name.span, "second")
-                    .also(first, "first")
-                    .help("set `rust_name` on one of them"),
+                Diagnostic::error(
+                    format!("two columns have the Rust field name `{}`", col.rust_name),
+                    &c.name.span,
+                    "second",
+                )
+                .also(first, "first")
+                .help("set `rust_name` on one of them"),
             );
         }
         fields.insert(col.rust_name.clone(), c.name.span.clone());
@@ -118,12 +169,20 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
     let mut primary_key: Vec<String> = col_pk.iter().map(|c| c.name.value.clone()).collect();
     if col_pk.len() > 1 {
         errs.push(
-            Diagnostic::error("more than one column says `primary_key = true`", &col_pk[1].name.span, "second")
-                .also(&col_pk[0].name.span, "first")
-                .help(format!(
-                    "for a composite key write `primary_key = [{}]` at the top of the file",
-                    col_pk.iter().map(|c| format!("\"{}\"", c.name.value)).collect::<Vec<_>>().join(", ")
-                )),
+            Diagnostic::error(
+                "more than one column says `primary_key = true`",
+                &col_pk[1].name.span,
+                "second",
+            )
+            .also(&col_pk[0].name.span, "first")
+            .help(format!(
+                "for a composite key write `primary_key = [{}]` at the top of the file",
+                col_pk
+                    .iter()
+                    .map(|c| format!("\"{}\"", c.name.value))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
     }
     if let Some(pk) = &f.primary_key {
@@ -135,14 +194,22 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
             );
         }
         if pk.value.is_empty() {
-            errs.push(Diagnostic::error("`primary_key` is empty", &pk.span, "no columns"));
+            errs.push(Diagnostic::error(
+                "`primary_key` is empty",
+                &pk.span,
+                "no columns",
+            ));
         }
         primary_key = Vec::new();
         for p in &pk.value {
             if !columns.iter().any(|c| c.name == p.value) {
                 errs.push(unknown_column(&p.value, &p.span, &name, &columns));
             } else if primary_key.contains(&p.value) {
-                errs.push(Diagnostic::error(format!("`{}` is listed twice", p.value), &p.span, "duplicate"));
+                errs.push(Diagnostic::error(
+                    format!("`{}` is listed twice", p.value),
+                    &p.span,
+                    "duplicate",
+                ));
             } else {
                 primary_key.push(p.value.clone());
             }
@@ -151,7 +218,11 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
     let without_rowid = flag(&f.without_rowid);
     if without_rowid && primary_key.is_empty() {
         let span = &f.without_rowid.as_ref().expect("set").span;
-        errs.push(Diagnostic::error("a WITHOUT ROWID table needs a primary key", span, "no primary key"));
+        errs.push(Diagnostic::error(
+            "a WITHOUT ROWID table needs a primary key",
+            span,
+            "no primary key",
+        ));
     }
     for (c, def) in columns.iter().zip(&f.columns) {
         if c.auto_increment {
@@ -167,18 +238,33 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
                 );
             } else if primary_key != [c.name.clone()] {
                 errs.push(
-                    Diagnostic::error(format!("`auto_increment` on `{}`, which is not the primary key", c.name), span, "not the primary key")
-                        .help("add `primary_key = true` to this column"),
+                    Diagnostic::error(
+                        format!(
+                            "`auto_increment` on `{}`, which is not the primary key",
+                            c.name
+                        ),
+                        span,
+                        "not the primary key",
+                    )
+                    .help("add `primary_key = true` to this column"),
                 );
             } else if without_rowid {
-                errs.push(Diagnostic::error("`auto_increment` cannot be used in a WITHOUT ROWID table", span, "here"));
+                errs.push(Diagnostic::error(
+                    "`auto_increment` cannot be used in a WITHOUT ROWID table",
+                    span,
+                    "here",
+                ));
             }
         }
     }
     // Primary key columns are NOT NULL.
     for c in &mut columns {
         if primary_key.contains(&c.name) && c.nullable {
-            let def = f.columns.iter().find(|d| d.name.value == c.name).expect("column");
+            let def = f
+                .columns
+                .iter()
+                .find(|d| d.name.value == c.name)
+                .expect("column");
             errs.push(Diagnostic::error(
                 format!("primary key column `{}` cannot be nullable", c.name),
                 &def.nullable.as_ref().expect("set").span,
@@ -190,7 +276,11 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
     let mut indexes = Vec::new();
     for ix in &f.indexes {
         if ix.columns.value.is_empty() {
-            errs.push(Diagnostic::error(format!("index `{}` has no columns", ix.name.value), &ix.columns.span, "empty"));
+            errs.push(Diagnostic::error(
+                format!("index `{}` has no columns", ix.name.value),
+                &ix.columns.span,
+                "empty",
+            ));
         }
         for c in &ix.columns.value {
             if !columns.iter().any(|col| col.name == c.value) {
@@ -207,8 +297,14 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
     for c in &f.columns {
         if c.name.value == "table" && c.rust_name.is_none() {
             errs.push(
-                Diagnostic::error("a column's Rust name cannot be `table`", &c.name.span, "clashes with the table handle")
-                    .help("set `rust_name = \"...\"` on this column (`users::table` is the table handle)"),
+                Diagnostic::error(
+                    "a column's Rust name cannot be `table`",
+                    &c.name.span,
+                    "clashes with the table handle",
+                )
+                .help(
+                    "set `rust_name = \"...\"` on this column (`users::table` is the table handle)",
+                ),
             );
         }
     }
@@ -221,18 +317,30 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
         primary_key,
         without_rowid,
         indexes,
-        checks: f.checks.iter().map(|(n, s)| (n.value.clone(), s.value.clone())).collect(),
+        checks: f
+            .checks
+            .iter()
+            .map(|(n, s)| (n.value.clone(), s.value.clone()))
+            .collect(),
         relations: Vec::new(),
     }
 }
 
 fn unknown_column(name: &str, span: &Span, table: &str, columns: &[Column]) -> Diagnostic {
-    let d = Diagnostic::error(format!("table `{table}` has no column `{name}`"), span, "unknown column");
+    let d = Diagnostic::error(
+        format!("table `{table}` has no column `{name}`"),
+        span,
+        "unknown column",
+    );
     match did_you_mean(name, columns.iter().map(|c| c.name.as_str())) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help(format!(
             "its columns are: {}",
-            columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+            columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -243,7 +351,11 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
         Some(t) => t,
         None => {
             let names = ColumnType::ALL.map(|(n, _)| n);
-            let d = Diagnostic::error(format!("unknown type \"{}\"", c.ty.value), &c.ty.span, "unknown type");
+            let d = Diagnostic::error(
+                format!("unknown type \"{}\"", c.ty.value),
+                &c.ty.span,
+                "unknown type",
+            );
             errs.push(match did_you_mean(&c.ty.value.to_lowercase(), names) {
                 Some(s) => d.help(format!("did you mean \"{s}\"?")),
                 None => d.help(format!("the types are: {}", names.join(", "))),
@@ -252,20 +364,32 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
         }
     };
     if name.is_empty() {
-        errs.push(Diagnostic::error("a column name cannot be empty", &c.name.span, "empty"));
+        errs.push(Diagnostic::error(
+            "a column name cannot be empty",
+            &c.name.span,
+            "empty",
+        ));
     }
     let rust_name = match &c.rust_name {
         Some(r) if naming::is_valid_ident(&r.value) => r.value.clone(),
         Some(r) => {
-            errs.push(Diagnostic::error(format!("`{}` is not a valid Rust field name", r.value), &r.span, "invalid name"));
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a valid Rust field name", r.value),
+                &r.span,
+                "invalid name",
+            ));
             naming::field_name(name)
         }
         None => {
             let f = naming::field_name(name);
             if !naming::is_valid_ident(&f) {
                 errs.push(
-                    Diagnostic::error(format!("column `{name}` has no valid Rust field name (`{f}`)"), &c.name.span, "here")
-                        .help("set `rust_name = \"...\"`"),
+                    Diagnostic::error(
+                        format!("column `{name}` has no valid Rust field name (`{f}`)"),
+                        &c.name.span,
+                        "here",
+                    )
+                    .help("set `rust_name = \"...\"`"),
                 );
             }
             f
@@ -273,17 +397,25 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
     };
     let nullable = flag(&c.nullable);
     let enum_def = lower_enum(c, ty, struct_name, errs);
-    if ty != ColumnType::Json {
-        if let Some(r) = &c.rust {
+    if let (false, Some(r)) = (ty == ColumnType::Json, &c.rust) {
+        {
             errs.push(
-                Diagnostic::error("`rust` is only for json columns", &r.span, format!("this is a {} column", ty.name()))
-                    .help("the Rust type of other columns follows from `type`"),
+                Diagnostic::error(
+                    "`rust` is only for json columns",
+                    &r.span,
+                    format!("this is a {} column", ty.name()),
+                )
+                .help("the Rust type of other columns follows from `type`"),
             );
         }
     }
     let json_rust = c.rust.as_ref().and_then(|r| {
         if syn::parse_str::<syn::Type>(&r.value).is_err() {
-            errs.push(Diagnostic::error(format!("`{}` is not a Rust type", r.value), &r.span, "cannot parse this type"));
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a Rust type", r.value),
+                &r.span,
+                "cannot parse this type",
+            ));
             None
         } else {
             Some(r.value.clone())
@@ -300,20 +432,38 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
     .collect();
     if kinds.len() > 1 {
         errs.push(
-            Diagnostic::error(format!("column `{name}` has more than one default"), kinds[1], "second default")
-                .also(kinds[0], "first default")
-                .help("keep one of `default`, `default_sql`, `default_fn`"),
+            Diagnostic::error(
+                format!("column `{name}` has more than one default"),
+                kinds[1],
+                "second default",
+            )
+            .also(kinds[0], "first default")
+            .help("keep one of `default`, `default_sql`, `default_fn`"),
         );
     }
     let default = if let Some(d) = &c.default {
         lower_literal(d, ty, enum_def.as_ref(), errs).map(Default::Literal)
     } else {
-        c.default_sql.as_ref().map(|s| Default::Sql(s.value.clone()))
+        c.default_sql
+            .as_ref()
+            .map(|s| Default::Sql(s.value.clone()))
     };
-    let default_fn = c.default_fn.as_ref().and_then(|f| lower_fn(f, ty, "default_fn", errs));
-    let on_update_fn = c.on_update_fn.as_ref().and_then(|f| lower_fn(f, ty, "on_update_fn", errs));
-    if let Some(Sp { value: DefaultFn::UuidV4 | DefaultFn::Cuid2, .. }) =
-        c.on_update_fn.as_ref().zip(on_update_fn).map(|(f, v)| Sp::new(v, f.span.clone()))
+    let default_fn = c
+        .default_fn
+        .as_ref()
+        .and_then(|f| lower_fn(f, ty, "default_fn", errs));
+    let on_update_fn = c
+        .on_update_fn
+        .as_ref()
+        .and_then(|f| lower_fn(f, ty, "on_update_fn", errs));
+    if let Some(Sp {
+        value: DefaultFn::UuidV4 | DefaultFn::Cuid2,
+        ..
+    }) = c
+        .on_update_fn
+        .as_ref()
+        .zip(on_update_fn)
+        .map(|(f, v)| Sp::new(v, f.span.clone()))
     {
         errs.push(Diagnostic::error(
             "`on_update_fn` only supports \"now\"",
@@ -326,8 +476,19 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
             Some((t, c)) if !t.is_empty() && !c.is_empty() => (t.to_owned(), c.to_owned()),
             _ => {
                 errs.push(
-                    Diagnostic::error(format!("`references = \"{}\"` is not `table.column`", r.value), &r.span, "expected `table.column`")
-                        .help(format!("e.g. `references = \"{}.id\"`", if r.value.is_empty() { "users" } else { &r.value })),
+                    Diagnostic::error(
+                        format!("`references = \"{}\"` is not `table.column`", r.value),
+                        &r.span,
+                        "expected `table.column`",
+                    )
+                    .help(format!(
+                        "e.g. `references = \"{}.id\"`",
+                        if r.value.is_empty() {
+                            "users"
+                        } else {
+                            &r.value
+                        }
+                    )),
                 );
                 (String::new(), String::new())
             }
@@ -342,13 +503,20 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
     if references.is_none() {
         for a in [&c.on_delete, &c.on_update].into_iter().flatten() {
             errs.push(
-                Diagnostic::error("a foreign key action without `references`", &a.span, "no foreign key")
-                    .help("add `references = \"table.column\"`"),
+                Diagnostic::error(
+                    "a foreign key action without `references`",
+                    &a.span,
+                    "no foreign key",
+                )
+                .help("add `references = \"table.column\"`"),
             );
         }
     }
-    if let Some(fk) = &references {
-        if fk.on_delete == Some(FkAction::SetNull) && !nullable {
+    if let Some(fk) = &references
+        && fk.on_delete == Some(FkAction::SetNull)
+        && !nullable
+    {
+        {
             errs.push(
                 Diagnostic::error(
                     format!("`on_delete = \"set null\"` on `{name}`, which is not nullable"),
@@ -380,13 +548,25 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
     }
 }
 
-fn lower_enum(c: &ColumnDef, ty: ColumnType, struct_name: &str, errs: &mut Vec<Diagnostic>) -> Option<EnumDef> {
+fn lower_enum(
+    c: &ColumnDef,
+    ty: ColumnType,
+    struct_name: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<EnumDef> {
     if ty != ColumnType::Enum {
-        for (key, span) in [("values", c.values.as_ref().map(|v| &v.span)), ("enum_name", c.enum_name.as_ref().map(|v| &v.span))] {
+        for (key, span) in [
+            ("values", c.values.as_ref().map(|v| &v.span)),
+            ("enum_name", c.enum_name.as_ref().map(|v| &v.span)),
+        ] {
             if let Some(span) = span {
                 errs.push(
-                    Diagnostic::error(format!("`{key}` is only for enum columns"), span, format!("this is a {} column", c.ty.value))
-                        .help("set `type = \"enum\"`"),
+                    Diagnostic::error(
+                        format!("`{key}` is only for enum columns"),
+                        span,
+                        format!("this is a {} column", c.ty.value),
+                    )
+                    .help("set `type = \"enum\"`"),
                 );
             }
         }
@@ -394,110 +574,167 @@ fn lower_enum(c: &ColumnDef, ty: ColumnType, struct_name: &str, errs: &mut Vec<D
     }
     let Some(values) = &c.values else {
         errs.push(
-            Diagnostic::error(format!("enum column `{}` has no `values`", c.name.value), &c.ty.span, "needs values")
-                .help("add `values = [\"a\", \"b\"]`"),
+            Diagnostic::error(
+                format!("enum column `{}` has no `values`", c.name.value),
+                &c.ty.span,
+                "needs values",
+            )
+            .help("add `values = [\"a\", \"b\"]`"),
         );
         return None;
     };
     if values.value.is_empty() {
-        errs.push(Diagnostic::error("an enum needs at least one value", &values.span, "empty"));
+        errs.push(Diagnostic::error(
+            "an enum needs at least one value",
+            &values.span,
+            "empty",
+        ));
     }
     let mut variants: HashMap<String, &Span> = HashMap::new();
     for v in &values.value {
         let variant = naming::variant_name(&v.value);
         if !naming::is_valid_ident(&variant) {
             errs.push(Diagnostic::error(
-                format!("enum value \"{}\" does not make a Rust variant name (`{variant}`)", v.value),
+                format!(
+                    "enum value \"{}\" does not make a Rust variant name (`{variant}`)",
+                    v.value
+                ),
                 &v.span,
                 "needs a letter first",
             ));
         } else if let Some(first) = variants.get(&variant) {
             errs.push(
-                Diagnostic::error(format!("two values make the variant `{variant}`"), &v.span, "second").also(first, "first"),
+                Diagnostic::error(
+                    format!("two values make the variant `{variant}`"),
+                    &v.span,
+                    "second",
+                )
+                .also(first, "first"),
             );
         }
         variants.insert(variant, &v.span);
     }
     let name = match &c.enum_name {
-        Some(n) if naming::is_valid_ident(&n.value) && !naming::is_keyword(&n.value) => n.value.clone(),
+        Some(n) if naming::is_valid_ident(&n.value) && !naming::is_keyword(&n.value) => {
+            n.value.clone()
+        }
         Some(n) => {
-            errs.push(Diagnostic::error(format!("`{}` is not a valid Rust enum name", n.value), &n.span, "invalid name"));
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a valid Rust enum name", n.value),
+                &n.span,
+                "invalid name",
+            ));
             naming::enum_name(struct_name, &c.name.value)
         }
         None => naming::enum_name(struct_name, &c.name.value),
     };
-    Some(EnumDef { name, values: values.value.iter().map(|v| v.value.clone()).collect() })
+    Some(EnumDef {
+        name,
+        values: values.value.iter().map(|v| v.value.clone()).collect(),
+    })
 }
 
-fn lower_literal(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>, errs: &mut Vec<Diagnostic>) -> Option<String> {
+fn lower_literal(
+    d: &Sp<Literal>,
+    ty: ColumnType,
+    e: Option<&EnumDef>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    literal_sql(d, ty, e).map_err(|diag| errs.push(diag)).ok()
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The SQL text of a literal default, or why it does not fit the column.
+fn literal_sql(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>) -> Result<String, Diagnostic> {
     let mismatch = |want: &str| {
         Diagnostic::error(
-            format!("`default` is {}, but this is {} {} column", d.value.kind(), article(ty.name()), ty.name()),
+            format!(
+                "`default` is {}, but this is {} {} column",
+                d.value.kind(),
+                article(ty.name()),
+                ty.name()
+            ),
             &d.span,
             format!("expected {want}"),
         )
     };
-    let sql = match (&d.value, ty) {
-        (Literal::Int(i), ColumnType::Integer | ColumnType::Timestamp | ColumnType::TimestampMs) => i.to_string(),
-        (Literal::Int(i), ColumnType::Real) => format!("{}.0", i),
+    Ok(match (&d.value, ty) {
+        (
+            Literal::Int(i),
+            ColumnType::Integer | ColumnType::Timestamp | ColumnType::TimestampMs,
+        ) => i.to_string(),
+        (Literal::Int(i), ColumnType::Real) => format!("{i}.0"),
         (Literal::Float(f), ColumnType::Real) => format!("{f:?}"),
         (Literal::Bool(b), ColumnType::Boolean) => (if *b { "1" } else { "0" }).to_owned(),
         (Literal::Str(s), ColumnType::Text) => quote_str(s),
         (Literal::Str(s), ColumnType::Json) => {
             if serde_json::from_str::<serde_json::Value>(s).is_err() {
-                errs.push(
-                    Diagnostic::error("the default of a json column must be JSON text", &d.span, "not valid JSON")
-                        .help("e.g. `default = \"[]\"` or `default = \"{}\"`"),
-                );
-                return None;
+                return Err(Diagnostic::error(
+                    "the default of a json column must be JSON text",
+                    &d.span,
+                    "not valid JSON",
+                )
+                .help("e.g. `default = \"[]\"` or `default = \"{}\"`"));
             }
             quote_str(s)
         }
         (Literal::Str(s), ColumnType::Enum) => {
-            let e = e?;
+            // An enum without values was reported already.
+            let Some(e) = e else { return Ok(quote_str(s)) };
             if !e.values.contains(s) {
-                let d = Diagnostic::error(format!("default \"{s}\" is not one of the enum's values"), &d.span, "not a value");
-                errs.push(match did_you_mean(s, e.values.iter().map(String::as_str)) {
+                let d = Diagnostic::error(
+                    format!("default \"{s}\" is not one of the enum's values"),
+                    &d.span,
+                    "not a value",
+                );
+                return Err(match did_you_mean(s, e.values.iter().map(String::as_str)) {
                     Some(v) => d.help(format!("did you mean \"{v}\"?")),
                     None => d.help(format!("the values are: {}", e.values.join(", "))),
                 });
-                return None;
             }
             quote_str(s)
         }
-        (_, ColumnType::Integer) => return errs.push(mismatch("an integer")).into_none(),
-        (_, ColumnType::Real) => return errs.push(mismatch("a number")).into_none(),
-        (_, ColumnType::Boolean) => return errs.push(mismatch("`true` or `false`")).into_none(),
-        (_, ColumnType::Text | ColumnType::Json | ColumnType::Enum) => return errs.push(mismatch("a string")).into_none(),
+        (_, ColumnType::Integer) => return Err(mismatch("an integer")),
+        (_, ColumnType::Real) => return Err(mismatch("a number")),
+        (_, ColumnType::Boolean) => return Err(mismatch("`true` or `false`")),
+        (_, ColumnType::Text | ColumnType::Json | ColumnType::Enum) => {
+            return Err(mismatch("a string"));
+        }
         (_, ColumnType::Timestamp | ColumnType::TimestampMs) => {
-            return errs
-                .push(mismatch("an integer (epoch)").help("for the current time use `default_fn = \"now\"` or `default_sql = \"(unixepoch())\"`"))
-                .into_none();
+            return Err(mismatch("an integer (epoch)")
+                .help("for the current time use `default_fn = \"now\"` or `default_sql = \"(unixepoch())\"`"));
         }
         (_, ColumnType::Blob) => {
-            return errs.push(mismatch("nothing: blobs take `default_sql`").help("e.g. `default_sql = \"(x'')\"`")).into_none();
+            return Err(mismatch("nothing: blobs take `default_sql`")
+                .help("e.g. `default_sql = \"(x'')\"`"));
         }
-    };
-    Some(sql)
+    })
 }
 
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
-}
-
-trait IntoNone {
-    fn into_none<T>(self) -> Option<T>;
-}
-impl IntoNone for () {
-    fn into_none<T>(self) -> Option<T> {
-        None
-    }
-}
-
-fn lower_fn(f: &Sp<String>, ty: ColumnType, key: &str, errs: &mut Vec<Diagnostic>) -> Option<DefaultFn> {
-    let Some(func) = DefaultFn::ALL.iter().find(|(n, _)| *n == f.value).map(|(_, v)| *v) else {
+fn lower_fn(
+    f: &Sp<String>,
+    ty: ColumnType,
+    key: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<DefaultFn> {
+    let Some(func) = DefaultFn::ALL
+        .iter()
+        .find(|(n, _)| *n == f.value)
+        .map(|(_, v)| *v)
+    else {
         let names = DefaultFn::ALL.map(|(n, _)| n);
-        let d = Diagnostic::error(format!("unknown {key} \"{}\"", f.value), &f.span, "unknown function");
+        let d = Diagnostic::error(
+            format!("unknown {key} \"{}\"", f.value),
+            &f.span,
+            "unknown function",
+        );
         errs.push(match did_you_mean(&f.value, names) {
             Some(s) => d.help(format!("did you mean \"{s}\"?")),
             None => d.help(format!("the functions are: {}", names.join(", "))),
@@ -509,7 +746,11 @@ fn lower_fn(f: &Sp<String>, ty: ColumnType, key: &str, errs: &mut Vec<Diagnostic
         DefaultFn::UuidV4 | DefaultFn::Cuid2 => ty == ColumnType::Text,
     };
     if !ok {
-        let want = if func == DefaultFn::Now { "timestamp or timestamp_ms" } else { "text" };
+        let want = if func == DefaultFn::Now {
+            "timestamp or timestamp_ms"
+        } else {
+            "text"
+        };
         errs.push(Diagnostic::error(
             format!("{key} \"{}\" on a {} column", f.value, ty.name()),
             &f.span,
@@ -526,7 +767,11 @@ fn lower_action(a: &Sp<String>, errs: &mut Vec<Diagnostic>) -> Option<FkAction> 
         return Some(*act);
     }
     let names = FkAction::ALL.map(|(n, _)| n);
-    let d = Diagnostic::error(format!("unknown foreign key action \"{}\"", a.value), &a.span, "unknown action");
+    let d = Diagnostic::error(
+        format!("unknown foreign key action \"{}\"", a.value),
+        &a.span,
+        "unknown action",
+    );
     errs.push(match did_you_mean(&norm, names) {
         Some(s) => d.help(format!("did you mean \"{s}\"?")),
         None => d.help(format!("the actions are: {}", names.join(", "))),
@@ -539,51 +784,64 @@ fn storage(ty: ColumnType) -> &'static str {
     ty.sql_type()
 }
 
-fn check_foreign_keys(tables: &mut [(Table, &TableFile)], errs: &mut Vec<Diagnostic>) {
-    let shapes: HashMap<String, (Vec<(String, ColumnType)>, Vec<String>, Vec<String>)> = tables
-        .iter()
-        .map(|(t, _)| {
-            let uniques = t.columns.iter().filter(|c| c.unique).map(|c| c.name.clone()).chain(
-                t.indexes.iter().filter(|i| i.unique && i.columns.len() == 1 && i.where_sql.is_none()).map(|i| i.columns[0].clone()),
-            );
-            (
-                t.name.clone(),
-                (
-                    t.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
-                    t.primary_key.clone(),
-                    uniques.collect(),
-                ),
-            )
-        })
-        .collect();
+fn check_foreign_keys(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>) {
+    let find = |name: &str| tables.iter().map(|(t, _)| t).find(|t| t.name == name);
     for (t, f) in tables.iter() {
         for (c, def) in t.columns.iter().zip(&f.columns) {
-            let (Some(fk), Some(r)) = (&c.references, &def.references) else { continue };
+            let (Some(fk), Some(r)) = (&c.references, &def.references) else {
+                continue;
+            };
             if fk.table.is_empty() {
                 continue;
             }
-            let Some((cols, pk, uniques)) = shapes.get(&fk.table) else {
-                let d = Diagnostic::error(format!("`{}` references table `{}`, which does not exist", c.name, fk.table), &r.span, "unknown table");
-                errs.push(match did_you_mean(&fk.table, shapes.keys().map(String::as_str)) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("each table is a file in schema/; check the name"),
-                });
+            let Some(parent) = find(&fk.table) else {
+                let d = Diagnostic::error(
+                    format!(
+                        "`{}` references table `{}`, which does not exist",
+                        c.name, fk.table
+                    ),
+                    &r.span,
+                    "unknown table",
+                );
+                errs.push(
+                    match did_you_mean(&fk.table, tables.iter().map(|(t, _)| t.name.as_str())) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("each table is a file in schema/; check the name"),
+                    },
+                );
                 continue;
             };
-            let Some((_, parent_ty)) = cols.iter().find(|(n, _)| *n == fk.column) else {
-                let d = Diagnostic::error(format!("`{}` references `{}.{}`, which does not exist", c.name, fk.table, fk.column), &r.span, "unknown column");
-                errs.push(match did_you_mean(&fk.column, cols.iter().map(|(n, _)| n.as_str())) {
+            let Some(parent_ty) = parent.column(&fk.column).map(|p| p.ty) else {
+                let d = Diagnostic::error(
+                    format!(
+                        "`{}` references `{}.{}`, which does not exist",
+                        c.name, fk.table, fk.column
+                    ),
+                    &r.span,
+                    "unknown column",
+                );
+                let names = || parent.columns.iter().map(|p| p.name.as_str());
+                errs.push(match did_you_mean(&fk.column, names()) {
                     Some(s) => d.help(format!("did you mean `{}.{s}`?", fk.table)),
-                    None => d.help(format!("`{}` has: {}", fk.table, cols.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))),
+                    None => d.help(format!(
+                        "`{}` has: {}",
+                        fk.table,
+                        names().collect::<Vec<_>>().join(", ")
+                    )),
                 });
                 continue;
             };
-            if storage(*parent_ty) != storage(c.ty) {
+            if storage(parent_ty) != storage(c.ty) {
                 errs.push(
                     Diagnostic::error(
                         format!(
                             "foreign key type mismatch: `{}.{}` is {} but `{}.{}` is {}",
-                            t.name, c.name, c.ty.name(), fk.table, fk.column, parent_ty.name()
+                            t.name,
+                            c.name,
+                            c.ty.name(),
+                            fk.table,
+                            fk.column,
+                            parent_ty.name()
                         ),
                         &def.ty.span,
                         format!("should be {}", parent_ty.name()),
@@ -591,7 +849,13 @@ fn check_foreign_keys(tables: &mut [(Table, &TableFile)], errs: &mut Vec<Diagnos
                     .also(&r.span, "references this"),
                 );
             }
-            let keyed = (pk.len() == 1 && pk[0] == fk.column) || uniques.contains(&fk.column);
+            let unique_index = parent
+                .indexes
+                .iter()
+                .any(|i| i.unique && i.where_sql.is_none() && i.columns == [fk.column.clone()]);
+            let keyed = parent.primary_key == [fk.column.clone()]
+                || parent.column(&fk.column).is_some_and(|p| p.unique)
+                || unique_index;
             if !keyed {
                 errs.push(
                     Diagnostic::error(
@@ -626,14 +890,25 @@ fn check_global_names(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
             let Some(e) = &c.enum_def else { continue };
             let span = def.enum_name.as_ref().map_or(&def.name.span, |n| &n.span);
             if structs.contains(&e.name.as_str()) {
-                errs.push(Diagnostic::error(format!("enum `{}` has the name of a table struct", e.name), span, "clash").help("set `enum_name`"));
+                errs.push(
+                    Diagnostic::error(
+                        format!("enum `{}` has the name of a table struct", e.name),
+                        span,
+                        "clash",
+                    )
+                    .help("set `enum_name`"),
+                );
             }
             match enums.get(e.name.as_str()) {
                 Some((values, _)) if *values == &e.values => {}
                 Some((_, first)) => errs.push(
-                    Diagnostic::error(format!("two different enums are named `{}`", e.name), span, "second")
-                        .also(first, "first")
-                        .help("columns may share an `enum_name` only when their values are the same"),
+                    Diagnostic::error(
+                        format!("two different enums are named `{}`", e.name),
+                        span,
+                        "second",
+                    )
+                    .also(first, "first")
+                    .help("columns may share an `enum_name` only when their values are the same"),
                 ),
                 None => {
                     enums.insert(&e.name, (&e.values, span));
@@ -643,35 +918,70 @@ fn check_global_names(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
     }
 }
 
-fn lower_relations(t: &Table, f: &TableFile, all: &[Table], errs: &mut Vec<Diagnostic>) -> Vec<Relation> {
+fn lower_relations(
+    t: &Table,
+    f: &TableFile,
+    all: &[Table],
+    errs: &mut Vec<Diagnostic>,
+) -> Vec<Relation> {
     let mut out = Vec::new();
     let mut names: HashMap<&str, &Span> = HashMap::new();
     for r in &f.relations {
         if let Some(first) = names.get(r.name.value.as_str()) {
-            errs.push(Diagnostic::error(format!("two relations are named `{}`", r.name.value), &r.name.span, "second").also(first, "first"));
+            errs.push(
+                Diagnostic::error(
+                    format!("two relations are named `{}`", r.name.value),
+                    &r.name.span,
+                    "second",
+                )
+                .also(first, "first"),
+            );
             continue;
         }
         names.insert(&r.name.value, &r.name.span);
         if !naming::is_valid_ident(&r.name.value) {
-            errs.push(Diagnostic::error(format!("relation name `{}` is not a valid Rust name", r.name.value), &r.name.span, "invalid"));
+            errs.push(Diagnostic::error(
+                format!("relation name `{}` is not a valid Rust name", r.name.value),
+                &r.name.span,
+                "invalid",
+            ));
             continue;
         }
         let Some(target) = all.iter().find(|x| x.name == r.target.value) else {
-            let d = Diagnostic::error(format!("relation `{}` points at table `{}`, which does not exist", r.name.value, r.target.value), &r.target.span, "unknown table");
-            errs.push(match did_you_mean(&r.target.value, all.iter().map(|x| x.name.as_str())) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d,
-            });
+            let d = Diagnostic::error(
+                format!(
+                    "relation `{}` points at table `{}`, which does not exist",
+                    r.name.value, r.target.value
+                ),
+                &r.target.span,
+                "unknown table",
+            );
+            errs.push(
+                match did_you_mean(&r.target.value, all.iter().map(|x| x.name.as_str())) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d,
+                },
+            );
             continue;
         };
         let wrong_key = |what: &str, span: &Span| -> Diagnostic {
-            Diagnostic::error(format!("relation `{}`: {what}", r.name.value), span, "does not match a foreign key")
+            Diagnostic::error(
+                format!("relation `{}`: {what}", r.name.value),
+                span,
+                "does not match a foreign key",
+            )
         };
         match r.kind {
             RelationKind::BelongsTo => {
-                let key = r.key.as_ref().map_or_else(|| format!("{}_id", r.name.value), |k| k.value.clone());
+                let key = r
+                    .key
+                    .as_ref()
+                    .map_or_else(|| format!("{}_id", r.name.value), |k| k.value.clone());
                 let span = r.key.as_ref().map_or(&r.name.span, |k| &k.span);
-                match t.column(&key).and_then(|c| c.references.as_ref().map(|fk| (c, fk))) {
+                match t
+                    .column(&key)
+                    .and_then(|c| c.references.as_ref().map(|fk| (c, fk)))
+                {
                     Some((c, fk)) if fk.table == target.name => out.push(Relation::BelongsTo {
                         name: r.name.value.clone(),
                         target: target.name.clone(),
@@ -679,7 +989,10 @@ fn lower_relations(t: &Table, f: &TableFile, all: &[Table], errs: &mut Vec<Diagn
                         target_key: fk.column.clone(),
                         optional: c.nullable,
                     }),
-                    Some((_, fk)) => errs.push(wrong_key(&format!("`{key}` references `{}`, not `{}`", fk.table, target.name), span)),
+                    Some((_, fk)) => errs.push(wrong_key(
+                        &format!("`{key}` references `{}`, not `{}`", fk.table, target.name),
+                        span,
+                    )),
                     None if t.column(&key).is_none() => {
                         let mut d = wrong_key(&format!("`{}` has no column `{key}`", t.name), span);
                         if r.key.is_none() {
@@ -688,13 +1001,19 @@ fn lower_relations(t: &Table, f: &TableFile, all: &[Table], errs: &mut Vec<Diagn
                         errs.push(d)
                     }
                     None => errs.push(
-                        wrong_key(&format!("`{key}` has no `references`"), span)
-                            .help(format!("add `references = \"{}.{}\"` to `{key}`", target.name, target.primary_key.first().map_or("id", String::as_str))),
+                        wrong_key(&format!("`{key}` has no `references`"), span).help(format!(
+                            "add `references = \"{}.{}\"` to `{key}`",
+                            target.name,
+                            target.primary_key.first().map_or("id", String::as_str)
+                        )),
                     ),
                 }
             }
             RelationKind::HasMany | RelationKind::HasOne => {
-                let fk_col = r.foreign_key.as_ref().map_or_else(|| naming::default_foreign_key(&t.name), |k| k.value.clone());
+                let fk_col = r
+                    .foreign_key
+                    .as_ref()
+                    .map_or_else(|| naming::default_foreign_key(&t.name), |k| k.value.clone());
                 let span = r.foreign_key.as_ref().map_or(&r.target.span, |k| &k.span);
                 match target.column(&fk_col).and_then(|c| c.references.as_ref()) {
                     Some(fk) if fk.table == t.name => out.push(Relation::Has {
@@ -704,31 +1023,61 @@ fn lower_relations(t: &Table, f: &TableFile, all: &[Table], errs: &mut Vec<Diagn
                         key: fk.column.clone(),
                         many: r.kind == RelationKind::HasMany,
                     }),
-                    Some(fk) => errs.push(wrong_key(&format!("`{}.{fk_col}` references `{}`, not `{}`", target.name, fk.table, t.name), span)),
+                    Some(fk) => errs.push(wrong_key(
+                        &format!(
+                            "`{}.{fk_col}` references `{}`, not `{}`",
+                            target.name, fk.table, t.name
+                        ),
+                        span,
+                    )),
                     None => errs.push(
-                        wrong_key(&format!("`{}.{fk_col}` is not a foreign key to `{}`", target.name, t.name), span)
-                            .help(format!("set `foreign_key` to the column of `{}` that references `{}`", target.name, t.name)),
+                        wrong_key(
+                            &format!(
+                                "`{}.{fk_col}` is not a foreign key to `{}`",
+                                target.name, t.name
+                            ),
+                            span,
+                        )
+                        .help(format!(
+                            "set `foreign_key` to the column of `{}` that references `{}`",
+                            target.name, t.name
+                        )),
                     ),
                 }
             }
             RelationKind::ManyToMany => {
                 let Some(through) = &r.through else {
                     errs.push(
-                        Diagnostic::error(format!("relation `{}` needs `through`", r.name.value), &r.name.span, "no join table")
-                            .help("add `through = \"<join table>\"`"),
+                        Diagnostic::error(
+                            format!("relation `{}` needs `through`", r.name.value),
+                            &r.name.span,
+                            "no join table",
+                        )
+                        .help("add `through = \"<join table>\"`"),
                     );
                     continue;
                 };
                 let Some(join) = all.iter().find(|x| x.name == through.value) else {
-                    errs.push(Diagnostic::error(format!("join table `{}` does not exist", through.value), &through.span, "unknown table"));
+                    errs.push(Diagnostic::error(
+                        format!("join table `{}` does not exist", through.value),
+                        &through.span,
+                        "unknown table",
+                    ));
                     continue;
                 };
                 let to = |table: &str| -> Vec<&Column> {
-                    join.columns.iter().filter(|c| c.references.as_ref().is_some_and(|fk| fk.table == table)).collect()
+                    join.columns
+                        .iter()
+                        .filter(|c| c.references.as_ref().is_some_and(|fk| fk.table == table))
+                        .collect()
                 };
                 let (src, dst) = (to(&t.name), to(&target.name));
                 let self_ref = t.name == target.name;
-                let ok = if self_ref { src.len() == 2 } else { src.len() == 1 && dst.len() == 1 };
+                let ok = if self_ref {
+                    src.len() == 2
+                } else {
+                    src.len() == 1 && dst.len() == 1
+                };
                 if !ok {
                     errs.push(
                         Diagnostic::error(
@@ -743,8 +1092,15 @@ fn lower_relations(t: &Table, f: &TableFile, all: &[Table], errs: &mut Vec<Diagn
                     );
                     continue;
                 }
-                let (s, d) = if self_ref { (src[0], src[1]) } else { (src[0], dst[0]) };
-                let (sk, dk) = (s.references.as_ref().expect("fk"), d.references.as_ref().expect("fk"));
+                let (s, d) = if self_ref {
+                    (src[0], src[1])
+                } else {
+                    (src[0], dst[0])
+                };
+                let (sk, dk) = (
+                    s.references.as_ref().expect("fk"),
+                    d.references.as_ref().expect("fk"),
+                );
                 out.push(Relation::ManyToMany {
                     name: r.name.value.clone(),
                     target: target.name.clone(),

@@ -6,7 +6,11 @@ use proc_macro2::Ident;
 
 /// `post_tags` → `PostTag`, `users` → `User`, `people` → `Person`.
 pub fn struct_name(table: &str) -> String {
-    let words: Vec<String> = table.to_snake_case().split('_').map(str::to_owned).collect();
+    let words: Vec<String> = table
+        .to_snake_case()
+        .split('_')
+        .map(str::to_owned)
+        .collect();
     let (last, init) = words.split_last().expect("snake case of a non-empty name");
     let mut singular = init.to_vec();
     singular.push(pluralizer::pluralize(last, 1, false));
@@ -36,9 +40,9 @@ pub fn default_foreign_key(table: &str) -> String {
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
-    "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Whether `name` is a Rust keyword.
@@ -54,7 +58,9 @@ fn is_unrawable(name: &str) -> bool {
 /// Whether `name` can be a Rust identifier (possibly as `r#name`).
 pub fn is_valid_ident(name: &str) -> bool {
     let mut chars = name.chars();
-    let first_ok = chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic());
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic());
     first_ok && chars.all(|c| c == '_' || c.is_ascii_alphanumeric()) && !is_unrawable(name)
 }
 
@@ -78,7 +84,10 @@ pub fn quote_str(s: &str) -> String {
 }
 
 /// The closest of `candidates` to `word`, when close enough to suggest.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -110,7 +119,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("integr", ["integer", "text", "real"]), Some("integer"));
+        assert_eq!(
+            did_you_mean("integr", ["integer", "text", "real"]),
+            Some("integer")
+        );
         assert_eq!(did_you_mean("zzz", ["integer", "text"]), None);
         assert_eq!(default_foreign_key("posts"), "post_id");
     }

@@ -12,18 +12,50 @@ use crate::naming::did_you_mean;
 
 /// Column keys, as SCHEMA.md lists them.
 pub const COLUMN_KEYS: &[&str] = &[
-    "type", "nullable", "primary_key", "auto_increment", "unique", "default", "default_sql",
-    "default_fn", "on_update_fn", "references", "on_delete", "on_update", "check", "values",
-    "rust", "rust_name", "renamed_from", "doc", "enum_name", "allow_destructive",
+    "type",
+    "nullable",
+    "primary_key",
+    "auto_increment",
+    "unique",
+    "default",
+    "default_sql",
+    "default_fn",
+    "on_update_fn",
+    "references",
+    "on_delete",
+    "on_update",
+    "check",
+    "values",
+    "rust",
+    "rust_name",
+    "renamed_from",
+    "doc",
+    "enum_name",
+    "allow_destructive",
 ];
 const TABLE_KEYS: &[&str] = &[
-    "table", "struct", "doc", "renamed_from", "primary_key", "without_rowid", "columns",
-    "indexes", "checks", "relations",
+    "table",
+    "struct",
+    "doc",
+    "renamed_from",
+    "primary_key",
+    "without_rowid",
+    "columns",
+    "indexes",
+    "checks",
+    "relations",
 ];
 const INDEX_KEYS: &[&str] = &["columns", "unique", "where"];
 const RELATION_KINDS: &[&str] = &["belongs_to", "has_one", "has_many", "many_to_many"];
-const RELATION_KEYS: &[&str] =
-    &["belongs_to", "has_one", "has_many", "many_to_many", "key", "foreign_key", "through"];
+const RELATION_KEYS: &[&str] = &[
+    "belongs_to",
+    "has_one",
+    "has_many",
+    "many_to_many",
+    "key",
+    "foreign_key",
+    "through",
+];
 const SETTINGS_KEYS: &[&str] = &["migrations_dir", "wrangler", "binding", "allow_drop"];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
@@ -37,7 +69,11 @@ struct Fields<'i> {
 
 impl<'i> Fields<'i> {
     fn new(file: FileId, table: DeTable<'i>, span: Span) -> Self {
-        Fields { file, entries: table.into_iter().collect(), span }
+        Fields {
+            file,
+            entries: table.into_iter().collect(),
+            span,
+        }
     }
 
     fn span(&self, s: std::ops::Range<usize>) -> Span {
@@ -87,7 +123,9 @@ impl<'i> Fields<'i> {
                 let mut out = Vec::new();
                 for item in items {
                     match item.get_ref() {
-                        DeValue::String(s) => out.push(Sp::new(s.to_string(), self.span(item.span()))),
+                        DeValue::String(s) => {
+                            out.push(Sp::new(s.to_string(), self.span(item.span())))
+                        }
                         _ => errs.push(self.type_error(key, "an array of strings", item)),
                     }
                 }
@@ -147,7 +185,11 @@ fn describe(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-fn parse_toml<'i>(file: FileId, source: &'i str, errs: &mut Vec<Diagnostic>) -> Option<DeTable<'i>> {
+fn parse_toml<'i>(
+    file: FileId,
+    source: &'i str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<DeTable<'i>> {
     match DeTable::parse(source) {
         Ok(t) => Some(t.into_inner()),
         Err(e) => {
@@ -163,9 +205,17 @@ fn parse_toml<'i>(file: FileId, source: &'i str, errs: &mut Vec<Diagnostic>) -> 
 }
 
 /// Parses one table file. Problems are pushed to `errs`; what could be read is returned.
-pub fn table_file(file: FileId, stem: &str, source: &str, errs: &mut Vec<Diagnostic>) -> Option<TableFile> {
+pub fn table_file(
+    file: FileId,
+    stem: &str,
+    source: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<TableFile> {
     let root = parse_toml(file, source, errs)?;
-    let whole = Span::new(file, 0..source.len().min(source.find('\n').unwrap_or(source.len())));
+    let whole = Span::new(
+        file,
+        0..source.len().min(source.find('\n').unwrap_or(source.len())),
+    );
     let mut f = Fields::new(file, root, whole.clone());
     let mut t = TableFile {
         file,
@@ -194,16 +244,27 @@ pub fn table_file(file: FileId, stem: &str, source: &str, errs: &mut Vec<Diagnos
     if let Some((_, entries)) = f.table("indexes", errs) {
         for (k, v) in entries {
             let name = Sp::new(k.get_ref().to_string(), Span::new(file, k.span()));
-            let Some(mut g) = sub_table(file, &name, "an index", v, errs) else { continue };
+            let Some(mut g) = sub_table(file, &name, "an index", v, errs) else {
+                continue;
+            };
             let columns = g.strings("columns", errs);
             let unique = g.boolean("unique", errs);
             let where_sql = g.string("where", errs);
             g.finish(&format!("index `{}`", name.value), INDEX_KEYS, errs);
             match columns {
-                Some(columns) => t.indexes.push(IndexDef { name, columns, unique, where_sql }),
+                Some(columns) => t.indexes.push(IndexDef {
+                    name,
+                    columns,
+                    unique,
+                    where_sql,
+                }),
                 None => errs.push(
-                    Diagnostic::error(format!("index `{}` has no `columns`", name.value), &name.span, "needs columns")
-                        .help("write `columns = [\"a\", \"b\"]`"),
+                    Diagnostic::error(
+                        format!("index `{}` has no `columns`", name.value),
+                        &name.span,
+                        "needs columns",
+                    )
+                    .help("write `columns = [\"a\", \"b\"]`"),
                 ),
             }
         }
@@ -212,11 +273,15 @@ pub fn table_file(file: FileId, stem: &str, source: &str, errs: &mut Vec<Diagnos
         for (k, v) in entries {
             let name = Sp::new(k.get_ref().to_string(), Span::new(file, k.span()));
             match v.get_ref() {
-                DeValue::String(s) => {
-                    t.checks.push((name, Sp::new(s.to_string(), Span::new(file, v.span()))))
-                }
+                DeValue::String(s) => t
+                    .checks
+                    .push((name, Sp::new(s.to_string(), Span::new(file, v.span())))),
                 other => errs.push(Diagnostic::error(
-                    format!("check `{}` must be an SQL expression string, found {}", name.value, describe(other)),
+                    format!(
+                        "check `{}` must be an SQL expression string, found {}",
+                        name.value,
+                        describe(other)
+                    ),
                     &Span::new(file, v.span()),
                     "expected a string",
                 )),
@@ -247,7 +312,11 @@ fn sub_table<'i>(
         DeValue::Table(t) => Some(Fields::new(file, t, span)),
         other => {
             errs.push(Diagnostic::error(
-                format!("`{}` must be {what} table, found {}", name.value, describe(&other)),
+                format!(
+                    "`{}` must be {what} table, found {}",
+                    name.value,
+                    describe(&other)
+                ),
                 &span,
                 "expected a table",
             ));
@@ -256,7 +325,12 @@ fn sub_table<'i>(
     }
 }
 
-fn column(file: FileId, k: Spanned<Cow<'_, str>>, v: Spanned<DeValue<'_>>, errs: &mut Vec<Diagnostic>) -> Option<ColumnDef> {
+fn column(
+    file: FileId,
+    k: Spanned<Cow<'_, str>>,
+    v: Spanned<DeValue<'_>>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<ColumnDef> {
     let name = Sp::new(k.get_ref().to_string(), Span::new(file, k.span()));
     let span = Span::new(file, v.span());
     // Shorthand: `name = "text"` is `name = { type = "text" }`.
@@ -266,7 +340,11 @@ fn column(file: FileId, k: Spanned<Cow<'_, str>>, v: Spanned<DeValue<'_>>, errs:
     }
     let mut f = sub_table(file, &name, "a column", v, errs)?;
     let ty = f.string("type", errs);
-    let mut c = ColumnDef::of_type(name.clone(), span.clone(), Sp::new(String::new(), span.clone()));
+    let mut c = ColumnDef::of_type(
+        name.clone(),
+        span.clone(),
+        Sp::new(String::new(), span.clone()),
+    );
     c.nullable = f.boolean("nullable", errs);
     c.primary_key = f.boolean("primary_key", errs);
     c.auto_increment = f.boolean("auto_increment", errs);
@@ -305,16 +383,37 @@ fn column(file: FileId, k: Spanned<Cow<'_, str>>, v: Spanned<DeValue<'_>>, errs:
 impl ColumnDef {
     fn of_type(name: Sp<String>, span: Span, ty: Sp<String>) -> Self {
         ColumnDef {
-            name, span, ty, nullable: None, primary_key: None, auto_increment: None, unique: None,
-            default: None, default_sql: None, default_fn: None, on_update_fn: None,
-            references: None, on_delete: None, on_update: None, check: None, values: None,
-            rust: None, rust_name: None, renamed_from: None, doc: None, enum_name: None,
+            name,
+            span,
+            ty,
+            nullable: None,
+            primary_key: None,
+            auto_increment: None,
+            unique: None,
+            default: None,
+            default_sql: None,
+            default_fn: None,
+            on_update_fn: None,
+            references: None,
+            on_delete: None,
+            on_update: None,
+            check: None,
+            values: None,
+            rust: None,
+            rust_name: None,
+            renamed_from: None,
+            doc: None,
+            enum_name: None,
             allow_destructive: None,
         }
     }
 }
 
-fn literal(file: FileId, v: Spanned<DeValue<'_>>, errs: &mut Vec<Diagnostic>) -> Option<Sp<Literal>> {
+fn literal(
+    file: FileId,
+    v: Spanned<DeValue<'_>>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Sp<Literal>> {
     let span = Span::new(file, v.span());
     let lit = match v.get_ref() {
         DeValue::String(s) => Literal::Str(s.to_string()),
@@ -322,30 +421,49 @@ fn literal(file: FileId, v: Spanned<DeValue<'_>>, errs: &mut Vec<Diagnostic>) ->
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => Literal::Int(n),
             Err(_) => {
-                errs.push(Diagnostic::error("integer default does not fit in 64 bits", &span, "too large"));
+                errs.push(Diagnostic::error(
+                    "integer default does not fit in 64 bits",
+                    &span,
+                    "too large",
+                ));
                 return None;
             }
         },
         DeValue::Float(x) => match x.as_str().replace('_', "").parse::<f64>() {
             Ok(n) if n.is_finite() => Literal::Float(n),
             _ => {
-                errs.push(Diagnostic::error("a float default must be finite", &span, "not a finite number"));
+                errs.push(Diagnostic::error(
+                    "a float default must be finite",
+                    &span,
+                    "not a finite number",
+                ));
                 return None;
             }
         },
         other => {
-            errs.push(Diagnostic::error(
-                format!("`default` must be a literal (integer, float, string or boolean), found {}", describe(other)),
-                &span,
-                "not a literal",
-            ).help("for an SQL expression use `default_sql = \"(...)\"`"));
+            errs.push(
+                Diagnostic::error(
+                    format!(
+                        "`default` must be a literal (integer, float, string or boolean), found {}",
+                        describe(other)
+                    ),
+                    &span,
+                    "not a literal",
+                )
+                .help("for an SQL expression use `default_sql = \"(...)\"`"),
+            );
             return None;
         }
     };
     Some(Sp::new(lit, span))
 }
 
-fn relation(file: FileId, name: Sp<String>, v: Spanned<DeValue<'_>>, errs: &mut Vec<Diagnostic>) -> Option<RelationDef> {
+fn relation(
+    file: FileId,
+    name: Sp<String>,
+    v: Spanned<DeValue<'_>>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<RelationDef> {
     let mut f = sub_table(file, &name, "a relation", v, errs)?;
     let mut kinds = Vec::new();
     for (kind, key) in [
@@ -367,32 +485,55 @@ fn relation(file: FileId, name: Sp<String>, v: Spanned<DeValue<'_>>, errs: &mut 
         1 => kinds.pop().expect("one kind"),
         0 => {
             errs.push(
-                Diagnostic::error(format!("relation `{}` does not say what it is", name.value), &span, "no relation kind")
-                    .help(format!("add one of {} = \"<table>\"", RELATION_KINDS.join(", "))),
+                Diagnostic::error(
+                    format!("relation `{}` does not say what it is", name.value),
+                    &span,
+                    "no relation kind",
+                )
+                .help(format!(
+                    "add one of {} = \"<table>\"",
+                    RELATION_KINDS.join(", ")
+                )),
             );
             return None;
         }
         _ => {
-            errs.push(Diagnostic::error(
-                format!("relation `{}` has more than one kind", name.value),
-                &kinds[1].1.span,
-                "second kind",
-            ).also(&kinds[0].1.span, "first kind").help("a relation is exactly one of belongs_to, has_one, has_many, many_to_many"));
+            errs.push(
+                Diagnostic::error(
+                    format!("relation `{}` has more than one kind", name.value),
+                    &kinds[1].1.span,
+                    "second kind",
+                )
+                .also(&kinds[0].1.span, "first kind")
+                .help("a relation is exactly one of belongs_to, has_one, has_many, many_to_many"),
+            );
             return None;
         }
     };
-    Some(RelationDef { name, kind, target, key, foreign_key, through })
+    Some(RelationDef {
+        name,
+        kind,
+        target,
+        key,
+        foreign_key,
+        through,
+    })
 }
 
 /// Parses `schema/mizzle.toml`.
 pub fn settings_file(file: FileId, source: &str, errs: &mut Vec<Diagnostic>) -> SettingsFile {
-    let Some(root) = parse_toml(file, source, errs) else { return SettingsFile::default() };
+    let Some(root) = parse_toml(file, source, errs) else {
+        return SettingsFile::default();
+    };
     let mut f = Fields::new(file, root, Span::new(file, 0..0));
     let s = SettingsFile {
         migrations_dir: f.string("migrations_dir", errs),
         wrangler: f.string("wrangler", errs),
         binding: f.string("binding", errs),
-        allow_drop: f.strings("allow_drop", errs).map(|s| s.value).unwrap_or_default(),
+        allow_drop: f
+            .strings("allow_drop", errs)
+            .map(|s| s.value)
+            .unwrap_or_default(),
     };
     f.finish("schema/mizzle.toml", SETTINGS_KEYS, errs);
     s

@@ -22,7 +22,10 @@ pub struct D1Binding {
 
 /// Finds and checks the wrangler config. Returns the config file's name and the checked
 /// binding, `None` when the project has no wrangler config (not a Worker), or errors.
-pub fn check(manifest_dir: &Path, settings: &Settings) -> Result<Option<(String, D1Binding)>, Vec<Diagnostic>> {
+pub fn check(
+    manifest_dir: &Path,
+    settings: &Settings,
+) -> Result<Option<(String, D1Binding)>, Vec<Diagnostic>> {
     let file = match &settings.wrangler {
         Some(explicit) => {
             if !manifest_dir.join(explicit).is_file() {
@@ -34,7 +37,11 @@ pub fn check(manifest_dir: &Path, settings: &Settings) -> Result<Option<(String,
             explicit.clone()
         }
         None => {
-            let present: Vec<&str> = CANDIDATES.iter().copied().filter(|c| manifest_dir.join(c).is_file()).collect();
+            let present: Vec<&str> = CANDIDATES
+                .iter()
+                .copied()
+                .filter(|c| manifest_dir.join(c).is_file())
+                .collect();
             match present.as_slice() {
                 [] => return Ok(None),
                 [one] => (*one).to_owned(),
@@ -71,7 +78,10 @@ pub fn check(manifest_dir: &Path, settings: &Settings) -> Result<Option<(String,
                 .filter_map(|d| {
                     Some(D1Binding {
                         binding: d.get("binding")?.as_str()?.to_owned(),
-                        database_name: d.get("database_name").and_then(|n| n.as_str()).map(str::to_owned),
+                        database_name: d
+                            .get("database_name")
+                            .and_then(|n| n.as_str())
+                            .map(str::to_owned),
                         migrations_dir: d
                             .get("migrations_dir")
                             .and_then(|m| m.as_str())

@@ -10,7 +10,11 @@ use std::path::Path;
 fn every_error_case_renders_as_expected() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
     let bless = std::env::var_os("MIZZLE_BLESS").is_some();
-    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 20, "error cases went missing");
     let mut failures = Vec::new();
@@ -25,13 +29,22 @@ fn every_error_case_renders_as_expected() {
             }
         }
         let before = common::migrations(tmp.path());
-        let result = common::config(tmp.path()).out_dir(tmp.path().join("out")).compile();
+        let result = common::config(tmp.path())
+            .out_dir(tmp.path().join("out"))
+            .compile();
         let Err(report) = result else {
             failures.push(format!("{name}: built without errors"));
             continue;
         };
-        assert_eq!(common::migrations(tmp.path()), before, "{name}: a failed build wrote a migration");
-        assert!(!tmp.path().join("out").exists(), "{name}: a failed build wrote generated code");
+        assert_eq!(
+            common::migrations(tmp.path()),
+            before,
+            "{name}: a failed build wrote a migration"
+        );
+        assert!(
+            !tmp.path().join("out").exists(),
+            "{name}: a failed build wrote generated code"
+        );
         let got = report.to_string();
         let expected_path = case.join("expected.txt");
         if bless {

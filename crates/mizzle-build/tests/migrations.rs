@@ -40,7 +40,8 @@ fn output_is_deterministic() {
     let b = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
     config(a.path()).compile().unwrap();
     config(b.path()).compile().unwrap();
-    let read = |d: &tempfile::TempDir| std::fs::read(d.path().join("migrations/0001_init.sql")).unwrap();
+    let read =
+        |d: &tempfile::TempDir| std::fs::read(d.path().join("migrations/0001_init.sql")).unwrap();
     assert_eq!(read(&a), read(&b));
 }
 
@@ -50,24 +51,41 @@ fn added_table_column_and_index_make_one_new_file() {
     config(p.path()).compile().unwrap();
     write(p.path(), "schema/posts.toml", POSTS);
     config(p.path()).compile().unwrap();
-    assert_eq!(migrations(p.path()), ["0001_init.sql", "0002_create_posts.sql"]);
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_create_posts.sql"]
+    );
     write(
         p.path(),
         "schema/users.toml",
-        &format!("{USERS}bio = {{ type = \"text\", nullable = true }}\nscore = {{ type = \"integer\", default = 0 }}\n\n[indexes]\nusers_score_idx = {{ columns = [\"score\"] }}\n"),
+        &format!(
+            "{USERS}bio = {{ type = \"text\", nullable = true }}\nscore = {{ type = \"integer\", default = 0 }}\n\n[indexes]\nusers_score_idx = {{ columns = [\"score\"] }}\n"
+        ),
     );
     config(p.path()).compile().unwrap();
     let files = migrations(p.path());
     assert_eq!(files.len(), 3, "{files:?}");
     let sql = std::fs::read_to_string(p.path().join("migrations").join(&files[2])).unwrap();
-    assert!(sql.contains("ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;"), "{sql}");
-    assert!(sql.contains("ALTER TABLE \"users\" ADD COLUMN \"score\" INTEGER NOT NULL DEFAULT 0;"), "{sql}");
-    assert!(sql.contains("CREATE INDEX \"users_score_idx\" ON \"users\" (\"score\");"), "{sql}");
+    assert!(
+        sql.contains("ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER TABLE \"users\" ADD COLUMN \"score\" INTEGER NOT NULL DEFAULT 0;"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE INDEX \"users_score_idx\" ON \"users\" (\"score\");"),
+        "{sql}"
+    );
 }
 
 #[test]
 fn renames_rename_instead_of_drop_and_add() {
-    let p = project(&[("schema/authors.toml", "[columns]\nid = { type = \"integer\", primary_key = true }\nsite = { type = \"text\", nullable = true }\n")]);
+    let p = project(&[(
+        "schema/authors.toml",
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nsite = { type = \"text\", nullable = true }\n",
+    )]);
     config(p.path()).compile().unwrap();
     std::fs::remove_file(p.path().join("schema/authors.toml")).unwrap();
     write(
@@ -78,21 +96,37 @@ fn renames_rename_instead_of_drop_and_add() {
     config(p.path()).compile().unwrap();
     let files = migrations(p.path());
     let sql = std::fs::read_to_string(p.path().join("migrations").join(&files[1])).unwrap();
-    assert!(sql.contains("ALTER TABLE \"authors\" RENAME TO \"writers\";"), "{sql}");
-    assert!(sql.contains("ALTER TABLE \"writers\" RENAME COLUMN \"site\" TO \"website\";"), "{sql}");
+    assert!(
+        sql.contains("ALTER TABLE \"authors\" RENAME TO \"writers\";"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER TABLE \"writers\" RENAME COLUMN \"site\" TO \"website\";"),
+        "{sql}"
+    );
     assert!(!sql.contains("DROP"), "{sql}");
 }
 
 #[test]
 fn check_mode_writes_nothing_and_shows_the_missing_sql() {
     let p = project(&[("schema/users.toml", USERS)]);
-    let err = config(p.path()).check(true).compile().unwrap_err().to_string();
+    let err = config(p.path())
+        .check(true)
+        .compile()
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("migrations are out of date"), "{err}");
     assert!(err.contains("0001_init.sql is missing"), "{err}");
     assert!(err.contains("CREATE TABLE \"users\""), "{err}");
-    assert!(!p.path().join("migrations").exists(), "check mode created migrations/");
+    assert!(
+        !p.path().join("migrations").exists(),
+        "check mode created migrations/"
+    );
     config(p.path()).compile().unwrap();
-    config(p.path()).check(true).compile().expect("up to date passes in check mode");
+    config(p.path())
+        .check(true)
+        .compile()
+        .expect("up to date passes in check mode");
 }
 
 #[cfg(unix)]
@@ -133,7 +167,10 @@ fn hand_written_migrations_are_replayed_and_kept() {
         &format!("{USERS}nickname = {{ type = \"text\", nullable = true }}\n"),
     );
     let out = config(p.path()).compile().unwrap();
-    assert_eq!(out.written, None, "the hand-written column counts as present");
+    assert_eq!(
+        out.written, None,
+        "the hand-written column counts as present"
+    );
     let text = std::fs::read_to_string(p.path().join("migrations/0002_backfill.sql")).unwrap();
     assert!(text.starts_with("ALTER TABLE users"), "kept as written");
 }
@@ -142,12 +179,26 @@ fn hand_written_migrations_are_replayed_and_kept() {
 fn changes_needing_a_rebuild_are_refused_not_skipped() {
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
-    write(p.path(), "schema/users.toml", "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n");
+    write(
+        p.path(),
+        "schema/users.toml",
+        "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n",
+    );
     let err = config(p.path()).compile().unwrap_err().to_string();
-    assert!(err.contains("`users.email` changed (TEXT NOT NULL → INTEGER NOT NULL)"), "{err}");
-    write(p.path(), "schema/users.toml", "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\n");
+    assert!(
+        err.contains("`users.email` changed (TEXT NOT NULL → INTEGER NOT NULL)"),
+        "{err}"
+    );
+    write(
+        p.path(),
+        "schema/users.toml",
+        "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\n",
+    );
     let err = config(p.path()).compile().unwrap_err().to_string();
-    assert!(err.contains("`users.email` is in the database but not in the schema"), "{err}");
+    assert!(
+        err.contains("`users.email` is in the database but not in the schema"),
+        "{err}"
+    );
     assert_eq!(migrations(p.path()), ["0001_init.sql"]);
 }
 
@@ -161,7 +212,10 @@ fn concurrent_builds_write_exactly_one_file() {
             std::thread::spawn(move || config(&root).compile().map(|o| o.written.is_some()))
         })
         .collect();
-    let wrote: Vec<bool> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
+    let wrote: Vec<bool> = handles
+        .into_iter()
+        .map(|h| h.join().unwrap().unwrap())
+        .collect();
     assert_eq!(wrote.iter().filter(|w| **w).count(), 1, "{wrote:?}");
     assert_eq!(migrations(&root), ["0001_init.sql"]);
 }

@@ -6,7 +6,10 @@ mod common;
 #[test]
 fn example_schema_generated_rust() {
     let root = common::workspace();
-    let loaded = mizzle_build::Config::new().manifest_dir(&root).load().unwrap();
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
     // Migrations are embedded verbatim; leave them out so this snapshot is about code.
     let rust = mizzle_build::Config::new().generate(&loaded.schema, &[]);
     insta::assert_snapshot!("example_rust", rust);
@@ -15,14 +18,27 @@ fn example_schema_generated_rust() {
 #[test]
 fn example_schema_sql() {
     let root = common::workspace();
-    let loaded = mizzle_build::Config::new().manifest_dir(&root).load().unwrap();
-    insta::assert_snapshot!("example_sql", mizzle_build::emit_sql::schema_sql(&loaded.schema));
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
+    insta::assert_snapshot!(
+        "example_sql",
+        mizzle_build::emit_sql::schema_sql(&loaded.schema)
+    );
 }
 
 #[test]
 fn example_migrations_are_up_to_date() {
     let root = common::workspace();
-    let loaded = mizzle_build::Config::new().manifest_dir(&root).load().unwrap();
-    let plan = mizzle_build::migrate::plan(&loaded.schema, &root.join("migrations"), "migrations").unwrap();
-    assert_eq!(plan.new_file, None, "migrations/ is behind schema/: run cargo build and commit");
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
+    let plan = mizzle_build::migrate::plan(&loaded.schema, &root.join("migrations"), "migrations")
+        .unwrap();
+    assert_eq!(
+        plan.new_file, None,
+        "migrations/ is behind schema/: run cargo build and commit"
+    );
 }

@@ -95,7 +95,10 @@ impl<'de> serde::Deserialize<'de> for OrderedRow {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a result row object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<OrderedRow, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<OrderedRow, A::Error> {
                 let mut cells = Vec::new();
                 while let Some((k, v)) = m.next_entry::<String, Value>()? {
                     cells.push((k, v));
@@ -146,7 +149,9 @@ fn object_rows(objects: Vec<OrderedRow>, columns: Option<&[&'static str]>) -> Ve
 }
 
 fn meta_of(result: &worker::D1Result, sql: &str) -> Result<ExecMeta> {
-    let meta = result.meta().map_err(|e| Error::database(message(&e), sql))?;
+    let meta = result
+        .meta()
+        .map_err(|e| Error::database(message(&e), sql))?;
     Ok(meta
         .map(|m| ExecMeta {
             rows_affected: m.changes.unwrap_or(0) as u64,
@@ -164,26 +169,38 @@ impl Executor for D1Executor {
             Some(cols) => {
                 let rows = prepared.raw::<Value>().await.map_err(err)?;
                 let shared = names(cols);
-                Ok(rows.into_iter().map(|values| Row::new(shared.clone(), values)).collect())
+                Ok(rows
+                    .into_iter()
+                    .map(|values| Row::new(shared.clone(), values))
+                    .collect())
             }
             None => {
                 let result = prepared.all().await.map_err(err)?;
                 if let Some(e) = result.error() {
                     return Err(Error::database(e, &stmt.sql));
                 }
-                Ok(object_rows(result.results::<OrderedRow>().map_err(err)?, None))
+                Ok(object_rows(
+                    result.results::<OrderedRow>().map_err(err)?,
+                    None,
+                ))
             }
         }
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let prepared = self.prepare(&stmt)?;
-        let result = prepared.run().await.map_err(|e| Error::database(message(&e), &stmt.sql))?;
+        let result = prepared
+            .run()
+            .await
+            .map_err(|e| Error::database(message(&e), &stmt.sql))?;
         meta_of(&result, &stmt.sql)
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>>>()?;
+        let prepared = stmts
+            .iter()
+            .map(|s| self.prepare(s))
+            .collect::<Result<Vec<_>>>()?;
         let results = self
             .db
             .batch(prepared)

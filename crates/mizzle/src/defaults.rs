@@ -43,7 +43,10 @@ mod tests {
         let c = super::cuid2();
         assert_eq!(c.len(), 24);
         assert!(c.chars().next().unwrap().is_ascii_lowercase());
-        assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit()));
+        assert!(
+            c.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        );
         assert_ne!(c, super::cuid2());
         let u = super::uuid_v4();
         assert_eq!(u.len(), 36);

@@ -11,7 +11,9 @@ pub struct DecodeError {
 impl DecodeError {
     /// A decode error with this message.
     pub fn new(message: impl Into<String>) -> Self {
-        DecodeError { message: message.into() }
+        DecodeError {
+            message: message.into(),
+        }
     }
 }
 
@@ -94,7 +96,11 @@ impl Error {
     /// Builds a database error from a driver message.
     pub fn database(message: impl Into<String>, sql: impl Into<String>) -> Self {
         let message = message.into();
-        Error::Database { kind: DbErrorKind::classify(&message), message, sql: sql.into() }
+        Error::Database {
+            kind: DbErrorKind::classify(&message),
+            message,
+            sql: sql.into(),
+        }
     }
 }
 

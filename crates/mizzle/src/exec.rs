@@ -21,7 +21,11 @@ pub struct Statement {
 impl Statement {
     /// A statement from SQL and values.
     pub fn new(sql: impl Into<String>, params: Vec<Value>) -> Self {
-        Statement { sql: sql.into(), params, columns: None }
+        Statement {
+            sql: sql.into(),
+            params,
+            columns: None,
+        }
     }
 }
 
@@ -94,7 +98,10 @@ impl Row {
 
     /// The cell of the column called `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.columns.iter().position(|c| c == name).map(|i| &self.values[i])
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| &self.values[i])
     }
 
     /// A reader that decodes the cells field by field.
@@ -117,14 +124,21 @@ impl RowReader {
         let i = if self.row.columns.get(self.next).is_some_and(|c| c == name) {
             self.next
         } else {
-            self.row.columns.iter().position(|c| c == name).ok_or_else(|| Error::Decode {
-                column: name.to_owned(),
-                error: crate::DecodeError::new("the result has no such column"),
-            })?
+            self.row
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .ok_or_else(|| Error::Decode {
+                    column: name.to_owned(),
+                    error: crate::DecodeError::new("the result has no such column"),
+                })?
         };
         self.next = i + 1;
         let value = std::mem::replace(&mut self.row.values[i], Value::Null);
-        S::decode(value).map_err(|error| Error::Decode { column: name.to_owned(), error })
+        S::decode(value).map_err(|error| Error::Decode {
+            column: name.to_owned(),
+            error,
+        })
     }
 }
 

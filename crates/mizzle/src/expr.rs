@@ -38,7 +38,10 @@ fn operand<S: Operand>(v: impl Into<Base<S>>) -> Value {
 impl<T, S> Column<T, S> {
     /// A handle to the column called `name` (used by generated code).
     pub const fn new(name: &'static str) -> Self {
-        Column { name, _marker: PhantomData }
+        Column {
+            name,
+            _marker: PhantomData,
+        }
     }
 
     /// The column's SQL name.
@@ -48,22 +51,36 @@ impl<T, S> Column<T, S> {
 
     /// `column IS NULL`.
     pub fn is_null(self) -> Condition<T> {
-        Condition::new(Expr::IsNull { column: self.name, negated: false })
+        Condition::new(Expr::IsNull {
+            column: self.name,
+            negated: false,
+        })
     }
 
     /// `column IS NOT NULL`.
     pub fn is_not_null(self) -> Condition<T> {
-        Condition::new(Expr::IsNull { column: self.name, negated: true })
+        Condition::new(Expr::IsNull {
+            column: self.name,
+            negated: true,
+        })
     }
 
     /// Ascending order on this column.
     pub fn asc(self) -> Order<T> {
-        Order { column: self.name, descending: false, _table: PhantomData }
+        Order {
+            column: self.name,
+            descending: false,
+            _table: PhantomData,
+        }
     }
 
     /// Descending order on this column.
     pub fn desc(self) -> Order<T> {
-        Order { column: self.name, descending: true, _table: PhantomData }
+        Order {
+            column: self.name,
+            descending: true,
+            _table: PhantomData,
+        }
     }
 }
 
@@ -100,13 +117,24 @@ impl<T, S: Operand> Column<T, S> {
     /// array and expanded with `json_each`, so D1's 100-parameter limit is never hit.
     pub fn in_list<V: Into<Base<S>>>(self, values: impl IntoIterator<Item = V>) -> Condition<T> {
         let values = values.into_iter().map(operand::<S>).collect();
-        Condition::new(Expr::InList { column: self.name, values, negated: false })
+        Condition::new(Expr::InList {
+            column: self.name,
+            values,
+            negated: false,
+        })
     }
 
     /// `column NOT IN (values…)`.
-    pub fn not_in_list<V: Into<Base<S>>>(self, values: impl IntoIterator<Item = V>) -> Condition<T> {
+    pub fn not_in_list<V: Into<Base<S>>>(
+        self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Condition<T> {
         let values = values.into_iter().map(operand::<S>).collect();
-        Condition::new(Expr::InList { column: self.name, values, negated: true })
+        Condition::new(Expr::InList {
+            column: self.name,
+            values,
+            negated: true,
+        })
     }
 
     /// `column BETWEEN low AND high` (inclusive).
@@ -200,7 +228,11 @@ impl Expr {
                 sql.push_str(&quote_ident(column));
                 sql.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
-            Expr::InList { column, values, negated } => {
+            Expr::InList {
+                column,
+                values,
+                negated,
+            } => {
                 if values.is_empty() {
                     // `x IN ()` is false for every row, `x NOT IN ()` true.
                     sql.push_str(if *negated { "1" } else { "0" });
@@ -239,7 +271,10 @@ impl Expr {
                 inner.render(sql, params);
                 sql.push(')');
             }
-            Expr::Raw { sql: raw, params: p } => {
+            Expr::Raw {
+                sql: raw,
+                params: p,
+            } => {
                 sql.push_str(raw);
                 params.extend(p.iter().cloned());
             }
@@ -247,7 +282,13 @@ impl Expr {
     }
 }
 
-fn render_terms(items: &[Expr], joiner: &str, empty: &str, sql: &mut String, params: &mut Vec<Value>) {
+fn render_terms(
+    items: &[Expr],
+    joiner: &str,
+    empty: &str,
+    sql: &mut String,
+    params: &mut Vec<Value>,
+) {
     match items {
         [] => sql.push_str(empty),
         [only] => only.render(sql, params),
@@ -274,14 +315,27 @@ fn render_terms(items: &[Expr], joiner: &str, empty: &str, sql: &mut String, par
 fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
     let mut out: Vec<Expr> = Vec::new();
     for item in items {
-        if let Expr::Compare { column, op: "=", value } = item {
+        if let Expr::Compare {
+            column,
+            op: "=",
+            value,
+        } = item
+        {
             let existing = out.iter_mut().find_map(|e| match e {
-                Expr::InList { column: c, values, negated: false } if c == column => Some(values),
+                Expr::InList {
+                    column: c,
+                    values,
+                    negated: false,
+                } if c == column => Some(values),
                 _ => None,
             });
             match existing {
                 Some(values) => values.push(value.clone()),
-                None => out.push(Expr::InList { column, values: vec![value.clone()], negated: false }),
+                None => out.push(Expr::InList {
+                    column,
+                    values: vec![value.clone()],
+                    negated: false,
+                }),
             }
         } else {
             out.push(item.clone());
@@ -326,7 +380,10 @@ impl<T> std::fmt::Debug for Condition<T> {
 
 impl<T> Condition<T> {
     pub(crate) fn new(expr: Expr) -> Self {
-        Condition { expr, _table: PhantomData }
+        Condition {
+            expr,
+            _table: PhantomData,
+        }
     }
 
     /// A raw SQL condition with `?` placeholders; `params` are bound in order.
@@ -334,7 +391,10 @@ impl<T> Condition<T> {
     /// The escape hatch for what the typed operators do not cover. Identifiers in `sql` are
     /// yours to quote.
     pub fn sql(sql: impl Into<String>, params: impl IntoIterator<Item = Value>) -> Self {
-        Condition::new(Expr::Raw { sql: sql.into(), params: params.into_iter().collect() })
+        Condition::new(Expr::Raw {
+            sql: sql.into(),
+            params: params.into_iter().collect(),
+        })
     }
 
     /// `self AND other` (chains are flattened, not nested).
@@ -373,17 +433,25 @@ fn join(a: Expr, b: Expr, conj: bool) -> Expr {
             e => items.push(e),
         }
     }
-    if conj { Expr::And(items) } else { Expr::Or(items) }
+    if conj {
+        Expr::And(items)
+    } else {
+        Expr::Or(items)
+    }
 }
 
 /// All of `conditions` (true when empty).
 pub fn and<T>(conditions: impl IntoIterator<Item = Condition<T>>) -> Condition<T> {
-    conditions.into_iter().fold(Condition::new(Expr::And(Vec::new())), Condition::and)
+    conditions
+        .into_iter()
+        .fold(Condition::new(Expr::And(Vec::new())), Condition::and)
 }
 
 /// Any of `conditions` (false when empty).
 pub fn or<T>(conditions: impl IntoIterator<Item = Condition<T>>) -> Condition<T> {
-    conditions.into_iter().fold(Condition::new(Expr::Or(Vec::new())), Condition::or)
+    conditions
+        .into_iter()
+        .fold(Condition::new(Expr::Or(Vec::new())), Condition::or)
 }
 
 /// An `ORDER BY` term on a column of table `T`.
@@ -419,7 +487,10 @@ mod tests {
     #[test]
     fn renders_and_or_not() {
         let (sql, params) = render(ID.eq(1).and(NAME.like("a%")).or(AGE.is_null().not()));
-        assert_eq!(sql, r#"("id" = ? AND "name" LIKE ?) OR NOT ("age" IS NULL)"#);
+        assert_eq!(
+            sql,
+            r#"("id" = ? AND "name" LIKE ?) OR NOT ("age" IS NULL)"#
+        );
         assert_eq!(params, vec![Value::Integer(1), Value::Text("a%".into())]);
     }
 
@@ -434,7 +505,10 @@ mod tests {
         assert_eq!(sql, r#""id" IN (SELECT value FROM json_each(?))"#);
         assert_eq!(params.len(), 1, "500 OR-ed equalities bind one JSON array");
         let (sql, _) = render(or([ID.eq(1), ID.eq(2)]));
-        assert_eq!(sql, r#""id" = ? OR "id" = ?"#, "short chains stay as written");
+        assert_eq!(
+            sql, r#""id" = ? OR "id" = ?"#,
+            "short chains stay as written"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! insert and patch structs, enums and typed column handles, and keeps `migrations/` in
 //! step. The crate includes them with [`include_schema!`] and queries through a [`Db`]:
 //!
-//! ```ignore
+//! ```text
 //! mizzle::include_schema!();
 //!
 //! async fn newest(db: &mizzle::Db<impl mizzle::Executor>) -> mizzle::Result<Vec<User>> {

@@ -24,9 +24,15 @@ pub struct Limits {
 
 impl Limits {
     /// Cloudflare D1's limits.
-    pub const D1: Limits = Limits { max_params: 100, max_sql_len: 100_000 };
+    pub const D1: Limits = Limits {
+        max_params: 100,
+        max_sql_len: 100_000,
+    };
     /// Plain SQLite's defaults (`SQLITE_MAX_VARIABLE_NUMBER`, `SQLITE_MAX_SQL_LENGTH`).
-    pub const SQLITE: Limits = Limits { max_params: 32_766, max_sql_len: 1_000_000_000 };
+    pub const SQLITE: Limits = Limits {
+        max_params: 32_766,
+        max_sql_len: 1_000_000_000,
+    };
 
     /// Fails when `stmt` exceeds these limits, naming the limit.
     pub fn check(&self, stmt: &Statement) -> Result<()> {
@@ -77,7 +83,10 @@ pub struct Db<E> {
 impl<E: Executor> Db<E> {
     /// Wraps an executor, with D1's limits.
     pub fn new(exec: E) -> Self {
-        Db { exec, limits: Limits::D1 }
+        Db {
+            exec,
+            limits: Limits::D1,
+        }
     }
 
     /// Replaces the limits (e.g. [`Limits::SQLITE`] for plain SQLite).
@@ -98,27 +107,51 @@ impl<E: Executor> Db<E> {
 
     /// `SELECT` rows of `table`.
     pub fn select<T: Table>(&self, _table: T) -> Select<'_, E, T> {
-        Select { db: self, filter: None, order: Vec::new(), limit: None, offset: None, _t: PhantomData }
+        Select {
+            db: self,
+            filter: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            _t: PhantomData,
+        }
     }
 
     /// `INSERT` into `table`: follow with `.values(..)` or `.values_many(..)`.
     pub fn insert<T: Table>(&self, _table: T) -> InsertInto<'_, E, T> {
-        InsertInto { db: self, _t: PhantomData }
+        InsertInto {
+            db: self,
+            _t: PhantomData,
+        }
     }
 
     /// `UPDATE` `table`: follow with `.set(patch)`.
     pub fn update<T: Table>(&self, _table: T) -> UpdateTable<'_, E, T> {
-        UpdateTable { db: self, _t: PhantomData }
+        UpdateTable {
+            db: self,
+            _t: PhantomData,
+        }
     }
 
     /// `DELETE FROM` `table`.
     pub fn delete<T: Table>(&self, _table: T) -> Delete<'_, E, T> {
-        Delete { db: self, filter: None, _t: PhantomData }
+        Delete {
+            db: self,
+            filter: None,
+            _t: PhantomData,
+        }
     }
 
     /// Raw SQL with `?` placeholders bound to `params`: the escape hatch.
-    pub fn raw(&self, sql: impl Into<String>, params: impl IntoIterator<Item = Value>) -> Raw<'_, E> {
-        Raw { db: self, stmt: Statement::new(sql, params.into_iter().collect()) }
+    pub fn raw(
+        &self,
+        sql: impl Into<String>,
+        params: impl IntoIterator<Item = Value>,
+    ) -> Raw<'_, E> {
+        Raw {
+            db: self,
+            stmt: Statement::new(sql, params.into_iter().collect()),
+        }
     }
 
     /// Runs prebuilt statements atomically as one batch (one round trip on D1).
@@ -146,9 +179,15 @@ impl<E: Executor> Db<E> {
             1 => {
                 let stmt = stmts.into_iter().next().expect("one statement");
                 if want_rows {
-                    Ok(Output { rows: self.query(stmt).await?, meta: ExecMeta::default() })
+                    Ok(Output {
+                        rows: self.query(stmt).await?,
+                        meta: ExecMeta::default(),
+                    })
                 } else {
-                    Ok(Output { rows: Vec::new(), meta: self.execute(stmt).await? })
+                    Ok(Output {
+                        rows: Vec::new(),
+                        meta: self.execute(stmt).await?,
+                    })
                 }
             }
             _ => {
@@ -286,18 +325,27 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     pub async fn count(self) -> Result<i64> {
         let stmt = if self.limit.is_some() || self.offset.is_some() {
             let inner = self.render("1", self.limit);
-            Statement::new(format!("SELECT count(*) FROM ({})", inner.sql), inner.params)
+            Statement::new(
+                format!("SELECT count(*) FROM ({})", inner.sql),
+                inner.params,
+            )
         } else {
             self.render("count(*)", None)
         };
         let rows = self.db.query(stmt).await?;
-        let cell = rows.into_iter().next().and_then(|r| r.values().first().cloned());
+        let cell = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.values().first().cloned());
         match cell {
             Some(Value::Integer(n)) => Ok(n),
             other => Err(Error::Other(format!("count(*) returned {other:?}"))),
         }
     }
 }
+
+/// One row's (column, value) pairs.
+type RowValues = Vec<(&'static str, Value)>;
 
 /// `INSERT INTO` table `T`, waiting for its rows.
 pub struct InsertInto<'a, E, T> {
@@ -357,7 +405,7 @@ enum Conflict {
 #[must_use = "an insert does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Insert<'a, E, T> {
     db: &'a Db<E>,
-    rows: Vec<Vec<(&'static str, Value)>>,
+    rows: Vec<RowValues>,
     conflict: Option<Conflict>,
     _t: PhantomData<T>,
 }
@@ -385,13 +433,16 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
 impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
     /// `ON CONFLICT (target)`: a column or a tuple of columns with a unique constraint.
     pub fn on_conflict(self, target: impl ConflictTarget<T>) -> OnConflict<'a, E, T> {
-        OnConflict { insert: self, target: target.columns() }
+        OnConflict {
+            insert: self,
+            target: target.columns(),
+        }
     }
 
     /// The statements this insert sends: rows grouped by the columns they set (in first-seen
     /// order) and chunked so no statement binds more than the parameter limit.
     pub fn to_statements(&self, returning: bool) -> Result<Vec<Statement>> {
-        let mut groups: Vec<(Vec<&'static str>, Vec<&[(&'static str, Value)]>)> = Vec::new();
+        let mut groups: Vec<(Vec<&'static str>, Vec<&RowValues>)> = Vec::new();
         for row in &self.rows {
             let cols: Vec<&'static str> = row.iter().map(|(c, _)| *c).collect();
             match groups.iter_mut().find(|(c, _)| *c == cols) {
@@ -412,7 +463,11 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
                 format!("INSERT INTO {} DEFAULT VALUES", quote_ident(T::NAME))
             } else {
                 let names: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
-                format!("INSERT INTO {} ({}) VALUES ", quote_ident(T::NAME), names.join(", "))
+                format!(
+                    "INSERT INTO {} ({}) VALUES ",
+                    quote_ident(T::NAME),
+                    names.join(", ")
+                )
             };
             let per_stmt = if cols.is_empty() {
                 1
@@ -454,16 +509,21 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
 
     fn conflict_clause(&self) -> (String, Vec<Value>) {
         let target = |cols: &[&str]| {
-            cols.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
+            cols.iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         match &self.conflict {
             None => (String::new(), Vec::new()),
-            Some(Conflict::Nothing(cols)) => {
-                (format!(" ON CONFLICT ({}) DO NOTHING", target(cols)), Vec::new())
-            }
-            Some(Conflict::Update(cols, set)) if set.is_empty() => {
-                (format!(" ON CONFLICT ({}) DO NOTHING", target(cols)), Vec::new())
-            }
+            Some(Conflict::Nothing(cols)) => (
+                format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
+                Vec::new(),
+            ),
+            Some(Conflict::Update(cols, set)) if set.is_empty() => (
+                format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
+                Vec::new(),
+            ),
             Some(Conflict::Update(cols, set)) => {
                 let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
                 let mut params = Vec::new();
@@ -488,7 +548,11 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
 
     /// Adds `RETURNING` every column: await `.one()`, `.get()` or `.all()` on it.
     pub fn returning(self) -> Returning<'a, E, T, Self> {
-        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+        Returning {
+            inner: self,
+            _t: PhantomData,
+            _e: PhantomData,
+        }
     }
 }
 
@@ -549,7 +613,12 @@ pub struct UpdateTable<'a, E, T> {
 impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     /// The columns to change.
     pub fn set(self, patch: T::Patch) -> Update<'a, E, T> {
-        Update { db: self.db, set: patch.into_assignments(), filter: None, _t: PhantomData }
+        Update {
+            db: self.db,
+            set: patch.into_assignments(),
+            filter: None,
+            _t: PhantomData,
+        }
     }
 }
 
@@ -575,7 +644,11 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
         let mut params = Vec::new();
         let mut sql;
         if self.set.is_empty() {
-            sql = format!("SELECT {} FROM {}", column_list::<T>(), quote_ident(T::NAME));
+            sql = format!(
+                "SELECT {} FROM {}",
+                column_list::<T>(),
+                quote_ident(T::NAME)
+            );
             push_where(&mut sql, &mut params, &self.filter);
             if !returning {
                 sql = format!("SELECT 0 WHERE 0 AND EXISTS ({sql})");
@@ -613,7 +686,11 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 
     /// Adds `RETURNING` every column.
     pub fn returning(self) -> Returning<'a, E, T, Self> {
-        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+        Returning {
+            inner: self,
+            _t: PhantomData,
+            _e: PhantomData,
+        }
     }
 }
 
@@ -665,7 +742,11 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
 
     /// Adds `RETURNING` every column.
     pub fn returning(self) -> Returning<'a, E, T, Self> {
-        Returning { inner: self, _t: PhantomData, _e: PhantomData }
+        Returning {
+            inner: self,
+            _t: PhantomData,
+            _e: PhantomData,
+        }
     }
 }
 

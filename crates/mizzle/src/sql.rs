@@ -60,7 +60,10 @@ pub struct Json<R>(PhantomData<fn() -> R>);
 pub struct Nullable<S>(PhantomData<fn() -> S>);
 
 fn mismatch(expected: &'static str, got: &Value) -> DecodeError {
-    DecodeError::new(format!("expected {expected}, found {} {got}", got.type_name()))
+    DecodeError::new(format!(
+        "expected {expected}, found {} {got}",
+        got.type_name()
+    ))
 }
 
 impl SqlType for Integer {
@@ -183,8 +186,9 @@ impl<R: serde::Serialize + serde::de::DeserializeOwned> SqlType for Json<R> {
     }
     fn decode(v: Value) -> Result<R, DecodeError> {
         match v {
-            Value::Text(s) => serde_json::from_str(&s)
-                .map_err(|e| DecodeError::new(format!("invalid JSON: {e}"))),
+            Value::Text(s) => {
+                serde_json::from_str(&s).map_err(|e| DecodeError::new(format!("invalid JSON: {e}")))
+            }
             other => Err(mismatch("JSON text", &other)),
         }
     }
@@ -244,7 +248,10 @@ mod tests {
         let t = Utc.timestamp_millis_opt(1_700_000_000_123).unwrap();
         assert_eq!(Timestamp::encode(&t), Value::Integer(1_700_000_000));
         assert_eq!(TimestampMs::encode(&t), Value::Integer(1_700_000_000_123));
-        assert_eq!(TimestampMs::decode(Value::Integer(1_700_000_000_123)).unwrap(), t);
+        assert_eq!(
+            TimestampMs::decode(Value::Integer(1_700_000_000_123)).unwrap(),
+            t
+        );
         let text = Timestamp::decode(Value::Text("2024-01-02 03:04:05".into())).unwrap();
         assert_eq!(text.timestamp(), 1_704_164_645);
     }

@@ -27,7 +27,9 @@ impl SqliteExecutor {
     pub fn new(conn: rusqlite::Connection) -> Result<Self> {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(|e| sqlite_err(e, "PRAGMA foreign_keys = ON"))?;
-        Ok(SqliteExecutor { conn: Mutex::new(conn) })
+        Ok(SqliteExecutor {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// A fresh in-memory database.
@@ -77,7 +79,11 @@ fn run(conn: &rusqlite::Connection, stmt: &Statement) -> Result<Output> {
             stmt.sql
         )));
     }
-    let names: Arc<[String]> = prepared.column_names().into_iter().map(str::to_owned).collect();
+    let names: Arc<[String]> = prepared
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut rows_out = Vec::new();
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map)? {
@@ -97,7 +103,10 @@ fn run(conn: &rusqlite::Connection, stmt: &Statement) -> Result<Output> {
         rows_affected: conn.changes(),
         last_insert_id: conn.last_insert_rowid(),
     };
-    Ok(Output { rows: rows_out, meta })
+    Ok(Output {
+        rows: rows_out,
+        meta,
+    })
 }
 
 impl Executor for SqliteExecutor {

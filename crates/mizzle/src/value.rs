@@ -149,7 +149,10 @@ impl<'de> serde::Deserialize<'de> for Value {
             fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Value, E> {
                 Ok(Value::Blob(v))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Value, A::Error> {
                 let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(b) = seq.next_element::<u8>()? {
                     bytes.push(b);

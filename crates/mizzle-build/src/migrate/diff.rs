@@ -58,7 +58,9 @@ fn add_column_blocker(t: &Table, i: usize) -> Option<&'static str> {
         return Some("its `default_sql` may not be constant");
     }
     if c.references.is_some() && !c.nullable {
-        return Some("a NOT NULL foreign key needs a non-NULL default, which SQLite refuses to add");
+        return Some(
+            "a NOT NULL foreign key needs a non-NULL default, which SQLite refuses to add",
+        );
     }
     None
 }
@@ -72,7 +74,10 @@ pub fn diff(db: &DbState, schema: &Schema) -> Result<Vec<Op>, Vec<Diagnostic>> {
         let existing: Option<(&str, &DbTable)> = match db.tables.get(&t.name) {
             Some(d) => Some((&t.name, d)),
             None => t.renamed_from.as_deref().and_then(|old| {
-                db.tables.get(old).filter(|_| schema.table(old).is_none()).map(|d| (old, d))
+                db.tables
+                    .get(old)
+                    .filter(|_| schema.table(old).is_none())
+                    .map(|d| (old, d))
             }),
         };
         let Some((db_name, dbt)) = existing else {
@@ -82,13 +87,19 @@ pub fn diff(db: &DbState, schema: &Schema) -> Result<Vec<Op>, Vec<Diagnostic>> {
         };
         claimed.push(db_name);
         if db_name != t.name {
-            ops.push(Op::RenameTable { from: db_name.to_owned(), to: t.name.clone() });
+            ops.push(Op::RenameTable {
+                from: db_name.to_owned(),
+                to: t.name.clone(),
+            });
         }
         let mut db_cols_seen: Vec<&str> = Vec::new();
         for (i, c) in t.columns.iter().enumerate() {
             let found = dbt.columns.iter().find(|d| d.name == c.name).or_else(|| {
                 c.renamed_from.as_deref().and_then(|old| {
-                    dbt.columns.iter().find(|d| d.name == old).filter(|_| t.column(old).is_none())
+                    dbt.columns
+                        .iter()
+                        .find(|d| d.name == old)
+                        .filter(|_| t.column(old).is_none())
                 })
             });
             match found {
@@ -172,7 +183,12 @@ pub fn render(ops: &[Op], schema: &Schema) -> String {
         out.push(match op {
             Op::RenameTable { from, to } => format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)),
             Op::RenameColumn { table, from, to } => {
-                format!("ALTER TABLE {} RENAME COLUMN {} TO {};", q(table), q(from), q(to))
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {};",
+                    q(table),
+                    q(from),
+                    q(to)
+                )
             }
             Op::CreateTable(t) => emit_sql::create_table(table(t)),
             Op::AddColumn(t, i) => emit_sql::add_column(table(t), *i),
@@ -190,18 +206,62 @@ pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
     if first {
         return "init".into();
     }
-    let creates: Vec<&str> = ops.iter().filter_map(|o| if let Op::CreateTable(t) = o { Some(t.as_str()) } else { None }).collect();
-    let adds: Vec<(&str, usize)> = ops.iter().filter_map(|o| if let Op::AddColumn(t, i) = o { Some((t.as_str(), *i)) } else { None }).collect();
+    let creates: Vec<&str> = ops
+        .iter()
+        .filter_map(|o| {
+            if let Op::CreateTable(t) = o {
+                Some(t.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let adds: Vec<(&str, usize)> = ops
+        .iter()
+        .filter_map(|o| {
+            if let Op::AddColumn(t, i) = o {
+                Some((t.as_str(), *i))
+            } else {
+                None
+            }
+        })
+        .collect();
     let name = match (ops, creates.as_slice(), adds.as_slice()) {
-        (_, [t], []) if ops.iter().all(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex(..))) => format!("create_{t}"),
-        ([Op::AddColumn(..)], [], [(t, i)]) => {
-            format!("add_{t}_{}", schema.table(t).map_or("column", |t| t.columns[*i].name.as_str()))
+        (_, [t], [])
+            if ops
+                .iter()
+                .all(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex(..))) =>
+        {
+            format!("create_{t}")
         }
-        (_, [], adds) if !adds.is_empty() && adds.len() == ops.len() => format!("add_{}_columns", adds[0].0),
+        ([Op::AddColumn(..)], [], [(t, i)]) => {
+            format!(
+                "add_{t}_{}",
+                schema
+                    .table(t)
+                    .map_or("column", |t| t.columns[*i].name.as_str())
+            )
+        }
+        (_, [], adds) if !adds.is_empty() && adds.len() == ops.len() => {
+            format!("add_{}_columns", adds[0].0)
+        }
         ([Op::RenameTable { to, .. }], _, _) => format!("rename_to_{to}"),
         ([Op::RenameColumn { table, to, .. }], _, _) => format!("rename_{table}_{to}"),
-        _ if ops.iter().all(|o| matches!(o, Op::CreateIndex(..) | Op::DropIndex(_))) => "indexes".into(),
+        _ if ops
+            .iter()
+            .all(|o| matches!(o, Op::CreateIndex(..) | Op::DropIndex(_))) =>
+        {
+            "indexes".into()
+        }
         _ => "update_schema".into(),
     };
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

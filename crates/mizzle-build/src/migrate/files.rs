@@ -43,7 +43,9 @@ fn parse_generated(sql: &str) -> Option<(&str, &str)> {
     if !header.lines().all(|l| l.starts_with("--")) {
         return None;
     }
-    let sum = header.lines().find_map(|l| l.strip_prefix(CHECKSUM_PREFIX))?;
+    let sum = header
+        .lines()
+        .find_map(|l| l.strip_prefix(CHECKSUM_PREFIX))?;
     Some((sum.trim(), body))
 }
 
@@ -60,7 +62,9 @@ pub fn render_generated(body: &str) -> String {
 
 /// Normalises file text: strips a BOM, CRLF → LF.
 pub fn normalise(text: &str) -> String {
-    text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n")
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n")
 }
 
 /// Reads every `.sql` file of `dir`, checking wrangler's naming and numbering: each file is
@@ -81,7 +85,9 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
         }
         let version = name
             .split_once('_')
-            .filter(|(n, rest)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.len() > 4)
+            .filter(|(n, rest)| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.len() > 4
+            })
             .and_then(|(n, _)| n.parse::<u32>().ok());
         let Some(version) = version else {
             errs.push(
@@ -92,8 +98,15 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
         };
         match std::fs::read(entry.path()) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => out.push(Migration { version, file_name: name, sql: normalise(&text), path: entry.path() }),
-                Err(_) => errs.push(Diagnostic::bare(format!("{shown}/{name} is not UTF-8 text"))),
+                Ok(text) => out.push(Migration {
+                    version,
+                    file_name: name,
+                    sql: normalise(&text),
+                    path: entry.path(),
+                }),
+                Err(_) => errs.push(Diagnostic::bare(format!(
+                    "{shown}/{name} is not UTF-8 text"
+                ))),
             },
             Err(e) => errs.push(Diagnostic::bare(format!("cannot read {shown}/{name}: {e}"))),
         }
@@ -118,11 +131,16 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
             );
         }
     }
-    if let Some(first) = out.first() {
-        if first.version != 1 {
+    if let Some(first) = out.first()
+        && first.version != 1
+    {
+        {
             errs.push(
-                Diagnostic::bare(format!("the first migration is {} but numbering starts at 1", first.file_name))
-                    .help("renumber it to 0001"),
+                Diagnostic::bare(format!(
+                    "the first migration is {} but numbering starts at 1",
+                    first.file_name
+                ))
+                .help("renumber it to 0001"),
             );
         }
     }
@@ -136,11 +154,22 @@ mod tests {
     #[test]
     fn checksum_header_detects_edits() {
         let text = render_generated("CREATE TABLE \"a\" (\"x\" INTEGER);\n");
-        let m = Migration { version: 1, file_name: "0001_init.sql".into(), sql: text.clone(), path: "x".into() };
+        let m = Migration {
+            version: 1,
+            file_name: "0001_init.sql".into(),
+            sql: text.clone(),
+            path: "x".into(),
+        };
         assert!(m.is_pristine_generated());
-        let edited = Migration { sql: text.replace("INTEGER", "TEXT"), ..m.clone() };
+        let edited = Migration {
+            sql: text.replace("INTEGER", "TEXT"),
+            ..m.clone()
+        };
         assert!(!edited.is_pristine_generated());
-        let hand = Migration { sql: "UPDATE a SET x = 1;".into(), ..m };
+        let hand = Migration {
+            sql: "UPDATE a SET x = 1;".into(),
+            ..m
+        };
         assert!(!hand.is_pristine_generated());
     }
 }

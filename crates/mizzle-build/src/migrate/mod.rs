@@ -32,29 +32,51 @@ pub fn plan(schema: &Schema, dir: &Path, shown: &str) -> Result<Plan, Vec<Diagno
     for m in &existing {
         replay::apply(&mut conn, m, shown).map_err(|d| vec![d])?;
     }
-    let state = replay::introspect(&conn).map_err(|e| vec![Diagnostic::bare(format!("cannot read the replayed database: {e}"))])?;
+    let state = replay::introspect(&conn).map_err(|e| {
+        vec![Diagnostic::bare(format!(
+            "cannot read the replayed database: {e}"
+        ))]
+    })?;
     let ops = diff::diff(&state, schema)?;
     if ops.is_empty() {
-        return Ok(Plan { existing, new_file: None });
+        return Ok(Plan {
+            existing,
+            new_file: None,
+        });
     }
     let body = diff::render(&ops, schema);
     let version = existing.last().map_or(1, |m| m.version + 1);
-    let name = format!("{version:04}_{}.sql", diff::describe(&ops, schema, existing.is_empty()));
+    let name = format!(
+        "{version:04}_{}.sql",
+        diff::describe(&ops, schema, existing.is_empty())
+    );
     let text = files::render_generated(&body);
     // Prove the new file before it exists: it applies, and afterwards nothing is missing.
-    let candidate = Migration { version, file_name: name.clone(), sql: text.clone(), path: dir.join(&name) };
+    let candidate = Migration {
+        version,
+        file_name: name.clone(),
+        sql: text.clone(),
+        path: dir.join(&name),
+    };
     replay::apply(&mut conn, &candidate, shown).map_err(|d| vec![internal(d.message)])?;
     let after = replay::introspect(&conn).map_err(|e| vec![internal(e.to_string())])?;
     match diff::diff(&after, schema) {
-        Ok(rest) if rest.is_empty() => Ok(Plan { existing, new_file: Some((name, text)) }),
-        Ok(rest) => Err(vec![internal(format!("after {name} these steps are still missing: {rest:?}"))]),
+        Ok(rest) if rest.is_empty() => Ok(Plan {
+            existing,
+            new_file: Some((name, text)),
+        }),
+        Ok(rest) => Err(vec![internal(format!(
+            "after {name} these steps are still missing: {rest:?}"
+        ))]),
         Err(e) => Err(e),
     }
 }
 
 fn internal(what: String) -> Diagnostic {
-    Diagnostic::bare(format!("mizzle generated a migration that does not converge: {what}"))
-        .help("this is a bug in mizzle; please report it with your schema/ folder")
+    Diagnostic::bare(format!(
+        "mizzle generated a migration that does not converge: {what}"
+    ))
+    .help("this is a bug in mizzle; please report it with your schema/ folder")
 }
 
 /// Checks the schema's own SQL (CHECKs, `default_sql`, partial index conditions) by
@@ -64,7 +86,11 @@ pub fn validate_sql(schema: &Schema) -> Vec<(String, String)> {
     let mut bad = Vec::new();
     for t in crate::emit_sql::creation_order(schema) {
         let mut stmts = vec![crate::emit_sql::create_table(t)];
-        stmts.extend(t.indexes.iter().map(|ix| crate::emit_sql::create_index(&t.name, ix)));
+        stmts.extend(
+            t.indexes
+                .iter()
+                .map(|ix| crate::emit_sql::create_index(&t.name, ix)),
+        );
         for s in stmts {
             if let Err(e) = conn.execute_batch(&s) {
                 // rusqlite's message quotes the statement and the offset of the problem.
@@ -91,7 +117,10 @@ impl DirLock {
         #[cfg(unix)]
         let file = File::open(dir)?;
         #[cfg(not(unix))]
-        let file = std::fs::OpenOptions::new().create(true).write(true).open(dir.join(".mizzle.lock"))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .open(dir.join(".mizzle.lock"))?;
         file.lock()?;
         Ok(DirLock { _file: file })
     }

@@ -80,9 +80,12 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
     )?;
-    let names: Vec<String> = tables.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     for name in names {
-        let mut cols = conn.prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)")?;
+        let mut cols = conn
+            .prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)")?;
         let columns = cols
             .query_map([&name], |r| {
                 Ok(DbColumn {
@@ -97,7 +100,9 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
         let mut ix = conn.prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
         )?;
-        let indexes = ix.query_map([&name], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let indexes = ix
+            .query_map([&name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         state.tables.insert(name, DbTable { columns, indexes });
     }
     Ok(state)

@@ -36,13 +36,20 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 
 /// A config for `root` that writes (not check mode) and prints no cargo directives.
 pub fn config(root: &Path) -> mizzle_build::Config {
-    mizzle_build::Config::new().manifest_dir(root).check(false).cargo_directives(false)
+    mizzle_build::Config::new()
+        .manifest_dir(root)
+        .check(false)
+        .cargo_directives(false)
 }
 
 /// The sorted file names in `root/migrations`.
 pub fn migrations(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root.join("migrations"))
-        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -50,5 +57,8 @@ pub fn migrations(root: &Path) -> Vec<String> {
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }

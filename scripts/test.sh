@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (native and wasm32), the unit, snapshot,
+# compile-fail and migration tests, and the end-to-end test of the example Worker on local
+# D1 (wrangler/workerd). Installs what it needs first (scripts/setup.sh, idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+
+bash scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (wasm32: the D1 backend and the Worker)"
+cargo clippy -p mizzle -p mizzle-example --target wasm32-unknown-unknown -- -D warnings
+step "the runtime pulls in no native-only crate on wasm32"
+if cargo tree -p mizzle --target wasm32-unknown-unknown -e normal --prefix none | grep -E '^(rusqlite|libsqlite3-sys|mizzle-build) '; then
+  echo "native-only dependency in the wasm32 build of mizzle" >&2
+  exit 1
+fi
+step "cargo test"
+cargo test --workspace --all-targets
+cargo test --workspace --doc

@@ -1,0 +1,328 @@
+//! The example Worker on real local D1 (workerd via `wrangler dev`): build to wasm, apply
+//! the migrations with `wrangler d1 migrations apply --local`, drive the routes over HTTP,
+//! and read the stored rows back with `wrangler d1 execute --local`.
+//!
+//! Needs the tools `scripts/setup.sh` installs (scripts/test.sh runs it first).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn wrangler() -> PathBuf {
+    let w = root().join("node_modules/.bin/wrangler");
+    assert!(
+        w.exists(),
+        "wrangler is not installed: run scripts/setup.sh (scripts/test.sh does)"
+    );
+    w
+}
+
+/// A wrangler config in `state` for the Worker already built into build/: the same
+/// binding and migrations as wrangler.jsonc, but no `build` command, so `wrangler dev`
+/// serves exactly what the test built instead of rebuilding and watching src/.
+fn write_config(state: &Path) {
+    let root = root();
+    let config = json!({
+        "name": "mizzle-example-test",
+        "main": root.join("build/worker/shim.mjs"),
+        "compatibility_date": "2025-09-01",
+        "d1_databases": [{
+            "binding": "DB",
+            "database_name": "mizzle-example",
+            "database_id": "00000000-0000-0000-0000-000000000000",
+            "migrations_dir": root.join("migrations"),
+        }],
+    });
+    std::fs::write(state.join("wrangler.json"), config.to_string()).unwrap();
+}
+
+fn wrangler_cmd(state: &Path) -> Command {
+    let mut c = Command::new(wrangler());
+    c.current_dir(state)
+        .env("CI", "true")
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .arg("--config")
+        .arg(state.join("wrangler.json"));
+    c
+}
+
+/// Runs `wrangler d1 execute DB --local` and returns the result rows.
+fn d1_query(state: &Path, sql: &str) -> Vec<Value> {
+    let out = wrangler_cmd(state)
+        .args(["d1", "execute", "DB", "--local", "--json", "--persist-to"])
+        .arg(state)
+        .args(["--command", sql])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "d1 execute failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "d1 execute output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    v[0]["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// `wrangler dev` in its own process group, killed with its workerd on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pgid = self.child.id();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{pgid}")])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(state: &Path, log: &Path) -> Server {
+    use std::os::unix::process::CommandExt;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_file = std::fs::File::create(log).unwrap();
+    let child = wrangler_cmd(state)
+        .args([
+            "dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--show-interactive-dev-session=false",
+            "--persist-to",
+        ])
+        .arg(state)
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        if ureq::get(&server.base).call().is_ok() {
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "wrangler dev did not answer within 240 s; log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+struct Http {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Http {
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            ("POST", Some(b)) => self.agent.post(&url).send_json(b),
+            ("PATCH", Some(b)) => self.agent.patch(&url).send_json(b),
+            other => panic!("unsupported request {other:?}"),
+        };
+        let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, json)
+    }
+}
+
+#[test]
+fn example_worker_on_local_d1() {
+    // 1. Build the Worker for wasm32 with the pinned tools.
+    let built = Command::new("bash")
+        .arg(root().join("scripts/build-worker.sh"))
+        .status()
+        .unwrap();
+    assert!(built.success(), "worker build failed");
+
+    // 2. Apply the migrations to a fresh local D1.
+    let state = tempfile::tempdir().unwrap();
+    write_config(state.path());
+    let apply = wrangler_cmd(state.path())
+        .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+        .arg(state.path())
+        .output()
+        .unwrap();
+    let apply_out = String::from_utf8_lossy(&apply.stdout);
+    assert!(
+        apply.status.success(),
+        "migrations apply failed: {apply_out}{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    let applied = d1_query(state.path(), "SELECT name FROM d1_migrations ORDER BY id");
+    let files: Vec<String> = std::fs::read_dir(root().join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    assert_eq!(
+        applied.len(),
+        files.len(),
+        "every migration applied: {applied:?}"
+    );
+
+    // 3. Serve it and drive the routes.
+    let log = state.path().join("wrangler-dev.log");
+    let server = start(state.path(), &log);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let http = Http {
+        agent,
+        base: server.base.clone(),
+    };
+
+    let (s, ann) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "ann@example.com", "name": "Ann"})),
+    );
+    assert_eq!(s, 201, "{ann}");
+    assert_eq!(ann["role"], "reader", "SQL default applied");
+    assert!(ann["created_at"].is_string(), "default_fn now: {ann}");
+    let ann_id = ann["id"].as_i64().unwrap();
+
+    let (s, body) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "ann@example.com", "name": "Ann"})),
+    );
+    assert_eq!(s, 409, "unique violation: {body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("UNIQUE constraint failed"),
+        "{body}"
+    );
+    let (s, body) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "no-at", "name": "X"})),
+    );
+    assert_eq!(s, 422, "check violation: {body}");
+
+    let (s, got) = http.send("GET", &format!("/users/{ann_id}"), None);
+    assert_eq!((s, &got), (200, &ann));
+    let (s, _) = http.send("GET", "/users/999999", None);
+    assert_eq!(s, 404);
+
+    let meta = json!({"tags": ["intro"], "views": 0});
+    let (s, post) = http.send(
+        "POST",
+        "/posts",
+        Some(json!({"author_id": ann_id, "title": "Hello", "slug": "hello", "meta": meta, "published": true, "rating": 4.5})),
+    );
+    assert_eq!(s, 201, "{post}");
+    assert_eq!(post["published"], true, "booleans decode from D1's 0/1");
+    assert_eq!(post["status"], "draft");
+    assert_eq!(post["meta"], meta);
+    assert_eq!(post["rating"], 4.5);
+    let post_id = post["id"].as_i64().unwrap();
+    let (s, body) = http.send(
+        "POST",
+        "/posts",
+        Some(json!({"author_id": 424242, "title": "x", "slug": "x"})),
+    );
+    assert_eq!(s, 422, "foreign key violation: {body}");
+
+    let (s, list) = http.send("GET", &format!("/posts?author_id={ann_id}"), None);
+    assert_eq!(s, 200);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+
+    let (s, patched) = http.send(
+        "PATCH",
+        &format!("/posts/{post_id}"),
+        Some(json!({"title": "Hello again", "body": "text", "status": "published"})),
+    );
+    assert_eq!(s, 200, "{patched}");
+    assert_eq!(patched["title"], "Hello again");
+    assert_eq!(patched["status"], "published");
+    let (s, cleared) = http.send(
+        "PATCH",
+        &format!("/posts/{post_id}"),
+        Some(json!({"body": null})),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(cleared["body"], Value::Null, "JSON null sets NULL");
+    let (s, u) = http.send(
+        "PATCH",
+        &format!("/users/{ann_id}"),
+        Some(json!({"bio": "hi", "role": "admin"})),
+    );
+    assert_eq!(
+        (s, &u["bio"], &u["role"]),
+        (200, &json!("hi"), &json!("admin"))
+    );
+    let (s, n) = http.send("GET", &format!("/users/{ann_id}/post-count"), None);
+    assert_eq!((s, n), (200, json!(1)));
+
+    // 4. The rows as D1 stores them.
+    let rows = d1_query(
+        state.path(),
+        &format!(
+            "SELECT published, status, typeof(created_at) AS t, meta, updated_at >= created_at AS ok FROM posts WHERE id = {post_id}"
+        ),
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["published"], 1);
+    assert_eq!(rows[0]["status"], "published");
+    assert_eq!(rows[0]["t"], "integer");
+    assert_eq!(
+        serde_json::from_str::<Value>(rows[0]["meta"].as_str().unwrap()).unwrap(),
+        meta
+    );
+    assert_eq!(rows[0]["ok"], 1);
+
+    // 5. Delete cascades to the user's posts.
+    let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
+    assert_eq!(s, 200);
+    assert_eq!(deleted["id"], ann_id);
+    let (s, _) = http.send("DELETE", &format!("/users/{ann_id}"), None);
+    assert_eq!(s, 404);
+    drop(server);
+    let left = d1_query(
+        state.path(),
+        "SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM posts) AS p",
+    );
+    assert_eq!(
+        (&left[0]["u"], &left[0]["p"]),
+        (&json!(0), &json!(0)),
+        "ON DELETE CASCADE on D1"
+    );
+}
