@@ -183,14 +183,20 @@ fn default_fn_path(f: DefaultFn) -> TokenStream {
     }
 }
 
-/// The body that builds a `Vec` of (column, value): the values always present in a
-/// `vec![..]`, then the statements that push the optional ones.
+/// The body that builds a `Vec` of (column, value): the values always present, then the
+/// statements that push the optional ones. (`Vec::from([..])`, not `vec![..]`: the
+/// formatter cannot lay out the inside of a macro call.)
 fn collect_values(var: TokenStream, always: &[TokenStream], maybe: &[TokenStream]) -> TokenStream {
     if maybe.is_empty() {
-        quote! { vec![#(#always),*] }
+        quote! { Vec::from([#(#always),*]) }
     } else {
+        let init = if always.is_empty() {
+            quote!(Vec::new())
+        } else {
+            quote!(Vec::from([#(#always),*]))
+        };
         quote! {
-            let mut #var = vec![#(#always),*];
+            let mut #var = #init;
             #(#maybe)*
             #var
         }
