@@ -498,3 +498,69 @@ async fn example_api_handlers() {
     assert_eq!(api::delete_post(&db, p.id).await.unwrap_err().status, 404);
     assert_eq!(api::list_users(&db, 10, 0).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn batch_returns_typed_results_in_one_transaction() {
+    let db = db();
+    let u = user(&db, "a@x.io").await;
+    let (inserted, tag_meta, listed, count) = db
+        .batch((
+            db.insert(posts::table)
+                .values(NewPost::new(u.id, "T", "t"))
+                .returning(),
+            db.insert(tags::table)
+                .values_many([NewTag::new("a"), NewTag::new("b")]),
+            db.select(users::table).filter(users::id.eq(u.id)),
+            db.raw("SELECT count(*) AS n FROM tags", params![]),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(inserted.len(), 1);
+    assert_eq!(tag_meta.rows_affected, 2);
+    assert_eq!(listed, vec![u.clone()]);
+    assert_eq!(
+        count.rows[0].values(),
+        &[Value::Integer(2)],
+        "later statements see earlier writes"
+    );
+
+    // The third statement fails: the first two are rolled back.
+    let err = db
+        .batch((
+            db.insert(tags::table).values(NewTag::new("c")),
+            db.update(users::table)
+                .set(UserPatch::new().name("changed")),
+            db.insert(tags::table).values(NewTag::new("a")),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.db_kind(), Some(DbErrorKind::UniqueViolation));
+    assert_eq!(db.select(tags::table).count().await.unwrap(), 2);
+    assert_eq!(
+        db.select(users::table).get().await.unwrap().unwrap().name,
+        "Name"
+    );
+
+    let many = db
+        .batch(vec![
+            db.select(tags::table).filter(tags::name.eq("a")),
+            db.select(tags::table).filter(tags::name.eq("b")),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(many.iter().map(Vec::len).collect::<Vec<_>>(), vec![1, 1]);
+}
+
+#[tokio::test]
+async fn integers_beyond_2_pow_53_are_refused_not_rounded() {
+    let db = db();
+    // Natively SQLite is exact; what D1 hands back as a float beyond 2^53 is refused.
+    let row = db
+        .raw("SELECT 9007199254740993.0 AS id", params![])
+        .get::<mizzle::Row>()
+        .await
+        .unwrap()
+        .unwrap();
+    let err = mizzle::sql::Integer::decode_value(row.values()[0].clone()).unwrap_err();
+    assert!(err.to_string().contains("2^53"), "{err}");
+}

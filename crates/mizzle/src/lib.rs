@@ -25,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+mod batch;
 mod error;
 mod exec;
 pub mod expr;
@@ -41,6 +42,7 @@ pub mod d1;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub mod sqlite;
 
+pub use batch::{Batch, BatchItem};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, or};

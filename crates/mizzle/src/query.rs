@@ -156,6 +156,9 @@ impl<E: Executor> Db<E> {
 
     /// Runs prebuilt statements atomically as one batch (one round trip on D1).
     pub async fn batch_statements(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
+        if stmts.is_empty() {
+            return Ok(Vec::new());
+        }
         for s in &stmts {
             self.limits.check(s)?;
         }

@@ -66,6 +66,13 @@ fn mismatch(expected: &'static str, got: &Value) -> DecodeError {
     ))
 }
 
+impl Integer {
+    /// Decodes an INTEGER cell (for tests and raw rows).
+    pub fn decode_value(v: Value) -> Result<i64, DecodeError> {
+        <Self as SqlType>::decode(v)
+    }
+}
+
 impl SqlType for Integer {
     type Rust = i64;
     fn encode(v: &i64) -> Value {
@@ -74,7 +81,15 @@ impl SqlType for Integer {
     fn decode(v: Value) -> Result<i64, DecodeError> {
         match v {
             Value::Integer(i) => Ok(i),
-            Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.2e18 => Ok(r as i64),
+            // Integral and exact: beyond 2^53 a float may already have been rounded (D1
+            // returns every number through JavaScript), so it is refused, not guessed.
+            Value::Real(r) if r.fract() == 0.0 && r.abs() <= crate::MAX_SAFE_INTEGER as f64 => {
+                Ok(r as i64)
+            }
+            Value::Real(r) if r.fract() == 0.0 => Err(DecodeError::new(format!(
+                "integer {r} is beyond ±(2^53 − 1) and may have been rounded on its way out of D1; \
+                 read it as text (`CAST(col AS TEXT)`)"
+            ))),
             // Exact 64-bit integers can be read back as text (`CAST(x AS TEXT)`).
             Value::Text(ref s) => s.parse().map_err(|_| mismatch("an integer", &v)),
             other => Err(mismatch("an integer", &other)),
@@ -254,6 +269,24 @@ mod tests {
         );
         let text = Timestamp::decode(Value::Text("2024-01-02 03:04:05".into())).unwrap();
         assert_eq!(text.timestamp(), 1_704_164_645);
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_refused_not_rounded() {
+        assert_eq!(
+            Integer::decode(Value::Real(9_007_199_254_740_991.0)).unwrap(),
+            9_007_199_254_740_991
+        );
+        assert!(Integer::decode(Value::Real(9_007_199_254_740_992.0)).is_err());
+        assert_eq!(
+            Integer::decode(Value::Text("9007199254740993".into())).unwrap(),
+            9_007_199_254_740_993
+        );
+        assert_eq!(
+            Integer::decode(Value::Integer(i64::MAX)).unwrap(),
+            i64::MAX,
+            "native SQLite is exact"
+        );
     }
 
     #[test]
