@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Column, ColumnType, DefaultFn, EnumDef, Schema, Table};
+use crate::ir::{Column, ColumnType, DefaultFn, EnumDef, Relation, Schema, Table};
 use crate::naming::{ident, variant_name};
 
 /// The generated module as formatted Rust source.
@@ -515,6 +515,7 @@ fn table_module(t: &Table) -> TokenStream {
             pub const #f: ::mizzle::Column<Table, #st> = ::mizzle::Column::new(#col);
         }
     });
+    let relations = relation_items(t);
     quote! {
         #[doc = #mdoc]
         #[allow(non_upper_case_globals)]
@@ -536,7 +537,115 @@ fn table_module(t: &Table) -> TokenStream {
             }
 
             #(#handles)*
+
+            #relations
         }
+    }
+}
+
+/// The relation handles of a table: a unit struct per relation in `<table>::rel`, and a
+/// `Load` constant named after the relation.
+fn relation_items(t: &Table) -> TokenStream {
+    if t.relations.is_empty() {
+        return quote!();
+    }
+    let mut structs = Vec::new();
+    let mut handles = Vec::new();
+    for r in &t.relations {
+        let (name, target, card, join, what) = match r {
+            Relation::BelongsTo {
+                name,
+                target,
+                key,
+                target_key,
+                ..
+            } => (
+                name,
+                target,
+                quote!(::mizzle::One),
+                quote!(::mizzle::Join::Direct { parent_col: #key, child_col: #target_key }),
+                format!("belongs to `{target}` through `{key}`"),
+            ),
+            Relation::Has {
+                name,
+                target,
+                foreign_key,
+                key,
+                many,
+            } => (
+                name,
+                target,
+                if *many {
+                    quote!(::mizzle::Many)
+                } else {
+                    quote!(::mizzle::One)
+                },
+                quote!(::mizzle::Join::Direct { parent_col: #key, child_col: #foreign_key }),
+                format!(
+                    "has {} `{target}` through `{target}.{foreign_key}`",
+                    if *many { "many" } else { "one" }
+                ),
+            ),
+            Relation::ManyToMany {
+                name,
+                target,
+                through,
+                source_fk,
+                target_fk,
+                key,
+                target_key,
+            } => (
+                name,
+                target,
+                quote!(::mizzle::Many),
+                quote!(::mizzle::Join::Through {
+                    table: #through,
+                    source_fk: #source_fk,
+                    target_fk: #target_fk,
+                    parent_col: #key,
+                    child_col: #target_key,
+                }),
+                format!("many `{target}` through `{through}`"),
+            ),
+        };
+        let ty = format_ident!(
+            "{}",
+            heck::ToUpperCamelCase::to_upper_camel_case(name.as_str())
+        );
+        let handle = ident(name);
+        let target_mod = ident(&crate::naming::field_name(target));
+        let sdoc = format!(" The relation `{}.{name}`: {what}.", t.name);
+        let hdoc = format!(
+            " `{}.{name}`: {what}. Load it with `.with({}::{name})`.",
+            t.name,
+            crate::naming::field_name(&t.name)
+        );
+        structs.push(quote! {
+            #[doc = #sdoc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+            pub struct #ty;
+
+            impl ::mizzle::Relation for #ty {
+                type Parent = super::Table;
+                type Child = super::super::#target_mod::Table;
+                type Card = #card;
+                const NAME: &'static str = #name;
+                const JOIN: ::mizzle::Join = #join;
+            }
+        });
+        handles.push(quote! {
+            #[doc = #hdoc]
+            pub const #handle: ::mizzle::Load<rel::#ty> = ::mizzle::Load::new(rel::#ty);
+        });
+    }
+    let rdoc = format!(" The relations of `{}`.", t.name);
+    quote! {
+        #[doc = #rdoc]
+        pub mod rel {
+            #(#structs)*
+        }
+
+        #(#handles)*
     }
 }
 

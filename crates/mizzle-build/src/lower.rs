@@ -947,6 +947,28 @@ fn lower_relations(
             ));
             continue;
         }
+        if let Some(c) = t.columns.iter().find(|c| c.rust_name == r.name.value) {
+            errs.push(
+                Diagnostic::error(
+                    format!("relation `{}` has the name of column `{}`", r.name.value, c.name),
+                    &r.name.span,
+                    "clashes with the column handle",
+                )
+                .help(format!(
+                    "rename the relation, or give the column a `rust_name`: `{}::{}` would name both",
+                    t.name, r.name.value
+                )),
+            );
+            continue;
+        }
+        if matches!(r.name.value.as_str(), "table" | "rel") {
+            errs.push(Diagnostic::error(
+                format!("a relation cannot be named `{}`", r.name.value),
+                &r.name.span,
+                "reserved name",
+            ));
+            continue;
+        }
         let Some(target) = all.iter().find(|x| x.name == r.target.value) else {
             let d = Diagnostic::error(
                 format!(

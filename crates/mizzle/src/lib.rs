@@ -30,6 +30,7 @@ mod error;
 mod exec;
 pub mod expr;
 mod query;
+pub mod relation;
 pub mod sql;
 mod table;
 mod value;
@@ -50,6 +51,7 @@ pub use query::{
     ConflictTarget, Db, Delete, Insert, InsertInto, Limits, OnConflict, Raw, Returning,
     ReturningWrite, Select, Update, UpdateTable,
 };
+pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use table::{Insertable, Patch, Table};
 pub use value::{MAX_SAFE_INTEGER, Value};
 

@@ -303,6 +303,11 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         Statement::new(sql, params)
     }
 
+    /// The database it runs on.
+    pub(crate) fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+
     /// The statement `.all()` sends.
     pub fn to_statement(&self) -> Statement {
         let mut stmt = self.render(&column_list::<T>(), self.limit);
