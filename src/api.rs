@@ -3,7 +3,10 @@
 
 use mizzle::{Db, DbErrorKind, Error, Executor};
 
-use crate::schema::{NewPost, NewUser, Post, PostPatch, User, UserPatch, posts, users};
+use crate::schema::{
+    Comment, NewPost, NewTag, NewUser, Post, PostPatch, Tag, User, UserPatch, UserRole, comments,
+    post_tags, posts, tags, users,
+};
 
 /// An API failure with the HTTP status it maps to.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +15,15 @@ pub struct ApiError {
     pub status: u16,
     /// Message for the response body.
     pub message: String,
+}
+
+impl From<mizzle::DecodeError> for ApiError {
+    fn from(e: mizzle::DecodeError) -> Self {
+        ApiError {
+            status: 500,
+            message: e.to_string(),
+        }
+    }
 }
 
 impl From<Error> for ApiError {
@@ -159,4 +171,202 @@ pub async fn count_posts<E: Executor>(db: &Db<E>, author: i64) -> ApiResult<i64>
         .filter(posts::author_id.eq(author))
         .count()
         .await?)
+}
+
+/// The user, their posts (newest first) with comments (with their authors) and tags: one
+/// round trip, however many posts and comments.
+pub async fn user_tree<E: Executor>(
+    db: &Db<E>,
+    id: i64,
+) -> ApiResult<impl serde::Serialize + use<E>> {
+    db.select(users::table)
+        .filter(users::id.eq(id))
+        .with(
+            users::posts
+                .order_by(posts::created_at.desc())
+                .order_by(posts::id.desc())
+                .with(
+                    posts::comments
+                        .order_by(comments::id)
+                        .with(comments::author),
+                )
+                .with(posts::tags.order_by(tags::name)),
+        )
+        .get()
+        .await?
+        .ok_or_else(|| not_found("user", id))
+}
+
+/// The same tree as [`user_tree`], loaded the naive way: one query per row (N+1). Kept to
+/// measure the difference; the JSON is identical.
+pub async fn user_tree_naive<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<NaiveUser> {
+    let user = get_user(db, id).await?;
+    let posts = db
+        .select(posts::table)
+        .filter(posts::author_id.eq(id))
+        .order_by(posts::created_at.desc())
+        .order_by(posts::id.desc())
+        .all()
+        .await?;
+    let mut out = Vec::new();
+    for post in posts {
+        let mut comments = Vec::new();
+        for comment in db
+            .select(comments::table)
+            .filter(comments::post_id.eq(post.id))
+            .order_by(comments::id)
+            .all()
+            .await?
+        {
+            let author = match comment.author_id {
+                Some(a) => {
+                    db.select(users::table)
+                        .filter(users::id.eq(a))
+                        .get()
+                        .await?
+                }
+                None => None,
+            };
+            comments.push(NaiveComment { comment, author });
+        }
+        let links = db
+            .select(post_tags::table)
+            .filter(post_tags::post_id.eq(post.id))
+            .all()
+            .await?;
+        let tags = db
+            .select(tags::table)
+            .filter(tags::id.in_list(links.iter().map(|l| l.tag_id)))
+            .order_by(tags::name)
+            .all()
+            .await?;
+        out.push(NaivePost {
+            post,
+            comments,
+            tags,
+        });
+    }
+    Ok(NaiveUser { user, posts: out })
+}
+
+/// [`user_tree_naive`]'s user.
+#[derive(Debug, serde::Serialize)]
+pub struct NaiveUser {
+    #[serde(flatten)]
+    user: User,
+    posts: Vec<NaivePost>,
+}
+
+/// [`user_tree_naive`]'s post.
+#[derive(Debug, serde::Serialize)]
+pub struct NaivePost {
+    #[serde(flatten)]
+    post: Post,
+    comments: Vec<NaiveComment>,
+    tags: Vec<Tag>,
+}
+
+/// [`user_tree_naive`]'s comment.
+#[derive(Debug, serde::Serialize)]
+pub struct NaiveComment {
+    #[serde(flatten)]
+    comment: Comment,
+    author: Option<User>,
+}
+
+/// Creates a post and its tags atomically, in one batch: the tags that do not exist yet,
+/// the post, and the links. If any statement fails, nothing is written.
+pub async fn create_post_with_tags<E: Executor>(
+    db: &Db<E>,
+    new: NewPost,
+    tag_names: Vec<String>,
+) -> ApiResult<Post> {
+    let slug = new.slug.clone();
+    let names = mizzle::serde_json::to_string(&tag_names).map_err(|e| ApiError {
+        status: 400,
+        message: e.to_string(),
+    })?;
+    let (_, post, _) = db
+        .batch((
+            db.insert(tags::table)
+                .values_many(tag_names.iter().map(NewTag::new))
+                .on_conflict(tags::name)
+                .do_nothing(),
+            db.insert(posts::table).values(new).returning(),
+            db.raw(
+                "INSERT INTO post_tags (post_id, tag_id) \
+                 SELECT (SELECT id FROM posts WHERE slug = ?), id FROM tags \
+                 WHERE name IN (SELECT value FROM json_each(?))",
+                mizzle::params![slug, names],
+            ),
+        ))
+        .await?;
+    post.into_iter().next().ok_or(ApiError {
+        status: 500,
+        message: "insert returned no row".into(),
+    })
+}
+
+/// Inserts `n` users (six columns each) with one call: split into statements of at most
+/// 100 parameters, sent as one atomic batch.
+pub async fn bulk_users<E: Executor>(db: &Db<E>, n: usize, prefix: &str) -> ApiResult<u64> {
+    let rows = (0..n).map(|i| {
+        NewUser::new(format!("{prefix}{i}@bulk.example"), format!("Bulk {i}"))
+            .role(UserRole::Author)
+            .bio("bulk")
+    });
+    Ok(db
+        .insert(users::table)
+        .values_many(rows)
+        .run()
+        .await?
+        .rows_affected)
+}
+
+/// What happens to integers beyond 2^53 (D1 returns numbers through JavaScript).
+#[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Precision {
+    /// Reading `9007199254740993` as a number: the error.
+    pub read_as_number: String,
+    /// Binding `9007199254740993`: the error.
+    pub bind: String,
+    /// Reading it as text (`CAST(.. AS TEXT)`): the exact value.
+    pub read_as_text: i64,
+}
+
+/// Probes integer precision across the database boundary.
+pub async fn precision<E: Executor>(db: &Db<E>) -> ApiResult<Precision> {
+    use mizzle::{Row, Value, sql::Integer};
+    let big = 9_007_199_254_740_993_i64;
+    let as_number = db
+        .raw(format!("SELECT {big} AS n"), [])
+        .get::<Row>()
+        .await?;
+    let read_as_number = match as_number.map(|r| Integer::decode_value(r.values()[0].clone())) {
+        Some(Ok(v)) if v == big => "exact".to_owned(),
+        Some(Ok(v)) => format!("silently changed to {v}"),
+        Some(Err(e)) => e.to_string(),
+        None => "no row".to_owned(),
+    };
+    let bind = match db
+        .raw("SELECT ? AS n", [Value::Integer(big)])
+        .get::<Row>()
+        .await
+    {
+        Ok(_) => "accepted".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    let text = db
+        .raw(format!("SELECT CAST({big} AS TEXT) AS n"), [])
+        .get::<Row>()
+        .await?;
+    let read_as_text = text
+        .map(|r| Integer::decode_value(r.values()[0].clone()))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Precision {
+        read_as_number,
+        bind,
+        read_as_text,
+    })
 }

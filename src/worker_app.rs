@@ -1,7 +1,7 @@
 //! HTTP routes of the example Worker (wasm32 only).
 
-use mizzle::Db;
 use mizzle::d1::D1Executor;
+use mizzle::{Counted, Db};
 use serde::Serialize;
 use worker::{Context, Env, Request, Response, Result, RouteContext, Router, event};
 
@@ -10,6 +10,33 @@ use crate::schema;
 
 fn db(env: &Env) -> ApiResult<Db<D1Executor>> {
     Ok(schema::d1(env)?)
+}
+
+/// A database that counts its round trips, reported in the `x-mizzle-round-trips` header.
+fn counted_db(env: &Env) -> ApiResult<Db<Counted<D1Executor>>> {
+    Ok(Db::new(Counted::new(D1Executor::from_env(
+        env,
+        schema::D1_BINDING,
+    )?)))
+}
+
+fn respond_counted<T: Serialize>(
+    result: ApiResult<T>,
+    ok_status: u16,
+    trips: usize,
+) -> Result<Response> {
+    let mut response = respond(result, ok_status)?;
+    response
+        .headers_mut()
+        .set("x-mizzle-round-trips", &trips.to_string())?;
+    Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+struct PostWithTags {
+    post: schema::NewPost,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 fn respond<T: Serialize>(result: ApiResult<T>, ok_status: u16) -> Result<Response> {
@@ -88,6 +115,51 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 async { api::count_posts(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
                 200,
             )
+        })
+        .get_async("/users/:id/tree", |_, ctx| async move {
+            let db = match counted_db(&ctx.env) {
+                Ok(db) => db,
+                Err(e) => return respond::<()>(Err(e), 200),
+            };
+            let r = async { api::user_tree(&db, id_param(&ctx)?).await }.await;
+            respond_counted(r, 200, db.executor().round_trips())
+        })
+        .get_async("/users/:id/tree-naive", |_, ctx| async move {
+            let db = match counted_db(&ctx.env) {
+                Ok(db) => db,
+                Err(e) => return respond::<()>(Err(e), 200),
+            };
+            let r = async { api::user_tree_naive(&db, id_param(&ctx)?).await }.await;
+            respond_counted(r, 200, db.executor().round_trips())
+        })
+        .post_async("/users/bulk", |req, ctx| async move {
+            let n = query_u64(&req, "n", 0) as usize;
+            let prefix = req
+                .url()
+                .ok()
+                .and_then(|u| {
+                    u.query_pairs()
+                        .find(|(k, _)| k == "prefix")
+                        .map(|(_, v)| v.into_owned())
+                })
+                .unwrap_or_else(|| "u".into());
+            let db = match counted_db(&ctx.env) {
+                Ok(db) => db,
+                Err(e) => return respond::<()>(Err(e), 200),
+            };
+            let r = api::bulk_users(&db, n, &prefix).await;
+            respond_counted(r, 201, db.executor().round_trips())
+        })
+        .post_async("/posts-with-tags", |mut req, ctx| async move {
+            let r = async {
+                let body: PostWithTags = json_body(&mut req).await?;
+                api::create_post_with_tags(&db(&ctx.env)?, body.post, body.tags).await
+            }
+            .await;
+            respond(r, 201)
+        })
+        .get_async("/precision", |_, ctx| async move {
+            respond(async { api::precision(&db(&ctx.env)?).await }.await, 200)
         })
         .post_async("/posts", |mut req, ctx| async move {
             let r =

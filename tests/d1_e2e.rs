@@ -142,6 +142,31 @@ struct Http {
 
 impl Http {
     fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let (status, json, _) = self.request(method, path, body, None);
+        (status, json)
+    }
+
+    /// A request whose response header `header` is returned too.
+    fn send_with_header(&self, method: &str, path: &str, header: &str) -> (u16, Value, String) {
+        self.request(
+            method,
+            path,
+            if method == "POST" {
+                Some(json!({}))
+            } else {
+                None
+            },
+            Some(header),
+        )
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        header: Option<&str>,
+    ) -> (u16, Value, String) {
         let url = format!("{}{path}", self.base);
         let resp = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
@@ -152,9 +177,14 @@ impl Http {
         };
         let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let status = resp.status().as_u16();
+        let value = header
+            .and_then(|h| resp.headers().get(h))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let text = resp.body_mut().read_to_string().unwrap();
         let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, json)
+        (status, json, value)
     }
 }
 
@@ -309,7 +339,92 @@ fn example_worker_on_local_d1() {
     );
     assert_eq!(rows[0]["ok"], 1);
 
-    // 5. Delete cascades to the user's posts.
+    // 5. Relations: the whole tree in one round trip, equal to the N+1 answer.
+    let (s, bob) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "bob@example.com", "name": "Bob"})),
+    );
+    assert_eq!(s, 201, "{bob}");
+    for i in 0..3 {
+        let (s, p) = http.send(
+            "POST",
+            "/posts-with-tags",
+            Some(json!({"post": {"author_id": ann_id, "title": format!("T{i}"), "slug": format!("t{i}")}, "tags": ["rust", format!("tag{i}")]})),
+        );
+        assert_eq!(s, 201, "{p}");
+        let pid = p["id"].as_i64().unwrap();
+        for j in 0..2 {
+            let sql = format!(
+                "INSERT INTO comments (post_id, author_id, body, created_at) VALUES ({pid}, {}, 'c{j}', {j})",
+                bob["id"]
+            );
+            d1_query(state.path(), &sql);
+        }
+    }
+    let (tree_status, tree, tree_trips) = http.send_with_header(
+        "GET",
+        &format!("/users/{ann_id}/tree"),
+        "x-mizzle-round-trips",
+    );
+    let (naive_status, naive, naive_trips) = http.send_with_header(
+        "GET",
+        &format!("/users/{ann_id}/tree-naive"),
+        "x-mizzle-round-trips",
+    );
+    assert_eq!((tree_status, naive_status), (200, 200), "{tree} {naive}");
+    assert_eq!(tree, naive, "one-batch tree and N+1 give the same JSON");
+    assert_eq!(tree["posts"].as_array().unwrap().len(), 4);
+    assert_eq!(tree["posts"][0]["comments"][0]["author"]["name"], "Bob");
+    assert_eq!(tree["posts"][0]["tags"].as_array().unwrap().len(), 2);
+    assert_eq!(tree_trips, "1", "the tree is one D1 round trip");
+    assert!(
+        naive_trips.parse::<usize>().unwrap() > 10,
+        "N+1 took {naive_trips}"
+    );
+
+    // 6. A failing statement in a batch leaves no partial writes on D1.
+    let (s, body) = http.send(
+        "POST",
+        "/posts-with-tags",
+        Some(json!({"post": {"author_id": ann_id, "title": "dup", "slug": "t0"}, "tags": ["only-in-failed-batch"]})),
+    );
+    assert_eq!(s, 409, "{body}");
+    let leftover = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM tags WHERE name = 'only-in-failed-batch'",
+    );
+    assert_eq!(leftover[0]["n"], 0, "batch rolled back on D1");
+
+    // 7. 10 000 rows of six columns: one call, one round trip, all present.
+    let (s, n, trips) = http.send_with_header(
+        "POST",
+        "/users/bulk?n=10000&prefix=bulk",
+        "x-mizzle-round-trips",
+    );
+    assert_eq!((s, &n), (201, &json!(10_000)), "{n}");
+    assert_eq!(trips, "1");
+    let counted = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM users WHERE email LIKE 'bulk%'",
+    );
+    assert_eq!(counted[0]["n"], 10_000);
+
+    // 8. Integers beyond 2^53 are refused on D1, never silently rounded.
+    let (s, p) = http.send("GET", "/precision", None);
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["read_as_text"], json!(9_007_199_254_740_993_i64));
+    assert!(
+        p["read_as_number"].as_str().unwrap().contains("2^53"),
+        "{p}"
+    );
+    assert!(p["bind"].as_str().unwrap().contains("2^53"), "{p}");
+
+    // 9. Delete cascades to the user's posts.
+    d1_query(
+        state.path(),
+        "DELETE FROM users WHERE email LIKE 'bulk%' OR email = 'bob@example.com'",
+    );
     let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
     assert_eq!(s, 200);
     assert_eq!(deleted["id"], ann_id);

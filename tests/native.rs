@@ -564,3 +564,75 @@ async fn integers_beyond_2_pow_53_are_refused_not_rounded() {
     let err = mizzle::sql::Integer::decode_value(row.values()[0].clone()).unwrap_err();
     assert!(err.to_string().contains("2^53"), "{err}");
 }
+
+#[tokio::test]
+async fn tree_and_naive_tree_agree_and_post_with_tags_is_atomic() {
+    use mizzle_example::api;
+    let db = db();
+    let u = user(&db, "a@x.io").await;
+    let c = user(&db, "c@x.io").await;
+    let p1 = api::create_post_with_tags(
+        &db,
+        NewPost::new(u.id, "One", "one"),
+        vec!["rust".into(), "d1".into()],
+    )
+    .await
+    .unwrap();
+    api::create_post_with_tags(&db, NewPost::new(u.id, "Two", "two"), vec!["rust".into()])
+        .await
+        .unwrap();
+    db.insert(comments::table)
+        .values(NewComment::new(p1.id, "hi").author_id(c.id))
+        .run()
+        .await
+        .unwrap();
+    db.insert(comments::table)
+        .values(NewComment::new(p1.id, "anon"))
+        .run()
+        .await
+        .unwrap();
+    let tree = mizzle::serde_json::to_value(api::user_tree(&db, u.id).await.unwrap()).unwrap();
+    let naive =
+        mizzle::serde_json::to_value(api::user_tree_naive(&db, u.id).await.unwrap()).unwrap();
+    assert_eq!(tree, naive);
+    assert_eq!(tree["posts"].as_array().unwrap().len(), 2);
+    // A duplicate slug fails the second statement: the new tag of the first is rolled back.
+    let err = api::create_post_with_tags(
+        &db,
+        NewPost::new(u.id, "Dup", "one"),
+        vec!["brand-new".into()],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.status, 409);
+    assert!(
+        db.select(tags::table)
+            .filter(tags::name.eq("brand-new"))
+            .get()
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn bulk_insert_of_ten_thousand_rows_is_one_round_trip() {
+    use mizzle_example::api;
+    let exec = SqliteExecutor::open_in_memory().unwrap();
+    exec.apply_migrations(MIGRATIONS).unwrap();
+    let db = Db::new(mizzle::Counted::new(exec));
+    assert_eq!(api::bulk_users(&db, 10_000, "b").await.unwrap(), 10_000);
+    assert_eq!(db.executor().round_trips(), 1);
+    assert_eq!(db.select(users::table).count().await.unwrap(), 10_000);
+}
+
+#[tokio::test]
+async fn precision_probe_refuses_instead_of_rounding() {
+    let db = db();
+    let p = mizzle_example::api::precision(&db).await.unwrap();
+    assert_eq!(p.read_as_text, 9_007_199_254_740_993);
+    assert!(p.bind.contains("2^53"), "{}", p.bind);
+    // Native SQLite returns the exact integer; D1 returns a rounded float, which is refused
+    // (checked in tests/d1_e2e.rs).
+    assert_eq!(p.read_as_number, "exact");
+}

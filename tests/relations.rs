@@ -1,43 +1,48 @@
 //! Relation loading on native SQLite: typed nested results, filters / order / limit per
 //! level, and one round trip per tree (counted at the executor).
 
-use std::cell::Cell;
-
 use mizzle::sqlite::SqliteExecutor;
-use mizzle::{Db, ExecMeta, Executor, Output, Result, Row, Statement};
+use mizzle::{Counted, Db};
 use mizzle_example::schema::*;
 
-/// Counts the calls that reach the database.
-struct Counting {
-    inner: SqliteExecutor,
-    calls: Cell<usize>,
-}
-
-impl Executor for Counting {
-    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        self.calls.set(self.calls.get() + 1);
-        self.inner.query(stmt).await
-    }
-    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
-        self.calls.set(self.calls.get() + 1);
-        self.inner.execute(stmt).await
-    }
-    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        self.calls.set(self.calls.get() + 1);
-        self.inner.batch(stmts).await
-    }
-}
-
 /// Two authors; ann has 3 posts (with comments and tags), bob 1, cid none.
-async fn seeded() -> Db<Counting> {
+async fn seeded() -> Db<Counted<SqliteExecutor>> {
     let exec = SqliteExecutor::open_in_memory().unwrap();
     exec.apply_migrations(MIGRATIONS).unwrap();
-    let db = Db::new(Counting { inner: exec, calls: Cell::new(0) });
-    let ann = db.insert(users::table).values(NewUser::new("ann@x.io", "Ann")).returning().one().await.unwrap();
-    let bob = db.insert(users::table).values(NewUser::new("bob@x.io", "Bob")).returning().one().await.unwrap();
-    db.insert(users::table).values(NewUser::new("cid@x.io", "Cid")).run().await.unwrap();
-    let rust = db.insert(tags::table).values(NewTag::new("rust")).returning().one().await.unwrap();
-    let d1 = db.insert(tags::table).values(NewTag::new("d1")).returning().one().await.unwrap();
+    let db = Db::new(Counted::new(exec));
+    let ann = db
+        .insert(users::table)
+        .values(NewUser::new("ann@x.io", "Ann"))
+        .returning()
+        .one()
+        .await
+        .unwrap();
+    let bob = db
+        .insert(users::table)
+        .values(NewUser::new("bob@x.io", "Bob"))
+        .returning()
+        .one()
+        .await
+        .unwrap();
+    db.insert(users::table)
+        .values(NewUser::new("cid@x.io", "Cid"))
+        .run()
+        .await
+        .unwrap();
+    let rust = db
+        .insert(tags::table)
+        .values(NewTag::new("rust"))
+        .returning()
+        .one()
+        .await
+        .unwrap();
+    let d1 = db
+        .insert(tags::table)
+        .values(NewTag::new("d1"))
+        .returning()
+        .one()
+        .await
+        .unwrap();
     for (i, author) in [ann.id, ann.id, ann.id, bob.id].into_iter().enumerate() {
         let p = db
             .insert(posts::table)
@@ -48,14 +53,26 @@ async fn seeded() -> Db<Counting> {
             .unwrap();
         for j in 0..i {
             let commenter = if j % 2 == 0 { bob.id } else { ann.id };
-            db.insert(comments::table).values(NewComment::new(p.id, format!("c{i}.{j}")).author_id(commenter)).run().await.unwrap();
+            db.insert(comments::table)
+                .values(NewComment::new(p.id, format!("c{i}.{j}")).author_id(commenter))
+                .run()
+                .await
+                .unwrap();
         }
-        db.insert(post_tags::table).values(NewPostTag::new(p.id, rust.id)).run().await.unwrap();
+        db.insert(post_tags::table)
+            .values(NewPostTag::new(p.id, rust.id))
+            .run()
+            .await
+            .unwrap();
         if i % 2 == 0 {
-            db.insert(post_tags::table).values(NewPostTag::new(p.id, d1.id)).run().await.unwrap();
+            db.insert(post_tags::table)
+                .values(NewPostTag::new(p.id, d1.id))
+                .run()
+                .await
+                .unwrap();
         }
     }
-    db.executor().calls.set(0);
+    db.executor().reset();
     db
 }
 
@@ -68,25 +85,56 @@ async fn a_three_level_tree_in_one_round_trip() {
         .with(
             users::posts
                 .order_by(posts::id)
-                .with(posts::comments.order_by(comments::id).with(comments::author))
+                .with(
+                    posts::comments
+                        .order_by(comments::id)
+                        .with(comments::author),
+                )
                 .with(posts::tags.order_by(tags::name)),
         )
         .all()
         .await
         .unwrap();
-    assert_eq!(db.executor().calls.get(), 1, "one batch for the whole tree");
-    assert_eq!(users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Ann", "Bob", "Cid"]);
+    assert_eq!(
+        db.executor().round_trips(),
+        1,
+        "one batch for the whole tree"
+    );
+    assert_eq!(
+        users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        ["Ann", "Bob", "Cid"]
+    );
     let ann_posts = users[0].get(users::posts);
-    assert_eq!(ann_posts.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["post 0", "post 1", "post 2"]);
+    assert_eq!(
+        ann_posts
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect::<Vec<_>>(),
+        ["post 0", "post 1", "post 2"]
+    );
     assert_eq!(users[1].get(users::posts).len(), 1);
     assert!(users[2].get(users::posts).is_empty());
     let post2 = &ann_posts[2];
     let comments = post2.get(posts::comments);
-    assert_eq!(comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["c2.0", "c2.1"]);
-    let authors: Vec<&str> =
-        comments.iter().map(|c| c.get(comments::author).as_ref().map(|a| a.name.as_str()).unwrap()).collect();
+    assert_eq!(
+        comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(),
+        ["c2.0", "c2.1"]
+    );
+    let authors: Vec<&str> = comments
+        .iter()
+        .map(|c| {
+            c.get(comments::author)
+                .as_ref()
+                .map(|a| a.name.as_str())
+                .unwrap()
+        })
+        .collect();
     assert_eq!(authors, ["Bob", "Ann"], "belongs_to one level further down");
-    let tag_names: Vec<&str> = post2.get(posts::tags).iter().map(|t| t.name.as_str()).collect();
+    let tag_names: Vec<&str> = post2
+        .get(posts::tags)
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     assert_eq!(tag_names, ["d1", "rust"], "many_to_many through post_tags");
     assert_eq!(ann_posts[1].get(posts::tags).len(), 1);
 }
@@ -99,14 +147,27 @@ async fn filters_order_and_per_parent_limits_apply_at_each_level() {
         .filter(users::email.like("%@x.io"))
         .order_by(users::id)
         .limit(2)
-        .with(users::posts.filter(posts::published.eq(true)).order_by(posts::id.desc()).limit(1))
+        .with(
+            users::posts
+                .filter(posts::published.eq(true))
+                .order_by(posts::id.desc())
+                .limit(1),
+        )
         .all()
         .await
         .unwrap();
     assert_eq!(users.len(), 2);
-    let newest: Vec<&str> = users.iter().flat_map(|u| u.get(users::posts)).map(|p| p.title.as_str()).collect();
-    assert_eq!(newest, ["post 2", "post 3"], "newest published post of each author");
-    assert_eq!(db.executor().calls.get(), 1);
+    let newest: Vec<&str> = users
+        .iter()
+        .flat_map(|u| u.get(users::posts))
+        .map(|p| p.title.as_str())
+        .collect();
+    assert_eq!(
+        newest,
+        ["post 2", "post 3"],
+        "newest published post of each author"
+    );
+    assert_eq!(db.executor().round_trips(), 1);
 }
 
 #[tokio::test]
@@ -127,21 +188,55 @@ async fn belongs_to_and_get_and_json_shape() {
     assert_eq!(json["title"], "post 3");
     assert_eq!(json["author"]["name"], "Bob");
     assert_eq!(json["comments"].as_array().unwrap().len(), 3);
-    assert!(db.select(posts::table).filter(posts::slug.eq("nope")).with(posts::author).get().await.unwrap().is_none());
+    assert!(
+        db.select(posts::table)
+            .filter(posts::slug.eq("nope"))
+            .with(posts::author)
+            .get()
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn many_parents_load_with_one_statement_per_level() {
     let db = seeded().await;
-    let ann = db.select(users::table).filter(users::name.eq("Ann")).get().await.unwrap().unwrap();
-    let rows: Vec<NewPost> = (0..5_000).map(|i| NewPost::new(ann.id, "bulk", format!("bulk{i}"))).collect();
-    db.insert(posts::table).values_many(rows).run().await.unwrap();
-    db.executor().calls.set(0);
-    let posts = db.select(posts::table).with(posts::author).with(posts::tags).all().await.unwrap();
+    let ann = db
+        .select(users::table)
+        .filter(users::name.eq("Ann"))
+        .get()
+        .await
+        .unwrap()
+        .unwrap();
+    let rows: Vec<NewPost> = (0..5_000)
+        .map(|i| NewPost::new(ann.id, "bulk", format!("bulk{i}")))
+        .collect();
+    db.insert(posts::table)
+        .values_many(rows)
+        .run()
+        .await
+        .unwrap();
+    db.executor().reset();
+    let posts = db
+        .select(posts::table)
+        .with(posts::author)
+        .with(posts::tags)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(posts.len(), 5_004);
     assert!(posts.iter().all(|p| p.get(posts::author).is_some()));
-    assert_eq!(db.executor().calls.get(), 1);
-    let stmts = db.select(posts::table).with(posts::author).with(posts::tags).to_statements();
-    assert_eq!(stmts.len(), 3, "one statement per relation, whatever the number of parents");
+    assert_eq!(db.executor().round_trips(), 1);
+    let stmts = db
+        .select(posts::table)
+        .with(posts::author)
+        .with(posts::tags)
+        .to_statements();
+    assert_eq!(
+        stmts.len(),
+        3,
+        "one statement per relation, whatever the number of parents"
+    );
     assert!(stmts.iter().all(|s| s.params.len() <= 100));
 }

@@ -153,3 +153,54 @@ impl FromRow for Row {
         Ok(row)
     }
 }
+
+/// An executor that counts the calls reaching the database: each `query`, `execute` or
+/// `batch` is one round trip. For tests and for reporting.
+pub struct Counted<E> {
+    inner: E,
+    calls: std::cell::Cell<usize>,
+}
+
+impl<E> Counted<E> {
+    /// Wraps `inner`.
+    pub fn new(inner: E) -> Self {
+        Counted {
+            inner,
+            calls: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Round trips so far.
+    pub fn round_trips(&self) -> usize {
+        self.calls.get()
+    }
+
+    /// Starts counting again from zero.
+    pub fn reset(&self) {
+        self.calls.set(0);
+    }
+
+    /// The wrapped executor.
+    pub fn inner(&self) -> &E {
+        &self.inner
+    }
+
+    fn tick(&self) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+impl<E: Executor> Executor for Counted<E> {
+    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
+        self.tick();
+        self.inner.query(stmt).await
+    }
+    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
+        self.tick();
+        self.inner.execute(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
+        self.tick();
+        self.inner.batch(stmts).await
+    }
+}

@@ -45,7 +45,7 @@ pub mod sqlite;
 
 pub use batch::{Batch, BatchItem};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
-pub use exec::{ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
+pub use exec::{Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, or};
 pub use query::{
     ConflictTarget, Db, Delete, Insert, InsertInto, Limits, OnConflict, Raw, Returning,

@@ -20,6 +20,9 @@ pub struct Limits {
     pub max_params: usize,
     /// Bytes of SQL per statement (D1: 100 000).
     pub max_sql_len: usize,
+    /// Refuse bound integers outside ±(2^53 − 1), which D1's JavaScript boundary would
+    /// round (D1: true).
+    pub exact_integers_only: bool,
 }
 
 impl Limits {
@@ -27,11 +30,13 @@ impl Limits {
     pub const D1: Limits = Limits {
         max_params: 100,
         max_sql_len: 100_000,
+        exact_integers_only: true,
     };
     /// Plain SQLite's defaults (`SQLITE_MAX_VARIABLE_NUMBER`, `SQLITE_MAX_SQL_LENGTH`).
     pub const SQLITE: Limits = Limits {
         max_params: 32_766,
         max_sql_len: 1_000_000_000,
+        exact_integers_only: false,
     };
 
     /// Fails when `stmt` exceeds these limits, naming the limit.
@@ -44,6 +49,15 @@ impl Limits {
                 self.max_params,
                 abbreviate(&stmt.sql)
             )));
+        }
+        if self.exact_integers_only {
+            let unsafe_int = stmt.params.iter().find_map(|v| match v {
+                Value::Integer(i) if i.abs() > crate::MAX_SAFE_INTEGER => Some(*i),
+                _ => None,
+            });
+            if let Some(i) = unsafe_int {
+                return Err(Error::IntegerOutOfRange(i));
+            }
         }
         if stmt.sql.len() > self.max_sql_len {
             return Err(Error::Limit(format!(
