@@ -1,0 +1,208 @@
+//! Running the example Worker on local D1 with wrangler (shared by tests/d1_e2e.rs and
+//! bench/): a config for the built bundle, `wrangler d1 execute`, `wrangler dev` on a free
+//! loopback port, and a small HTTP client.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The repository root: the nearest directory above the compiling crate with wrangler.jsonc.
+pub fn root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|a| a.join("wrangler.jsonc").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or(here)
+}
+
+pub fn wrangler() -> PathBuf {
+    let w = root().join("node_modules/.bin/wrangler");
+    assert!(
+        w.exists(),
+        "wrangler is not installed: run scripts/setup.sh (scripts/test.sh does)"
+    );
+    w
+}
+
+/// A wrangler config in `state` for the Worker already built into build/: the same
+/// binding and migrations as wrangler.jsonc, but no `build` command, so `wrangler dev`
+/// serves exactly what the test built instead of rebuilding and watching src/.
+pub fn write_config(state: &Path) {
+    let root = root();
+    let config = json!({
+        "name": "mizzle-example-test",
+        "main": root.join("build/worker/shim.mjs"),
+        "compatibility_date": "2025-09-01",
+        "d1_databases": [{
+            "binding": "DB",
+            "database_name": "mizzle-example",
+            "database_id": "00000000-0000-0000-0000-000000000000",
+            "migrations_dir": root.join("migrations"),
+        }],
+    });
+    std::fs::write(state.join("wrangler.json"), config.to_string()).unwrap();
+}
+
+pub fn wrangler_cmd(state: &Path) -> Command {
+    let mut c = Command::new(wrangler());
+    c.current_dir(state)
+        .env("CI", "true")
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .arg("--config")
+        .arg(state.join("wrangler.json"));
+    c
+}
+
+/// Runs `wrangler d1 execute DB --local` and returns the result rows.
+pub fn d1_query(state: &Path, sql: &str) -> Vec<Value> {
+    let out = wrangler_cmd(state)
+        .args(["d1", "execute", "DB", "--local", "--json", "--persist-to"])
+        .arg(state)
+        .args(["--command", sql])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "d1 execute failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "d1 execute output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    v[0]["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// `wrangler dev` in its own process group, killed with its workerd on drop.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pgid = self.child.id();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{pgid}")])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(state: &Path, log: &Path) -> Server {
+    use std::os::unix::process::CommandExt;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_file = std::fs::File::create(log).unwrap();
+    let child = wrangler_cmd(state)
+        .args([
+            "dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--show-interactive-dev-session=false",
+            "--persist-to",
+        ])
+        .arg(state)
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        if ureq::get(&server.base).call().is_ok() {
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "wrangler dev did not answer within 240 s; log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+pub struct Http {
+    pub agent: ureq::Agent,
+    pub base: String,
+}
+
+impl Http {
+    pub fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let (status, json, _) = self.request(method, path, body, None);
+        (status, json)
+    }
+
+    /// A request whose response header `header` is returned too.
+    pub fn send_with_header(&self, method: &str, path: &str, header: &str) -> (u16, Value, String) {
+        self.request(
+            method,
+            path,
+            if method == "POST" {
+                Some(json!({}))
+            } else {
+                None
+            },
+            Some(header),
+        )
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        header: Option<&str>,
+    ) -> (u16, Value, String) {
+        let url = format!("{}{path}", self.base);
+        let resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            ("POST", Some(b)) => self.agent.post(&url).send_json(b),
+            ("PATCH", Some(b)) => self.agent.patch(&url).send_json(b),
+            other => panic!("unsupported request {other:?}"),
+        };
+        let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status().as_u16();
+        let value = header
+            .and_then(|h| resp.headers().get(h))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = resp.body_mut().read_to_string().unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, json, value)
+    }
+}
+
+impl Http {
+    /// A client with no status-as-error and a 60 s limit per request.
+    pub fn new(base: &str) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        Http {
+            agent,
+            base: base.to_owned(),
+        }
+    }
+}
