@@ -242,6 +242,19 @@ fn columns_of<T: Table>() -> Option<Arc<[&'static str]>> {
     Some(Arc::from(T::COLUMNS))
 }
 
+/// Finishes a write statement, with `RETURNING` every column when asked.
+fn returning_clause<T: Table>(mut sql: String, params: Vec<Value>, returning: bool) -> Statement {
+    if returning {
+        sql.push_str(" RETURNING ");
+        sql.push_str(&column_list::<T>());
+    }
+    let mut stmt = Statement::new(sql, params);
+    if returning {
+        stmt.columns = columns_of::<T>();
+    }
+    stmt
+}
+
 fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) {
     if let Some(f) = filter {
         sql.push_str(" WHERE ");
@@ -249,7 +262,8 @@ fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) 
     }
 }
 
-fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
+/// `current AND next`, flattening into one `And`.
+pub(crate) fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
     Some(match current {
         None => next,
         Some(Expr::And(mut items)) => {
@@ -664,38 +678,29 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     /// matching rows (so `.returning()` still returns them unchanged).
     pub fn to_statement(&self, returning: bool) -> Statement {
         let mut params = Vec::new();
-        let mut sql;
         if self.set.is_empty() {
-            sql = format!(
+            // Nothing to write: select the matching rows instead (`run()` skips it).
+            let mut sql = format!(
                 "SELECT {} FROM {}",
                 column_list::<T>(),
                 quote_ident(T::NAME)
             );
             push_where(&mut sql, &mut params, &self.filter);
-            if !returning {
-                sql = format!("SELECT 0 WHERE 0 AND EXISTS ({sql})");
-            }
-        } else {
-            sql = format!("UPDATE {} SET ", quote_ident(T::NAME));
-            for (i, (c, v)) in self.set.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&quote_ident(c));
-                sql.push_str(" = ?");
-                params.push(v.clone());
-            }
-            push_where(&mut sql, &mut params, &self.filter);
-            if returning {
-                sql.push_str(" RETURNING ");
-                sql.push_str(&column_list::<T>());
-            }
-        }
-        let mut stmt = Statement::new(sql, params);
-        if returning {
+            let mut stmt = Statement::new(sql, params);
             stmt.columns = columns_of::<T>();
+            return stmt;
         }
-        stmt
+        let mut sql = format!("UPDATE {} SET ", quote_ident(T::NAME));
+        for (i, (c, v)) in self.set.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&quote_ident(c));
+            sql.push_str(" = ?");
+            params.push(v.clone());
+        }
+        push_where(&mut sql, &mut params, &self.filter);
+        returning_clause::<T>(sql, params, returning)
     }
 
     /// Runs the update; reports rows changed.
@@ -745,16 +750,7 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
         let mut sql = format!("DELETE FROM {}", quote_ident(T::NAME));
         let mut params = Vec::new();
         push_where(&mut sql, &mut params, &self.filter);
-        let mut stmt;
-        if returning {
-            sql.push_str(" RETURNING ");
-            sql.push_str(&column_list::<T>());
-            stmt = Statement::new(sql, params);
-            stmt.columns = columns_of::<T>();
-        } else {
-            stmt = Statement::new(sql, params);
-        }
-        stmt
+        returning_clause::<T>(sql, params, returning)
     }
 
     /// Runs the delete; reports rows deleted.

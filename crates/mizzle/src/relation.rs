@@ -29,7 +29,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use crate::expr::{Condition, Expr, Order};
-use crate::query::Select;
+use crate::query::{Select, and_filter};
 use crate::{Error, Executor, FromRow, Output, Result, Row, Statement, Table, Value, quote_ident};
 
 /// How many related rows a relation has per parent.
@@ -152,15 +152,7 @@ impl<R: Relation> Load<R> {
 impl<R: Relation, S> Load<R, S> {
     /// Only related rows matching `condition` (several are ANDed).
     pub fn filter(mut self, condition: Condition<R::Child>) -> Self {
-        let next = condition.into_expr();
-        self.filter = Some(match self.filter.take() {
-            None => next,
-            Some(Expr::And(mut v)) => {
-                v.push(next);
-                Expr::And(v)
-            }
-            Some(e) => Expr::And(vec![e, next]),
-        });
+        self.filter = and_filter(self.filter.take(), condition.into_expr());
         self
     }
 
