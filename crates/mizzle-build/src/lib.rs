@@ -279,14 +279,21 @@ impl Config {
             return Err(fail(bad_sql));
         }
         let check = self.check_mode();
+        let allow = migrate::diff::Allow {
+            drops: schema.settings.allow_drop.clone(),
+            everything: std::env::var("MIZZLE_ALLOW_DESTRUCTIVE").is_ok_and(|v| truthy(&v)),
+        };
+        if self.cargo {
+            println!("cargo:rerun-if-env-changed=MIZZLE_ALLOW_DESTRUCTIVE");
+        }
         let mut written = None;
         let plan = if check {
-            migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?
+            migrate::plan(schema, &migrations_dir, &shown_migrations, &allow).map_err(fail)?
         } else {
             // Decide and write under the directory lock, so concurrent builds agree.
             let lock = migrate::DirLock::acquire(&migrations_dir);
             let mut plan =
-                migrate::plan(schema, &migrations_dir, &shown_migrations).map_err(fail)?;
+                migrate::plan(schema, &migrations_dir, &shown_migrations, &allow).map_err(fail)?;
             if let Some((name, text)) = plan.new_file.take() {
                 let result =
                     lock.and_then(|_guard| migrate::write_atomic(&migrations_dir, &name, &text));

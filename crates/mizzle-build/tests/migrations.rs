@@ -176,19 +176,32 @@ fn hand_written_migrations_are_replayed_and_kept() {
 }
 
 #[test]
-fn changes_needing_a_rebuild_are_refused_not_skipped() {
-    let p = project(&[("schema/users.toml", USERS)]);
+fn destructive_changes_need_to_be_allowed() {
+    let p = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
     config(p.path()).compile().unwrap();
+    // Narrowing a type.
+    let narrowed = "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n";
+    write(p.path(), "schema/users.toml", narrowed);
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "changing `users.email` is destructive: its type narrows from TEXT to INTEGER"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("allow_destructive = true"), "{err}");
     write(
         p.path(),
         "schema/users.toml",
-        "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n",
+        &narrowed.replace(
+            "unique = true }",
+            "unique = true, allow_destructive = true }",
+        ),
     );
-    let err = config(p.path()).compile().unwrap_err().to_string();
-    assert!(
-        err.contains("`users.email` changed (TEXT NOT NULL → INTEGER NOT NULL)"),
-        "{err}"
-    );
+    config(p.path()).compile().unwrap();
+    let files = migrations(p.path());
+    assert_eq!(files.last().unwrap(), "0002_rebuild_users.sql", "{files:?}");
+    // Dropping a column.
     write(
         p.path(),
         "schema/users.toml",
@@ -196,10 +209,120 @@ fn changes_needing_a_rebuild_are_refused_not_skipped() {
     );
     let err = config(p.path()).compile().unwrap_err().to_string();
     assert!(
-        err.contains("`users.email` is in the database but not in the schema"),
+        err.contains("column `users.email` would be dropped"),
         "{err}"
     );
-    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+    write(
+        p.path(),
+        "schema/mizzle.toml",
+        "allow_drop = [\"users.email\"]\n",
+    );
+    config(p.path()).compile().unwrap();
+    // Dropping a table.
+    std::fs::remove_file(p.path().join("schema/posts.toml")).unwrap();
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(err.contains("table `posts` would be dropped"), "{err}");
+    write(
+        p.path(),
+        "schema/mizzle.toml",
+        "allow_drop = [\"users.email\", \"posts\"]\n",
+    );
+    config(p.path()).compile().unwrap();
+    let last = migrations(p.path()).last().unwrap().clone();
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&last)).unwrap();
+    assert!(sql.contains("DROP TABLE \"posts\";"), "{sql}");
+    assert_eq!(
+        config(p.path()).compile().unwrap().written,
+        None,
+        "converged"
+    );
+}
+
+#[test]
+fn rebuilding_a_parent_keeps_cascading_children_rows() {
+    let parents = "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nname = { type = \"text\" }\n";
+    let kids = "[columns]\nid = { type = \"integer\", primary_key = true }\nparent_id = { type = \"integer\", references = \"parents.id\", on_delete = \"cascade\" }\n";
+    let grandkids = "[columns]\nid = { type = \"integer\", primary_key = true }\nkid_id = { type = \"integer\", nullable = true, references = \"kids.id\", on_delete = \"set null\" }\n";
+    let p = project(&[
+        ("schema/parents.toml", parents),
+        ("schema/kids.toml", kids),
+        ("schema/grandkids.toml", grandkids),
+    ]);
+    config(p.path()).compile().unwrap();
+    // Seed through the same SQL a database would have run, with foreign keys on.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let apply = |conn: &rusqlite::Connection, file: &str| {
+        let sql = std::fs::read_to_string(p.path().join("migrations").join(file)).unwrap();
+        conn.execute_batch(&format!("BEGIN;\n{sql}\nCOMMIT;"))
+            .unwrap();
+    };
+    apply(&conn, "0001_init.sql");
+    conn.execute_batch(
+        "INSERT INTO parents (name) VALUES ('a'), ('b'); DELETE FROM parents WHERE id = 2; INSERT INTO parents (name) VALUES ('c');
+         INSERT INTO kids VALUES (1, 1), (2, 1), (3, 3); INSERT INTO grandkids VALUES (1, 1), (2, 3), (3, NULL);",
+    )
+    .unwrap();
+    // A change that needs a rebuild of the parent: a new CHECK.
+    write(
+        p.path(),
+        "schema/parents.toml",
+        &parents.replace(
+            "type = \"text\" }",
+            "type = \"text\", check = \"length(name) > 0\" }",
+        ),
+    );
+    config(p.path()).compile().unwrap();
+    let file = migrations(p.path()).last().unwrap().clone();
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&file)).unwrap();
+    assert!(sql.contains("PRAGMA defer_foreign_keys = on;"), "{sql}");
+    assert!(
+        sql.contains("__mizzle_stash_kids") && sql.contains("__mizzle_stash_grandkids"),
+        "{sql}"
+    );
+    for banned in ["BEGIN", "COMMIT", "PRAGMA foreign_keys"] {
+        assert!(!sql.contains(banned), "{banned} in\n{sql}");
+    }
+    apply(&conn, &file);
+    let count = |t: &str| {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    assert_eq!(
+        (count("parents"), count("kids"), count("grandkids")),
+        (2, 3, 3),
+        "no row lost"
+    );
+    let links: Vec<Option<i64>> = conn
+        .prepare("SELECT kid_id FROM grandkids ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        links,
+        vec![Some(1), Some(3), None],
+        "SET NULL children keep their links"
+    );
+    let fk_problems = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert_eq!(fk_problems, 0);
+    conn.execute("INSERT INTO parents (name) VALUES ('d')", [])
+        .unwrap();
+    let id: i64 = conn
+        .query_row("SELECT max(id) FROM parents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        id, 4,
+        "AUTOINCREMENT does not reuse the deleted id 2... nor 3"
+    );
 }
 
 #[test]

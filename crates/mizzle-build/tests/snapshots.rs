@@ -35,8 +35,13 @@ fn example_migrations_are_up_to_date() {
         .manifest_dir(&root)
         .load()
         .unwrap();
-    let plan = mizzle_build::migrate::plan(&loaded.schema, &root.join("migrations"), "migrations")
-        .unwrap();
+    let plan = mizzle_build::migrate::plan(
+        &loaded.schema,
+        &root.join("migrations"),
+        "migrations",
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(
         plan.new_file, None,
         "migrations/ is behind schema/: run cargo build and commit"

@@ -1,18 +1,27 @@
-//! Differences between the replayed database and the schema, as data (`Op`s in a fixed
-//! order), then rendered to SQL.
+//! What it takes to bring the replayed database to the schema, as data (`Op`s), and their
+//! SQL.
 //!
-//! This first cut handles what SQLite can do in place: create tables and indexes, add
-//! columns `ALTER TABLE ADD COLUMN` accepts, rename tables and columns (`renamed_from`),
-//! and drop indexes. Changes that need a table rebuild, and drops of tables or columns,
-//! are reported as errors naming the change rather than skipped.
+//! Per table: `RENAME` for `renamed_from`; `ALTER TABLE ADD/DROP COLUMN` when SQLite can do
+//! the change in place and the result has exactly the schema's shape (tried on the replay
+//! database inside a savepoint); otherwise a D1-safe rebuild. Drops and lossy changes pass
+//! the destructive guard first.
+//!
+//! The rebuild does not rely on `PRAGMA foreign_keys = OFF` (D1 ignores it): dropping the old
+//! table fires its children's `ON DELETE` actions, so every table that reaches the rebuilt
+//! one through `CASCADE`, `SET NULL` or `SET DEFAULT` (transitively) is stashed first and
+//! restored after, with foreign key checks deferred to the end of the migration.
 
-use super::replay::{DbState, DbTable};
+use std::collections::BTreeSet;
+
+use rusqlite::Connection;
+
+use super::replay::{self, DbState, DbTable};
 use crate::diag::Diagnostic;
 use crate::emit_sql;
 use crate::ir::{Default, Schema, Table};
-use crate::naming::quote_ident as q;
+use crate::naming::{quote_ident as q, quote_str};
 
-/// One step of a migration.
+/// One step of a migration, in the order they are applied.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// `ALTER TABLE old RENAME TO new`.
@@ -31,154 +40,371 @@ pub enum Op {
         /// New name.
         to: String,
     },
-    /// `CREATE TABLE` (the schema's table of that name).
-    CreateTable(String),
-    /// `ALTER TABLE t ADD COLUMN` (column index in the schema's table).
-    AddColumn(String, usize),
-    /// `DROP INDEX`.
+    /// `DROP INDEX` (removed or changed).
     DropIndex(String),
+    /// `ALTER TABLE t ADD COLUMN` (column position in the schema's table).
+    AddColumn(String, usize),
+    /// `ALTER TABLE t DROP COLUMN`.
+    DropColumn(String, String),
+    /// Rebuild a table into the schema's shape, keeping its rows and its dependents' rows.
+    Rebuild {
+        /// The table.
+        table: String,
+        /// What changed.
+        reason: String,
+    },
+    /// `DROP TABLE`.
+    DropTable(String),
+    /// `CREATE TABLE`.
+    CreateTable(String),
     /// `CREATE INDEX` (table, index position).
     CreateIndex(String, usize),
 }
 
-/// Why a column cannot be added in place, if it cannot.
-fn add_column_blocker(t: &Table, i: usize) -> Option<&'static str> {
-    let c = &t.columns[i];
-    if t.primary_key.contains(&c.name) {
-        return Some("it is part of the primary key");
+/// What the destructive guard lets through.
+#[derive(Debug, Clone, Default)]
+pub struct Allow {
+    /// `allow_drop` entries: `table` or `table.column`.
+    pub drops: Vec<String>,
+    /// `MIZZLE_ALLOW_DESTRUCTIVE=1`.
+    pub everything: bool,
+}
+
+impl Allow {
+    fn drop_allowed(&self, what: &str) -> bool {
+        self.everything || self.drops.iter().any(|d| d == what)
     }
-    if c.unique {
-        return Some("it is UNIQUE");
+}
+
+/// Renames (`renamed_from`) to apply first, so the rest of the diff compares like names.
+pub fn renames(db: &DbState, schema: &Schema) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for t in &schema.tables {
+        let mut name = t.name.as_str();
+        if !db.tables.contains_key(&t.name) {
+            match t.renamed_from.as_deref() {
+                Some(old) if db.tables.contains_key(old) && schema.table(old).is_none() => {
+                    ops.push(Op::RenameTable {
+                        from: old.to_owned(),
+                        to: t.name.clone(),
+                    });
+                    name = old;
+                }
+                _ => continue,
+            }
+        }
+        let dbt = &db.tables[name];
+        for c in &t.columns {
+            if dbt.column(&c.name).is_some() {
+                continue;
+            }
+            if let Some(old) = c.renamed_from.as_deref() {
+                if dbt.column(old).is_some() && t.column(old).is_none() {
+                    ops.push(Op::RenameColumn {
+                        table: t.name.clone(),
+                        from: old.to_owned(),
+                        to: c.name.clone(),
+                    });
+                }
+            }
+        }
     }
-    let literal_default = matches!(c.default, Some(Default::Literal(_)));
-    if !c.nullable && !literal_default {
-        return Some("it is NOT NULL without a literal `default` for the existing rows");
+    ops
+}
+
+/// Tables whose rows `DROP TABLE table` would delete or change through `ON DELETE`, in an
+/// order where each comes after the tables it references (parents first).
+pub fn dependents(db: &DbState, table: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut frontier = vec![table.to_owned()];
+    while let Some(parent) = frontier.pop() {
+        for (name, t) in &db.tables {
+            if name == table || found.contains(name) {
+                continue;
+            }
+            let reaches = t.foreign_keys.iter().any(|fk| {
+                fk.table == parent
+                    && matches!(
+                        fk.on_delete.as_str(),
+                        "CASCADE" | "SET NULL" | "SET DEFAULT"
+                    )
+            });
+            if reaches {
+                found.push(name.clone());
+                frontier.push(name.clone());
+            }
+        }
     }
-    if matches!(c.default, Some(Default::Sql(_))) {
-        return Some("its `default_sql` may not be constant");
+    found
+}
+
+/// Why a changed column is lossy, if it is.
+fn lossy(old: &replay::DbColumn, new: &replay::DbColumn) -> Option<String> {
+    let widening = matches!(
+        (old.affinity, new.affinity),
+        ("INTEGER", "REAL") | ("INTEGER" | "REAL" | "NUMERIC", "TEXT") | (_, "BLOB")
+    );
+    if old.affinity != new.affinity && !widening {
+        return Some(format!(
+            "its type narrows from {} to {}",
+            old.decl_type, new.decl_type
+        ));
     }
-    if c.references.is_some() && !c.nullable {
-        return Some(
-            "a NOT NULL foreign key needs a non-NULL default, which SQLite refuses to add",
-        );
+    if new.not_null && !old.not_null {
+        return Some("it becomes NOT NULL, and existing rows may hold NULL".into());
     }
     None
 }
 
-/// The steps that take `db` to `schema`, or the changes this version cannot make.
-pub fn diff(db: &DbState, schema: &Schema) -> Result<Vec<Op>, Vec<Diagnostic>> {
-    let mut ops = Vec::new();
+/// Everything [`plan_ops`] decided.
+pub struct Planned {
+    /// The steps.
+    pub ops: Vec<Op>,
+    /// Their SQL.
+    pub sql: String,
+}
+
+/// Decides the steps from the replayed database (`conn`, already renamed) to `schema`.
+pub fn plan_ops(
+    conn: &Connection,
+    schema: &Schema,
+    expected: &DbState,
+    allow: &Allow,
+) -> Result<Vec<Op>, Vec<Diagnostic>> {
+    let db = replay::introspect(conn).map_err(|e| {
+        vec![Diagnostic::bare(format!(
+            "cannot read the replayed database: {e}"
+        ))]
+    })?;
     let mut errs = Vec::new();
-    let mut claimed: Vec<&str> = Vec::new();
+    let mut table_ops = Vec::new();
+    let mut rebuilt: BTreeSet<&str> = BTreeSet::new();
+    let mut created: BTreeSet<&str> = BTreeSet::new();
     for t in emit_sql::creation_order(schema) {
-        let existing: Option<(&str, &DbTable)> = match db.tables.get(&t.name) {
-            Some(d) => Some((&t.name, d)),
-            None => t.renamed_from.as_deref().and_then(|old| {
-                db.tables
-                    .get(old)
-                    .filter(|_| schema.table(old).is_none())
-                    .map(|d| (old, d))
-            }),
-        };
-        let Some((db_name, dbt)) = existing else {
-            ops.push(Op::CreateTable(t.name.clone()));
-            ops.extend((0..t.indexes.len()).map(|i| Op::CreateIndex(t.name.clone(), i)));
+        let Some(want) = expected.tables.get(&t.name) else {
             continue;
         };
-        claimed.push(db_name);
-        if db_name != t.name {
-            ops.push(Op::RenameTable {
-                from: db_name.to_owned(),
-                to: t.name.clone(),
-            });
+        let Some(have) = db.tables.get(&t.name) else {
+            created.insert(&t.name);
+            continue;
+        };
+        if have.same_shape(want) {
+            continue;
         }
-        let mut db_cols_seen: Vec<&str> = Vec::new();
-        for (i, c) in t.columns.iter().enumerate() {
-            let found = dbt.columns.iter().find(|d| d.name == c.name).or_else(|| {
-                c.renamed_from.as_deref().and_then(|old| {
-                    dbt.columns
-                        .iter()
-                        .find(|d| d.name == old)
-                        .filter(|_| t.column(old).is_none())
-                })
-            });
-            match found {
-                Some(d) => {
-                    db_cols_seen.push(&d.name);
-                    if d.name != c.name {
-                        ops.push(Op::RenameColumn { table: t.name.clone(), from: d.name.clone(), to: c.name.clone() });
+        let added: Vec<usize> = (0..t.columns.len())
+            .filter(|i| have.column(&t.columns[*i].name).is_none())
+            .collect();
+        let dropped: Vec<&str> = have
+            .columns
+            .iter()
+            .filter(|c| want.column(&c.name).is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        let mut changed = Vec::new();
+        for c in &t.columns {
+            if let (Some(old), Some(new)) = (have.column(&c.name), want.column(&c.name)) {
+                if (old.affinity, old.not_null, &old.default, old.pk)
+                    != (new.affinity, new.not_null, &new.default, new.pk)
+                {
+                    if let Some(why) = lossy(old, new) {
+                        if !(c.allow_destructive || allow.everything) {
+                            errs.push(
+                                Diagnostic::bare(format!("changing `{}.{}` is destructive: {why}", t.name, c.name))
+                                    .help(format!(
+                                        "allow it with `allow_destructive = true` on the column in schema/{}.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build",
+                                        t.name
+                                    )),
+                            );
+                        }
                     }
-                    let want_not_null = !c.nullable && !t.is_rowid_alias(c);
-                    if d.decl_type != c.ty.sql_type() || d.not_null != want_not_null {
-                        errs.push(
-                            Diagnostic::bare(format!(
-                                "column `{}.{}` changed ({} {} → {} {}), which needs a table rebuild",
-                                t.name,
-                                c.name,
-                                d.decl_type,
-                                if d.not_null { "NOT NULL" } else { "NULL" },
-                                c.ty.sql_type(),
-                                if want_not_null { "NOT NULL" } else { "NULL" },
-                            ))
-                            .help("mizzle does not generate table rebuilds yet: write the migration by hand in migrations/ (see README, \"Hand-written migrations\")"),
-                        );
-                    }
+                    changed.push(c.name.as_str());
                 }
-                None => match add_column_blocker(t, i) {
-                    None => ops.push(Op::AddColumn(t.name.clone(), i)),
-                    Some(why) => errs.push(
-                        Diagnostic::bare(format!(
-                            "column `{}.{}` cannot be added with ALTER TABLE: {why}",
-                            t.name, c.name
-                        ))
-                        .help("make it nullable or give it a literal `default`; table rebuilds are not generated yet"),
-                    ),
-                },
             }
         }
-        for d in &dbt.columns {
-            if !db_cols_seen.contains(&d.name.as_str()) {
+        for d in &dropped {
+            let what = format!("{}.{d}", t.name);
+            if !allow.drop_allowed(&what) {
                 errs.push(
-                    Diagnostic::bare(format!("column `{}.{}` is in the database but not in the schema", t.name, d.name))
-                        .help("mizzle does not drop columns yet: put the column back, or drop it in a hand-written migration"),
+                    Diagnostic::bare(format!("column `{what}` would be dropped, losing its data"))
+                        .help(format!("allow it with `allow_drop = [\"{what}\"]` in schema/mizzle.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build")),
                 );
             }
         }
-        for ix in &dbt.indexes {
-            if !t.indexes.iter().any(|i| &i.name == ix) {
-                ops.push(Op::DropIndex(ix.clone()));
+        // In place, if SQLite can and the result is exactly the schema's shape.
+        let mut cheap: Vec<Op> = added
+            .iter()
+            .map(|i| Op::AddColumn(t.name.clone(), *i))
+            .collect();
+        cheap.extend(
+            dropped
+                .iter()
+                .map(|d| Op::DropColumn(t.name.clone(), (*d).to_owned())),
+        );
+        if changed.is_empty()
+            && !cheap.is_empty()
+            && in_place_works(conn, &render(&cheap, schema, &db), &t.name, want)
+        {
+            table_ops.extend(cheap);
+            continue;
+        }
+        for i in &added {
+            let c = &t.columns[*i];
+            let no_value = !c.nullable && c.default.is_none() && !t.is_rowid_alias(c);
+            if no_value {
+                errs.push(
+                    Diagnostic::bare(format!(
+                        "column `{}.{}` is NOT NULL without a `default`: the rows already in `{}` would have no value for it",
+                        t.name, c.name, t.name
+                    ))
+                    .help("give it a literal `default`, or make it nullable (and backfill it in a hand-written migration first if it must become NOT NULL)"),
+                );
+            }
+        }
+        let mut reason = Vec::new();
+        if !added.is_empty() {
+            reason.push(format!(
+                "add {}",
+                added
+                    .iter()
+                    .map(|i| t.columns[*i].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !dropped.is_empty() {
+            reason.push(format!("drop {}", dropped.join(", ")));
+        }
+        if !changed.is_empty() {
+            reason.push(format!("change {}", changed.join(", ")));
+        }
+        if have.foreign_keys != want.foreign_keys {
+            reason.push("foreign keys".into());
+        }
+        if have.uniques != want.uniques {
+            reason.push("unique constraints".into());
+        }
+        if have.checks != want.checks {
+            reason.push("checks".into());
+        }
+        if have.autoincrement != want.autoincrement || have.without_rowid != want.without_rowid {
+            reason.push("table options".into());
+        }
+        rebuilt.insert(&t.name);
+        table_ops.push(Op::Rebuild {
+            table: t.name.clone(),
+            reason: reason.join("; "),
+        });
+    }
+    // Tables in the database but not in the schema: dropped, children first.
+    let mut drops: Vec<String> = Vec::new();
+    for name in db.tables.keys() {
+        if schema.table(name).is_none() {
+            if !allow.drop_allowed(name) {
+                errs.push(
+                    Diagnostic::bare(format!("table `{name}` would be dropped, losing its rows"))
+                        .help(format!("allow it with `allow_drop = [\"{name}\"]` in schema/mizzle.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build (or add schema/{name}.toml back)")),
+                );
+            }
+            drops.push(name.clone());
+        }
+    }
+    let drops = children_first(&db, drops);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    // Index changes on tables that are neither created nor rebuilt.
+    let mut drop_ix = Vec::new();
+    let mut create_ix = Vec::new();
+    for t in emit_sql::creation_order(schema) {
+        let (Some(have), Some(want)) = (db.tables.get(&t.name), expected.tables.get(&t.name))
+        else {
+            create_ix.extend((0..t.indexes.len()).map(|i| Op::CreateIndex(t.name.clone(), i)));
+            continue;
+        };
+        if rebuilt.contains(t.name.as_str()) {
+            drop_ix.extend(have.indexes.iter().map(|ix| Op::DropIndex(ix.name.clone())));
+            create_ix.extend((0..t.indexes.len()).map(|i| Op::CreateIndex(t.name.clone(), i)));
+            continue;
+        }
+        for ix in &have.indexes {
+            if !want.indexes.contains(ix) {
+                drop_ix.push(Op::DropIndex(ix.name.clone()));
             }
         }
         for (i, ix) in t.indexes.iter().enumerate() {
-            if !dbt.indexes.contains(&ix.name) {
-                ops.push(Op::CreateIndex(t.name.clone(), i));
+            let wanted = want.indexes.iter().find(|w| w.name == ix.name);
+            if wanted.is_some_and(|w| !have.indexes.contains(w)) {
+                create_ix.push(Op::CreateIndex(t.name.clone(), i));
             }
         }
     }
-    for name in db.tables.keys() {
-        if !claimed.contains(&name.as_str()) {
-            errs.push(
-                Diagnostic::bare(format!("table `{name}` is in the database but not in the schema"))
-                    .help(format!(
-                        "mizzle does not drop tables yet: add schema/{name}.toml back, or drop it in a hand-written migration"
-                    )),
-            );
-        }
-    }
-    // Drops of indexes go first so a re-created index of the same name can follow.
+    let mut ops = drop_ix;
+    ops.extend(table_ops);
+    ops.extend(drops.into_iter().map(Op::DropTable));
+    ops.extend(created.iter().map(|t| Op::CreateTable((*t).to_owned())));
+    // Created tables in dependency order.
+    let order: Vec<&str> = emit_sql::creation_order(schema)
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     ops.sort_by_key(|op| match op {
-        Op::RenameTable { .. } => 0,
-        Op::RenameColumn { .. } => 1,
-        Op::DropIndex(_) => 2,
-        _ => 3,
+        Op::CreateTable(t) => (1, order.iter().position(|o| o == t).unwrap_or(0)),
+        _ => (0, 0),
     });
-    if errs.is_empty() { Ok(ops) } else { Err(errs) }
+    ops.extend(create_ix);
+    Ok(ops)
 }
 
-/// The SQL of `ops`, one statement per paragraph.
-pub fn render(ops: &[Op], schema: &Schema) -> String {
+/// Orders dropped tables so that each goes before the dropped tables it references (a
+/// table kept by the schema cannot reference a dropped one).
+fn children_first(db: &DbState, mut pending: Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    while !pending.is_empty() {
+        let referenced_by_pending = |name: &str| {
+            pending.iter().any(|other| {
+                other != name
+                    && db.tables[other]
+                        .foreign_keys
+                        .iter()
+                        .any(|fk| fk.table == name)
+            })
+        };
+        // A cycle: take the first remaining one (checks are deferred to commit).
+        let i = pending
+            .iter()
+            .position(|n| !referenced_by_pending(n))
+            .unwrap_or(0);
+        out.push(pending.remove(i));
+    }
+    out
+}
+
+/// Whether `sql` (adds and drops of columns) applies and leaves `table` exactly as wanted.
+fn in_place_works(conn: &Connection, sql: &str, table: &str, want: &DbTable) -> bool {
+    if conn.execute_batch("SAVEPOINT mizzle_try").is_err() {
+        return false;
+    }
+    let works = conn.execute_batch(sql).is_ok()
+        && replay::introspect(conn)
+            .ok()
+            .and_then(|s| s.tables.get(table).cloned())
+            .is_some_and(|t| t.same_shape(want));
+    let _ = conn.execute_batch("ROLLBACK TO mizzle_try; RELEASE mizzle_try");
+    works
+}
+
+/// The SQL of `ops`, one statement per paragraph. `db` is the database they apply to (after
+/// renames), which rebuilds read to copy rows and find dependents.
+pub fn render(ops: &[Op], schema: &Schema, db: &DbState) -> String {
     let table = |n: &str| schema.table(n).expect("ops name schema tables");
     let mut out = Vec::new();
+    if ops
+        .iter()
+        .any(|o| matches!(o, Op::Rebuild { .. } | Op::DropTable(_)))
+    {
+        // Checked when the migration commits; D1 applies each file as one transaction.
+        out.push("PRAGMA defer_foreign_keys = on;".to_owned());
+    }
     for op in ops {
         out.push(match op {
             Op::RenameTable { from, to } => format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)),
@@ -192,13 +418,112 @@ pub fn render(ops: &[Op], schema: &Schema) -> String {
             }
             Op::CreateTable(t) => emit_sql::create_table(table(t)),
             Op::AddColumn(t, i) => emit_sql::add_column(table(t), *i),
+            Op::DropColumn(t, c) => format!("ALTER TABLE {} DROP COLUMN {};", q(t), q(c)),
             Op::DropIndex(name) => format!("DROP INDEX {};", q(name)),
             Op::CreateIndex(t, i) => emit_sql::create_index(t, &table(t).indexes[*i]),
+            Op::DropTable(t) => format!("DROP TABLE {};", q(t)),
+            Op::Rebuild { table: t, reason } => rebuild(table(t), reason, db),
         });
     }
     let mut sql = out.join("\n\n");
     sql.push('\n');
     sql
+}
+
+/// Stashes the dependents of `table`: (SQL to stash, SQL to restore).
+fn stash(table: &str, db: &DbState) -> (Vec<String>, Vec<String>) {
+    let deps = dependents(db, table);
+    if deps.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let stash_name = |d: &str| q(&format!("__mizzle_stash_{d}"));
+    let mut save = vec![format!(
+        "-- Keep the rows of {}: dropping `{table}` fires their ON DELETE actions, even with checks deferred.",
+        deps.iter()
+            .map(|d| format!("`{d}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    save.extend(
+        deps.iter()
+            .map(|d| format!("CREATE TABLE {} AS SELECT * FROM {};", stash_name(d), q(d))),
+    );
+    let mut restore = vec![format!(
+        "-- Put the rows of {} back as they were.",
+        deps.iter()
+            .map(|d| format!("`{d}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    restore.extend(deps.iter().rev().map(|d| format!("DELETE FROM {};", q(d))));
+    for d in &deps {
+        restore.push(format!(
+            "INSERT INTO {} SELECT * FROM {};",
+            q(d),
+            stash_name(d)
+        ));
+    }
+    restore.extend(
+        deps.iter()
+            .map(|d| format!("DROP TABLE {};", stash_name(d))),
+    );
+    (save, restore)
+}
+
+/// The D1-safe rebuild of `t` (see the module docs and D1-FACTS §1).
+fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
+    let new = format!("__mizzle_new_{}", t.name);
+    let old = db.tables.get(&t.name);
+    let mut lines = vec![format!("-- Rebuild `{}` ({reason}).", t.name)];
+    let (save, restore) = stash(&t.name, db);
+    lines.extend(save);
+    lines.push(emit_sql::create_table_as(t, &new));
+    let mut cols = Vec::new();
+    let mut exprs = Vec::new();
+    let mut not_null_filter = Vec::new();
+    for c in &t.columns {
+        let Some(oc) = old.and_then(|o| o.column(&c.name)) else {
+            continue;
+        };
+        cols.push(q(&c.name));
+        let tightened = !c.nullable && !oc.not_null;
+        exprs.push(match (&c.default, tightened) {
+            (Some(Default::Literal(d)), true) => format!("COALESCE({}, {d})", q(&c.name)),
+            (_, true) => {
+                not_null_filter.push(format!("{} IS NOT NULL", q(&c.name)));
+                q(&c.name)
+            }
+            _ => q(&c.name),
+        });
+    }
+    let filter = if not_null_filter.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", not_null_filter.join(" AND "))
+    };
+    if !cols.is_empty() {
+        lines.push(format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {}{filter};",
+            q(&new),
+            cols.join(", "),
+            exprs.join(", "),
+            q(&t.name)
+        ));
+    }
+    let autoincrement = t.columns.iter().any(|c| c.auto_increment);
+    if autoincrement && old.is_some_and(|o| o.autoincrement) {
+        lines.push(format!(
+            "-- Keep AUTOINCREMENT's high-water mark, so ids of deleted rows are not reused.\n\
+             INSERT INTO sqlite_sequence (name, seq) SELECT {new_s}, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new_s});\n\
+             UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ({old_s}, {new_s})) WHERE name = {new_s};",
+            new_s = quote_str(&new),
+            old_s = quote_str(&t.name),
+        ));
+    }
+    lines.push(format!("DROP TABLE {};", q(&t.name)));
+    lines.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(&t.name)));
+    lines.extend(restore);
+    lines.join("\n")
 }
 
 /// A file name for a migration made of `ops`: `init` first, then a short description.
@@ -216,43 +541,42 @@ pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
             }
         })
         .collect();
-    let adds: Vec<(&str, usize)> = ops
-        .iter()
-        .filter_map(|o| {
-            if let Op::AddColumn(t, i) = o {
-                Some((t.as_str(), *i))
-            } else {
-                None
-            }
-        })
-        .collect();
-    let name = match (ops, creates.as_slice(), adds.as_slice()) {
-        (_, [t], [])
+    let only = |f: fn(&Op) -> bool| ops.iter().all(f);
+    let name = match ops {
+        _ if creates.len() == 1
+            && only(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex(..))) =>
+        {
+            format!("create_{}", creates[0])
+        }
+        [Op::AddColumn(t, i)] => format!(
+            "add_{t}_{}",
+            schema
+                .table(t)
+                .map_or("column", |t| t.columns[*i].name.as_str())
+        ),
+        [Op::AddColumn(t, _), ..] if only(|o| matches!(o, Op::AddColumn(..))) => {
+            format!("add_{t}_columns")
+        }
+        [Op::RenameTable { to, .. }] => format!("rename_to_{to}"),
+        [Op::RenameColumn { table, to, .. }] => format!("rename_{table}_{to}"),
+        [Op::DropTable(t)] => format!("drop_{t}"),
+        [Op::DropColumn(t, c)] => format!("drop_{t}_{c}"),
+        [.., Op::Rebuild { table, .. }]
             if ops
                 .iter()
-                .all(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex(..))) =>
+                .filter(|o| matches!(o, Op::Rebuild { .. }))
+                .count()
+                == 1
+                && only(|o| {
+                    matches!(
+                        o,
+                        Op::Rebuild { .. } | Op::CreateIndex(..) | Op::DropIndex(_)
+                    )
+                }) =>
         {
-            format!("create_{t}")
+            format!("rebuild_{table}")
         }
-        ([Op::AddColumn(..)], [], [(t, i)]) => {
-            format!(
-                "add_{t}_{}",
-                schema
-                    .table(t)
-                    .map_or("column", |t| t.columns[*i].name.as_str())
-            )
-        }
-        (_, [], adds) if !adds.is_empty() && adds.len() == ops.len() => {
-            format!("add_{}_columns", adds[0].0)
-        }
-        ([Op::RenameTable { to, .. }], _, _) => format!("rename_to_{to}"),
-        ([Op::RenameColumn { table, to, .. }], _, _) => format!("rename_{table}_{to}"),
-        _ if ops
-            .iter()
-            .all(|o| matches!(o, Op::CreateIndex(..) | Op::DropIndex(_))) =>
-        {
-            "indexes".into()
-        }
+        _ if only(|o| matches!(o, Op::CreateIndex(..) | Op::DropIndex(_))) => "indexes".into(),
         _ => "update_schema".into(),
     };
     name.chars()

@@ -26,50 +26,111 @@ pub struct Plan {
 }
 
 /// Compares the replayed migrations in `dir` with `schema`.
-pub fn plan(schema: &Schema, dir: &Path, shown: &str) -> Result<Plan, Vec<Diagnostic>> {
+pub fn plan(
+    schema: &Schema,
+    dir: &Path,
+    shown: &str,
+    allow: &diff::Allow,
+) -> Result<Plan, Vec<Diagnostic>> {
     let existing = files::read_dir(dir, shown)?;
     let mut conn = replay::open();
     for m in &existing {
         replay::apply(&mut conn, m, shown).map_err(|d| vec![d])?;
     }
-    let state = replay::introspect(&conn).map_err(|e| {
-        vec![Diagnostic::bare(format!(
-            "cannot read the replayed database: {e}"
+    let expected = replay::expected(schema).map_err(|e| {
+        vec![internal(format!(
+            "the schema's own DDL does not apply: {e}"
         ))]
     })?;
-    let ops = diff::diff(&state, schema)?;
-    if ops.is_empty() {
+    let read = |conn: &rusqlite::Connection| {
+        replay::introspect(conn).map_err(|e| {
+            vec![Diagnostic::bare(format!(
+                "cannot read the replayed database: {e}"
+            ))]
+        })
+    };
+    // Renames first, applied to the replay, so the rest compares like names.
+    let renames = diff::renames(&read(&conn)?, schema);
+    let rename_sql = if renames.is_empty() {
+        String::new()
+    } else {
+        diff::render(&renames, schema, &read(&conn)?)
+    };
+    if !renames.is_empty() {
+        replay::run_sql(&mut conn, &rename_sql)
+            .map_err(|(e, s)| vec![internal(format!("{e} in {s}"))])?;
+    }
+    let ops = diff::plan_ops(&conn, schema, &expected, allow)?;
+    if renames.is_empty() && ops.is_empty() {
         return Ok(Plan {
             existing,
             new_file: None,
         });
     }
-    let body = diff::render(&ops, schema);
+    let body = format!(
+        "{rename_sql}{}{}",
+        if rename_sql.is_empty() || ops.is_empty() {
+            ""
+        } else {
+            "\n"
+        },
+        if ops.is_empty() {
+            String::new()
+        } else {
+            diff::render(&ops, schema, &read(&conn)?)
+        }
+    );
+    let all_ops: Vec<diff::Op> = renames.into_iter().chain(ops).collect();
     let version = existing.last().map_or(1, |m| m.version + 1);
     let name = format!(
         "{version:04}_{}.sql",
-        diff::describe(&ops, schema, existing.is_empty())
+        diff::describe(&all_ops, schema, existing.is_empty())
     );
     let text = files::render_generated(&body);
-    // Prove the new file before it exists: it applies, and afterwards nothing is missing.
+    // Prove the new file before it exists: it applies to the replay, and afterwards the
+    // database has exactly the schema's shape.
+    let mut check = replay::open();
+    for m in &existing {
+        replay::apply(&mut check, m, shown).map_err(|d| vec![d])?;
+    }
     let candidate = Migration {
         version,
         file_name: name.clone(),
         sql: text.clone(),
         path: dir.join(&name),
     };
-    replay::apply(&mut conn, &candidate, shown).map_err(|d| vec![internal(d.message)])?;
-    let after = replay::introspect(&conn).map_err(|e| vec![internal(e.to_string())])?;
-    match diff::diff(&after, schema) {
-        Ok(rest) if rest.is_empty() => Ok(Plan {
-            existing,
-            new_file: Some((name, text)),
-        }),
-        Ok(rest) => Err(vec![internal(format!(
-            "after {name} these steps are still missing: {rest:?}"
-        ))]),
-        Err(e) => Err(e),
+    replay::apply(&mut check, &candidate, shown).map_err(|d| vec![internal(d.message)])?;
+    let after = read(&check)?;
+    converged(&after, &expected).map_err(|what| vec![internal(format!("after {name}: {what}"))])?;
+    Ok(Plan {
+        existing,
+        new_file: Some((name, text)),
+    })
+}
+
+/// Whether `db` has exactly the tables, shapes and indexes of `expected`.
+pub fn converged(db: &replay::DbState, expected: &replay::DbState) -> Result<(), String> {
+    let names = |s: &replay::DbState| s.tables.keys().cloned().collect::<Vec<_>>();
+    if names(db) != names(expected) {
+        return Err(format!(
+            "tables {:?}, expected {:?}",
+            names(db),
+            names(expected)
+        ));
     }
+    for (name, want) in &expected.tables {
+        let have = &db.tables[name];
+        if !have.same_shape(want) {
+            return Err(format!("table `{name}` is {have:?}, expected {want:?}"));
+        }
+        if have.indexes != want.indexes {
+            return Err(format!(
+                "indexes of `{name}` are {:?}, expected {:?}",
+                have.indexes, want.indexes
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn internal(what: String) -> Diagnostic {

@@ -1,6 +1,10 @@
-//! Replays migrations into an in-memory SQLite and reads back the database's shape.
+//! Replays migrations into an in-memory SQLite and reads back each table's shape.
+//!
+//! Shapes are compared, not SQL text: the expected shape of the schema is read back the same
+//! way from a scratch database built from its DDL, so both sides go through SQLite's own
+//! parser (and hand-written migrations may spell things their own way).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
 use rusqlite::fallible_iterator::FallibleIterator;
@@ -9,40 +13,111 @@ use super::files::Migration;
 use crate::diag::Diagnostic;
 
 /// A column as SQLite reports it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbColumn {
     /// Name.
     pub name: String,
-    /// Declared type, upper-cased.
+    /// Declared type.
     pub decl_type: String,
+    /// Type affinity (INTEGER, TEXT, BLOB, REAL, NUMERIC).
+    pub affinity: &'static str,
     /// NOT NULL.
     pub not_null: bool,
-    /// Default expression text.
+    /// Default expression, normalised.
     pub default: Option<String>,
     /// Position in the primary key (0: not in it).
     pub pk: i64,
 }
 
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DbForeignKey {
+    /// Referencing columns.
+    pub from: Vec<String>,
+    /// Referenced table.
+    pub table: String,
+    /// Referenced columns.
+    pub to: Vec<String>,
+    /// ON UPDATE action.
+    pub on_update: String,
+    /// ON DELETE action.
+    pub on_delete: String,
+}
+
+/// A named index (`CREATE INDEX`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DbIndex {
+    /// Name.
+    pub name: String,
+    /// UNIQUE.
+    pub unique: bool,
+    /// Columns.
+    pub columns: Vec<String>,
+    /// Partial index condition, normalised.
+    pub partial: Option<String>,
+}
+
 /// A table as SQLite reports it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbTable {
     /// Columns in order.
     pub columns: Vec<DbColumn>,
-    /// Named indexes (not the automatic ones).
-    pub indexes: Vec<String>,
+    /// Foreign keys, sorted.
+    pub foreign_keys: Vec<DbForeignKey>,
+    /// Column sets of UNIQUE constraints, sorted.
+    pub uniques: Vec<Vec<String>>,
+    /// Named indexes, sorted.
+    pub indexes: Vec<DbIndex>,
+    /// CHECK expressions, normalised and sorted.
+    pub checks: Vec<String>,
+    /// AUTOINCREMENT.
+    pub autoincrement: bool,
+    /// WITHOUT ROWID.
+    pub without_rowid: bool,
+}
+
+impl DbTable {
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&DbColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Whether two tables have the same shape, columns compared by name (not order:
+    /// `ADD COLUMN` appends, and mizzle never relies on column order).
+    pub fn same_shape(&self, other: &DbTable) -> bool {
+        let cols = |t: &DbTable| {
+            t.columns
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.affinity,
+                        c.not_null,
+                        c.default.clone(),
+                        c.pk,
+                    )
+                })
+                .collect::<BTreeSet<_>>()
+        };
+        cols(self) == cols(other)
+            && self.foreign_keys == other.foreign_keys
+            && self.uniques == other.uniques
+            && self.checks == other.checks
+            && self.autoincrement == other.autoincrement
+            && self.without_rowid == other.without_rowid
+    }
 }
 
 /// The database's shape.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DbState {
-    /// Tables by name (SQLite and D1 internal tables excluded).
+    /// Tables by name (SQLite, D1 and mizzle's own scratch tables excluded).
     pub tables: BTreeMap<String, DbTable>,
 }
 
 /// An in-memory database with foreign keys enforced, as D1 has them.
 pub fn open() -> Connection {
     let conn = Connection::open_in_memory().expect("in-memory SQLite always opens");
-    // Enforcement changes nothing about DDL; it keeps replays honest about data migrations.
     let _ = conn.pragma_update(None, "foreign_keys", true);
     conn
 }
@@ -50,60 +125,289 @@ pub fn open() -> Connection {
 /// Applies one migration as one transaction, as `wrangler d1 migrations apply` does.
 /// The error names the file and the failing statement.
 pub fn apply(conn: &mut Connection, m: &Migration, shown_dir: &str) -> Result<(), Diagnostic> {
-    let fail = |what: String| {
-        Diagnostic::bare(format!("{shown_dir}/{} does not apply: {what}", m.file_name))
-            .help("fix the SQL in that file (mizzle replays every migration to learn the database's shape)")
-    };
-    let tx = conn.transaction().map_err(|e| fail(e.to_string()))?;
+    run_sql(conn, &m.sql).map_err(|(what, stmt)| {
+        let mut msg = format!("{shown_dir}/{} does not apply: {what}", m.file_name);
+        if !stmt.is_empty() {
+            msg.push_str(&format!("\n  in statement: {stmt}"));
+        }
+        Diagnostic::bare(msg).help("fix the SQL in that file (mizzle replays every migration to learn the database's shape)")
+    })
+}
+
+/// Runs a script in one transaction. On failure: (SQLite's message, the failing statement).
+pub fn run_sql(conn: &mut Connection, sql: &str) -> Result<(), (String, String)> {
+    let tx = conn
+        .transaction()
+        .map_err(|e| (e.to_string(), String::new()))?;
     {
-        let mut batch = rusqlite::Batch::new(&tx, &m.sql);
+        let mut batch = rusqlite::Batch::new(&tx, sql);
+        // Where the next statement starts, to quote it when it fails to prepare.
+        let mut consumed = 0;
         loop {
             match batch.next() {
                 Ok(Some(mut stmt)) => {
                     let text = stmt.expanded_sql().unwrap_or_default();
+                    if let Some(at) = sql[consumed..].find(text.trim()) {
+                        consumed += at + text.trim().len();
+                    }
                     if let Err(e) = stmt.raw_execute() {
-                        return Err(fail(format!("{e}\n  in statement: {}", text.trim())));
+                        return Err((e.to_string(), text.trim().to_owned()));
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return Err(fail(e.to_string())),
+                Err(e) => return Err((e.to_string(), next_statement(&sql[consumed..]))),
             }
         }
     }
-    tx.commit().map_err(|e| fail(e.to_string()))
+    tx.commit()
+        .map_err(|e| (e.to_string(), "COMMIT (deferred foreign keys)".to_owned()))
+}
+
+/// The first statement of `rest`, up to its `;`, without leading comments.
+fn next_statement(rest: &str) -> String {
+    let body: String = rest
+        .trim_start_matches(';')
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let stmt = body.split(';').next().unwrap_or("").trim();
+    stmt.chars().take(300).collect()
+}
+
+/// SQLite's type affinity of a declared type (datatype3.html, 3.1).
+pub fn affinity(decl: &str) -> &'static str {
+    let d = decl.to_ascii_uppercase();
+    if d.contains("INT") {
+        "INTEGER"
+    } else if d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT") {
+        "TEXT"
+    } else if d.contains("BLOB") || d.is_empty() {
+        "BLOB"
+    } else if d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
+/// Normalises SQL for comparison: outside string literals, drops whitespace and identifier
+/// quotes and upper-cases.
+pub fn normalise_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_str = false;
+    for ch in sql.chars() {
+        if in_str {
+            out.push(ch);
+            if ch == '\'' {
+                in_str = false;
+            }
+        } else if ch == '\'' {
+            in_str = true;
+            out.push(ch);
+        } else if !(ch.is_whitespace() || matches!(ch, '"' | '`' | '[' | ']')) {
+            out.extend(ch.to_uppercase());
+        }
+    }
+    out
+}
+
+/// The CHECK expressions in a normalised `CREATE TABLE` text.
+fn checks_of(normalised: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = normalised.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_str {
+            in_str = b != b'\'';
+            i += 1;
+            continue;
+        }
+        if b == b'\'' {
+            in_str = true;
+            i += 1;
+            continue;
+        }
+        if normalised[i..].starts_with("CHECK(") {
+            let start = i + "CHECK(".len();
+            let mut depth = 1;
+            let mut j = start;
+            let mut s = false;
+            while j < bytes.len() && depth > 0 {
+                match bytes[j] {
+                    b'\'' => s = !s,
+                    b'(' if !s => depth += 1,
+                    b')' if !s => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            out.push(normalised[start..j.saturating_sub(1)].to_owned());
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out.sort();
+    out
 }
 
 /// Reads the shape of every user table.
 pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
     let mut state = DbState::default();
     let mut tables = conn.prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT LIKE '_cf_%' AND name NOT LIKE '__mizzle_%' AND name <> 'd1_migrations' ORDER BY name",
     )?;
-    let names: Vec<String> = tables
-        .query_map([], |r| r.get(0))?
+    let names: Vec<(String, String)> = tables
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for name in names {
-        let mut cols = conn
-            .prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)")?;
-        let columns = cols
-            .query_map([&name], |r| {
-                Ok(DbColumn {
-                    name: r.get(0)?,
-                    decl_type: r.get::<_, String>(1)?.to_uppercase(),
-                    not_null: r.get::<_, i64>(2)? != 0,
-                    default: r.get(3)?,
-                    pk: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut ix = conn.prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
-        )?;
-        let indexes = ix
-            .query_map([&name], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        state.tables.insert(name, DbTable { columns, indexes });
+    for (name, sql) in names {
+        state
+            .tables
+            .insert(name.clone(), introspect_table(conn, &name, &sql)?);
     }
     Ok(state)
+}
+
+fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Result<DbTable> {
+    let mut cols =
+        conn.prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)")?;
+    let columns = cols
+        .query_map([name], |r| {
+            let decl: String = r.get(1)?;
+            Ok(DbColumn {
+                name: r.get(0)?,
+                affinity: affinity(&decl),
+                decl_type: decl.to_uppercase(),
+                not_null: r.get::<_, i64>(2)? != 0,
+                default: r.get::<_, Option<String>>(3)?.map(|d| normalise_sql(&d)),
+                pk: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut fk = conn.prepare(
+        "SELECT id, \"from\", \"table\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+    )?;
+    let mut fks: BTreeMap<i64, DbForeignKey> = BTreeMap::new();
+    let rows = fk.query_map([name], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, from, table, to, on_update, on_delete) = row?;
+        let e = fks.entry(id).or_insert_with(|| DbForeignKey {
+            from: Vec::new(),
+            table,
+            to: Vec::new(),
+            on_update,
+            on_delete,
+        });
+        e.from.push(from);
+        // `to` is NULL when the parent's primary key is meant.
+        e.to.push(to.unwrap_or_default());
+    }
+    let mut foreign_keys: Vec<DbForeignKey> = fks.into_values().collect();
+    foreign_keys.sort();
+    let mut ix =
+        conn.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)")?;
+    let list: Vec<(String, bool, String, bool)> = ix
+        .query_map([name], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? != 0,
+                r.get(2)?,
+                r.get::<_, i64>(3)? != 0,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut uniques = Vec::new();
+    let mut indexes = Vec::new();
+    for (ix_name, unique, origin, partial) in list {
+        let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
+        let columns: Vec<String> = info
+            .query_map([&ix_name], |r| r.get::<_, Option<String>>(0))?
+            .map(|c| c.map(Option::unwrap_or_default))
+            .collect::<Result<_, _>>()?;
+        match origin.as_str() {
+            "u" => uniques.push(columns),
+            "c" => {
+                let partial = if partial {
+                    let ix_sql: String = conn.query_row(
+                        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+                        [&ix_name],
+                        |r| r.get(0),
+                    )?;
+                    let n = normalise_sql(&ix_sql);
+                    n.find(")WHERE")
+                        .map(|at| n[at + ")WHERE".len()..].trim_end_matches(';').to_owned())
+                } else {
+                    None
+                };
+                indexes.push(DbIndex {
+                    name: ix_name,
+                    unique,
+                    columns,
+                    partial,
+                });
+            }
+            _ => {}
+        }
+    }
+    uniques.sort();
+    indexes.sort();
+    let normalised = normalise_sql(sql);
+    Ok(DbTable {
+        columns,
+        foreign_keys,
+        uniques,
+        indexes,
+        checks: checks_of(&normalised),
+        autoincrement: normalised.contains("AUTOINCREMENT"),
+        without_rowid: normalised.ends_with("WITHOUTROWID"),
+    })
+}
+
+/// The shape the schema's DDL has, read back from a scratch database.
+pub fn expected(schema: &crate::ir::Schema) -> Result<DbState, String> {
+    let conn = open();
+    conn.execute_batch(&crate::emit_sql::schema_sql(schema))
+        .map_err(|e| e.to_string())?;
+    introspect(&conn).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_and_finds_checks() {
+        let n = normalise_sql(
+            r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT CHECK(b IN (0, 1)), CONSTRAINT c CHECK ('x y' <> a))"#,
+        );
+        assert_eq!(checks_of(&n), vec!["'x y'<>A", "BIN(0,1)", "LENGTH(A)>0"]);
+        assert_eq!(affinity("VARCHAR(10)"), "TEXT");
+        assert_eq!(affinity("BIGINT"), "INTEGER");
+        assert_eq!(affinity(""), "BLOB");
+    }
+
+    #[test]
+    fn failing_statement_is_named() {
+        let mut conn = open();
+        let err = run_sql(
+            &mut conn,
+            "CREATE TABLE a (x INTEGER);\n-- note\nINSERT INTO nowhere VALUES (1);\nSELECT 1;",
+        )
+        .unwrap_err();
+        assert!(err.0.contains("no such table"), "{err:?}");
+        assert_eq!(err.1, "INSERT INTO nowhere VALUES (1)");
+    }
 }
