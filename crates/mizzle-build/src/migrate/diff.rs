@@ -98,14 +98,15 @@ pub fn renames(db: &DbState, schema: &Schema) -> Vec<Op> {
             if dbt.column(&c.name).is_some() {
                 continue;
             }
-            if let Some(old) = c.renamed_from.as_deref() {
-                if dbt.column(old).is_some() && t.column(old).is_none() {
-                    ops.push(Op::RenameColumn {
-                        table: t.name.clone(),
-                        from: old.to_owned(),
-                        to: c.name.clone(),
-                    });
-                }
+            if let Some(old) = c.renamed_from.as_deref()
+                && dbt.column(old).is_some()
+                && t.column(old).is_none()
+            {
+                ops.push(Op::RenameColumn {
+                    table: t.name.clone(),
+                    from: old.to_owned(),
+                    to: c.name.clone(),
+                });
             }
         }
     }
@@ -202,24 +203,25 @@ pub fn plan_ops(
             .collect();
         let mut changed = Vec::new();
         for c in &t.columns {
-            if let (Some(old), Some(new)) = (have.column(&c.name), want.column(&c.name)) {
-                if (old.affinity, old.not_null, &old.default, old.pk)
-                    != (new.affinity, new.not_null, &new.default, new.pk)
-                {
-                    if let Some(why) = lossy(old, new) {
-                        if !(c.allow_destructive || allow.everything) {
-                            errs.push(
-                                Diagnostic::bare(format!("changing `{}.{}` is destructive: {why}", t.name, c.name))
-                                    .help(format!(
-                                        "allow it with `allow_destructive = true` on the column in schema/{}.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build",
-                                        t.name
-                                    )),
-                            );
-                        }
-                    }
-                    changed.push(c.name.as_str());
-                }
+            let (Some(old), Some(new)) = (have.column(&c.name), want.column(&c.name)) else {
+                continue;
+            };
+            if (old.affinity, old.not_null, &old.default, old.pk)
+                == (new.affinity, new.not_null, &new.default, new.pk)
+            {
+                continue;
             }
+            if let Some(why) = lossy(old, new)
+                && !(c.allow_destructive || allow.everything)
+            {
+                errs.push(
+                    Diagnostic::bare(format!("changing `{}.{}` is destructive: {why}", t.name, c.name)).help(format!(
+                        "allow it with `allow_destructive = true` on the column in schema/{}.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build",
+                        t.name
+                    )),
+                );
+            }
+            changed.push(c.name.as_str());
         }
         for d in &dropped {
             let what = format!("{}.{d}", t.name);
@@ -471,13 +473,33 @@ fn stash(table: &str, db: &DbState) -> (Vec<String>, Vec<String>) {
 }
 
 /// The D1-safe rebuild of `t` (see the module docs and D1-FACTS §1).
+///
+/// The table's own rows are stashed too, and the new definition is created under the final
+/// name after the old table is dropped: a create-copy-drop-rename would let the old
+/// table's `DROP` fire a self-reference's `ON DELETE` into the new copy's rows.
 fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
-    let new = format!("__mizzle_new_{}", t.name);
+    let old_rows = format!("__mizzle_old_{}", t.name);
+    let seq = format!("__mizzle_seq_{}", t.name);
     let old = db.tables.get(&t.name);
     let mut lines = vec![format!("-- Rebuild `{}` ({reason}).", t.name)];
     let (save, restore) = stash(&t.name, db);
     lines.extend(save);
-    lines.push(emit_sql::create_table_as(t, &new));
+    lines.push(format!(
+        "CREATE TABLE {} AS SELECT * FROM {};",
+        q(&old_rows),
+        q(&t.name)
+    ));
+    let keep_sequence =
+        t.columns.iter().any(|c| c.auto_increment) && old.is_some_and(|o| o.autoincrement);
+    if keep_sequence {
+        lines.push(format!(
+            "CREATE TABLE {} AS SELECT seq FROM sqlite_sequence WHERE name = {};",
+            q(&seq),
+            quote_str(&t.name)
+        ));
+    }
+    lines.push(format!("DROP TABLE {};", q(&t.name)));
+    lines.push(emit_sql::create_table(t));
     let mut cols = Vec::new();
     let mut exprs = Vec::new();
     let mut not_null_filter = Vec::new();
@@ -486,7 +508,8 @@ fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
             continue;
         };
         cols.push(q(&c.name));
-        let tightened = !c.nullable && !oc.not_null;
+        // A rowid alias reports `notnull = 0` but is never NULL.
+        let tightened = !c.nullable && !oc.not_null && !t.is_rowid_alias(c);
         exprs.push(match (&c.default, tightened) {
             (Some(Default::Literal(d)), true) => format!("COALESCE({}, {d})", q(&c.name)),
             (_, true) => {
@@ -504,25 +527,24 @@ fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
     if !cols.is_empty() {
         lines.push(format!(
             "INSERT INTO {} ({}) SELECT {} FROM {}{filter};",
-            q(&new),
+            q(&t.name),
             cols.join(", "),
             exprs.join(", "),
-            q(&t.name)
+            q(&old_rows)
         ));
     }
-    let autoincrement = t.columns.iter().any(|c| c.auto_increment);
-    if autoincrement && old.is_some_and(|o| o.autoincrement) {
+    if keep_sequence {
+        let name = quote_str(&t.name);
         lines.push(format!(
             "-- Keep AUTOINCREMENT's high-water mark, so ids of deleted rows are not reused.\n\
-             INSERT INTO sqlite_sequence (name, seq) SELECT {new_s}, 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new_s});\n\
-             UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ({old_s}, {new_s})) WHERE name = {new_s};",
-            new_s = quote_str(&new),
-            old_s = quote_str(&t.name),
+             UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM {s}), 0)) WHERE name = {name};\n\
+             INSERT INTO sqlite_sequence (name, seq) SELECT {name}, seq FROM {s} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {name});\n\
+             DROP TABLE {s};",
+            s = q(&seq),
         ));
     }
-    lines.push(format!("DROP TABLE {};", q(&t.name)));
-    lines.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(&t.name)));
     lines.extend(restore);
+    lines.push(format!("DROP TABLE {};", q(&old_rows)));
     lines.join("\n")
 }
 
