@@ -728,7 +728,9 @@ fn same_value(a: &Value, b: &Value) -> bool {
 #[test]
 fn migration_corpus_on_local_d1() {
     let project = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
+    // wrangler's default local state, where mizzle looks for applied migrations.
+    let state_dir = project.path().join(".wrangler/state");
+    let state = state_dir.as_path();
     let steps = corpus();
     assert!(steps.len() >= 40, "the corpus has {} steps", steps.len());
     let mut files: BTreeMap<&str, &str> = BTreeMap::new();
@@ -743,7 +745,7 @@ fn migration_corpus_on_local_d1() {
         }
         write_project(project.path(), &files);
         // The rows the previous step left and seeded, to compare with after this step.
-        let before = (n > 0).then(|| snapshot(&open(state.path())));
+        let before = (n > 0).then(|| snapshot(&open(state)));
         let out = mizzle_build::Config::new()
             .manifest_dir(project.path())
             .check(false)
@@ -759,7 +761,7 @@ fn migration_corpus_on_local_d1() {
         }
         let apply = wrangler_cmd(project.path())
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
-            .arg(state.path())
+            .arg(state)
             .output()
             .unwrap();
         let log = format!(
@@ -774,7 +776,7 @@ fn migration_corpus_on_local_d1() {
         );
         applied_on_d1 += 1;
 
-        let conn = open(state.path());
+        let conn = open(state);
         let fk: Vec<String> = conn
             .prepare("PRAGMA foreign_key_check")
             .unwrap()

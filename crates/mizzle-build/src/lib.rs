@@ -286,45 +286,84 @@ impl Config {
         if self.cargo {
             println!("cargo:rerun-if-env-changed=MIZZLE_ALLOW_DESTRUCTIVE");
         }
+        let plan_now = || {
+            migrate::plan(
+                schema,
+                &migrations_dir,
+                &shown_migrations,
+                &allow,
+                Some(&self.manifest_dir),
+            )
+        };
         let mut written = None;
         let plan = if check {
-            migrate::plan(schema, &migrations_dir, &shown_migrations, &allow).map_err(fail)?
+            let plan = plan_now().map_err(fail)?;
+            if !plan.is_up_to_date() {
+                let what = match (&plan.new_file, &plan.remove) {
+                    (Some((name, text)), _) => {
+                        format!("{shown_migrations}/{name} is missing or out of date\n\n{text}")
+                    }
+                    (None, Some(path)) => {
+                        format!("{} is a draft the schema no longer needs", path.display())
+                    }
+                    (None, None) => unreachable!("not up to date"),
+                };
+                return Err(fail(vec![Diagnostic::bare(format!(
+                    "migrations are out of date: {what}\n(check mode: CI or MIZZLE_CHECK is set, so nothing was written)"
+                ))
+                .help("run `cargo build` locally without CI/MIZZLE_CHECK to update migrations/, then commit it")]));
+            }
+            plan
         } else {
             // Decide and write under the directory lock, so concurrent builds agree.
             let lock = migrate::DirLock::acquire(&migrations_dir);
-            let mut plan =
-                migrate::plan(schema, &migrations_dir, &shown_migrations, &allow).map_err(fail)?;
-            if let Some((name, text)) = plan.new_file.take() {
-                let result =
-                    lock.and_then(|_guard| migrate::write_atomic(&migrations_dir, &name, &text));
-                if let Err(e) = result {
-                    return Err(fail(vec![Diagnostic::bare(format!(
-                        "migrations are out of date and {shown_migrations}/{name} cannot be written: {e}\n\n{text}"
-                    ))
-                    .help("make the directory writable and build again, or add the file above by hand")]));
-                }
-                let path = migrations_dir.join(&name);
-                if self.cargo {
-                    println!(
-                        "cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it"
-                    );
-                }
-                plan.existing.push(migrate::Migration {
-                    version: 0,
-                    file_name: name,
-                    sql: text,
-                    path: path.clone(),
+            let mut plan = plan_now().map_err(fail)?;
+            if !plan.is_up_to_date() {
+                let result = lock.and_then(|_guard| {
+                    if let Some((name, text)) = &plan.new_file {
+                        migrate::write_atomic(&migrations_dir, name, text)?;
+                    }
+                    if let Some(path) = &plan.remove {
+                        std::fs::remove_file(path)?;
+                    }
+                    Ok(())
                 });
-                written = Some(path);
+                if let Err(e) = result {
+                    let text = plan
+                        .new_file
+                        .as_ref()
+                        .map_or(String::new(), |(name, text)| format!("{name}:\n{text}"));
+                    return Err(fail(vec![Diagnostic::bare(format!(
+                        "migrations are out of date and {shown_migrations}/ cannot be written: {e}\n\n{text}"
+                    ))
+                    .help("make the directory writable and build again, or make the change above by hand")]));
+                }
+                if let Some(path) = &plan.remove {
+                    if self.cargo {
+                        println!(
+                            "cargo:warning=mizzle removed the draft {}",
+                            self.shown(path)
+                        );
+                    }
+                }
+                if let Some((name, text)) = plan.new_file.take() {
+                    let path = migrations_dir.join(&name);
+                    if self.cargo {
+                        println!(
+                            "cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it"
+                        );
+                    }
+                    plan.existing.push(migrate::Migration {
+                        version: 0,
+                        file_name: name,
+                        sql: text,
+                        path: path.clone(),
+                    });
+                    written = Some(path);
+                }
             }
             plan
         };
-        if let Some((name, text)) = &plan.new_file {
-            return Err(fail(vec![Diagnostic::bare(format!(
-                "migrations are out of date: {shown_migrations}/{name} is missing (check mode: CI or MIZZLE_CHECK is set, so nothing was written)\n\n{text}"
-            ))
-            .help("run `cargo build` locally without CI/MIZZLE_CHECK to write it, then commit it")]));
-        }
         let migrations: Vec<(String, String)> = plan
             .existing
             .iter()

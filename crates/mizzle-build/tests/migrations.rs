@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{config, migrations, project, write};
+use common::{config, mark_applied, migrations, project, write};
 
 const USERS: &str = r#"
 [columns]
@@ -49,8 +49,10 @@ fn output_is_deterministic() {
 fn added_table_column_and_index_make_one_new_file() {
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     write(p.path(), "schema/posts.toml", POSTS);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     assert_eq!(
         migrations(p.path()),
         ["0001_init.sql", "0002_create_posts.sql"]
@@ -87,6 +89,7 @@ fn renames_rename_instead_of_drop_and_add() {
         "[columns]\nid = { type = \"integer\", primary_key = true }\nsite = { type = \"text\", nullable = true }\n",
     )]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     std::fs::remove_file(p.path().join("schema/authors.toml")).unwrap();
     write(
         p.path(),
@@ -135,6 +138,7 @@ fn read_only_tree_fails_cleanly_and_writes_nothing() {
     use std::os::unix::fs::PermissionsExt;
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     write(p.path(), "schema/posts.toml", POSTS);
     let dir = p.path().join("migrations");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
@@ -155,6 +159,7 @@ fn read_only_tree_fails_cleanly_and_writes_nothing() {
 fn hand_written_migrations_are_replayed_and_kept() {
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     // A data backfill and a column added by hand.
     write(
         p.path(),
@@ -179,6 +184,7 @@ fn hand_written_migrations_are_replayed_and_kept() {
 fn destructive_changes_need_to_be_allowed() {
     let p = project(&[("schema/users.toml", USERS), ("schema/posts.toml", POSTS)]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     // Narrowing a type.
     let narrowed = "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nemail = { type = \"integer\", unique = true }\n";
     write(p.path(), "schema/users.toml", narrowed);
@@ -201,6 +207,7 @@ fn destructive_changes_need_to_be_allowed() {
     config(p.path()).compile().unwrap();
     let files = migrations(p.path());
     assert_eq!(files.last().unwrap(), "0002_rebuild_users.sql", "{files:?}");
+    mark_applied(p.path());
     // Dropping a column.
     write(
         p.path(),
@@ -218,6 +225,7 @@ fn destructive_changes_need_to_be_allowed() {
         "allow_drop = [\"users.email\"]\n",
     );
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     // Dropping a table.
     std::fs::remove_file(p.path().join("schema/posts.toml")).unwrap();
     let err = config(p.path()).compile().unwrap_err().to_string();
@@ -249,6 +257,7 @@ fn rebuilding_a_parent_keeps_cascading_children_rows() {
         ("schema/grandkids.toml", grandkids),
     ]);
     config(p.path()).compile().unwrap();
+    mark_applied(p.path());
     // Seed through the same SQL a database would have run, with foreign keys on.
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     conn.pragma_update(None, "foreign_keys", true).unwrap();
@@ -353,4 +362,114 @@ fn generated_module_is_written_only_when_changed() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     config(p.path()).out_dir(&out_dir).compile().unwrap();
     assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), mtime);
+}
+
+#[test]
+fn unapplied_generated_migration_is_a_draft_and_regenerated() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    mark_applied(p.path());
+    // Iterating: the unapplied newest file is rewritten, not followed.
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}bio = {{ type = \"text\", nullable = true }}\n"),
+    );
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_add_users_bio.sql"]
+    );
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!(
+            "{USERS}bio = {{ type = \"text\", nullable = true }}\nsite = {{ type = \"text\", nullable = true }}\n"
+        ),
+    );
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_add_users_columns.sql"],
+        "renamed draft, no pile-up"
+    );
+    let sql =
+        std::fs::read_to_string(p.path().join("migrations/0002_add_users_columns.sql")).unwrap();
+    assert!(sql.contains("\"bio\"") && sql.contains("\"site\""), "{sql}");
+    // Back to the applied schema: the draft is no longer needed.
+    write(p.path(), "schema/users.toml", USERS);
+    config(p.path()).compile().unwrap();
+    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+    // An edited generated file is kept as written, and followed.
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}bio = {{ type = \"text\", nullable = true }}\n"),
+    );
+    config(p.path()).compile().unwrap();
+    let path = p.path().join("migrations/0002_add_users_bio.sql");
+    let edited = std::fs::read_to_string(&path).unwrap().replace(
+        "ADD COLUMN \"bio\" TEXT;",
+        "ADD COLUMN \"bio\" TEXT;\nUPDATE users SET bio = 'hello';",
+    );
+    std::fs::write(&path, &edited).unwrap();
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!(
+            "{USERS}bio = {{ type = \"text\", nullable = true }}\nsite = {{ type = \"text\", nullable = true }}\n"
+        ),
+    );
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        [
+            "0001_init.sql",
+            "0002_add_users_bio.sql",
+            "0003_add_users_site.sql"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        edited,
+        "edited file untouched"
+    );
+}
+
+#[test]
+fn a_migration_committed_to_git_is_not_a_draft() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(p.path())
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "migrations"]);
+    git(&["commit", "-q", "-m", "init"]);
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}bio = {{ type = \"text\", nullable = true }}\n"),
+    );
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_add_users_bio.sql"],
+        "committed 0001 kept"
+    );
 }

@@ -40,6 +40,7 @@ fn example_migrations_are_up_to_date() {
         &root.join("migrations"),
         "migrations",
         &Default::default(),
+        None,
     )
     .unwrap();
     assert_eq!(

@@ -10,7 +10,7 @@ pub mod replay;
 
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::ir::Schema;
@@ -19,20 +19,132 @@ pub use files::Migration;
 /// What the migrations directory needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// The files already there, in order.
+    /// The files that stay, in order.
     pub existing: Vec<Migration>,
-    /// The file to add, if the schema has changed: (file name, full text).
+    /// The file to write, if the schema has changed: (file name, full text). It may
+    /// replace the draft.
     pub new_file: Option<(String, String)>,
+    /// A draft to delete: superseded by `new_file` under another name, or no longer
+    /// needed because the schema went back to what the other files give.
+    pub remove: Option<PathBuf>,
 }
 
-/// Compares the replayed migrations in `dir` with `schema`.
+impl Plan {
+    /// Whether the directory is up to date.
+    pub fn is_up_to_date(&self) -> bool {
+        self.new_file.is_none() && self.remove.is_none()
+    }
+}
+
+/// Whether `m` is a draft that may be regenerated: mizzle wrote it and nobody edited it
+/// (its checksum header matches), it is not applied to the local D1 (wrangler's state under
+/// `root/.wrangler`), and git does not track it (a committed migration is published).
+pub fn is_draft(m: &Migration, root: &Path) -> bool {
+    m.is_pristine_generated()
+        && !applied_locally(root).contains(&m.file_name)
+        && !tracked_by_git(&m.path)
+}
+
+/// Migration names recorded as applied in wrangler's local D1 state under `root`.
+pub fn applied_locally(root: &Path) -> Vec<String> {
+    let dir = root.join(".wrangler/state/v3/d1/miniflare-D1DatabaseObject");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.extension().is_none_or(|x| x != "sqlite") {
+            continue;
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let Ok(conn) = rusqlite::Connection::open_with_flags(&path, flags) else {
+            continue;
+        };
+        let Ok(mut stmt) = conn.prepare("SELECT name FROM d1_migrations") else {
+            continue;
+        };
+        if let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0)) {
+            names.extend(rows.flatten());
+        }
+    }
+    names
+}
+
+/// Whether git tracks `path` (no git, or not a repository: not tracked).
+fn tracked_by_git(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Compares the replayed migrations in `dir` with `schema`. With `drafts_root` (the
+/// project root), a newest migration that [`is_draft`] is regenerated instead of followed.
 pub fn plan(
     schema: &Schema,
     dir: &Path,
     shown: &str,
     allow: &diff::Allow,
+    drafts_root: Option<&Path>,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    let existing = files::read_dir(dir, shown)?;
+    let mut existing = files::read_dir(dir, shown)?;
+    let draft = match (drafts_root, existing.last()) {
+        (Some(root), Some(last)) if is_draft(last, root) => existing.pop(),
+        _ => None,
+    };
+    let Plan {
+        mut existing,
+        new_file,
+        ..
+    } = plan_after(schema, dir, shown, allow, existing)?;
+    Ok(match (draft, new_file) {
+        (None, new_file) => Plan {
+            existing,
+            new_file,
+            remove: None,
+        },
+        // The schema is back to what the other files give: the draft goes.
+        (Some(d), None) => Plan {
+            existing,
+            new_file: None,
+            remove: Some(d.path),
+        },
+        (Some(d), Some((name, text))) if d.file_name == name && d.sql == text => {
+            existing.push(d);
+            Plan {
+                existing,
+                new_file: None,
+                remove: None,
+            }
+        }
+        (Some(d), Some((name, text))) => {
+            let remove = (d.file_name != name).then_some(d.path);
+            Plan {
+                existing,
+                new_file: Some((name, text)),
+                remove,
+            }
+        }
+    })
+}
+
+/// The plan on top of `existing`.
+fn plan_after(
+    schema: &Schema,
+    dir: &Path,
+    shown: &str,
+    allow: &diff::Allow,
+    existing: Vec<Migration>,
+) -> Result<Plan, Vec<Diagnostic>> {
     let mut conn = replay::open();
     for m in &existing {
         replay::apply(&mut conn, m, shown).map_err(|d| vec![d])?;
@@ -65,6 +177,7 @@ pub fn plan(
         return Ok(Plan {
             existing,
             new_file: None,
+            remove: None,
         });
     }
     let body = format!(
@@ -105,6 +218,7 @@ pub fn plan(
     Ok(Plan {
         existing,
         new_file: Some((name, text)),
+        remove: None,
     })
 }
 

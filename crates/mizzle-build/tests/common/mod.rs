@@ -62,3 +62,19 @@ pub fn workspace() -> PathBuf {
         .canonicalize()
         .unwrap()
 }
+
+/// Records every current migration as applied in a wrangler-style local D1 state under
+/// `root/.wrangler`, as `wrangler d1 migrations apply --local` would.
+pub fn mark_applied(root: &Path) {
+    let dir = root.join(".wrangler/state/v3/d1/miniflare-D1DatabaseObject");
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.join("local.sqlite")).unwrap();
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE)").unwrap();
+    for m in migrations(root) {
+        conn.execute(
+            "INSERT OR IGNORE INTO d1_migrations (name) VALUES (?1)",
+            [m],
+        )
+        .unwrap();
+    }
+}
