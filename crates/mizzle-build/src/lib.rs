@@ -338,13 +338,13 @@ impl Config {
                     ))
                     .help("make the directory writable and build again, or make the change above by hand")]));
                 }
-                if let Some(path) = &plan.remove {
-                    if self.cargo {
-                        println!(
-                            "cargo:warning=mizzle removed the draft {}",
-                            self.shown(path)
-                        );
-                    }
+                if let Some(path) = &plan.remove
+                    && self.cargo
+                {
+                    println!(
+                        "cargo:warning=mizzle removed the draft {}",
+                        self.shown(path)
+                    );
                 }
                 if let Some((name, text)) = plan.new_file.take() {
                     let path = migrations_dir.join(&name);
