@@ -370,3 +370,50 @@ pub async fn precision<E: Executor>(db: &Db<E>) -> ApiResult<Precision> {
         read_as_text,
     })
 }
+
+/// What [`limits`] measured: each query exceeds a D1 limit if built naively.
+#[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct LimitsReport {
+    /// Users matched by `id IN (<n ids>)`.
+    pub in_list: i64,
+    /// Users loaded with their posts and comments (one statement per level).
+    pub relation_parents: usize,
+    /// Users matched by `email = ? OR email = ? OR …` with `or_terms` terms.
+    pub or_matches: i64,
+    /// Terms in that filter.
+    pub or_terms: usize,
+}
+
+/// Queries that D1's limits (100 bound parameters, 100 KB of SQL) would reject if built
+/// naively, with `n` ids and parents: all must succeed.
+pub async fn limits<E: Executor>(db: &Db<E>, n: i64, or_terms: usize) -> ApiResult<LimitsReport> {
+    let in_list = db
+        .select(users::table)
+        .filter(users::id.in_list(1..=n))
+        .count()
+        .await?;
+    let parents = db
+        .select(users::table)
+        .order_by(users::id)
+        .limit(n as u64)
+        .with(users::posts.with(posts::comments))
+        .all()
+        .await?
+        .len();
+    let emails: Vec<String> = (0..or_terms)
+        .map(|i| format!("limits{i}@bulk.example"))
+        .collect();
+    let or_matches = db
+        .select(users::table)
+        .filter(mizzle::or(
+            emails.iter().map(|e| users::email.eq(e.as_str())),
+        ))
+        .count()
+        .await?;
+    Ok(LimitsReport {
+        in_list,
+        relation_parents: parents,
+        or_matches,
+        or_terms,
+    })
+}

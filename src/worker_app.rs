@@ -1,15 +1,20 @@
 //! HTTP routes of the example Worker (wasm32 only).
 
-use mizzle::d1::D1Executor;
+use std::rc::Rc;
+
+use mizzle::d1::{D1Executor, SessionStart};
 use mizzle::{Counted, Db};
 use serde::Serialize;
 use worker::{Context, Env, Request, Response, Result, RouteContext, Router, event};
 
 use crate::api::{self, ApiError, ApiResult};
-use crate::schema;
+use crate::schema::{self, FromEnv};
 
-fn db(env: &Env) -> ApiResult<Db<D1Executor>> {
-    Ok(schema::d1(env)?)
+/// The request's database: a D1 session continuing from the request's `x-d1-bookmark`.
+type Data = Rc<ApiResult<Db<D1Executor>>>;
+
+fn db(ctx: &RouteContext<Data>) -> ApiResult<&Db<D1Executor>> {
+    ctx.data.as_ref().as_ref().map_err(Clone::clone)
 }
 
 /// A database that counts its round trips, reported in the `x-mizzle-round-trips` header.
@@ -48,7 +53,7 @@ fn respond<T: Serialize>(result: ApiResult<T>, ok_status: u16) -> Result<Respons
     }
 }
 
-fn id_param(ctx: &RouteContext<()>) -> ApiResult<i64> {
+fn id_param(ctx: &RouteContext<Data>) -> ApiResult<i64> {
     ctx.param("id")
         .and_then(|s| s.parse().ok())
         .ok_or(ApiError {
@@ -75,44 +80,65 @@ async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> ApiResu
     })
 }
 
+/// The header that carries a D1 session bookmark between requests.
+const BOOKMARK: &str = "x-d1-bookmark";
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Router::new()
+    // Sequential consistency across requests: continue the client's session if it sent a
+    // bookmark, and hand back where this request got to.
+    let start = SessionStart::from_bookmark(
+        req.headers().get(BOOKMARK)?,
+        SessionStart::FirstUnconstrained,
+    );
+    let data: Data = Rc::new(
+        Db::from_env(&env)
+            .and_then(|db| db.session(start))
+            .map_err(ApiError::from),
+    );
+    let mut response = router(data.clone()).run(req, env).await?;
+    if let Some(bookmark) = data.as_ref().as_ref().ok().and_then(Db::bookmark) {
+        response.headers_mut().set(BOOKMARK, &bookmark)?;
+    }
+    Ok(response)
+}
+
+fn router(data: Data) -> Router<'static, Data> {
+    Router::with_data(data)
         .get("/", |_, _| Response::ok("mizzle example: /users, /posts"))
         .post_async("/users", |mut req, ctx| async move {
-            let r =
-                async { api::create_user(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
+            let r = async { api::create_user(db(&ctx)?, json_body(&mut req).await?).await }.await;
             respond(r, 201)
         })
         .get_async("/users", |req, ctx| async move {
             let (limit, offset) = (query_u64(&req, "limit", 50), query_u64(&req, "offset", 0));
             respond(
-                async { api::list_users(&db(&ctx.env)?, limit, offset).await }.await,
+                async { api::list_users(db(&ctx)?, limit, offset).await }.await,
                 200,
             )
         })
         .get_async("/users/:id", |_, ctx| async move {
             respond(
-                async { api::get_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                async { api::get_user(db(&ctx)?, id_param(&ctx)?).await }.await,
                 200,
             )
         })
         .patch_async("/users/:id", |mut req, ctx| async move {
             let r = async {
-                api::update_user(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await
+                api::update_user(db(&ctx)?, id_param(&ctx)?, json_body(&mut req).await?).await
             }
             .await;
             respond(r, 200)
         })
         .delete_async("/users/:id", |_, ctx| async move {
             respond(
-                async { api::delete_user(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                async { api::delete_user(db(&ctx)?, id_param(&ctx)?).await }.await,
                 200,
             )
         })
         .get_async("/users/:id/post-count", |_, ctx| async move {
             respond(
-                async { api::count_posts(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                async { api::count_posts(db(&ctx)?, id_param(&ctx)?).await }.await,
                 200,
             )
         })
@@ -153,17 +179,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .post_async("/posts-with-tags", |mut req, ctx| async move {
             let r = async {
                 let body: PostWithTags = json_body(&mut req).await?;
-                api::create_post_with_tags(&db(&ctx.env)?, body.post, body.tags).await
+                api::create_post_with_tags(db(&ctx)?, body.post, body.tags).await
             }
             .await;
             respond(r, 201)
         })
         .get_async("/precision", |_, ctx| async move {
-            respond(async { api::precision(&db(&ctx.env)?).await }.await, 200)
+            respond(async { api::precision(db(&ctx)?).await }.await, 200)
         })
         .post_async("/posts", |mut req, ctx| async move {
-            let r =
-                async { api::create_post(&db(&ctx.env)?, json_body(&mut req).await?).await }.await;
+            let r = async { api::create_post(db(&ctx)?, json_body(&mut req).await?).await }.await;
             respond(r, 201)
         })
         .get_async("/posts", |req, ctx| async move {
@@ -174,29 +199,43 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             });
             let limit = query_u64(&req, "limit", 50);
             respond(
-                async { api::list_posts(&db(&ctx.env)?, author, limit).await }.await,
+                async { api::list_posts(db(&ctx)?, author, limit).await }.await,
                 200,
             )
         })
         .get_async("/posts/:id", |_, ctx| async move {
             respond(
-                async { api::get_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                async { api::get_post(db(&ctx)?, id_param(&ctx)?).await }.await,
                 200,
             )
         })
         .patch_async("/posts/:id", |mut req, ctx| async move {
             let r = async {
-                api::update_post(&db(&ctx.env)?, id_param(&ctx)?, json_body(&mut req).await?).await
+                api::update_post(db(&ctx)?, id_param(&ctx)?, json_body(&mut req).await?).await
             }
             .await;
             respond(r, 200)
         })
         .delete_async("/posts/:id", |_, ctx| async move {
             respond(
-                async { api::delete_post(&db(&ctx.env)?, id_param(&ctx)?).await }.await,
+                async { api::delete_post(db(&ctx)?, id_param(&ctx)?).await }.await,
                 200,
             )
         })
-        .run(req, env)
-        .await
+        .get_async("/limits", |req, ctx| async move {
+            let n = query_u64(&req, "n", 10_000) as i64;
+            let or_terms = query_u64(&req, "or", 500) as usize;
+            respond(
+                async { api::limits(db(&ctx)?, n, or_terms).await }.await,
+                200,
+            )
+        })
+        .get("/debug/missing-binding", |_, ctx| {
+            // What a Worker sees when its code names a binding wrangler does not provide.
+            let message = match D1Executor::from_env(&ctx.env, "NOT_BOUND") {
+                Ok(_) => "bound".to_owned(),
+                Err(e) => e.to_string(),
+            };
+            Response::ok(message)
+        })
 }

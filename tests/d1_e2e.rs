@@ -226,6 +226,53 @@ fn example_worker_on_local_d1() {
     );
     assert_eq!(counted[0]["n"], 10_000);
 
+    // 7b. D1's limits on every path: 10 000 ids in one `in_list`, a relation load over
+    // 5 000 parents, 500 OR terms.
+    let (s, report) = http.send("GET", "/limits?n=10000&or=500", None);
+    assert_eq!(s, 200, "{report}");
+    assert!(report["in_list"].as_i64().unwrap() >= 10_000, "{report}");
+    let (s, report) = http.send("GET", "/limits?n=5000&or=500", None);
+    assert_eq!(s, 200, "{report}");
+    assert_eq!(report["relation_parents"], 5_000, "{report}");
+    assert_eq!(report["or_terms"], 500);
+
+    // 7c. Sessions: the bookmark round-trips, and a read continuing from a write's bookmark
+    // sees the write.
+    let (s, created, bookmark) = http.request(
+        "POST",
+        "/users",
+        Some(json!({"email": "session@example.com", "name": "S"})),
+        Some("x-d1-bookmark"),
+    );
+    assert_eq!(s, 201, "{created}");
+    assert!(!bookmark.is_empty(), "a write returns a bookmark");
+    let path = format!("/users/{}", created["id"]);
+    let (s, read, next) = http.request_with(
+        "GET",
+        &path,
+        None,
+        Some("x-d1-bookmark"),
+        Some(("x-d1-bookmark", &bookmark)),
+    );
+    assert_eq!(
+        (s, &read["email"]),
+        (200, &json!("session@example.com")),
+        "read after the write's bookmark"
+    );
+    assert!(
+        !next.is_empty(),
+        "the continued session returns a bookmark too"
+    );
+
+    // 7d. A binding the config does not provide: the error names it and the config file.
+    let (s, message) = http.send("GET", "/debug/missing-binding", None);
+    assert_eq!(s, 200);
+    let message = message.as_str().unwrap_or_default().to_owned();
+    assert!(
+        message.contains("NOT_BOUND") && message.contains("wrangler.jsonc"),
+        "{message}"
+    );
+
     // 8. Integers beyond 2^53 are refused on D1, never silently rounded.
     let (s, p) = http.send("GET", "/precision", None);
     assert_eq!(s, 200, "{p}");
@@ -239,7 +286,7 @@ fn example_worker_on_local_d1() {
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),
-        "DELETE FROM users WHERE email LIKE 'bulk%' OR email = 'bob@example.com'",
+        "DELETE FROM users WHERE email LIKE 'bulk%' OR email IN ('bob@example.com', 'session@example.com')",
     );
     let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
     assert_eq!(s, 200);

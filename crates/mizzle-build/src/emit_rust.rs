@@ -732,5 +732,20 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
         pub fn d1(env: &::mizzle::worker::Env) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
             ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
         }
+
+        /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
+        /// checked against wrangler's config when this code was generated.
+        #[cfg(target_arch = "wasm32")]
+        pub trait FromEnv: Sized {
+            /// The database bound in `env`; an error naming the binding if it is missing.
+            fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self>;
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        impl FromEnv for ::mizzle::Db<::mizzle::d1::D1Executor> {
+            fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self> {
+                d1(env)
+            }
+        }
     }
 }

@@ -9,20 +9,87 @@ use std::sync::Arc;
 
 use worker::js_sys::{Error as JsError, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
 use crate::value::MAX_SAFE_INTEGER;
 use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 
-/// A D1 database binding as a mizzle executor.
+/// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {
-    db: D1Database,
+    conn: Conn,
+}
+
+enum Conn {
+    Database(D1Database),
+    Session(D1DatabaseSession),
+}
+
+/// Where a read-replication session starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionStart {
+    /// The first query goes to the primary: it sees every write so far.
+    FirstPrimary,
+    /// The first query may go to any replica (fastest; may be behind).
+    FirstUnconstrained,
+    /// Continue after a bookmark from an earlier session (e.g. the previous request's
+    /// `x-d1-bookmark`): reads see at least everything up to it.
+    Bookmark(String),
+}
+
+impl SessionStart {
+    /// A start from an optional bookmark (a request header), else `otherwise`.
+    pub fn from_bookmark(bookmark: Option<String>, otherwise: SessionStart) -> Self {
+        match bookmark {
+            Some(b) if !b.trim().is_empty() => SessionStart::Bookmark(b.trim().to_owned()),
+            _ => otherwise,
+        }
+    }
 }
 
 impl D1Executor {
     /// Wraps a D1 binding.
     pub fn new(db: D1Database) -> Self {
-        D1Executor { db }
+        D1Executor {
+            conn: Conn::Database(db),
+        }
+    }
+
+    /// A session on this database (D1 read replication): its queries are sequentially
+    /// consistent, and [`D1Executor::bookmark`] tells where it got to. The query API is the
+    /// same as outside a session.
+    pub fn session(&self, start: SessionStart) -> Result<D1Executor> {
+        let Conn::Database(db) = &self.conn else {
+            return Err(Error::Other(
+                "already a session: start sessions from the database".into(),
+            ));
+        };
+        let session = match &start {
+            SessionStart::FirstPrimary => {
+                db.with_session_constraint(D1SessionConstraint::FirstPrimary)
+            }
+            SessionStart::FirstUnconstrained => {
+                db.with_session_constraint(D1SessionConstraint::FirstUnconstrained)
+            }
+            SessionStart::Bookmark(b) => db.with_session(Some(b)),
+        }
+        .map_err(|e| {
+            Error::Other(format!(
+                "cannot start a D1 session ({start:?}): {}",
+                message(&e)
+            ))
+        })?;
+        Ok(D1Executor {
+            conn: Conn::Session(session),
+        })
+    }
+
+    /// The latest bookmark of this session (none before its first query, and none outside
+    /// a session).
+    pub fn bookmark(&self) -> Option<String> {
+        match &self.conn {
+            Conn::Session(s) => s.get_bookmark().ok().flatten(),
+            Conn::Database(_) => None,
+        }
     }
 
     /// The D1 binding called `binding` in `env`. A missing binding is an error that names
@@ -37,15 +104,13 @@ impl D1Executor {
         })
     }
 
-    /// The binding.
-    pub fn database(&self) -> &D1Database {
-        &self.db
-    }
-
     fn prepare(&self, stmt: &Statement) -> Result<D1PreparedStatement> {
         let params = bind_values(&stmt.params)?;
-        self.db
-            .prepare(stmt.sql.as_str())
+        let prepared = match &self.conn {
+            Conn::Database(db) => db.prepare(stmt.sql.as_str()),
+            Conn::Session(s) => s.prepare(stmt.sql.as_str()),
+        };
+        prepared
             .bind(&params)
             .map_err(|e| Error::database(message(&e), &stmt.sql))
     }
@@ -201,11 +266,11 @@ impl Executor for D1Executor {
             .iter()
             .map(|s| self.prepare(s))
             .collect::<Result<Vec<_>>>()?;
-        let results = self
-            .db
-            .batch(prepared)
-            .await
-            .map_err(|e| Error::database(message(&e), batch_sql(&stmts)))?;
+        let results = match &self.conn {
+            Conn::Database(db) => db.batch(prepared).await,
+            Conn::Session(s) => s.batch(prepared).await,
+        }
+        .map_err(|e| Error::database(message(&e), batch_sql(&stmts)))?;
         stmts
             .iter()
             .zip(results)
@@ -228,4 +293,16 @@ impl Executor for D1Executor {
 fn batch_sql(stmts: &[Statement]) -> String {
     let first = stmts.first().map_or("", |s| s.sql.as_str());
     format!("batch of {} statements, first: {first}", stmts.len())
+}
+
+impl crate::Db<D1Executor> {
+    /// A session on this database with the same limits: see [`D1Executor::session`].
+    pub fn session(&self, start: SessionStart) -> Result<crate::Db<D1Executor>> {
+        Ok(crate::Db::new(self.executor().session(start)?).with_limits(self.limits()))
+    }
+
+    /// The session's latest bookmark: see [`D1Executor::bookmark`].
+    pub fn bookmark(&self) -> Option<String> {
+        self.executor().bookmark()
+    }
 }
