@@ -636,3 +636,94 @@ async fn precision_probe_refuses_instead_of_rounding() {
     // (checked in tests/d1_e2e.rs).
     assert_eq!(p.read_as_number, "exact");
 }
+
+/// Records every statement that reaches the database.
+struct Recording {
+    inner: SqliteExecutor,
+    sql: std::cell::RefCell<Vec<String>>,
+}
+
+impl mizzle::Executor for Recording {
+    async fn query(&self, stmt: mizzle::Statement) -> mizzle::Result<Vec<mizzle::Row>> {
+        self.sql.borrow_mut().push(stmt.sql.clone());
+        self.inner.query(stmt).await
+    }
+    async fn execute(&self, stmt: mizzle::Statement) -> mizzle::Result<mizzle::ExecMeta> {
+        self.sql.borrow_mut().push(stmt.sql.clone());
+        self.inner.execute(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<mizzle::Statement>) -> mizzle::Result<Vec<mizzle::Output>> {
+        self.sql
+            .borrow_mut()
+            .extend(stmts.iter().map(|s| s.sql.clone()));
+        self.inner.batch(stmts).await
+    }
+}
+
+/// D1 pitfall 1 ("Cannot use BEGIN TRANSACTION"): no statement the runtime builds, through
+/// any API, begins, commits or saves a transaction; the migration writer's output is
+/// checked the same way in crates/mizzle-build/tests/migrations.rs and
+/// tests/migration_corpus.rs.
+#[tokio::test]
+async fn no_runtime_statement_opens_a_transaction() {
+    use mizzle_example::api;
+    let exec = SqliteExecutor::open_in_memory().unwrap();
+    exec.apply_migrations(MIGRATIONS).unwrap();
+    let db = Db::new(Recording {
+        inner: exec,
+        sql: Default::default(),
+    });
+    let u = api::create_user(&db, NewUser::new("a@x.io", "A"))
+        .await
+        .unwrap();
+    let c = api::create_user(&db, NewUser::new("c@x.io", "C"))
+        .await
+        .unwrap();
+    let p = api::create_post_with_tags(&db, NewPost::new(u.id, "T", "t"), vec!["x".into()])
+        .await
+        .unwrap();
+    db.insert(comments::table)
+        .values(NewComment::new(p.id, "hi").author_id(c.id))
+        .run()
+        .await
+        .unwrap();
+    api::user_tree(&db, u.id).await.unwrap();
+    api::user_tree_naive(&db, u.id).await.unwrap();
+    api::update_post(&db, p.id, PostPatch::new().title("N"))
+        .await
+        .unwrap();
+    api::list_posts(&db, Some(u.id), 5).await.unwrap();
+    api::count_posts(&db, u.id).await.unwrap();
+    api::bulk_users(&db, 300, "b").await.unwrap();
+    api::limits(&db, 400, 50).await.unwrap();
+    db.insert(users::table)
+        .values(NewUser::new("a@x.io", "x"))
+        .on_conflict(users::email)
+        .do_update(UserPatch::new().name("y"))
+        .run()
+        .await
+        .unwrap();
+    db.update(users::table)
+        .set(UserPatch::new())
+        .returning()
+        .all()
+        .await
+        .unwrap();
+    api::delete_post(&db, p.id).await.unwrap();
+    api::delete_user(&db, c.id).await.unwrap();
+    let sql = db.executor().sql.borrow();
+    assert!(sql.len() > 30, "exercised {} statements", sql.len());
+    for s in sql.iter() {
+        let upper = s.to_uppercase();
+        for banned in [
+            "BEGIN",
+            "COMMIT",
+            "SAVEPOINT",
+            "ROLLBACK",
+            "RELEASE ",
+            "PRAGMA",
+        ] {
+            assert!(!upper.contains(banned), "{banned} in `{s}`");
+        }
+    }
+}

@@ -377,6 +377,18 @@ fn insert_struct(t: &Table) -> TokenStream {
     }
     let new_doc = format!(" A new `{}` row from its required columns.", t.name);
     let into_values = collect_values(quote!(values), &always, &maybe);
+    // With no required column, `new()` takes nothing: `Default` is the same thing.
+    let default_impl = if required_params.is_empty() {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc]
         #derives
@@ -389,6 +401,8 @@ fn insert_struct(t: &Table) -> TokenStream {
             }
             #(#setters)*
         }
+
+        #default_impl
 
         impl ::mizzle::Insertable for #name {
             type Table = #module::Table;
