@@ -1,0 +1,207 @@
+//! `mizzle`: check a project, see which migrations are applied, and apply them with
+//! wrangler, always to an explicitly named database (`--local` or `--remote`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use mizzle_build::migrate;
+
+#[derive(Parser)]
+#[command(name = "mizzle", version, about = "Schema-as-code for Cloudflare D1")]
+struct Cli {
+    /// The project directory (where Cargo.toml, schema/ and wrangler.jsonc are).
+    #[arg(long, global = true, default_value = ".")]
+    project: PathBuf,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Check the schema and that migrations/ is up to date; writes nothing.
+    Check,
+    /// Which migrations the local D1 has applied, and which are pending.
+    Status,
+    /// Apply pending migrations with wrangler, to the database you name.
+    Migrate(Target),
+}
+
+#[derive(Args)]
+struct Target {
+    /// Apply to the local D1 (wrangler's .wrangler/state).
+    #[arg(long, conflicts_with = "remote")]
+    local: bool,
+    /// Apply to the remote (production) D1.
+    #[arg(long)]
+    remote: bool,
+    /// Print what would run without running it.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What the project says about its database.
+struct Project {
+    root: PathBuf,
+    binding: String,
+    config_file: Option<String>,
+    migrations: Vec<migrate::Migration>,
+}
+
+fn load(root: &Path) -> Result<Project, String> {
+    let config = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false);
+    let loaded = config.load().map_err(|r| r.to_string())?;
+    let settings = &loaded.schema.settings;
+    let checked = mizzle_build::wrangler::check(root, settings).map_err(|errs| {
+        errs.into_iter()
+            .map(|d| format!("error: {}", d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let dir = root.join(&settings.migrations_dir);
+    let migrations = migrate::files::read_dir(&dir, &settings.migrations_dir).map_err(|errs| {
+        errs.into_iter()
+            .map(|d| format!("error: {}", d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    Ok(Project {
+        root: root.to_path_buf(),
+        binding: settings.binding.clone(),
+        config_file: checked.map(|(file, _)| file),
+        migrations,
+    })
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let root = cli.project;
+    match cli.command {
+        Cmd::Check => {
+            mizzle_build::Config::new()
+                .manifest_dir(&root)
+                .check(true)
+                .cargo_directives(false)
+                .compile()
+                .map_err(|r| r.to_string())?;
+            println!("schema and migrations are up to date");
+            Ok(())
+        }
+        Cmd::Status => {
+            let p = load(&root)?;
+            let applied = migrate::applied_locally(&p.root);
+            println!(
+                "D1 binding {} ({})",
+                p.binding,
+                p.config_file.as_deref().unwrap_or("no wrangler config")
+            );
+            println!("local (.wrangler/state):");
+            let mut pending = 0;
+            for m in &p.migrations {
+                let done = applied.contains(&m.file_name);
+                pending += usize::from(!done);
+                println!(
+                    "  {} {}",
+                    if done { "applied" } else { "pending" },
+                    m.file_name
+                );
+            }
+            println!(
+                "{} applied, {pending} pending locally",
+                p.migrations.len() - pending
+            );
+            println!(
+                "remote: run `mizzle migrate --remote --dry-run` to see the command, or `wrangler d1 migrations list {} --remote`",
+                p.binding
+            );
+            Ok(())
+        }
+        Cmd::Migrate(target) => {
+            let where_ = match (target.local, target.remote) {
+                (true, false) => "--local",
+                (false, true) => "--remote",
+                _ => {
+                    return Err("say which database: `mizzle migrate --local` or `mizzle migrate --remote` \
+                                (mizzle never defaults to the remote database)"
+                        .into());
+                }
+            };
+            let p = load(&root)?;
+            let pending: Vec<&str> = if target.local {
+                let applied = migrate::applied_locally(&p.root);
+                p.migrations
+                    .iter()
+                    .map(|m| m.file_name.as_str())
+                    .filter(|n| !applied.iter().any(|a| a == n))
+                    .collect()
+            } else {
+                p.migrations.iter().map(|m| m.file_name.as_str()).collect()
+            };
+            if target.local {
+                println!("{} pending on the local D1:", pending.len());
+            } else {
+                println!("wrangler will apply those of these the remote D1 has not applied yet:");
+            }
+            for n in &pending {
+                println!("  {n}");
+            }
+            let wrangler = wrangler_bin(&p.root);
+            let mut cmd = Command::new(&wrangler[0]);
+            cmd.args(&wrangler[1..])
+                .args(["d1", "migrations", "apply", &p.binding, where_])
+                .current_dir(&p.root);
+            let shown = format!(
+                "{} d1 migrations apply {} {where_}",
+                wrangler.join(" "),
+                p.binding
+            );
+            if target.dry_run {
+                println!("would run: {shown}");
+                return Ok(());
+            }
+            if target.local && pending.is_empty() {
+                println!("nothing to apply");
+                return Ok(());
+            }
+            println!("running: {shown}");
+            if target.local {
+                // Local state needs no confirmation.
+                cmd.env("CI", "true");
+            }
+            let status = cmd
+                .status()
+                .map_err(|e| format!("cannot run wrangler ({shown}): {e}"))?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(format!("wrangler failed: {shown}"))
+            }
+        }
+    }
+}
+
+/// The wrangler to run: `MIZZLE_WRANGLER`, the project's node_modules, or `npx wrangler`.
+fn wrangler_bin(root: &Path) -> Vec<String> {
+    if let Ok(w) = std::env::var("MIZZLE_WRANGLER") {
+        return vec![w];
+    }
+    for dir in root.ancestors() {
+        let local = dir.join("node_modules/.bin/wrangler");
+        if local.exists() {
+            return vec![local.display().to_string()];
+        }
+    }
+    vec!["npx".into(), "wrangler".into()]
+}
