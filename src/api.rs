@@ -417,3 +417,35 @@ pub async fn limits<E: Executor>(db: &Db<E>, n: i64, or_terms: usize) -> ApiResu
         or_terms,
     })
 }
+
+/// A user by email: one template shared by every request (it holds no connection).
+pub static USER_BY_EMAIL: mizzle::Prepared<str, users::Table> =
+    mizzle::Prepared::new(|email| users::email.eq(email));
+
+/// Named, typed parameters of [`POSTS_BY_AUTHOR`].
+pub struct PostsByAuthor {
+    /// The author.
+    pub author_id: i64,
+    /// Only posts with this status.
+    pub status: crate::schema::PostStatus,
+}
+
+/// An author's posts with one status.
+pub static POSTS_BY_AUTHOR: mizzle::Prepared<PostsByAuthor, posts::Table> =
+    mizzle::Prepared::new(|p| {
+        posts::author_id
+            .eq(p.author_id)
+            .and(posts::status.eq(p.status))
+    });
+
+/// The user with this email, through [`USER_BY_EMAIL`].
+pub async fn user_by_email<E: Executor>(db: &Db<E>, email: &str) -> ApiResult<User> {
+    USER_BY_EMAIL
+        .select(db, email)
+        .get()
+        .await?
+        .ok_or(ApiError {
+            status: 404,
+            message: format!("no user {email}"),
+        })
+}

@@ -222,6 +222,13 @@ fn router(data: Data) -> Router<'static, Data> {
                 200,
             )
         })
+        .get_async("/users/by-email/:email", |_, ctx| async move {
+            let email = ctx.param("email").cloned().unwrap_or_default();
+            respond(
+                async { api::user_by_email(db(&ctx)?, &email).await }.await,
+                200,
+            )
+        })
         .get_async("/limits", |req, ctx| async move {
             let n = query_u64(&req, "n", 10_000) as i64;
             let or_terms = query_u64(&req, "or", 500) as usize;

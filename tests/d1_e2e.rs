@@ -264,6 +264,14 @@ fn example_worker_on_local_d1() {
         "the continued session returns a bookmark too"
     );
 
+    // 7c'. A prepared template (a static shared by every request) on D1, twice.
+    for _ in 0..2 {
+        let (s, u) = http.send("GET", "/users/by-email/session@example.com", None);
+        assert_eq!((s, &u["name"]), (200, &json!("S")), "{u}");
+    }
+    let (s, _) = http.send("GET", "/users/by-email/nobody@example.com", None);
+    assert_eq!(s, 404);
+
     // 7d. A binding the config does not provide: the error names it and the config file.
     let (s, message) = http.send("GET", "/debug/missing-binding", None);
     assert_eq!(s, 200);

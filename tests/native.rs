@@ -727,3 +727,55 @@ async fn no_runtime_statement_opens_a_transaction() {
         }
     }
 }
+
+/// D1 pitfall 7 (stale "cached" prepared statements): a prepared template holds no
+/// connection, works on any database, and renders the same SQL for every call.
+#[tokio::test]
+async fn prepared_templates_are_connection_free() {
+    use mizzle_example::api::{POSTS_BY_AUTHOR, PostsByAuthor, USER_BY_EMAIL};
+    for round in 0..2 {
+        // A fresh database each round, as a Worker gets a fresh binding per request.
+        let db = db();
+        let u = user(&db, &format!("r{round}@x.io")).await;
+        post(&db, u.id, "a").await;
+        db.insert(posts::table)
+            .values(NewPost::new(u.id, "t", "b").status(PostStatus::Published))
+            .run()
+            .await
+            .unwrap();
+        let found = USER_BY_EMAIL
+            .select(&db, &format!("r{round}@x.io"))
+            .get()
+            .await
+            .unwrap();
+        assert_eq!(found, Some(u.clone()));
+        let published = POSTS_BY_AUTHOR
+            .select(
+                &db,
+                &PostsByAuthor {
+                    author_id: u.id,
+                    status: PostStatus::Published,
+                },
+            )
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(
+            published
+                .iter()
+                .map(|p| p.slug.as_str())
+                .collect::<Vec<_>>(),
+            ["b"]
+        );
+    }
+    let a = POSTS_BY_AUTHOR.statement(&PostsByAuthor {
+        author_id: 1,
+        status: PostStatus::Draft,
+    });
+    let b = POSTS_BY_AUTHOR.statement(&PostsByAuthor {
+        author_id: 2,
+        status: PostStatus::Published,
+    });
+    assert_eq!(a.sql, b.sql, "one statement shape");
+    assert_ne!(a.params, b.params);
+}

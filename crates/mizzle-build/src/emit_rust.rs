@@ -548,6 +548,9 @@ fn table_module(t: &Table) -> TokenStream {
                 const NAME: &'static str = #name;
                 const COLUMNS: &'static [&'static str] = &[#(#cols),*];
                 const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
+                fn default_handle() -> Self {
+                    Table
+                }
             }
 
             #(#handles)*

@@ -29,6 +29,7 @@ mod batch;
 mod error;
 mod exec;
 pub mod expr;
+pub mod prepared;
 mod query;
 pub mod relation;
 pub mod sql;
@@ -47,6 +48,7 @@ pub use batch::{Batch, BatchItem};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, or};
+pub use prepared::Prepared;
 pub use query::{
     ConflictTarget, Db, Delete, Insert, InsertInto, Limits, OnConflict, Raw, Returning,
     ReturningWrite, Select, Update, UpdateTable,

@@ -16,6 +16,9 @@ pub trait Table: Copy {
     const COLUMNS: &'static [&'static str];
     /// Its primary key columns.
     const PRIMARY_KEY: &'static [&'static str];
+
+    /// The table handle (generated tables are unit structs).
+    fn default_handle() -> Self;
 }
 
 /// An insert struct: the values of one new row.
