@@ -449,3 +449,24 @@ pub async fn user_by_email<E: Executor>(db: &Db<E>, email: &str) -> ApiResult<Us
             message: format!("no user {email}"),
         })
 }
+
+/// A batch whose third statement fails (a duplicate tag name): on D1 the first two must
+/// leave nothing behind. Returns the error.
+pub async fn failing_batch<E: Executor>(db: &Db<E>, tag: &str) -> ApiResult<String> {
+    let err = db
+        .batch((
+            db.insert(tags::table)
+                .values(NewTag::new(format!("{tag}-1"))),
+            db.insert(tags::table)
+                .values(NewTag::new(format!("{tag}-2"))),
+            db.insert(tags::table)
+                .values(NewTag::new(format!("{tag}-1"))),
+        ))
+        .await
+        .err()
+        .ok_or(ApiError {
+            status: 500,
+            message: "the third statement did not fail".into(),
+        })?;
+    Ok(err.to_string())
+}

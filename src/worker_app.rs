@@ -229,6 +229,12 @@ fn router(data: Data) -> Router<'static, Data> {
                 200,
             )
         })
+        .post_async("/debug/failing-batch", |_, ctx| async move {
+            respond(
+                async { api::failing_batch(db(&ctx)?, "rollback").await }.await,
+                200,
+            )
+        })
         .get_async("/limits", |req, ctx| async move {
             let n = query_u64(&req, "n", 10_000) as i64;
             let or_terms = query_u64(&req, "or", 500) as usize;

@@ -212,6 +212,19 @@ fn example_worker_on_local_d1() {
     );
     assert_eq!(leftover[0]["n"], 0, "batch rolled back on D1");
 
+    // 6b. A batch whose third statement fails: the first two left nothing.
+    let (s, error) = http.send("POST", "/debug/failing-batch", Some(json!({})));
+    assert_eq!(s, 200, "{error}");
+    assert!(
+        error.as_str().unwrap().contains("UNIQUE constraint failed"),
+        "{error}"
+    );
+    let leftover = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM tags WHERE name LIKE 'rollback-%'",
+    );
+    assert_eq!(leftover[0]["n"], 0, "statements 1 and 2 rolled back on D1");
+
     // 7. 10 000 rows of six columns: one call, one round trip, all present.
     let (s, n, trips) = http.send_with_header(
         "POST",
