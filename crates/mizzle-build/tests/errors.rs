@@ -58,3 +58,51 @@ fn every_error_case_renders_as_expected() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Malformed input of every kind is reported, never a panic.
+#[test]
+fn garbage_schemas_are_errors_not_panics() {
+    let cases: &[&str] = &[
+        "",
+        "columns = 5",
+        "[columns]\n\"\" = \"text\"",
+        "[columns]\nid = 5",
+        "[columns]\nid = { type = 5 }",
+        "[columns]\nid = { type = \"integer\", primary_key = \"yes\" }",
+        "[columns]\nself = \"text\"",
+        "[columns]\n\"1st\" = \"text\"",
+        "[columns]\n\"ü\" = \"text\"",
+        "[columns]\nid = { type = \"enum\", values = [] }",
+        "[columns]\nid = { type = \"enum\", values = [\"1\", \"a-b\", \"A_B\"] }",
+        "[columns]\nid = { type = \"json\", rust = \"Vec<\" }",
+        "[columns]\nid = { type = \"integer\", default = 99999999999999999999 }",
+        "[columns]\nid = { type = \"real\", default = nan }",
+        "[columns]\nid = { type = \"integer\", references = \".\" }",
+        "[columns]\nid = { type = \"integer\", references = \"nowhere\", on_delete = \"explode\" }",
+        "primary_key = []\n[columns]\nid = \"integer\"",
+        "primary_key = [\"id\", \"id\"]\n[columns]\nid = \"integer\"",
+        "without_rowid = true\n[columns]\nid = \"integer\"",
+        "[columns]\nid = \"integer\"\n[indexes]\nx = { columns = [] }",
+        "[columns]\nid = \"integer\"\n[indexes]\nx = 3",
+        "[columns]\nid = \"integer\"\n[relations]\nr = { belongs_to = \"t\", has_many = \"t\" }",
+        "[columns]\nid = \"integer\"\n[relations]\nr = {}",
+        "[columns]\nid = \"integer\"\n[relations]\n\"not valid\" = { has_many = \"t\" }",
+        "[columns]\nid = \"integer\"\n[checks]\nc = 1",
+        "struct = \"fn\"\n[columns]\nid = \"integer\"",
+        "[columns]\nid = { type = \"integer\", rust_name = \"self\" }",
+        "[columns]\nid = { type = \"text\", enum_name = \"X\", on_update_fn = \"uuid_v4\" }",
+        "[[columns]]\nid = 1",
+        "\u{0}",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("schema")).unwrap();
+        std::fs::write(dir.path().join("schema/t.toml"), text).unwrap();
+        let result = common::config(dir.path()).load();
+        let report = match result {
+            Err(r) => r.to_string(),
+            Ok(_) => panic!("case {i} loaded without error: {text:?}"),
+        };
+        assert!(report.contains("error"), "case {i}: {report}");
+    }
+}
