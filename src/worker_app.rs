@@ -18,22 +18,23 @@ fn db(ctx: &RouteContext<Data>) -> ApiResult<&Db<D1Executor>> {
 }
 
 /// A database that counts its round trips, reported in the `x-mizzle-round-trips` header.
-fn counted_db(env: &Env) -> ApiResult<Db<Counted<D1Executor>>> {
-    Ok(Db::new(Counted::new(D1Executor::from_env(
-        env,
-        schema::D1_BINDING,
-    )?)))
-}
-
-fn respond_counted<T: Serialize>(
-    result: ApiResult<T>,
+/// Runs `f` on a database that counts its round trips, and reports the count in the
+/// `x-mizzle-round-trips` header.
+async fn counted<T: Serialize>(
+    env: &Env,
     ok_status: u16,
-    trips: usize,
+    f: impl AsyncFnOnce(&Db<Counted<D1Executor>>) -> ApiResult<T>,
 ) -> Result<Response> {
+    let db = match D1Executor::from_env(env, schema::D1_BINDING) {
+        Ok(exec) => Db::new(Counted::new(exec)),
+        Err(e) => return respond::<()>(Err(e.into()), ok_status),
+    };
+    let result = f(&db).await;
     let mut response = respond(result, ok_status)?;
-    response
-        .headers_mut()
-        .set("x-mizzle-round-trips", &trips.to_string())?;
+    response.headers_mut().set(
+        "x-mizzle-round-trips",
+        &db.executor().round_trips().to_string(),
+    )?;
     Ok(response)
 }
 
@@ -143,20 +144,16 @@ fn router(data: Data) -> Router<'static, Data> {
             )
         })
         .get_async("/users/:id/tree", |_, ctx| async move {
-            let db = match counted_db(&ctx.env) {
-                Ok(db) => db,
-                Err(e) => return respond::<()>(Err(e), 200),
-            };
-            let r = async { api::user_tree(&db, id_param(&ctx)?).await }.await;
-            respond_counted(r, 200, db.executor().round_trips())
+            counted(&ctx.env, 200, async |db| {
+                api::user_tree(db, id_param(&ctx)?).await
+            })
+            .await
         })
         .get_async("/users/:id/tree-naive", |_, ctx| async move {
-            let db = match counted_db(&ctx.env) {
-                Ok(db) => db,
-                Err(e) => return respond::<()>(Err(e), 200),
-            };
-            let r = async { api::user_tree_naive(&db, id_param(&ctx)?).await }.await;
-            respond_counted(r, 200, db.executor().round_trips())
+            counted(&ctx.env, 200, async |db| {
+                api::user_tree_naive(db, id_param(&ctx)?).await
+            })
+            .await
         })
         .post_async("/users/bulk", |req, ctx| async move {
             let n = query_u64(&req, "n", 0) as usize;
@@ -169,12 +166,10 @@ fn router(data: Data) -> Router<'static, Data> {
                         .map(|(_, v)| v.into_owned())
                 })
                 .unwrap_or_else(|| "u".into());
-            let db = match counted_db(&ctx.env) {
-                Ok(db) => db,
-                Err(e) => return respond::<()>(Err(e), 200),
-            };
-            let r = api::bulk_users(&db, n, &prefix).await;
-            respond_counted(r, 201, db.executor().round_trips())
+            counted(&ctx.env, 201, async |db| {
+                api::bulk_users(db, n, &prefix).await
+            })
+            .await
         })
         .post_async("/posts-with-tags", |mut req, ctx| async move {
             let r = async {
