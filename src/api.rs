@@ -470,3 +470,37 @@ pub async fn failing_batch<E: Executor>(db: &Db<E>, tag: &str) -> ApiResult<Stri
         })?;
     Ok(err.to_string())
 }
+
+/// The tree of [`user_tree`] built by SQLite in one statement with JSON functions (the
+/// shape drizzle-orm generates), returned as the JSON text SQLite produced. Kept to measure
+/// against the batched loader (bench/README.md); it skips typed decoding, which favours it.
+pub async fn user_tree_json<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<String> {
+    const USER: &str = "'id', u.id, 'email', u.email, 'name', u.name, 'bio', u.bio, 'avatar', u.avatar, 'role', u.role, 'created_at', u.created_at";
+    let sql = format!(
+        "SELECT json_object({USER}, 'posts', (
+            SELECT coalesce(json_group_array(json(j)), '[]') FROM (
+              SELECT json_object('id', p.id, 'author_id', p.author_id, 'title', p.title, 'slug', p.slug, 'body', p.body,
+                'status', p.status, 'meta', json(p.meta), 'published', p.published, 'rating', p.rating,
+                'created_at', p.created_at, 'updated_at', p.updated_at,
+                'comments', (SELECT coalesce(json_group_array(json(cj)), '[]') FROM (
+                  SELECT json_object('id', c.id, 'post_id', c.post_id, 'author_id', c.author_id, 'body', c.body,
+                    'created_at', c.created_at,
+                    'author', (SELECT json_object({}) FROM users a WHERE a.id = c.author_id)) AS cj
+                  FROM comments c WHERE c.post_id = p.id ORDER BY c.id)),
+                'tags', (SELECT coalesce(json_group_array(json(tj)), '[]') FROM (
+                  SELECT json_object('id', t.id, 'name', t.name) AS tj
+                  FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.name))
+              ) AS j
+              FROM posts p WHERE p.author_id = u.id ORDER BY p.created_at DESC, p.id DESC))) AS tree
+         FROM users u WHERE u.id = ?",
+        USER.replace("u.", "a.")
+    );
+    let row = db
+        .raw(sql, [mizzle::Value::Integer(id)])
+        .get::<mizzle::Row>()
+        .await?;
+    match row.as_ref().and_then(|r| r.values().first()) {
+        Some(mizzle::Value::Text(json)) => Ok(json.clone()),
+        _ => Err(not_found("user", id)),
+    }
+}

@@ -155,6 +155,18 @@ fn router(data: Data) -> Router<'static, Data> {
             })
             .await
         })
+        .get_async("/users/:id/tree-json", |_, ctx| async move {
+            counted(&ctx.env, 200, async |db| {
+                let json = api::user_tree_json(db, id_param(&ctx)?).await?;
+                mizzle::serde_json::from_str::<mizzle::serde_json::Value>(&json).map_err(|e| {
+                    ApiError {
+                        status: 500,
+                        message: e.to_string(),
+                    }
+                })
+            })
+            .await
+        })
         .post_async("/users/bulk", |req, ctx| async move {
             let n = query_u64(&req, "n", 0) as usize;
             let prefix = req

@@ -194,6 +194,21 @@ fn example_worker_on_local_d1() {
     assert_eq!(tree["posts"][0]["comments"][0]["author"]["name"], "Bob");
     assert_eq!(tree["posts"][0]["tags"].as_array().unwrap().len(), 2);
     assert_eq!(tree_trips, "1", "the tree is one D1 round trip");
+    let (s, json_tree, json_trips) = http.send_with_header(
+        "GET",
+        &format!("/users/{ann_id}/tree-json"),
+        "x-mizzle-round-trips",
+    );
+    assert_eq!((s, json_trips.as_str()), (200, "1"), "{json_tree}");
+    assert_eq!(
+        json_tree["posts"].as_array().map(Vec::len),
+        Some(4),
+        "{json_tree}"
+    );
+    assert_eq!(
+        json_tree["posts"][0]["comments"][0]["author"]["name"],
+        "Bob"
+    );
     assert!(
         naive_trips.parse::<usize>().unwrap() > 10,
         "N+1 took {naive_trips}"
