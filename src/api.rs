@@ -382,6 +382,8 @@ pub struct LimitsReport {
     pub or_matches: i64,
     /// Terms in that filter.
     pub or_terms: usize,
+    /// Rows changed by an update filtered by the same `n` ids.
+    pub updated_by_key_list: u64,
 }
 
 /// Queries that D1's limits (100 bound parameters, 100 KB of SQL) would reject if built
@@ -410,11 +412,19 @@ pub async fn limits<E: Executor>(db: &Db<E>, n: i64, or_terms: usize) -> ApiResu
         ))
         .count()
         .await?;
+    let updated_by_key_list = db
+        .update(users::table)
+        .set(UserPatch::new().bio("seen by /limits"))
+        .filter(users::id.in_list(1..=n))
+        .run()
+        .await?
+        .rows_affected;
     Ok(LimitsReport {
         in_list,
         relation_parents: parents,
         or_matches,
         or_terms,
+        updated_by_key_list,
     })
 }
 

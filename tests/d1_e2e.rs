@@ -259,6 +259,10 @@ fn example_worker_on_local_d1() {
     let (s, report) = http.send("GET", "/limits?n=10000&or=500", None);
     assert_eq!(s, 200, "{report}");
     assert!(report["in_list"].as_i64().unwrap() >= 10_000, "{report}");
+    assert_eq!(
+        report["updated_by_key_list"], report["in_list"],
+        "an update by 10 000 keys: {report}"
+    );
     let (s, report) = http.send("GET", "/limits?n=5000&or=500", None);
     assert_eq!(s, 200, "{report}");
     assert_eq!(report["relation_parents"], 5_000, "{report}");
