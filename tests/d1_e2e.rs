@@ -209,6 +209,44 @@ fn example_worker_on_local_d1() {
         json_tree["posts"][0]["comments"][0]["author"]["name"],
         "Bob"
     );
+
+    // 5b. A tree bigger than D1's 2 MB limit on one value: 300 posts of 10 KB. The batched
+    // loader returns it; the single JSON statement (drizzle's shape) cannot.
+    let (s, big) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "big@example.com", "name": "Big"})),
+    );
+    assert_eq!(s, 201, "{big}");
+    let big_id = big["id"].as_i64().unwrap();
+    d1_query(
+        state.path(),
+        &format!(
+            "INSERT INTO posts (author_id, title, slug, body, created_at, updated_at) \
+             SELECT {big_id}, 'big ' || i, 'big-' || i, hex(zeroblob(5000)), i, i FROM \
+             (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 300) SELECT i FROM r)"
+        ),
+    );
+    let (s, big_tree, trips) = http.send_with_header(
+        "GET",
+        &format!("/users/{big_id}/tree"),
+        "x-mizzle-round-trips",
+    );
+    assert_eq!(
+        (s, trips.as_str()),
+        (200, "1"),
+        "the batched loader handles a 3 MB tree"
+    );
+    assert_eq!(big_tree["posts"].as_array().map(Vec::len), Some(300));
+    let (s, err) = http.send("GET", &format!("/users/{big_id}/tree-json"), None);
+    assert_eq!(
+        s, 500,
+        "the one-statement JSON tree exceeds D1's 2 MB value limit: {err}"
+    );
+    assert!(
+        err.to_string().contains("TOOBIG") || err.to_string().contains("too big"),
+        "{err}"
+    );
     assert!(
         naive_trips.parse::<usize>().unwrap() > 10,
         "N+1 took {naive_trips}"
@@ -326,7 +364,7 @@ fn example_worker_on_local_d1() {
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),
-        "DELETE FROM users WHERE email LIKE 'bulk%' OR email IN ('bob@example.com', 'session@example.com')",
+        "DELETE FROM users WHERE email LIKE 'bulk%' OR email IN ('bob@example.com', 'session@example.com', 'big@example.com')",
     );
     let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
     assert_eq!(s, 200);
