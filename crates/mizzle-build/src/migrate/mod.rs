@@ -287,8 +287,9 @@ impl DirLock {
     /// Creates `dir` if needed and locks it (blocking).
     pub fn acquire(dir: &Path) -> std::io::Result<DirLock> {
         std::fs::create_dir_all(dir)?;
-        // A lock file inside the directory works on every platform; it is empty and
-        // listed in .gitignore by convention (`migrations/.mizzle.lock`).
+        // On unix the directory itself is locked (flock on its descriptor): nothing is added
+        // to the tree. Elsewhere a directory cannot be opened as a file, so an empty
+        // `.mizzle.lock` inside it is locked instead.
         #[cfg(unix)]
         let file = File::open(dir)?;
         #[cfg(not(unix))]
