@@ -1,7 +1,7 @@
 //! Renders IR tables as SQLite DDL. One renderer, quoting every identifier; the output is
 //! deterministic (same IR → same bytes).
 
-use crate::ir::{ColumnType, Default, Index, Schema, Table};
+use crate::ir::{Column, ColumnType, Default, Index, Schema, Table};
 use crate::naming::{quote_ident as q, quote_str};
 
 /// `DEFAULT …` text for a default.
@@ -44,58 +44,64 @@ fn is_parenthesised(s: &str) -> bool {
     depth == 0
 }
 
+/// The definition of column `c` of `t`, with `PRIMARY KEY` when `is_pk` (the table's single
+/// key column).
+fn column_def(t: &Table, c: &Column, is_pk: bool) -> String {
+    let mut s = format!("{} {}", q(&c.name), c.ty.sql_type());
+    if is_pk {
+        s.push_str(" PRIMARY KEY");
+        if c.auto_increment {
+            s.push_str(" AUTOINCREMENT");
+        }
+    }
+    // An INTEGER PRIMARY KEY is a rowid alias and never NULL; any other key column
+    // needs NOT NULL spelled out (SQLite allows NULL in them otherwise).
+    let rowid_alias = is_pk && t.is_rowid_alias(c);
+    if !(c.nullable || rowid_alias) {
+        s.push_str(" NOT NULL");
+    }
+    if c.unique {
+        s.push_str(" UNIQUE");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(" DEFAULT ");
+        s.push_str(&default_sql(d));
+    }
+    if let Some(fk) = &c.references {
+        s.push_str(&format!(" REFERENCES {} ({})", q(&fk.table), q(&fk.column)));
+        if let Some(a) = fk.on_delete {
+            s.push_str(&format!(" ON DELETE {}", a.sql()));
+        }
+        if let Some(a) = fk.on_update {
+            s.push_str(&format!(" ON UPDATE {}", a.sql()));
+        }
+    }
+    match c.ty {
+        ColumnType::Enum => {
+            let values = c
+                .enum_def
+                .as_ref()
+                .map_or_else(Vec::new, |e| e.values.clone());
+            let list: Vec<String> = values.iter().map(|v| quote_str(v)).collect();
+            s.push_str(&format!(" CHECK ({} IN ({}))", q(&c.name), list.join(", ")));
+        }
+        ColumnType::Boolean => s.push_str(&format!(" CHECK ({} IN (0, 1))", q(&c.name))),
+        _ => {}
+    }
+    if let Some(check) = &c.check {
+        s.push_str(&format!(" CHECK ({check})"));
+    }
+    s
+}
+
 /// The column definitions and table constraints of `t`, one per line.
 pub fn table_body(t: &Table) -> Vec<String> {
     let single_pk = t.primary_key.len() == 1;
-    let mut lines = Vec::new();
-    for c in &t.columns {
-        let mut s = format!("{} {}", q(&c.name), c.ty.sql_type());
-        let is_pk = single_pk && t.primary_key[0] == c.name;
-        if is_pk {
-            s.push_str(" PRIMARY KEY");
-            if c.auto_increment {
-                s.push_str(" AUTOINCREMENT");
-            }
-        }
-        // An INTEGER PRIMARY KEY is a rowid alias and never NULL; any other key column
-        // needs NOT NULL spelled out (SQLite allows NULL in them otherwise).
-        let rowid_alias = is_pk && t.is_rowid_alias(c);
-        if !(c.nullable || rowid_alias) {
-            s.push_str(" NOT NULL");
-        }
-        if c.unique {
-            s.push_str(" UNIQUE");
-        }
-        if let Some(d) = &c.default {
-            s.push_str(" DEFAULT ");
-            s.push_str(&default_sql(d));
-        }
-        if let Some(fk) = &c.references {
-            s.push_str(&format!(" REFERENCES {} ({})", q(&fk.table), q(&fk.column)));
-            if let Some(a) = fk.on_delete {
-                s.push_str(&format!(" ON DELETE {}", a.sql()));
-            }
-            if let Some(a) = fk.on_update {
-                s.push_str(&format!(" ON UPDATE {}", a.sql()));
-            }
-        }
-        match c.ty {
-            ColumnType::Enum => {
-                let values = c
-                    .enum_def
-                    .as_ref()
-                    .map_or_else(Vec::new, |e| e.values.clone());
-                let list: Vec<String> = values.iter().map(|v| quote_str(v)).collect();
-                s.push_str(&format!(" CHECK ({} IN ({}))", q(&c.name), list.join(", ")));
-            }
-            ColumnType::Boolean => s.push_str(&format!(" CHECK ({} IN (0, 1))", q(&c.name))),
-            _ => {}
-        }
-        if let Some(check) = &c.check {
-            s.push_str(&format!(" CHECK ({check})"));
-        }
-        lines.push(s);
-    }
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| column_def(t, c, single_pk && t.primary_key[0] == c.name))
+        .collect();
     if t.primary_key.len() > 1 {
         let cols: Vec<String> = t.primary_key.iter().map(|c| q(c)).collect();
         lines.push(format!("PRIMARY KEY ({})", cols.join(", ")));
@@ -141,15 +147,11 @@ pub fn create_index(table: &str, ix: &Index) -> String {
 
 /// `ALTER TABLE … ADD COLUMN` for column `i` of `t`.
 pub fn add_column(t: &Table, i: usize) -> String {
-    let single = Table {
-        primary_key: Vec::new(),
-        ..t.clone()
-    };
-    let def = &table_body(&Table {
-        columns: vec![t.columns[i].clone()],
-        ..single
-    })[0];
-    format!("ALTER TABLE {} ADD COLUMN {def};", q(&t.name))
+    format!(
+        "ALTER TABLE {} ADD COLUMN {};",
+        q(&t.name),
+        column_def(t, &t.columns[i], false)
+    )
 }
 
 /// Tables in an order where each comes after the tables it references (self references

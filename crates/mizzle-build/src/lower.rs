@@ -779,11 +779,6 @@ fn lower_action(a: &Sp<String>, errs: &mut Vec<Diagnostic>) -> Option<FkAction> 
     None
 }
 
-/// Storage class compatibility for a foreign key.
-fn storage(ty: ColumnType) -> &'static str {
-    ty.sql_type()
-}
-
 fn check_foreign_keys(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>) {
     let find = |name: &str| tables.iter().map(|(t, _)| t).find(|t| t.name == name);
     for (t, f) in tables.iter() {
@@ -831,7 +826,7 @@ fn check_foreign_keys(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
                 });
                 continue;
             };
-            if storage(parent_ty) != storage(c.ty) {
+            if parent_ty.sql_type() != c.ty.sql_type() {
                 errs.push(
                     Diagnostic::error(
                         format!(

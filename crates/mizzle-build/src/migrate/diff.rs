@@ -157,14 +157,6 @@ fn lossy(old: &replay::DbColumn, new: &replay::DbColumn) -> Option<String> {
     None
 }
 
-/// Everything [`plan_ops`] decided.
-pub struct Planned {
-    /// The steps.
-    pub ops: Vec<Op>,
-    /// Their SQL.
-    pub sql: String,
-}
-
 /// Decides the steps from the replayed database (`conn`, already renamed) to `schema`.
 pub fn plan_ops(
     conn: &Connection,
