@@ -494,7 +494,7 @@ fn patch_struct(t: &Table) -> TokenStream {
         impl #name {
             /// An empty patch.
             pub fn new() -> Self {
-                Self::default()
+                <Self as Default>::default()
             }
             #(#setters)*
         }

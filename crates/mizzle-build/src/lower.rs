@@ -8,6 +8,10 @@ use crate::diag::{Diagnostic, Sp, Span};
 use crate::ir::*;
 use crate::naming::{self, did_you_mean, quote_str};
 
+mod names;
+mod sql_expr;
+pub use names::{D1_MAX_COLUMNS, reserved_sql_name};
+
 /// Lowers every table file and the settings. Returns the schema when there were no errors.
 pub fn lower(
     files: &[TableFile],
@@ -16,7 +20,6 @@ pub fn lower(
 ) -> Schema {
     let mut tables: Vec<(Table, &TableFile)> = Vec::new();
     let mut by_name: HashMap<String, Span> = HashMap::new();
-    let mut structs: HashMap<String, Span> = HashMap::new();
     for f in files {
         let name = f
             .table
@@ -39,27 +42,17 @@ pub fn lower(
             continue;
         }
         by_name.insert(name.clone(), name_span.clone());
-        let table = lower_table(f, name, errs);
-        if let Some(first) = structs.get(&table.struct_name) {
-            let span = f.struct_name.as_ref().map_or(&name_span, |s| &s.span);
-            errs.push(
-                Diagnostic::error(
-                    format!("two tables generate the struct `{}`", table.struct_name),
-                    span,
-                    "second use",
-                )
-                .also(first, "first used here")
-                .help("set `struct = \"...\"` on one of them"),
-            );
-        }
-        structs.insert(
-            table.struct_name.clone(),
-            f.struct_name.as_ref().map_or(name_span, |s| s.span.clone()),
-        );
+        let name_ok = names::check_table_name(&name, f, errs);
+        let table = lower_table(f, name, name_ok, errs);
+        names::check_table(&table, f, errs);
         tables.push((table, f));
     }
     check_foreign_keys(&tables, errs);
     check_global_names(&tables, errs);
+    names::check_global(&tables, errs);
+    for (t, f) in &tables {
+        check_sql_expressions(t, f, errs);
+    }
     let schema_tables: Vec<Table> = tables.iter().map(|(t, _)| t.clone()).collect();
     let mut out = Vec::new();
     for (mut t, f) in tables {
@@ -70,6 +63,80 @@ pub fn lower(
         tables: out,
         settings: lower_settings(settings, errs),
     }
+}
+
+/// Every raw SQL field of a table is exactly one expression (see [`sql_expr`]), and a
+/// `default_sql` of NULL does not sit on a NOT NULL column.
+fn check_sql_expressions(t: &Table, f: &TableFile, errs: &mut Vec<Diagnostic>) {
+    use sql_expr::Context;
+    let Some(conn) = sql_expr::scratch(t) else {
+        return; // names SQLite cannot take are reported elsewhere
+    };
+    let mut found = Vec::new();
+    let mut check = |expr: &str, ctx, key: &str, span: &Span| {
+        sql_expr::check(&conn, t, expr, ctx, key, span)
+            .map_err(|d| found.push(d))
+            .is_ok()
+    };
+    let mut nulls = Vec::new();
+    for (c, def) in t.columns.iter().zip(&f.columns) {
+        if let Some(x) = &def.check {
+            check(
+                &x.value,
+                Context::Row,
+                &format!("{}.check", c.name),
+                &x.span,
+            );
+        }
+        if let Some(x) = &def.default_sql
+            && check(
+                &x.value,
+                Context::Constant,
+                &format!("{}.default_sql", c.name),
+                &x.span,
+            )
+        {
+            let bare = x
+                .value
+                .trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim();
+            if bare.eq_ignore_ascii_case("null") && !c.nullable {
+                nulls.push(
+                    Diagnostic::error(
+                        format!(
+                            "`default_sql = \"{}\"` on `{}`, which is NOT NULL",
+                            x.value, c.name
+                        ),
+                        &x.span,
+                        "a NULL default",
+                    )
+                    .help("add `nullable = true`, or give a non-NULL default"),
+                );
+            }
+        }
+    }
+    for (name, sql) in &f.checks {
+        check(
+            &sql.value,
+            Context::Row,
+            &format!("checks.{}", name.value),
+            &sql.span,
+        );
+    }
+    for ix in &f.indexes {
+        if let Some(w) = &ix.where_sql {
+            check(
+                &w.value,
+                Context::Row,
+                &format!("indexes.{}.where", ix.name.value),
+                &w.span,
+            );
+        }
+    }
+    errs.extend(found);
+    errs.extend(nulls);
 }
 
 fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings {
@@ -107,31 +174,34 @@ fn flag(b: &Option<Sp<bool>>) -> bool {
     b.as_ref().is_some_and(|b| b.value)
 }
 
-fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table {
+fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagnostic>) -> Table {
     let struct_name = match &f.struct_name {
-        Some(s) if naming::is_valid_ident(&s.value) && !naming::is_keyword(&s.value) => {
+        Some(s) => {
+            if let Some(why) = names::bad_type_name(&s.value) {
+                errs.push(
+                    Diagnostic::error(why, &s.span, "struct name")
+                        .help("choose another `struct = \"...\"`, e.g. with a suffix: `struct = \"{}Row\"`".replace("{}", &s.value)),
+                );
+            }
             s.value.clone()
         }
-        Some(s) => {
-            errs.push(Diagnostic::error(
-                format!("`{}` is not a valid Rust struct name", s.value),
-                &s.span,
-                "invalid name",
-            ));
-            naming::struct_name(&name)
+        None => {
+            let derived = naming::struct_name(&name);
+            if name_ok && let Some(why) = names::bad_type_name(&derived) {
+                errs.push(
+                    Diagnostic::error(
+                        format!("table `{name}` makes the struct name `{derived}`: {why}"),
+                        names::table_name_span(f),
+                        "struct name derived from this",
+                    )
+                    .help(format!(
+                        "set `struct = \"{derived}Row\"` (or another name) at the top of the file"
+                    )),
+                );
+            }
+            derived
         }
-        None => naming::struct_name(&name),
     };
-    if f.table.is_none() && !naming::is_valid_ident(&naming::field_name(&name)) {
-        errs.push(
-            Diagnostic::error(
-                format!("table name `{name}` cannot be a Rust module name"),
-                &f.span,
-                "from the file name",
-            )
-            .help("rename the file, or set `table = \"...\"` to a name of letters, digits and `_`"),
-        );
-    }
     if f.columns.is_empty() {
         errs.push(
             Diagnostic::error(
@@ -235,6 +305,19 @@ fn lower_table(f: &TableFile, name: String, errs: &mut Vec<Diagnostic>) -> Table
                         "needs type = \"integer\"",
                     )
                     .help("only an integer primary key can auto-increment; use `default_fn = \"uuid_v4\"` for text ids"),
+                );
+            } else if primary_key.len() > 1 && primary_key.contains(&c.name) {
+                errs.push(
+                    Diagnostic::error(
+                        format!("`auto_increment` on `{}`, part of a composite primary key", c.name),
+                        span,
+                        "needs a single-column key",
+                    )
+                    .help(format!(
+                        "SQLite auto-increments only a single INTEGER PRIMARY KEY: remove `auto_increment`, or make `{}` the only key and put a unique index on ({})",
+                        c.name,
+                        primary_key.join(", ")
+                    )),
                 );
             } else if primary_key != [c.name.clone()] {
                 errs.push(
@@ -527,6 +610,21 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
             );
         }
     }
+    if let Some(fk) = &references
+        && fk.on_delete == Some(FkAction::SetDefault)
+        && !nullable
+        && c.default.is_none()
+        && c.default_sql.is_none()
+    {
+        errs.push(
+            Diagnostic::error(
+                format!("`on_delete = \"set default\"` on `{name}`, which is NOT NULL and has no default"),
+                &c.on_delete.as_ref().expect("set").span,
+                "no default to set",
+            )
+            .help("give the column a `default` (the key of a row that always exists), or choose another action"),
+        );
+    }
     let auto_increment = flag(&c.auto_increment);
     Column {
         name: name.clone(),
@@ -593,15 +691,27 @@ fn lower_enum(
     let mut variants: HashMap<String, &Span> = HashMap::new();
     for v in &values.value {
         let variant = naming::variant_name(&v.value);
-        if !naming::is_valid_ident(&variant) {
-            errs.push(Diagnostic::error(
-                format!(
-                    "enum value \"{}\" does not make a Rust variant name (`{variant}`)",
-                    v.value
-                ),
-                &v.span,
-                "needs a letter first",
-            ));
+        if v.value.contains('\0') {
+            errs.push(nul_in_text(&v.span, "an enum value"));
+        } else if !naming::is_valid_ident(&variant) || naming::is_keyword(&variant) {
+            let why = if variant.is_empty() {
+                "no letters or digits"
+            } else if naming::is_keyword(&variant) {
+                "a Rust keyword"
+            } else {
+                "needs a letter first"
+            };
+            errs.push(
+                Diagnostic::error(
+                    format!(
+                        "enum value \"{}\" does not make a Rust variant name (`{variant}`)",
+                        v.value
+                    ),
+                    &v.span,
+                    why,
+                )
+                .help("variants are the values in UpperCamelCase; use a value that starts with a letter and is not a keyword"),
+            );
         } else if let Some(first) = variants.get(&variant) {
             errs.push(
                 Diagnostic::error(
@@ -615,18 +725,31 @@ fn lower_enum(
         variants.insert(variant, &v.span);
     }
     let name = match &c.enum_name {
-        Some(n) if naming::is_valid_ident(&n.value) && !naming::is_keyword(&n.value) => {
+        Some(n) => {
+            if let Some(why) = names::bad_type_name(&n.value) {
+                errs.push(
+                    Diagnostic::error(why, &n.span, "enum name").help("choose another `enum_name`"),
+                );
+            }
             n.value.clone()
         }
-        Some(n) => {
-            errs.push(Diagnostic::error(
-                format!("`{}` is not a valid Rust enum name", n.value),
-                &n.span,
-                "invalid name",
-            ));
-            naming::enum_name(struct_name, &c.name.value)
+        None => {
+            let derived = naming::enum_name(struct_name, &c.name.value);
+            if let Some(why) = names::bad_type_name(&derived) {
+                errs.push(
+                    Diagnostic::error(
+                        format!(
+                            "column `{}` makes the enum name `{derived}`: {why}",
+                            c.name.value
+                        ),
+                        &c.name.span,
+                        "enum name derived from this",
+                    )
+                    .help("set `enum_name = \"...\"` on this column"),
+                );
+            }
+            derived
         }
-        None => naming::enum_name(struct_name, &c.name.value),
     };
     Some(EnumDef {
         name,
@@ -673,6 +796,7 @@ fn literal_sql(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>) -> Result<S
         (Literal::Int(i), ColumnType::Real) => format!("{i}.0"),
         (Literal::Float(f), ColumnType::Real) => format!("{f:?}"),
         (Literal::Bool(b), ColumnType::Boolean) => (if *b { "1" } else { "0" }).to_owned(),
+        (Literal::Str(s), _) if s.contains('\0') => return Err(nul_in_text(&d.span, "a default")),
         (Literal::Str(s), ColumnType::Text) => quote_str(s),
         (Literal::Str(s), ColumnType::Json) => {
             if serde_json::from_str::<serde_json::Value>(s).is_err() {
@@ -716,6 +840,16 @@ fn literal_sql(d: &Sp<Literal>, ty: ColumnType, e: Option<&EnumDef>) -> Result<S
                 .help("e.g. `default_sql = \"(x'')\"`"));
         }
     })
+}
+
+/// SQLite's text literals end at a NUL byte: a default or enum value with one would be cut.
+fn nul_in_text(span: &Span, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{what} cannot contain a NUL character (\\u0000)"),
+        span,
+        "contains NUL",
+    )
+    .help("SQLite's SQL text ends a literal at NUL; remove it (values with NUL can still be inserted, bound as parameters)")
 }
 
 fn lower_fn(
@@ -869,7 +1003,6 @@ fn check_foreign_keys(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
 fn check_global_names(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>) {
     let mut indexes: BTreeMap<&str, &Span> = BTreeMap::new();
     let mut enums: BTreeMap<&str, (&Vec<String>, &Span)> = BTreeMap::new();
-    let structs: Vec<&str> = tables.iter().map(|(t, _)| t.struct_name.as_str()).collect();
     for (t, f) in tables {
         for (ix, def) in t.indexes.iter().zip(&f.indexes) {
             if let Some(first) = indexes.get(ix.name.as_str()) {
@@ -884,16 +1017,6 @@ fn check_global_names(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
         for (c, def) in t.columns.iter().zip(&f.columns) {
             let Some(e) = &c.enum_def else { continue };
             let span = def.enum_name.as_ref().map_or(&def.name.span, |n| &n.span);
-            if structs.contains(&e.name.as_str()) {
-                errs.push(
-                    Diagnostic::error(
-                        format!("enum `{}` has the name of a table struct", e.name),
-                        span,
-                        "clash",
-                    )
-                    .help("set `enum_name`"),
-                );
-            }
             match enums.get(e.name.as_str()) {
                 Some((values, _)) if *values == &e.values => {}
                 Some((_, first)) => errs.push(
@@ -921,6 +1044,7 @@ fn lower_relations(
 ) -> Vec<Relation> {
     let mut out = Vec::new();
     let mut names: HashMap<&str, &Span> = HashMap::new();
+    let mut rel_types: HashMap<String, &Span> = HashMap::new();
     for r in &f.relations {
         if let Some(first) = names.get(r.name.value.as_str()) {
             errs.push(
@@ -942,6 +1066,34 @@ fn lower_relations(
             ));
             continue;
         }
+        let type_name = heck::ToUpperCamelCase::to_upper_camel_case(r.name.value.as_str());
+        if !naming::is_valid_ident(&type_name) || naming::is_keyword(&type_name) {
+            errs.push(
+                Diagnostic::error(
+                    format!(
+                        "relation name `{}` does not make a Rust type name (`{type_name}`)",
+                        r.name.value
+                    ),
+                    &r.name.span,
+                    "invalid",
+                )
+                .help("name relations with letters, e.g. `author` or `comments`"),
+            );
+            continue;
+        }
+        if let Some(first) = rel_types.get(&type_name) {
+            errs.push(
+                Diagnostic::error(
+                    format!("two relations make the type `rel::{type_name}`"),
+                    &r.name.span,
+                    "second",
+                )
+                .also(first, "first")
+                .help("rename one of the relations"),
+            );
+            continue;
+        }
+        rel_types.insert(type_name, &r.name.span);
         if let Some(c) = t.columns.iter().find(|c| c.rust_name == r.name.value) {
             errs.push(
                 Diagnostic::error(
@@ -956,7 +1108,7 @@ fn lower_relations(
             );
             continue;
         }
-        if matches!(r.name.value.as_str(), "table" | "rel") {
+        if matches!(r.name.value.as_str(), "table" | "rel" | "Table") {
             errs.push(Diagnostic::error(
                 format!("a relation cannot be named `{}`", r.name.value),
                 &r.name.span,

@@ -6,12 +6,14 @@ use proc_macro2::Ident;
 
 /// `post_tags` → `PostTag`, `users` → `User`, `people` → `Person`.
 pub fn struct_name(table: &str) -> String {
-    let words: Vec<String> = table
-        .to_snake_case()
-        .split('_')
-        .map(str::to_owned)
-        .collect();
-    let (last, init) = words.split_last().expect("snake case of a non-empty name");
+    let snake = table.to_snake_case();
+    if snake.is_empty() {
+        return String::new();
+    }
+    let words: Vec<String> = snake.split('_').map(str::to_owned).collect();
+    let Some((last, init)) = words.split_last() else {
+        return String::new();
+    };
     let mut singular = init.to_vec();
     singular.push(pluralizer::pluralize(last, 1, false));
     singular.join("_").to_upper_camel_case()

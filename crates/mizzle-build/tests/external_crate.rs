@@ -174,3 +174,89 @@ fn hundred_tables_with_cyclic_relations_compile() {
         generated / 1024
     );
 }
+
+/// Names that are legal and must generate code that compiles and runs: columns named like
+/// the generated code's own locals and methods (`default`, `values`, `row`, `set`, `v`),
+/// keywords (`type`, `fn`), a variant named `Some`/`None`/`Ok`, an `_` inside what a LIKE
+/// pattern would read as a wildcard (`acf_fields`, `sqlite3_stats`), and a prelude-named
+/// table with its struct renamed. Each gets its table in the first migration.
+#[test]
+fn legal_tricky_names_compile_and_migrate() {
+    let _one = BUILD.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = external_project(tmp.path());
+    let schema = tmp.path().join("schema");
+    std::fs::write(
+        schema.join("acf_fields.toml"),
+        "doc = \"Fields.\"\n[columns]\n\
+         id = { type = \"integer\", primary_key = true, auto_increment = true }\n\
+         default = { type = \"text\", nullable = true, doc = \"d\" }\n\
+         values = { type = \"integer\", default = 0 }\n\
+         row = { type = \"text\", default = \"r\" }\n\
+         type = { type = \"text\", nullable = true }\n\
+         set = { type = \"boolean\", default = false }\n\
+         v = { type = \"real\", nullable = true, default = 1.5 }\n\
+         fn = { type = \"text\", nullable = true }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        schema.join("sqlite3_stats.toml"),
+        "doc = \"Stats.\"\n[columns]\nid = { type = \"integer\", primary_key = true }\n\
+         field_id = { type = \"integer\", references = \"acf_fields.id\" }\n\
+         [relations]\nfield = { belongs_to = \"acf_fields\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        schema.join("options.toml"),
+        "doc = \"Options.\"\nstruct = \"OptionRow\"\n[columns]\nid = { type = \"integer\", primary_key = true }\n\
+         kind = { type = \"enum\", values = [\"some\", \"none\", \"ok\", \"err\"], default = \"none\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("src/tricky.rs"),
+        "//! Uses the tricky names.\n\
+         use crate::*;\n\
+         /// Inserts, updates and reads them back.\n\
+         pub async fn run(db: &mizzle::Db<impl mizzle::Executor>) -> mizzle::Result<String> {\n\
+         \x20   let f = db.insert(acf_fields::table).values(NewAcfField::new().default(\"d\").values(3).row(\"x\").r#type(\"t\").set(true).v(2.5).r#fn(\"f\")).returning().one().await?;\n\
+         \x20   db.update(acf_fields::table).set(AcfFieldPatch::new().default_null().values(4).r#type_null()).filter(acf_fields::id.eq(f.id)).run().await?;\n\
+         \x20   db.insert(sqlite3_stats::table).values(NewSqlite3Stat::new(f.id)).run().await?;\n\
+         \x20   db.insert(options::table).values(NewOptionRow::new().kind(OptionRowKind::Some)).run().await?;\n\
+         \x20   let o = db.select(options::table).all().await?;\n\
+         \x20   let s = db.select(sqlite3_stats::table).with(sqlite3_stats::field).all().await?;\n\
+         \x20   let field = s[0].get(sqlite3_stats::field).as_ref().expect(\"loaded\");\n\
+         \x20   Ok(format!(\"{:?} {:?} {} {:?}\", field.default, field.r#type, field.values, o[0].kind))\n\
+         }\n",
+    )
+    .unwrap();
+    let main = tmp.path().join("src/main.rs");
+    let text = std::fs::read_to_string(&main)
+        .unwrap()
+        .replace("mizzle::include_schema!();", "mizzle::include_schema!();\n\nmod tricky;")
+        .replace(
+            "block_on(run).expect(\"queries\");",
+            "block_on(run).expect(\"queries\");\n    println!(\"tricky: {}\", block_on(tricky::run(&db)).expect(\"tricky\"));",
+        );
+    std::fs::write(&main, text).unwrap();
+    let out = cargo(&["run", "--quiet"], &manifest);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("tricky: None None 4 Some"), "{stdout}");
+    let init = std::fs::read_to_string(tmp.path().join("migrations/0001_init.sql")).unwrap();
+    for t in ["acf_fields", "sqlite3_stats", "options"] {
+        assert!(
+            init.contains(&format!("CREATE TABLE \"{t}\"")),
+            "{t} missing:\n{init}"
+        );
+    }
+    let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &manifest);
+    assert!(
+        clippy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clippy.stderr)
+    );
+}

@@ -129,7 +129,12 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
                     "migration numbers jump from {} ({}) to {} ({})",
                     pair[0].version, pair[0].file_name, pair[1].version, pair[1].file_name
                 ))
-                .help("renumber the files so they follow each other without gaps"),
+                .help(format!(
+                    "a migration between them is missing. If it was ever applied to a database, restore it \
+                     (`git log --diff-filter=D -- {shown}/` finds a deleted file): mizzle replays every applied \
+                     change, and wrangler records files by name, so renaming an applied file would apply it again. \
+                     Only if it was never applied anywhere, renumber the later, unapplied files down to close the gap"
+                )),
             );
         }
     }
@@ -142,7 +147,10 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
                     "the first migration is {} but numbering starts at 1",
                     first.file_name
                 ))
-                .help("renumber it to 0001"),
+                .help(format!(
+                    "if earlier files were deleted and had been applied anywhere, restore them (`git log --diff-filter=D -- {shown}/`); \
+                     only a file never applied anywhere may be renamed to 0001"
+                )),
             );
         }
     }

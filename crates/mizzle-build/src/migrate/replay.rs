@@ -258,8 +258,10 @@ fn checks_of(normalised: &str) -> Vec<String> {
 pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
     let mut state = DbState::default();
     let mut tables = conn.prepare(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT LIKE '_cf_%' AND name NOT LIKE '__mizzle_%' AND name <> 'd1_migrations' ORDER BY name",
+        // Prefixes compared literally: in LIKE, `_` is a wildcard (`acf_fields` is a user's).
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' \
+         AND lower(substr(name, 1, 7)) <> 'sqlite_' AND lower(substr(name, 1, 4)) <> '_cf_' \
+         AND lower(substr(name, 1, 9)) <> '__mizzle_' AND lower(name) <> 'd1_migrations' ORDER BY name",
     )?;
     let names: Vec<(String, String)> = tables
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
