@@ -4,8 +4,8 @@
 use mizzle::{Db, DbErrorKind, Error, Executor};
 
 use crate::schema::{
-    Comment, NewPost, NewTag, NewUser, Post, PostPatch, Tag, User, UserPatch, UserRole, comments,
-    post_tags, posts, tags, users,
+    Comment, NewPost, NewSample, NewTag, NewUser, Post, PostPatch, Sample, Tag, User, UserPatch,
+    UserRole, comments, post_tags, posts, samples, tags, users,
 };
 
 /// An API failure with the HTTP status it maps to.
@@ -36,7 +36,13 @@ impl From<Error> for ApiError {
                 | DbErrorKind::NotNullViolation,
             ) => 422,
             _ if matches!(e, Error::NotFound) => 404,
-            _ if matches!(e, Error::IntegerOutOfRange(_) | Error::Limit(_)) => 400,
+            _ if matches!(
+                e,
+                Error::IntegerOutOfRange(_) | Error::Limit(_) | Error::InvalidValue(_)
+            ) =>
+            {
+                400
+            }
             _ => 500,
         };
         ApiError {
@@ -513,4 +519,160 @@ pub async fn user_tree_json<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<Strin
         Some(mizzle::Value::Text(json)) => Ok(json.clone()),
         _ => Err(not_found("user", id)),
     }
+}
+
+/// The edge cases `/samples/edge/:case` writes: each either round-trips exactly or is
+/// refused before it is sent.
+pub const EDGE_CASES: &[&str] = &[
+    "i64_max",
+    "i64_min",
+    "safe_max",
+    "safe_min",
+    "safe_max_plus_1",
+    "safe_min_minus_1",
+    "nan",
+    "inf",
+    "neg_inf",
+    "neg_zero",
+    "real_tiny",
+    "real_huge",
+    "text_1mb",
+    "blob_1mb",
+    "text_over_2mb",
+    "empty_text",
+    "null_text",
+    "unicode",
+    "text_with_nul",
+    "before_1970",
+    "after_2100",
+    "ms_before_1970",
+    "json_deep_ok",
+    "json_too_deep",
+    "bool_true",
+    "bool_false",
+    "empty_blob",
+];
+
+/// The row an edge case writes (`None` for an unknown case).
+pub fn edge_sample(case: &str) -> Option<NewSample> {
+    use mizzle::chrono::{TimeZone, Utc};
+    let s = NewSample::new(case);
+    // `levels` arrays around a number.
+    let nested = |levels: usize| {
+        let mut v = serde_json::json!(1);
+        for _ in 0..levels {
+            v = serde_json::json!([v]);
+        }
+        v
+    };
+    Some(match case {
+        "i64_max" => s.int_v(i64::MAX),
+        "i64_min" => s.int_v(i64::MIN),
+        "safe_max" => s.int_v(mizzle::MAX_SAFE_INTEGER),
+        "safe_min" => s.int_v(-mizzle::MAX_SAFE_INTEGER),
+        "safe_max_plus_1" => s.int_v(mizzle::MAX_SAFE_INTEGER + 1),
+        "safe_min_minus_1" => s.int_v(-mizzle::MAX_SAFE_INTEGER - 1),
+        "nan" => s.real_v(f64::NAN),
+        "inf" => s.real_v(f64::INFINITY),
+        "neg_inf" => s.real_v(f64::NEG_INFINITY),
+        "neg_zero" => s.real_v(-0.0),
+        "real_tiny" => s.real_v(f64::MIN_POSITIVE),
+        "real_huge" => s.real_v(f64::MAX),
+        "text_1mb" => s.text_v("é".repeat(500_000)),
+        "blob_1mb" => s.blob_v(
+            (0..1_000_000u32)
+                .map(|i| (i % 251) as u8)
+                .collect::<Vec<_>>(),
+        ),
+        "text_over_2mb" => s.text_v("x".repeat(2_000_001)),
+        "empty_text" => s.text_v(""),
+        "null_text" => s,
+        "unicode" => s.text_v("héllo wörld 🌍 日本語 \u{202e}rtl \u{fffd}"),
+        "text_with_nul" => s.text_v("a\u{0}b"),
+        "before_1970" => s.at(Utc.timestamp_opt(-2_000_000_000, 0).single()?),
+        "after_2100" => s.at(Utc.timestamp_opt(5_000_000_000, 0).single()?),
+        "ms_before_1970" => s.at_ms(Utc.timestamp_millis_opt(-1_234_567_890_123).single()?),
+        "json_deep_ok" => s.doc(nested(mizzle::MAX_JSON_DEPTH)),
+        "json_too_deep" => s.doc(nested(mizzle::MAX_JSON_DEPTH + 1)),
+        "bool_true" => s.flag(true),
+        "bool_false" => s.flag(false),
+        "empty_blob" => s.blob_v(Vec::new()),
+        _ => return None,
+    })
+}
+
+/// What an edge case did.
+#[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct EdgeOutcome {
+    /// The case.
+    pub case: String,
+    /// Whether what was read back equals what was written (field by field; NaN never is).
+    pub exact: bool,
+    /// The error, when mizzle refused the value (or the database did).
+    pub error: Option<String>,
+    /// SQLite's `typeof()` of each value column as stored, in column order.
+    pub types: Vec<String>,
+}
+
+/// Writes edge case `case`, reads the row back, and compares.
+pub async fn edge_roundtrip<E: Executor>(db: &Db<E>, case: &str) -> ApiResult<EdgeOutcome> {
+    let Some(new) = edge_sample(case) else {
+        return Err(ApiError {
+            status: 404,
+            message: format!("no edge case `{case}`"),
+        });
+    };
+    let sent = new.clone();
+    let outcome = |exact, error, types| EdgeOutcome {
+        case: case.to_owned(),
+        exact,
+        error,
+        types,
+    };
+    let row: Sample = match db
+        .insert(samples::table)
+        .values(new)
+        .returning()
+        .one()
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return Ok(outcome(false, Some(e.to_string()), Vec::new())),
+    };
+    let read: Sample = match db
+        .select(samples::table)
+        .filter(samples::id.eq(row.id))
+        .get()
+        .await
+    {
+        Ok(r) => r.ok_or(Error::NotFound)?,
+        Err(e) => return Ok(outcome(false, Some(e.to_string()), Vec::new())),
+    };
+    let types = db
+        .raw(
+            "SELECT typeof(int_v), typeof(real_v), typeof(text_v), typeof(blob_v), typeof(flag), \
+             typeof(at), typeof(at_ms), typeof(doc) FROM samples WHERE id = ?",
+            [mizzle::Value::Integer(row.id)],
+        )
+        .get::<mizzle::Row>()
+        .await?
+        .map(|r| {
+            r.values()
+                .iter()
+                .map(|v| match v {
+                    mizzle::Value::Text(t) => t.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let exact = sent.int_v == read.int_v
+        && sent.real_v.map(f64::to_bits) == read.real_v.map(f64::to_bits)
+        && sent.text_v == read.text_v
+        && sent.blob_v == read.blob_v
+        && sent.flag == read.flag
+        && sent.at == read.at
+        && sent.at_ms == read.at_ms
+        && sent.doc == read.doc;
+    Ok(outcome(exact, None, types))
 }

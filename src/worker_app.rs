@@ -242,6 +242,13 @@ fn router(data: Data) -> Router<'static, Data> {
                 200,
             )
         })
+        .post_async("/samples/edge/:case", |_, ctx| async move {
+            let case = ctx.param("case").cloned().unwrap_or_default();
+            respond(
+                async { api::edge_roundtrip(db(&ctx)?, &case).await }.await,
+                200,
+            )
+        })
         .get_async("/limits", |req, ctx| async move {
             let n = query_u64(&req, "n", 10_000) as i64;
             let or_terms = query_u64(&req, "or", 500) as usize;

@@ -7,6 +7,9 @@
 #[path = "support/wrangler.rs"]
 mod wrangler;
 
+#[path = "support/edge.rs"]
+mod edge;
+
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -277,6 +280,29 @@ fn example_worker_on_local_d1() {
         "SELECT count(*) AS n FROM tags WHERE name LIKE 'rollback-%'",
     );
     assert_eq!(leftover[0]["n"], 0, "statements 1 and 2 rolled back on D1");
+    // D1 does not say which statement failed; mizzle finds it (by bisection, rolled back).
+    assert!(
+        error.as_str().unwrap().contains("statement 3 of the batch"),
+        "{error}"
+    );
+    let leftover = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM tags WHERE name LIKE 'rollback-%'",
+    );
+    assert_eq!(leftover[0]["n"], 0, "the probes rolled back too");
+
+    // 6c. Edge values through the Worker: each round-trips exactly (typeof checked in D1)
+    // or is refused before it is sent.
+    let mut wrong = Vec::new();
+    for case in mizzle_example::api::EDGE_CASES {
+        let (s, body) = http.send("POST", &format!("/samples/edge/{case}"), Some(json!({})));
+        assert_eq!(s, 200, "{case}: {body}");
+        let outcome: mizzle_example::api::EdgeOutcome = serde_json::from_value(body).unwrap();
+        if let Some(w) = edge::check(&outcome) {
+            wrong.push(w);
+        }
+    }
+    assert!(wrong.is_empty(), "on local D1:\n{}", wrong.join("\n"));
 
     // 7. 10 000 rows of six columns: one call, one round trip, all present.
     let (s, n, trips) = http.send_with_header(

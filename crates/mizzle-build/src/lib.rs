@@ -23,6 +23,8 @@ pub mod ast;
 pub mod diag;
 pub mod emit_rust;
 pub mod emit_sql;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ir;
 pub mod lower;
 pub mod migrate;
@@ -342,16 +344,21 @@ impl Config {
                     && self.cargo
                 {
                     println!(
-                        "cargo:warning=mizzle removed the draft {}",
+                        "cargo:warning=mizzle removed the draft {} (generated, unedited, not committed, not applied locally, not sent by `mizzle migrate`)",
                         self.shown(path)
                     );
                 }
                 if let Some((name, text)) = plan.new_file.take() {
                     let path = migrations_dir.join(&name);
                     if self.cargo {
-                        println!(
-                            "cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it"
-                        );
+                        match &plan.replaces_draft {
+                            Some(d) => println!(
+                                "cargo:warning=mizzle rewrote the draft {shown_migrations}/{d} (generated, unedited, not committed, not applied locally, not sent by `mizzle migrate`); review and commit it"
+                            ),
+                            None => println!(
+                                "cargo:warning=mizzle wrote {shown_migrations}/{name}; review and commit it"
+                            ),
+                        }
                     }
                     plan.existing.push(migrate::Migration {
                         version: 0,

@@ -367,6 +367,7 @@ fn generated_module_is_written_only_when_changed() {
 #[test]
 fn unapplied_generated_migration_is_a_draft_and_regenerated() {
     let p = project(&[("schema/users.toml", USERS)]);
+    git_in(p.path(), &["init", "-q"]);
     config(p.path()).compile().unwrap();
     mark_applied(p.path());
     // Iterating: the unapplied newest file is rewritten, not followed.
@@ -433,6 +434,54 @@ fn unapplied_generated_migration_is_a_draft_and_regenerated() {
         std::fs::read_to_string(&path).unwrap(),
         edited,
         "edited file untouched"
+    );
+}
+
+/// Runs git in `dir` with a throwaway identity.
+fn git_in(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// A file that may have been applied anywhere is never rewritten: without git nothing
+/// proves it was not (no drafts at all), and one `mizzle migrate` sent to a database is
+/// recorded as published.
+#[test]
+fn without_git_or_once_sent_by_mizzle_migrate_nothing_is_a_draft() {
+    let with_bio = format!("{USERS}bio = {{ type = \"text\", nullable = true }}\n");
+    // No git repository: 0001 is final.
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    write(p.path(), "schema/users.toml", &with_bio);
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_add_users_bio.sql"]
+    );
+    // In git, untracked, but recorded as sent (e.g. `mizzle migrate --remote`).
+    let p = project(&[("schema/users.toml", USERS)]);
+    git_in(p.path(), &["init", "-q"]);
+    config(p.path()).compile().unwrap();
+    mizzle_build::migrate::record_published(p.path(), &["0001_init.sql"]).unwrap();
+    write(p.path(), "schema/users.toml", &with_bio);
+    config(p.path()).compile().unwrap();
+    assert_eq!(
+        migrations(p.path()),
+        ["0001_init.sql", "0002_add_users_bio.sql"]
     );
 }
 

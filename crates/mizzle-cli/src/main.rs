@@ -175,6 +175,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("nothing to apply");
                 return Ok(());
             }
+            // Recorded before wrangler runs: a file it may have applied is never a draft again.
+            let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
+            migrate::record_published(&p.root, &names).map_err(|e| {
+                format!(
+                    "cannot record the migrations sent ({}): {e}",
+                    migrate::PUBLISHED
+                )
+            })?;
             println!("running: {shown}");
             if target.local {
                 // Local state needs no confirmation.

@@ -139,7 +139,9 @@ fn bind_values(params: &[Value]) -> Result<Vec<JsValue>> {
         .map(|v| {
             Ok(match v {
                 Value::Null => JsValue::NULL,
-                Value::Integer(i) if i.abs() <= MAX_SAFE_INTEGER => JsValue::from_f64(*i as f64),
+                Value::Integer(i) if i.unsigned_abs() <= MAX_SAFE_INTEGER as u64 => {
+                    JsValue::from_f64(*i as f64)
+                }
                 Value::Integer(i) => return Err(Error::IntegerOutOfRange(*i)),
                 Value::Real(r) => JsValue::from_f64(*r),
                 Value::Text(s) => JsValue::from_str(s),
@@ -266,11 +268,10 @@ impl Executor for D1Executor {
             .iter()
             .map(|s| self.prepare(s))
             .collect::<Result<Vec<_>>>()?;
-        let results = match &self.conn {
-            Conn::Database(db) => db.batch(prepared).await,
-            Conn::Session(s) => s.batch(prepared).await,
-        }
-        .map_err(|e| Error::database(message(&e), batch_sql(&stmts)))?;
+        let results = match self.run_batch(prepared).await {
+            Ok(r) => r,
+            Err(e) => return Err(self.locate_failure(&stmts, message(&e)).await),
+        };
         stmts
             .iter()
             .zip(results)
@@ -287,6 +288,53 @@ impl Executor for D1Executor {
                 })
             })
             .collect()
+    }
+}
+
+/// A statement that always fails when it runs (not when it is prepared), with a message no
+/// statement of mizzle's makes: it ends every probe batch, so a probe never commits.
+const PROBE: &str = "SELECT json('mizzle: batch probe')";
+
+impl D1Executor {
+    async fn run_batch(
+        &self,
+        prepared: Vec<D1PreparedStatement>,
+    ) -> worker::Result<Vec<worker::D1Result>> {
+        match &self.conn {
+            Conn::Database(db) => db.batch(prepared).await,
+            Conn::Session(s) => s.batch(prepared).await,
+        }
+    }
+
+    /// D1 reports a failed batch without saying which statement failed. Find it by
+    /// bisection: run a prefix of the batch followed by [`PROBE`]. If the probe's own error
+    /// comes back, the prefix ran cleanly; if the original error does, it failed inside the
+    /// prefix. Every probe fails, so D1 rolls each one back, as it rolled back the batch.
+    /// Costs about log2(n) round trips, on the error path only.
+    async fn locate_failure(&self, stmts: &[Statement], original: String) -> Error {
+        let unlocated = || Error::database(original.clone(), batch_sql(stmts));
+        let (mut lo, mut hi) = (0, stmts.len().saturating_sub(1));
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let mut probe = Vec::with_capacity(mid + 2);
+            for s in &stmts[..=mid] {
+                match self.prepare(s) {
+                    Ok(p) => probe.push(p),
+                    Err(_) => return unlocated(),
+                }
+            }
+            match self.prepare(&Statement::new(PROBE, Vec::new())) {
+                Ok(p) => probe.push(p),
+                Err(_) => return unlocated(),
+            }
+            match self.run_batch(probe).await {
+                Err(e) if message(&e) == original => hi = mid,
+                Err(e) if message(&e).contains("malformed JSON") => lo = mid + 1,
+                // Something else changed between the two runs: say what is known.
+                _ => return unlocated(),
+            }
+        }
+        Error::database(original, &stmts[lo].sql).in_batch(lo)
     }
 }
 

@@ -66,6 +66,8 @@ pub enum Error {
         message: String,
         /// The statement's SQL.
         sql: String,
+        /// In a batch: the failing statement's position (0-based), when it is known.
+        statement: Option<usize>,
     },
     /// A column's value did not decode into the field's type.
     Decode {
@@ -78,6 +80,9 @@ pub enum Error {
     Limit(String),
     /// An integer outside ±(2^53 − 1) cannot cross D1's JavaScript boundary exactly.
     IntegerOutOfRange(i64),
+    /// A value the database would silently change or could not give back (NaN, which
+    /// SQLite stores as NULL; an infinity on D1; JSON nested deeper than the decoder reads).
+    InvalidValue(String),
     /// `.one()` found no row.
     NotFound,
     /// Anything else (binding errors, executor misuse).
@@ -100,6 +105,30 @@ impl Error {
             kind: DbErrorKind::classify(&message),
             message,
             sql: sql.into(),
+            statement: None,
+        }
+    }
+
+    /// The same error, placed at statement `index` of a batch (0-based).
+    pub fn in_batch(self, index: usize) -> Self {
+        match self {
+            Error::Database {
+                kind, message, sql, ..
+            } => Error::Database {
+                kind,
+                message,
+                sql,
+                statement: Some(index),
+            },
+            other => other,
+        }
+    }
+
+    /// For a database error in a batch: the failing statement's position (0-based).
+    pub fn batch_index(&self) -> Option<usize> {
+        match self {
+            Error::Database { statement, .. } => *statement,
+            _ => None,
         }
     }
 }
@@ -107,7 +136,18 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Database {
+                message,
+                sql,
+                statement: Some(i),
+                ..
+            } => write!(
+                f,
+                "{message} (in statement {} of the batch: `{sql}`)",
+                i + 1
+            ),
             Error::Database { message, sql, .. } => write!(f, "{message} (in `{sql}`)"),
+            Error::InvalidValue(m) => f.write_str(m),
             Error::Decode { column, error } => write!(f, "column `{column}`: {error}"),
             Error::Limit(m) => f.write_str(m),
             Error::IntegerOutOfRange(i) => write!(

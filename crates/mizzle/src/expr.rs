@@ -148,7 +148,11 @@ impl<T, S: Operand> Column<T, S> {
 }
 
 impl<T, S: Operand<Base = Text>> Column<T, S> {
-    /// `column LIKE pattern` (text columns only).
+    /// `column LIKE pattern` (text columns only). The pattern is SQL's: `%` matches any run
+    /// of characters and `_` any one character, ASCII letters match either case, and nothing
+    /// escapes them. A pattern built from user input matches more than it says: for
+    /// substring, prefix and suffix searches use [`contains`](Self::contains),
+    /// [`starts_with`](Self::starts_with) and [`ends_with`](Self::ends_with), which escape.
     pub fn like(self, pattern: impl Into<String>) -> Condition<T> {
         Condition::new(Expr::Compare {
             column: self.name,
@@ -156,6 +160,44 @@ impl<T, S: Operand<Base = Text>> Column<T, S> {
             value: Value::Text(pattern.into()),
         })
     }
+
+    /// The column contains `text` (`%` and `_` in it are plain characters). Like SQL's LIKE,
+    /// ASCII letters match either case.
+    pub fn contains(self, text: &str) -> Condition<T> {
+        self.like_escaped("%", text, "%")
+    }
+
+    /// The column starts with `text` (`%` and `_` in it are plain characters; ASCII letters
+    /// match either case).
+    pub fn starts_with(self, text: &str) -> Condition<T> {
+        self.like_escaped("", text, "%")
+    }
+
+    /// The column ends with `text` (`%` and `_` in it are plain characters; ASCII letters
+    /// match either case).
+    pub fn ends_with(self, text: &str) -> Condition<T> {
+        self.like_escaped("%", text, "")
+    }
+
+    fn like_escaped(self, before: &str, text: &str, after: &str) -> Condition<T> {
+        Condition::new(Expr::Raw {
+            sql: format!("{} LIKE ? ESCAPE '\\'", quote_ident(self.name)),
+            params: vec![Value::Text(format!("{before}{}{after}", escape_like(text)))],
+        })
+    }
+}
+
+/// Escapes LIKE's wildcards (`%`, `_`) and the escape character itself with `\`, for a
+/// pattern used with `ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// An untyped SQL boolean expression over one table's columns.

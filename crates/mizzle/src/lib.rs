@@ -47,11 +47,11 @@ pub mod sqlite;
 pub use batch::{Batch, BatchItem};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
-pub use expr::{Column, Condition, Order, and, or};
+pub use expr::{Column, Condition, Order, and, escape_like, or};
 pub use prepared::Prepared;
 pub use query::{
-    ConflictTarget, Db, Delete, Insert, InsertInto, Limits, OnConflict, Raw, Returning,
-    ReturningWrite, Select, Update, UpdateTable,
+    ConflictTarget, Db, Delete, Insert, InsertInto, Limits, MAX_JSON_DEPTH, OnConflict, Raw,
+    Returning, ReturningWrite, Select, Update, UpdateTable,
 };
 pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use table::{Insertable, Patch, Table};

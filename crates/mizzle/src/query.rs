@@ -21,9 +21,17 @@ pub struct Limits {
     /// Bytes of SQL per statement (D1: 100 000).
     pub max_sql_len: usize,
     /// Refuse bound integers outside ±(2^53 − 1), which D1's JavaScript boundary would
-    /// round (D1: true).
+    /// round, and infinities, which it cannot return (D1: true).
     pub exact_integers_only: bool,
+    /// Bytes in one text or blob value (D1: 2 000 000; D1 refuses larger values with
+    /// `SQLITE_TOOBIG`).
+    pub max_value_len: usize,
 }
+
+/// JSON nested deeper than this many arrays/objects is refused before it is written:
+/// serde_json, which reads every `json` column back, refuses the 128th level, so a deeper
+/// value would make its row unreadable.
+pub const MAX_JSON_DEPTH: usize = 127;
 
 impl Limits {
     /// Cloudflare D1's limits.
@@ -31,12 +39,14 @@ impl Limits {
         max_params: 100,
         max_sql_len: 100_000,
         exact_integers_only: true,
+        max_value_len: 2_000_000,
     };
     /// Plain SQLite's defaults (`SQLITE_MAX_VARIABLE_NUMBER`, `SQLITE_MAX_SQL_LENGTH`).
     pub const SQLITE: Limits = Limits {
         max_params: 32_766,
         max_sql_len: 1_000_000_000,
         exact_integers_only: false,
+        max_value_len: 1_000_000_000,
     };
 
     /// Fails when `stmt` exceeds these limits, naming the limit.
@@ -50,14 +60,13 @@ impl Limits {
                 abbreviate(&stmt.sql)
             )));
         }
-        if self.exact_integers_only {
-            let unsafe_int = stmt.params.iter().find_map(|v| match v {
-                Value::Integer(i) if i.abs() > crate::MAX_SAFE_INTEGER => Some(*i),
-                _ => None,
-            });
-            if let Some(i) = unsafe_int {
-                return Err(Error::IntegerOutOfRange(i));
-            }
+        for (i, v) in stmt.params.iter().enumerate() {
+            let at = |m: String| format!("parameter {}: {m}: `{}`", i + 1, abbreviate(&stmt.sql));
+            self.check_value(v).map_err(|e| match e {
+                Error::InvalidValue(m) => Error::InvalidValue(at(m)),
+                Error::Limit(m) => Error::Limit(at(m)),
+                other => other,
+            })?;
         }
         if stmt.sql.len() > self.max_sql_len {
             return Err(Error::Limit(format!(
@@ -70,6 +79,76 @@ impl Limits {
         }
         Ok(())
     }
+}
+
+impl Limits {
+    /// Fails when one bound value would be changed, rounded or refused by the database, or
+    /// could not be read back.
+    pub fn check_value(&self, v: &Value) -> Result<()> {
+        match v {
+            Value::Integer(i)
+                if self.exact_integers_only
+                    && i.unsigned_abs() > crate::MAX_SAFE_INTEGER as u64 =>
+            {
+                Err(Error::IntegerOutOfRange(*i))
+            }
+            Value::Real(r) if r.is_nan() => Err(Error::InvalidValue(
+                "NaN cannot be stored: SQLite turns it into NULL".into(),
+            )),
+            Value::Real(r) if r.is_infinite() && self.exact_integers_only => {
+                Err(Error::InvalidValue(format!(
+                    "{r} cannot cross D1's JSON boundary and would come back as NULL"
+                )))
+            }
+            Value::Text(t) if t.len() > self.max_value_len => Err(Error::Limit(format!(
+                "a text value of {} bytes is over the limit of {} per value (D1 refuses it with SQLITE_TOOBIG)",
+                t.len(),
+                self.max_value_len
+            ))),
+            Value::Blob(b) if b.len() > self.max_value_len => Err(Error::Limit(format!(
+                "a blob of {} bytes is over the limit of {} per value (D1 refuses it with SQLITE_TOOBIG)",
+                b.len(),
+                self.max_value_len
+            ))),
+            Value::Text(t) if json_too_deep(t) => Err(Error::InvalidValue(format!(
+                "JSON nested deeper than {MAX_JSON_DEPTH} levels could be written but never read back"
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whether `text` is JSON that serde_json would refuse to read for its depth. A cheap scan
+/// first: only text that opens more than [`MAX_JSON_DEPTH`] brackets is parsed.
+fn json_too_deep(text: &str) -> bool {
+    let t = text.trim_start();
+    if !(t.starts_with('[') || t.starts_with('{')) {
+        return false;
+    }
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in t.bytes() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    // Deeper than the limit and otherwise JSON (checked without a depth limit: serde_json
+    // skips an ignored value iteratively): exactly the text the decoder refuses.
+    max > MAX_JSON_DEPTH && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }
 
 fn abbreviate(sql: &str) -> &str {
@@ -322,7 +401,11 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
                 sql.push_str(" DESC");
             }
         }
-        match (limit, self.offset) {
+        // SQLite reads a literal beyond i64 as a float and refuses it: a limit that large
+        // is no limit, an offset that large skips every row.
+        let limit = limit.filter(|&l| l <= i64::MAX as u64);
+        let offset = self.offset.map(|o| o.min(i64::MAX as u64));
+        match (limit, offset) {
             (Some(l), Some(o)) => sql.push_str(&format!(" LIMIT {l} OFFSET {o}")),
             (Some(l), None) => sql.push_str(&format!(" LIMIT {l}")),
             (None, Some(o)) => sql.push_str(&format!(" LIMIT -1 OFFSET {o}")),

@@ -128,8 +128,8 @@ impl Executor for SqliteExecutor {
         // The native stand-in for D1's implicit batch transaction.
         let tx = conn.transaction().map_err(|e| sqlite_err(e, "batch"))?;
         let mut outputs = Vec::with_capacity(stmts.len());
-        for stmt in &stmts {
-            outputs.push(run(&tx, stmt)?);
+        for (i, stmt) in stmts.iter().enumerate() {
+            outputs.push(run(&tx, stmt).map_err(|e| e.in_batch(i))?);
         }
         tx.commit().map_err(|e| sqlite_err(e, "batch"))?;
         Ok(outputs)

@@ -27,6 +27,8 @@ pub struct Plan {
     /// A draft to delete: superseded by `new_file` under another name, or no longer
     /// needed because the schema went back to what the other files give.
     pub remove: Option<PathBuf>,
+    /// The draft `new_file` replaces under the same name, if any.
+    pub replaces_draft: Option<String>,
 }
 
 impl Plan {
@@ -38,11 +40,56 @@ impl Plan {
 
 /// Whether `m` is a draft that may be regenerated: mizzle wrote it and nobody edited it
 /// (its checksum header matches), it is not applied to the local D1 (wrangler's state under
-/// `root/.wrangler`), and git does not track it (a committed migration is published).
+/// `root/.wrangler`), `mizzle migrate` never sent it to a database from here (the record in
+/// [`PUBLISHED`]), and it lives in a git work tree that does not track it (a committed
+/// migration is published). Without git nothing says a file was never applied elsewhere,
+/// so there are no drafts: every generated file is final.
 pub fn is_draft(m: &Migration, root: &Path) -> bool {
     m.is_pristine_generated()
         && !applied_locally(root).contains(&m.file_name)
+        && !published(root).contains(&m.file_name)
+        && m.path.parent().is_some_and(in_git_work_tree)
         && !tracked_by_git(&m.path)
+}
+
+/// Where `mizzle migrate` records the migrations it has handed to wrangler for a database
+/// (one file name per line), relative to the project root.
+pub const PUBLISHED: &str = ".wrangler/mizzle-published";
+
+/// Migration names `mizzle migrate` recorded as sent to a database.
+pub fn published(root: &Path) -> Vec<String> {
+    std::fs::read_to_string(root.join(PUBLISHED))
+        .map(|t| t.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Records `names` as sent to a database (kept with wrangler's local state, so a draft is
+/// never rewritten after `mizzle migrate --remote` applied it).
+pub fn record_published(root: &Path, names: &[&str]) -> std::io::Result<()> {
+    let mut all = published(root);
+    for n in names {
+        if !all.iter().any(|a| a == n) {
+            all.push((*n).to_owned());
+        }
+    }
+    let path = root.join(PUBLISHED);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    std::fs::write(&tmp, all.join("\n") + "\n")?;
+    std::fs::rename(tmp, path)
+}
+
+/// Whether `dir` is inside a git work tree (git installed and the directory in a repo).
+fn in_git_work_tree(dir: &Path) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
 }
 
 /// Migration names recorded as applied in wrangler's local D1 state under `root`.
@@ -111,12 +158,14 @@ pub fn plan(
             existing,
             new_file,
             remove: None,
+            replaces_draft: None,
         },
         // The schema is back to what the other files give: the draft goes.
         (Some(d), None) => Plan {
             existing,
             new_file: None,
             remove: Some(d.path),
+            replaces_draft: None,
         },
         (Some(d), Some((name, text))) if d.file_name == name && d.sql == text => {
             existing.push(d);
@@ -124,14 +173,16 @@ pub fn plan(
                 existing,
                 new_file: None,
                 remove: None,
+                replaces_draft: None,
             }
         }
         (Some(d), Some((name, text))) => {
-            let remove = (d.file_name != name).then_some(d.path);
+            let same_name = d.file_name == name;
             Plan {
                 existing,
                 new_file: Some((name, text)),
-                remove,
+                remove: (!same_name).then_some(d.path),
+                replaces_draft: same_name.then_some(d.file_name),
             }
         }
     })
@@ -178,6 +229,7 @@ fn plan_after(
             existing,
             new_file: None,
             remove: None,
+            replaces_draft: None,
         });
     }
     let body = format!(
@@ -219,6 +271,7 @@ fn plan_after(
         existing,
         new_file: Some((name, text)),
         remove: None,
+        replaces_draft: None,
     })
 }
 
