@@ -94,6 +94,33 @@ fn column_def(t: &Table, c: &Column, is_pk: bool) -> String {
     s
 }
 
+/// Every CHECK expression of `t` as SQL (enum and boolean checks included), with the
+/// constraint's name for a named one.
+pub fn check_exprs(t: &Table) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    for c in &t.columns {
+        match c.ty {
+            ColumnType::Enum => {
+                let list: Vec<String> = c
+                    .enum_def
+                    .iter()
+                    .flat_map(|e| e.values.iter().map(|v| quote_str(v)))
+                    .collect();
+                out.push((None, format!("{} IN ({})", q(&c.name), list.join(", "))));
+            }
+            ColumnType::Boolean => out.push((None, format!("{} IN (0, 1)", q(&c.name)))),
+            _ => {}
+        }
+        if let Some(check) = &c.check {
+            out.push((None, check.clone()));
+        }
+    }
+    for (name, sql) in &t.checks {
+        out.push((Some(name.clone()), sql.clone()));
+    }
+    out
+}
+
 /// The column definitions and table constraints of `t`, one per line.
 pub fn table_body(t: &Table) -> Vec<String> {
     let single_pk = t.primary_key.len() == 1;

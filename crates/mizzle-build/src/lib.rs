@@ -351,6 +351,9 @@ impl Config {
                 if let Some((name, text)) = plan.new_file.take() {
                     let path = migrations_dir.join(&name);
                     if self.cargo {
+                        for note in &plan.notes {
+                            println!("cargo:warning=mizzle: {name}: {note}");
+                        }
                         match &plan.replaces_draft {
                             Some(d) => println!(
                                 "cargo:warning=mizzle rewrote the draft {shown_migrations}/{d} (generated, unedited, not committed, not applied locally, not sent by `mizzle migrate`); review and commit it"

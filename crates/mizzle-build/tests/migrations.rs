@@ -522,3 +522,103 @@ fn a_migration_committed_to_git_is_not_a_draft() {
         "committed 0001 kept"
     );
 }
+
+/// An index a person wrote in a migration is not silently dropped by the next generated
+/// one: the build asks to adopt it into the schema or to allow the drop.
+#[test]
+fn a_hand_written_index_is_kept_unless_dropping_it_is_allowed() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    write(
+        p.path(),
+        "migrations/0002_email_lower.sql",
+        "CREATE INDEX users_email_lower ON users (email);\n",
+    );
+    mark_applied(p.path());
+    let with_bio = format!("{USERS}bio = {{ type = \"text\", nullable = true }}\n");
+    write(p.path(), "schema/users.toml", &with_bio);
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(
+        err.contains("index `users_email_lower` on `users` was written by hand in migrations/0002_email_lower.sql"),
+        "{err}"
+    );
+    assert!(
+        err.contains("users_email_lower = { columns = [\"email\"] }"),
+        "{err}"
+    );
+    assert_eq!(migrations(p.path()).len(), 2, "nothing written");
+    // Adopted into the schema: kept, no drop.
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{with_bio}[indexes]\nusers_email_lower = {{ columns = [\"email\"] }}\n"),
+    );
+    config(p.path()).compile().unwrap();
+    let sql = std::fs::read_to_string(p.path().join("migrations/0003_add_users_bio.sql")).unwrap();
+    assert!(!sql.contains("DROP INDEX"), "{sql}");
+    // Allowed: dropped.
+    std::fs::remove_file(p.path().join("migrations/0003_add_users_bio.sql")).unwrap();
+    write(p.path(), "schema/users.toml", &with_bio);
+    write(
+        p.path(),
+        "schema/mizzle.toml",
+        "allow_drop = [\"users_email_lower\"]\n",
+    );
+    config(p.path()).compile().unwrap();
+    let names = migrations(p.path());
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&names[2])).unwrap();
+    assert!(sql.contains("DROP INDEX \"users_email_lower\""), "{sql}");
+}
+
+/// Renaming a named CHECK is a change (the name is what constraint errors show).
+#[test]
+fn renaming_a_named_check_writes_a_migration() {
+    let with_check = |name: &str| {
+        format!(
+            "{USERS}age = {{ type = \"integer\", default = 0 }}\n[checks]\n{name} = \"age >= 0\"\n"
+        )
+    };
+    let p = project(&[("schema/users.toml", &with_check("age_positive"))]);
+    config(p.path()).compile().unwrap();
+    mark_applied(p.path());
+    write(
+        p.path(),
+        "schema/users.toml",
+        &with_check("age_not_negative"),
+    );
+    config(p.path()).compile().unwrap();
+    let names = migrations(p.path());
+    assert_eq!(names.len(), 2, "{names:?}");
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&names[1])).unwrap();
+    assert!(sql.contains("CONSTRAINT \"age_not_negative\""), "{sql}");
+}
+
+/// Removing an enum value is said at build time, with the query that counts the rows that
+/// would make the migration fail.
+#[test]
+fn a_narrowed_enum_is_announced_with_a_count_query() {
+    let with_enum = |values: &str| {
+        format!("{USERS}role = {{ type = \"enum\", values = [{values}], default = \"a\" }}\n")
+    };
+    let p = project(&[("schema/users.toml", &with_enum("\"a\", \"b\", \"c\""))]);
+    config(p.path()).compile().unwrap();
+    mark_applied(p.path());
+    write(p.path(), "schema/users.toml", &with_enum("\"a\", \"b\""));
+    let schema = config(p.path()).load().unwrap().schema;
+    let plan = mizzle_build::migrate::plan(
+        &schema,
+        &p.path().join("migrations"),
+        "migrations",
+        &Default::default(),
+        Some(p.path()),
+    )
+    .unwrap();
+    assert!(plan.new_file.is_some());
+    assert_eq!(plan.notes.len(), 1, "{:?}", plan.notes);
+    assert!(
+        plan.notes[0]
+            .contains("SELECT count(*) FROM \"users\" WHERE NOT (\"role\" IN ('a', 'b'));"),
+        "{}",
+        plan.notes[0]
+    );
+}

@@ -163,6 +163,8 @@ pub fn plan_ops(
     schema: &Schema,
     expected: &DbState,
     allow: &Allow,
+    hand_indexes: &std::collections::BTreeMap<String, String>,
+    shown_dir: &str,
 ) -> Result<Vec<Op>, Vec<Diagnostic>> {
     let db = replay::introspect(conn).map_err(|e| {
         vec![Diagnostic::bare(format!(
@@ -303,6 +305,39 @@ pub fn plan_ops(
         }
     }
     let drops = children_first(&db, drops);
+    // An index a person wrote, that the schema does not list, is dropped only with leave.
+    for t in emit_sql::creation_order(schema) {
+        let Some(have) = db.tables.get(&t.name) else {
+            continue;
+        };
+        for ix in &have.indexes {
+            let Some(file) = hand_indexes.get(&ix.name) else {
+                continue;
+            };
+            if t.indexes.iter().any(|w| w.name == ix.name) || allow.drop_allowed(&ix.name) {
+                continue;
+            }
+            let cols = ix
+                .columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            errs.push(
+                Diagnostic::bare(format!(
+                    "index `{}` on `{}` was written by hand in {shown_dir}/{file} and is not in the schema: the next migration would drop it",
+                    ix.name, t.name
+                ))
+                .help(format!(
+                    "keep it by adding it to the table's [indexes]: `{} = {{ columns = [{cols}]{}{} }}`; or let it go with `allow_drop = [\"{}\"]` in the settings file",
+                    ix.name,
+                    if ix.unique { ", unique = true" } else { "" },
+                    if ix.partial.is_some() { ", where = \"...\"" } else { "" },
+                    ix.name
+                )),
+            );
+        }
+    }
     if !errs.is_empty() {
         return Err(errs);
     }

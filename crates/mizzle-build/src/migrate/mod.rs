@@ -8,6 +8,7 @@ pub mod diff;
 pub mod files;
 pub mod replay;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub struct Plan {
     pub remove: Option<PathBuf>,
     /// The draft `new_file` replaces under the same name, if any.
     pub replaces_draft: Option<String>,
+    /// What a person should know before applying `new_file` (e.g. a CHECK that existing
+    /// rows may violate), each with the query that finds the rows.
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -151,6 +155,7 @@ pub fn plan(
     let Plan {
         mut existing,
         new_file,
+        notes,
         ..
     } = plan_after(schema, dir, shown, allow, existing)?;
     Ok(match (draft, new_file) {
@@ -159,6 +164,7 @@ pub fn plan(
             new_file,
             remove: None,
             replaces_draft: None,
+            notes,
         },
         // The schema is back to what the other files give: the draft goes.
         (Some(d), None) => Plan {
@@ -166,6 +172,7 @@ pub fn plan(
             new_file: None,
             remove: Some(d.path),
             replaces_draft: None,
+            notes: Vec::new(),
         },
         (Some(d), Some((name, text))) if d.file_name == name && d.sql == text => {
             existing.push(d);
@@ -174,6 +181,7 @@ pub fn plan(
                 new_file: None,
                 remove: None,
                 replaces_draft: None,
+                notes: Vec::new(),
             }
         }
         (Some(d), Some((name, text))) => {
@@ -183,6 +191,7 @@ pub fn plan(
                 new_file: Some((name, text)),
                 remove: (!same_name).then_some(d.path),
                 replaces_draft: same_name.then_some(d.file_name),
+                notes,
             }
         }
     })
@@ -197,8 +206,20 @@ fn plan_after(
     existing: Vec<Migration>,
 ) -> Result<Plan, Vec<Diagnostic>> {
     let mut conn = replay::open();
+    // Indexes a person wrote (in a hand-written or edited file), by the file that made them.
+    let mut hand_indexes: BTreeMap<String, String> = BTreeMap::new();
     for m in &existing {
+        let before = index_names(&conn);
         replay::apply(&mut conn, m, shown).map_err(|d| vec![d])?;
+        let after = index_names(&conn);
+        hand_indexes.retain(|name, _| after.contains(name));
+        for name in after.difference(&before) {
+            if m.is_pristine_generated() {
+                hand_indexes.remove(name);
+            } else {
+                hand_indexes.insert(name.clone(), m.file_name.clone());
+            }
+        }
     }
     let expected = replay::expected(schema).map_err(|e| {
         vec![internal(format!(
@@ -223,13 +244,15 @@ fn plan_after(
         replay::run_sql(&mut conn, &rename_sql)
             .map_err(|(e, s)| vec![internal(format!("{e} in {s}"))])?;
     }
-    let ops = diff::plan_ops(&conn, schema, &expected, allow)?;
+    let ops = diff::plan_ops(&conn, schema, &expected, allow, &hand_indexes, shown)?;
+    let notes = narrowing_notes(&read(&conn)?, schema, &ops);
     if renames.is_empty() && ops.is_empty() {
         return Ok(Plan {
             existing,
             new_file: None,
             remove: None,
             replaces_draft: None,
+            notes: Vec::new(),
         });
     }
     let body = format!(
@@ -272,7 +295,49 @@ fn plan_after(
         new_file: Some((name, text)),
         remove: None,
         replaces_draft: None,
+        notes,
     })
+}
+
+/// CHECKs a rebuilt table gains (a new check, a removed enum value, a tightened
+/// condition): rows already in the database may violate them, and then the migration
+/// fails when it is applied (safely: it rolls back). Said at build time, with the query
+/// that counts those rows.
+fn narrowing_notes(db: &replay::DbState, schema: &Schema, ops: &[diff::Op]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for op in ops {
+        let diff::Op::Rebuild { table, .. } = op else {
+            continue;
+        };
+        let (Some(have), Some(t)) = (db.tables.get(table), schema.table(table)) else {
+            continue;
+        };
+        for (name, expr) in crate::emit_sql::check_exprs(t) {
+            let norm = replay::normalise_sql(&expr);
+            let known = have
+                .checks
+                .iter()
+                .any(|c| c == &norm || c.rsplit_once(':').is_some_and(|(_, e)| e == norm));
+            if !known {
+                notes.push(format!(
+                    "`{table}` gains the CHECK {}({expr}): rows that violate it make the migration fail when applied (it rolls back). Count them first: SELECT count(*) FROM {} WHERE NOT ({expr});",
+                    name.map(|n| format!("`{n}` ")).unwrap_or_default(),
+                    crate::naming::quote_ident(table),
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// The names of the named indexes in `conn`.
+fn index_names(conn: &rusqlite::Connection) -> BTreeSet<String> {
+    conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<BTreeSet<_>>>()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether `db` has exactly the tables, shapes and indexes of `expected`.

@@ -244,7 +244,18 @@ fn checks_of(normalised: &str) -> Vec<String> {
                 }
                 j += 1;
             }
-            out.push(normalised[start..j.saturating_sub(1)].to_owned());
+            let expr = &normalised[start..j.saturating_sub(1)];
+            // A named CHECK (`CONSTRAINT name CHECK (..)`) keeps its name in the shape: the
+            // name is what constraint errors show, so renaming it is a change.
+            let before = &normalised[..i];
+            let name = before.rfind("CONSTRAINT").and_then(|at| {
+                let name = &before[at + "CONSTRAINT".len()..];
+                (!name.is_empty() && !name.contains([',', '(', ')'])).then_some(name)
+            });
+            out.push(match name {
+                Some(n) => format!("{n}:{expr}"),
+                None => expr.to_owned(),
+            });
             i = j;
             continue;
         }
@@ -395,7 +406,7 @@ mod tests {
         let n = normalise_sql(
             r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT CHECK(b IN (0, 1)), CONSTRAINT c CHECK ('x y' <> a))"#,
         );
-        assert_eq!(checks_of(&n), vec!["'x y'<>A", "BIN(0,1)", "LENGTH(A)>0"]);
+        assert_eq!(checks_of(&n), vec!["BIN(0,1)", "C:'x y'<>A", "LENGTH(A)>0"]);
         assert_eq!(affinity("VARCHAR(10)"), "TEXT");
         assert_eq!(affinity("BIGINT"), "INTEGER");
         assert_eq!(affinity(""), "BLOB");
