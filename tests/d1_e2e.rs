@@ -387,10 +387,42 @@ fn example_worker_on_local_d1() {
     );
     assert!(p["bind"].as_str().unwrap().contains("2^53"), "{p}");
 
+    // 8b. Load: 8 concurrent clients × 1,000 writes, each fourth followed by a read of what
+    // it wrote, over loopback. No 5xx; afterwards every acknowledged write is in D1.
+    let (acked, latencies, secs) = load(&server.base, 8, 1000);
+    let in_db = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM users WHERE email LIKE 'load-%'",
+    );
+    assert_eq!(
+        in_db[0]["n"],
+        json!(acked.len()),
+        "every acknowledged write is in D1"
+    );
+    let ids = d1_query(
+        state.path(),
+        "SELECT id FROM users WHERE email LIKE 'load-%' ORDER BY id",
+    );
+    let stored: std::collections::BTreeSet<i64> =
+        ids.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(
+        acked.iter().all(|id| stored.contains(id)),
+        "an acknowledged id is missing"
+    );
+    assert_eq!(acked.len(), 8000);
+    let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    println!(
+        "load on local D1: 8 clients x 1000 writes (+250 reads each) in {secs:.1} s: {:.0} writes/s, write latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        8000.0 / secs,
+        p(0.5),
+        p(0.99),
+        latencies[latencies.len() - 1]
+    );
+
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),
-        "DELETE FROM users WHERE email LIKE 'bulk%' OR email IN ('bob@example.com', 'session@example.com', 'big@example.com')",
+        "DELETE FROM users WHERE email LIKE 'bulk%' OR email LIKE 'load-%' OR email IN ('bob@example.com', 'session@example.com', 'big@example.com')",
     );
     let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
     assert_eq!(s, 200);
@@ -407,4 +439,47 @@ fn example_worker_on_local_d1() {
         (&json!(0), &json!(0)),
         "ON DELETE CASCADE on D1"
     );
+}
+
+/// Runs `clients` threads of `writes` user inserts each (every fourth followed by a read of
+/// the row). Returns the acknowledged ids, the sorted write latencies in ms, and the wall
+/// time. Panics on any status other than 201/200.
+fn load(base: &str, clients: usize, writes: usize) -> (Vec<i64>, Vec<f64>, f64) {
+    let start = std::time::Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|c| {
+            let base = base.to_owned();
+            std::thread::spawn(move || {
+                let http = Http::new(&base);
+                let mut ids = Vec::with_capacity(writes);
+                let mut lat = Vec::with_capacity(writes);
+                for i in 0..writes {
+                    let t = std::time::Instant::now();
+                    let (s, u) = http.send(
+                        "POST",
+                        "/users",
+                        Some(json!({ "email": format!("load-{c}-{i}@x.io"), "name": "Load" })),
+                    );
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                    assert_eq!(s, 201, "client {c} write {i}: {u}");
+                    let id = u["id"].as_i64().unwrap();
+                    ids.push(id);
+                    if i % 4 == 0 {
+                        let (s, r) = http.send("GET", &format!("/users/{id}"), None);
+                        assert_eq!(s, 200, "client {c} read {i}: {r}");
+                    }
+                }
+                (ids, lat)
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    let mut lat = Vec::new();
+    for h in handles {
+        let (i, l) = h.join().expect("load client");
+        ids.extend(i);
+        lat.extend(l);
+    }
+    lat.sort_by(f64::total_cmp);
+    (ids, lat, start.elapsed().as_secs_f64())
 }
