@@ -489,24 +489,7 @@ fn without_git_or_once_sent_by_mizzle_migrate_nothing_is_a_draft() {
 fn a_migration_committed_to_git_is_not_a_draft() {
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(p.path())
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |args: &[&str]| git_in(p.path(), args);
     git(&["init", "-q"]);
     git(&["add", "migrations"]);
     git(&["commit", "-q", "-m", "init"]);
