@@ -158,6 +158,64 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("  {n}");
             }
             let wrangler = wrangler_bin(&p.root);
+            // Rows that a CHECK added by a pending file would reject: counted in the target
+            // database first, so the migration does not fail half-way through the apply.
+            if !pending.is_empty() {
+                // On the remote, ask its ledger which files it has (an empty or new database
+                // has none).
+                let applied: Vec<String> = if target.remote {
+                    d1_json(&wrangler, &p, where_, "SELECT name FROM d1_migrations")
+                        .map(|rows| {
+                            rows.iter()
+                                .filter_map(|r| r["name"].as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let from = p
+                    .migrations
+                    .iter()
+                    .position(|m| {
+                        pending.contains(&m.file_name.as_str()) && !applied.contains(&m.file_name)
+                    })
+                    .unwrap_or(p.migrations.len());
+                let added = migrate::added_checks(&p.migrations, from, "migrations")
+                    .map_err(|d| format!("error: {}", d.message))?;
+                let mut violations = Vec::new();
+                for check in &added {
+                    match d1_json(&wrangler, &p, where_, &check.count_sql()) {
+                        Ok(rows) => {
+                            let n = rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0);
+                            if n > 0 {
+                                violations.push(format!(
+                                    "  {n} row(s) of `{}` violate CHECK ({}), added by {}\n    find them: SELECT * FROM \"{}\" WHERE NOT ({});",
+                                    check.table, check.expr, check.file, check.table, check.expr
+                                ));
+                            }
+                        }
+                        Err(e) => println!(
+                            "could not count the rows of `{}` that CHECK ({}) rejects: {e}",
+                            check.table, check.expr
+                        ),
+                    }
+                }
+                if !violations.is_empty() {
+                    return Err(format!(
+                        "not applied: the {where_} database has rows the pending migrations would reject, so \
+                         `wrangler d1 migrations apply` would fail (and roll back):\n{}\n\
+                         fix or delete those rows (or widen the check in schema/), then run this again",
+                        violations.join("\n")
+                    ));
+                }
+                if !added.is_empty() {
+                    println!(
+                        "checked {} added CHECK constraint(s) against the {where_} database: no row violates them",
+                        added.len()
+                    );
+                }
+            }
             let mut cmd = Command::new(&wrangler[0]);
             cmd.args(&wrangler[1..])
                 .args(["d1", "migrations", "apply", &p.binding, where_])
@@ -198,6 +256,43 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Runs one read-only statement with `wrangler d1 execute <binding> <where_> --json` and
+/// returns its rows.
+fn d1_json(
+    wrangler: &[String],
+    p: &Project,
+    where_: &str,
+    sql: &str,
+) -> Result<Vec<serde_json::Value>, String> {
+    let out = Command::new(&wrangler[0])
+        .args(&wrangler[1..])
+        .args([
+            "d1",
+            "execute",
+            &p.binding,
+            where_,
+            "--json",
+            "--command",
+            sql,
+        ])
+        .current_dir(&p.root)
+        .env("CI", "true")
+        .output()
+        .map_err(|e| format!("cannot run wrangler: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+        format!(
+            "wrangler d1 execute failed: {}{}",
+            text.trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+    })?;
+    if !out.status.success() || v.get("error").is_some() {
+        return Err(format!("wrangler d1 execute failed: {}", text.trim()));
+    }
+    Ok(v[0]["results"].as_array().cloned().unwrap_or_default())
 }
 
 /// The wrangler to run: `MIZZLE_WRANGLER`, the project's node_modules, or `npx wrangler`.

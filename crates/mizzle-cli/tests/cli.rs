@@ -100,3 +100,58 @@ fn local_migrate_then_status() {
     let (ok, out) = mizzle(p.path(), &["check"]);
     assert!(ok && out.contains("up to date"), "{out}");
 }
+
+/// A pending migration that narrows an enum: `mizzle migrate` counts the rows of the local
+/// D1 it would reject and applies nothing; once they are fixed, it applies.
+#[test]
+fn migrate_counts_rows_a_new_check_would_reject() {
+    let p = project();
+    let notes = p.path().join("schema/notes.toml");
+    let with_kind = |values: &str| {
+        format!(
+            "[columns]\nid = {{ type = \"integer\", primary_key = true }}\nbody = {{ type = \"text\" }}\n\
+             kind = {{ type = \"enum\", values = [{values}], default = \"a\" }}\n"
+        )
+    };
+    std::fs::write(&notes, with_kind("\"a\", \"b\", \"c\"")).unwrap();
+    let build = || {
+        mizzle_build::Config::new()
+            .manifest_dir(p.path())
+            .check(false)
+            .cargo_directives(false)
+            .compile()
+            .unwrap()
+    };
+    build();
+    let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+    assert!(ok, "{out}");
+    let wrangler = |sql: &str| {
+        let out = Command::new(workspace().join("node_modules/.bin/wrangler"))
+            .args(["d1", "execute", "DB", "--local", "--command", sql])
+            .current_dir(p.path())
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    wrangler("INSERT INTO notes (id, body, kind) VALUES (1, 'x', 'c'), (2, 'y', 'a')");
+    std::fs::write(&notes, with_kind("\"a\", \"b\"")).unwrap();
+    build();
+    let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("1 row(s) of `notes` violate CHECK (\"kind\" IN ('a', 'b'))"),
+        "{out}"
+    );
+    let (_, status) = mizzle(p.path(), &["status"]);
+    assert!(status.contains("1 pending"), "nothing applied: {status}");
+    wrangler("UPDATE notes SET kind = 'b' WHERE kind = 'c'");
+    let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("no row violates them"), "{out}");
+}

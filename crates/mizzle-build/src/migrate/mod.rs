@@ -330,6 +330,69 @@ fn narrowing_notes(db: &replay::DbState, schema: &Schema, ops: &[diff::Op]) -> V
     notes
 }
 
+/// A CHECK a migration adds to a table that already existed before it: rows already in
+/// that table may violate it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedCheck {
+    /// The migration file that adds it.
+    pub file: String,
+    /// The table.
+    pub table: String,
+    /// The expression, as SQL.
+    pub expr: String,
+}
+
+impl AddedCheck {
+    /// A query counting the rows of the table that violate the check.
+    pub fn count_sql(&self) -> String {
+        format!(
+            "SELECT count(*) AS n FROM {} WHERE NOT ({})",
+            crate::naming::quote_ident(&self.table),
+            self.expr
+        )
+    }
+}
+
+/// The CHECKs each of `migrations` adds to tables that existed before it, found by
+/// replaying them in order. `from` is the index of the first file to report on (the files
+/// before it are replayed only).
+pub fn added_checks(
+    migrations: &[Migration],
+    from: usize,
+    shown: &str,
+) -> Result<Vec<AddedCheck>, Diagnostic> {
+    let mut conn = replay::open();
+    let mut out = Vec::new();
+    for (i, m) in migrations.iter().enumerate() {
+        let before = if i >= from {
+            Some(replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?)
+        } else {
+            None
+        };
+        replay::apply(&mut conn, m, shown)?;
+        let Some(before) = before else { continue };
+        for (table, old) in &before.tables {
+            let Ok(sql) = conn.query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get::<_, String>(0),
+            ) else {
+                continue; // dropped or renamed by this file
+            };
+            for (expr, entry) in replay::raw_checks(&sql) {
+                if !old.checks.contains(&entry) {
+                    out.push(AddedCheck {
+                        file: m.file_name.clone(),
+                        table: table.clone(),
+                        expr,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The names of the named indexes in `conn`.
 fn index_names(conn: &rusqlite::Connection) -> BTreeSet<String> {
     conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")

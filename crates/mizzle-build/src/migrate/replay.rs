@@ -413,6 +413,19 @@ mod tests {
     }
 
     #[test]
+    fn raw_checks_agree_with_the_shape() {
+        let sql = r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT check(b IN (0, 1)), "c(" TEXT DEFAULT 'CHECK (x)', CONSTRAINT "c 1" CHECK ('x y' <> a), CONSTRAINT d CHECK (b >= (0)))"#;
+        let mut raw: Vec<String> = raw_checks(sql).into_iter().map(|(_, e)| e).collect();
+        raw.sort();
+        assert_eq!(raw, checks_of(&normalise_sql(sql)));
+        let exprs: Vec<String> = raw_checks(sql).into_iter().map(|(e, _)| e).collect();
+        assert_eq!(
+            exprs,
+            ["length(a) > 0", "b IN (0, 1)", "'x y' <> a", "b >= (0)"]
+        );
+    }
+
+    #[test]
     fn failing_statement_is_named() {
         let mut conn = open();
         let err = run_sql(
@@ -423,4 +436,73 @@ mod tests {
         assert!(err.0.contains("no such table"), "{err:?}");
         assert_eq!(err.1, "INSERT INTO nowhere VALUES (1)");
     }
+}
+
+/// The CHECK expressions of a `CREATE TABLE` text as written (raw SQL, runnable), each with
+/// its normalised form as [`DbTable::checks`] holds it (`NAME:EXPR` for a named one).
+pub fn raw_checks(sql: &str) -> Vec<(String, String)> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // Skip string literals and quoted identifiers.
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                while i < bytes.len() && bytes[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ if sql
+                .get(i..i + 5)
+                .is_some_and(|w| w.eq_ignore_ascii_case("CHECK"))
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                let mut j = i + 5;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if bytes.get(j) != Some(&b'(') {
+                    i += 5;
+                    continue;
+                }
+                let start = j + 1;
+                let (mut depth, mut k, mut quote) = (1, start, None::<u8>);
+                while k < bytes.len() && depth > 0 {
+                    let b = bytes[k];
+                    match quote {
+                        Some(q) if b == q => quote = None,
+                        Some(_) => {}
+                        None => match b {
+                            b'\'' | b'"' | b'`' => quote = Some(b),
+                            b'(' => depth += 1,
+                            b')' => depth -= 1,
+                            _ => {}
+                        },
+                    }
+                    k += 1;
+                }
+                let expr = sql[start..k.saturating_sub(1)].trim().to_owned();
+                // The normalised entry, named as `checks_of` names it.
+                let before = normalise_sql(&sql[..i]);
+                let norm = normalise_sql(&expr);
+                let name = before.rfind("CONSTRAINT").and_then(|at| {
+                    let n = &before[at + "CONSTRAINT".len()..];
+                    (!n.is_empty() && !n.contains([',', '(', ')'])).then(|| n.to_owned())
+                });
+                let entry = name.map_or(norm.clone(), |n| format!("{n}:{norm}"));
+                out.push((expr, entry));
+                i = k;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
