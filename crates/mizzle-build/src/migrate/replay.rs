@@ -397,47 +397,6 @@ pub fn expected(schema: &crate::ir::Schema) -> Result<DbState, String> {
     introspect(&conn).map_err(|e| e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalises_and_finds_checks() {
-        let n = normalise_sql(
-            r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT CHECK(b IN (0, 1)), CONSTRAINT c CHECK ('x y' <> a))"#,
-        );
-        assert_eq!(checks_of(&n), vec!["BIN(0,1)", "C:'x y'<>A", "LENGTH(A)>0"]);
-        assert_eq!(affinity("VARCHAR(10)"), "TEXT");
-        assert_eq!(affinity("BIGINT"), "INTEGER");
-        assert_eq!(affinity(""), "BLOB");
-    }
-
-    #[test]
-    fn raw_checks_agree_with_the_shape() {
-        let sql = r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT check(b IN (0, 1)), "c(" TEXT DEFAULT 'CHECK (x)', CONSTRAINT "c 1" CHECK ('x y' <> a), CONSTRAINT d CHECK (b >= (0)))"#;
-        let mut raw: Vec<String> = raw_checks(sql).into_iter().map(|(_, e)| e).collect();
-        raw.sort();
-        assert_eq!(raw, checks_of(&normalise_sql(sql)));
-        let exprs: Vec<String> = raw_checks(sql).into_iter().map(|(e, _)| e).collect();
-        assert_eq!(
-            exprs,
-            ["length(a) > 0", "b IN (0, 1)", "'x y' <> a", "b >= (0)"]
-        );
-    }
-
-    #[test]
-    fn failing_statement_is_named() {
-        let mut conn = open();
-        let err = run_sql(
-            &mut conn,
-            "CREATE TABLE a (x INTEGER);\n-- note\nINSERT INTO nowhere VALUES (1);\nSELECT 1;",
-        )
-        .unwrap_err();
-        assert!(err.0.contains("no such table"), "{err:?}");
-        assert_eq!(err.1, "INSERT INTO nowhere VALUES (1)");
-    }
-}
-
 /// The CHECK expressions of a `CREATE TABLE` text as written (raw SQL, runnable), each with
 /// its normalised form as [`DbTable::checks`] holds it (`NAME:EXPR` for a named one).
 pub fn raw_checks(sql: &str) -> Vec<(String, String)> {
@@ -505,4 +464,45 @@ pub fn raw_checks(sql: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_and_finds_checks() {
+        let n = normalise_sql(
+            r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT CHECK(b IN (0, 1)), CONSTRAINT c CHECK ('x y' <> a))"#,
+        );
+        assert_eq!(checks_of(&n), vec!["BIN(0,1)", "C:'x y'<>A", "LENGTH(A)>0"]);
+        assert_eq!(affinity("VARCHAR(10)"), "TEXT");
+        assert_eq!(affinity("BIGINT"), "INTEGER");
+        assert_eq!(affinity(""), "BLOB");
+    }
+
+    #[test]
+    fn raw_checks_agree_with_the_shape() {
+        let sql = r#"CREATE TABLE "t" ("a" TEXT CHECK (length(a) > 0), b INT check(b IN (0, 1)), "c(" TEXT DEFAULT 'CHECK (x)', CONSTRAINT "c 1" CHECK ('x y' <> a), CONSTRAINT d CHECK (b >= (0)))"#;
+        let mut raw: Vec<String> = raw_checks(sql).into_iter().map(|(_, e)| e).collect();
+        raw.sort();
+        assert_eq!(raw, checks_of(&normalise_sql(sql)));
+        let exprs: Vec<String> = raw_checks(sql).into_iter().map(|(e, _)| e).collect();
+        assert_eq!(
+            exprs,
+            ["length(a) > 0", "b IN (0, 1)", "'x y' <> a", "b >= (0)"]
+        );
+    }
+
+    #[test]
+    fn failing_statement_is_named() {
+        let mut conn = open();
+        let err = run_sql(
+            &mut conn,
+            "CREATE TABLE a (x INTEGER);\n-- note\nINSERT INTO nowhere VALUES (1);\nSELECT 1;",
+        )
+        .unwrap_err();
+        assert!(err.0.contains("no such table"), "{err:?}");
+        assert_eq!(err.1, "INSERT INTO nowhere VALUES (1)");
+    }
 }
