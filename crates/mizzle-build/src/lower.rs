@@ -288,11 +288,14 @@ fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagno
     let without_rowid = flag(&f.without_rowid);
     if without_rowid && primary_key.is_empty() {
         let span = &f.without_rowid.as_ref().expect("set").span;
-        errs.push(Diagnostic::error(
-            "a WITHOUT ROWID table needs a primary key",
-            span,
-            "no primary key",
-        ));
+        errs.push(
+            Diagnostic::error(
+                "a WITHOUT ROWID table needs a primary key",
+                span,
+                "no primary key",
+            )
+            .help("add `primary_key = true` to a column, or `primary_key = [\"a\", \"b\"]` at the top of the file"),
+        );
     }
     for (c, def) in columns.iter().zip(&f.columns) {
         if c.auto_increment {
@@ -332,11 +335,14 @@ fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagno
                     .help("add `primary_key = true` to this column"),
                 );
             } else if without_rowid {
-                errs.push(Diagnostic::error(
-                    "`auto_increment` cannot be used in a WITHOUT ROWID table",
-                    span,
-                    "here",
-                ));
+                errs.push(
+                    Diagnostic::error(
+                        "`auto_increment` cannot be used in a WITHOUT ROWID table",
+                        span,
+                        "here",
+                    )
+                    .help("a WITHOUT ROWID table has no rowid to count from: remove `auto_increment` or `without_rowid`"),
+                );
             }
         }
     }
@@ -1257,7 +1263,11 @@ fn lower_relations(
                             &through.span,
                             "not a join table for this relation",
                         )
-                        .help("add `references` to the join table's columns"),
+                        .help(if src.len() > 1 || dst.len() > 1 {
+                            format!("a join table has exactly one key column per side; `{}` has more, so the pair is ambiguous: join through a table with one key to each", join.name)
+                        } else {
+                            format!("give `{}` a column with `references = \"{}.<key>\"` and one with `references = \"{}.<key>\"`", join.name, t.name, target.name)
+                        }),
                     );
                     continue;
                 }
