@@ -216,8 +216,21 @@ fn seed_value(ty: &str, row: i64) -> rusqlite::types::Value {
     }
 }
 
+/// How an evolution case ended (all of them pass the property).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evolution {
+    /// The build refused B on top of A, with a reason.
+    Refused,
+    /// The migration failed on a constraint B adds and rolled back.
+    RolledBack,
+    /// B needed no migration.
+    Unchanged,
+    /// The migration applied and every row was kept.
+    Applied,
+}
+
 /// The evolution property for bytes that choose schema A, then schema B.
-pub fn evolution(data: &[u8]) -> Result<(), String> {
+pub fn evolution(data: &[u8]) -> Result<Evolution, String> {
     let mut c = Choices(data);
     let a = random_schema(&mut c);
     let b = random_schema(&mut c);
@@ -291,8 +304,11 @@ pub fn evolution(data: &[u8]) -> Result<(), String> {
         return if is_internal(&r) {
             Err(format!("internal error evolving {a:?}\n→ {b:?}:\n{r}"))
         } else {
-            Ok(()) // refused with a reason
+            Ok(Evolution::Refused)
         };
+    }
+    if pending(root, 1)?.is_empty() {
+        return Ok(Evolution::Unchanged);
     }
     let tx = conn.transaction().map_err(|e| e.to_string())?;
     let applied = {
@@ -306,7 +322,7 @@ pub fn evolution(data: &[u8]) -> Result<(), String> {
         result
     };
     match applied {
-        Err(e) if e.contains("constraint failed") => return Ok(()), // B is stricter; rolled back
+        Err(e) if e.contains("constraint failed") => return Ok(Evolution::RolledBack),
         Err(e) => return Err(format!("migration A→B fails: {e}\n{a:?}\n→ {b:?}")),
         Ok(()) => tx.commit().map_err(|e| format!("commit: {e}"))?,
     }
@@ -331,7 +347,7 @@ pub fn evolution(data: &[u8]) -> Result<(), String> {
             "foreign_key_check not empty after A→B\n{a:?}\n→ {b:?}"
         ));
     }
-    Ok(())
+    Ok(Evolution::Applied)
 }
 
 /// Migration texts in order, skipping the first `skip`.

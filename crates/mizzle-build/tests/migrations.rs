@@ -605,3 +605,25 @@ fn a_narrowed_enum_is_announced_with_a_count_query() {
         plan.notes[0]
     );
 }
+
+/// Found by the evolution property: a new NOT NULL column without a default on an existing
+/// table was written as `ADD COLUMN … NOT NULL`, which SQLite refuses only when the table
+/// has rows (so the empty replay passed and D1 would fail). It is refused at build time,
+/// even with `allow_destructive`.
+#[test]
+fn a_new_not_null_column_without_default_is_refused_in_place_too() {
+    let p = project(&[("schema/users.toml", USERS)]);
+    config(p.path()).compile().unwrap();
+    mark_applied(p.path());
+    write(
+        p.path(),
+        "schema/users.toml",
+        &format!("{USERS}avatar = {{ type = \"blob\", allow_destructive = true }}\n"),
+    );
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(
+        err.contains("`users.avatar` is NOT NULL without a `default`"),
+        "{err}"
+    );
+    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+}

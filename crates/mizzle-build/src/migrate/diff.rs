@@ -226,6 +226,26 @@ pub fn plan_ops(
                 );
             }
         }
+        // A new NOT NULL column needs a value for the rows already there, in place or in a
+        // rebuild. (SQLite's ADD COLUMN refuses it only when the table has rows, so the
+        // empty replay would not notice: D1, with rows, would.)
+        let mut no_value = false;
+        for i in &added {
+            let c = &t.columns[*i];
+            if !c.nullable && c.default.is_none() && !t.is_rowid_alias(c) {
+                no_value = true;
+                errs.push(
+                    Diagnostic::bare(format!(
+                        "column `{}.{}` is NOT NULL without a `default`: the rows already in `{}` would have no value for it",
+                        t.name, c.name, t.name
+                    ))
+                    .help("give it a literal `default`, or make it nullable (and backfill it in a hand-written migration first if it must become NOT NULL)"),
+                );
+            }
+        }
+        if no_value {
+            continue;
+        }
         // In place, if SQLite can and the result is exactly the schema's shape.
         let mut cheap: Vec<Op> = added
             .iter()
@@ -242,19 +262,6 @@ pub fn plan_ops(
         {
             table_ops.extend(cheap);
             continue;
-        }
-        for i in &added {
-            let c = &t.columns[*i];
-            let no_value = !c.nullable && c.default.is_none() && !t.is_rowid_alias(c);
-            if no_value {
-                errs.push(
-                    Diagnostic::bare(format!(
-                        "column `{}.{}` is NOT NULL without a `default`: the rows already in `{}` would have no value for it",
-                        t.name, c.name, t.name
-                    ))
-                    .help("give it a literal `default`, or make it nullable (and backfill it in a hand-written migration first if it must become NOT NULL)"),
-                );
-            }
         }
         let mut reason = Vec::new();
         if !added.is_empty() {
