@@ -230,7 +230,10 @@ fn row_struct(t: &Table) -> TokenStream {
 
         impl ::mizzle::FromRow for #name {
             fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
-                let mut row = row.reader();
+                Self::from_reader(&mut row.reader())
+            }
+
+            fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
                 Ok(Self { #(#reads)* })
             }
         }

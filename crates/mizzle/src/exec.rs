@@ -106,7 +106,21 @@ impl Row {
 
     /// A reader that decodes the cells field by field.
     pub fn reader(self) -> RowReader {
-        RowReader { row: self, next: 0 }
+        RowReader {
+            row: self,
+            next: 0,
+            positional: false,
+        }
+    }
+
+    /// A reader that decodes the cells strictly in order, ignoring their names (joins and
+    /// projections, whose statements mizzle builds column by column).
+    pub fn positional_reader(self) -> RowReader {
+        RowReader {
+            row: self,
+            next: 0,
+            positional: true,
+        }
     }
 }
 
@@ -116,11 +130,53 @@ impl Row {
 pub struct RowReader {
     row: Row,
     next: usize,
+    positional: bool,
 }
 
 impl RowReader {
+    /// The next cell, not consumed (`None` past the end).
+    pub fn peek(&self, offset: usize) -> Option<&Value> {
+        self.row.values.get(self.next + offset)
+    }
+
+    /// Skips `n` cells.
+    pub fn skip(&mut self, n: usize) {
+        self.next += n;
+    }
+
+    /// Decodes the next cell as SQL type `S` (positional reading).
+    pub fn read_next<S: SqlType>(&mut self) -> Result<S::Rust> {
+        let i = self.next;
+        self.next += 1;
+        let Some(cell) = self.row.values.get_mut(i) else {
+            return Err(Error::Decode {
+                column: format!("#{i}"),
+                error: crate::DecodeError::new("the result has fewer columns than the query"),
+            });
+        };
+        let value = std::mem::replace(cell, Value::Null);
+        S::decode(value).map_err(|error| Error::Decode {
+            column: self
+                .row
+                .columns
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("#{i}")),
+            error,
+        })
+    }
+
     /// Decodes the column `name` as SQL type `S`.
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
+        if self.positional {
+            return self.read_next::<S>().map_err(|e| match e {
+                Error::Decode { error, .. } => Error::Decode {
+                    column: name.to_owned(),
+                    error,
+                },
+                other => other,
+            });
+        }
         let i = if self.row.columns.get(self.next).is_some_and(|c| c == name) {
             self.next
         } else {
@@ -143,9 +199,22 @@ impl RowReader {
 }
 
 /// Decodes a result row into a struct (generated for every row struct).
+///
+/// To read a projection into your own struct, implement `from_row` reading the columns by
+/// name (`row.reader().read::<mizzle::sql::Text>("name")?`) and call `.all_as::<T>()`.
 pub trait FromRow: Sized {
     /// Decodes `row`.
     fn from_row(row: Row) -> Result<Self>;
+
+    /// Decodes the next cells of `reader` (generated row structs implement it, so a join
+    /// can read each table's part of a row in place).
+    fn from_reader(reader: &mut RowReader) -> Result<Self> {
+        let _ = reader;
+        Err(Error::Other(format!(
+            "{} can be decoded from a whole row only",
+            std::any::type_name::<Self>()
+        )))
+    }
 }
 
 impl FromRow for Row {

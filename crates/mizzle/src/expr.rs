@@ -7,8 +7,31 @@
 
 use std::marker::PhantomData;
 
+use crate::scope::{AliasOf, Both, Source};
 use crate::sql::{Operand, SqlType, Text};
-use crate::{Value, quote_ident};
+use crate::value_expr::Node;
+use crate::{Statement, Value, quote_ident};
+
+/// A column reference: the name the query calls its table by (table or alias) and the
+/// column's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColRef {
+    /// The table's name or alias in the query.
+    pub table: &'static str,
+    /// The column.
+    pub name: &'static str,
+}
+
+impl ColRef {
+    /// Appends `"col"`, or `"table"."col"` when `qualified`.
+    pub fn render(&self, qualified: bool, sql: &mut String) {
+        if qualified {
+            sql.push_str(&quote_ident(self.table));
+            sql.push('.');
+        }
+        sql.push_str(&quote_ident(self.name));
+    }
+}
 
 /// A typed handle to column `name` of table `T`, with SQL type `S`.
 pub struct Column<T, S> {
@@ -48,11 +71,26 @@ impl<T, S> Column<T, S> {
     pub const fn name(&self) -> &'static str {
         self.name
     }
+}
+
+impl<T: Source, S> Column<T, S> {
+    /// The column reference, qualified by the table's name or alias.
+    pub fn col_ref(&self) -> ColRef {
+        ColRef {
+            table: T::ALIAS,
+            name: self.name,
+        }
+    }
+
+    /// This column of alias `A` of its table (see [`alias!`](crate::alias)).
+    pub fn of<A: AliasOf<T>>(self, _alias: A) -> Column<A, S> {
+        Column::new(self.name)
+    }
 
     /// `column IS NULL`.
     pub fn is_null(self) -> Condition<T> {
         Condition::new(Expr::IsNull {
-            column: self.name,
+            column: self.col_ref(),
             negated: false,
         })
     }
@@ -60,37 +98,41 @@ impl<T, S> Column<T, S> {
     /// `column IS NOT NULL`.
     pub fn is_not_null(self) -> Condition<T> {
         Condition::new(Expr::IsNull {
-            column: self.name,
+            column: self.col_ref(),
             negated: true,
         })
     }
 
     /// Ascending order on this column.
     pub fn asc(self) -> Order<T> {
-        Order {
-            column: self.name,
-            descending: false,
-            _table: PhantomData,
-        }
+        Order::expr(Node::Col(self.col_ref()), false)
     }
 
     /// Descending order on this column.
     pub fn desc(self) -> Order<T> {
-        Order {
-            column: self.name,
-            descending: true,
-            _table: PhantomData,
-        }
+        Order::expr(Node::Col(self.col_ref()), true)
     }
 }
 
 macro_rules! comparisons {
-    ($($(#[$doc:meta])* $method:ident => $op:literal;)*) => {
-        impl<T, S: Operand> Column<T, S> {
+    ($($(#[$doc:meta])* $method:ident $method_col:ident => $op:literal;)*) => {
+        impl<T: Source, S: Operand> Column<T, S> {
             $(
                 $(#[$doc])*
                 pub fn $method(self, value: impl Into<Base<S>>) -> Condition<T> {
-                    Condition::new(Expr::Compare { column: self.name, op: $op, value: operand::<S>(value) })
+                    Condition::new(Expr::Compare { column: self.col_ref(), op: $op, value: operand::<S>(value) })
+                }
+
+                $(#[$doc])*
+                ///
+                /// Against a column (of this or another table in the query) of the same SQL
+                /// type: a join condition such as `posts::author_id.eq_col(users::id)`.
+                pub fn $method_col<U: Source, S2: Operand<Base = S::Base>>(self, other: Column<U, S2>) -> Condition<Both<T, U>> {
+                    Condition::new(Expr::Cmp {
+                        left: Node::Col(self.col_ref()),
+                        op: $op,
+                        right: Node::Col(other.col_ref()),
+                    })
                 }
             )*
         }
@@ -99,26 +141,26 @@ macro_rules! comparisons {
 
 comparisons! {
     /// `column = value`.
-    eq => "=";
+    eq eq_col => "=";
     /// `column <> value`.
-    ne => "<>";
+    ne ne_col => "<>";
     /// `column > value`.
-    gt => ">";
+    gt gt_col => ">";
     /// `column >= value`.
-    gte => ">=";
+    gte gte_col => ">=";
     /// `column < value`.
-    lt => "<";
+    lt lt_col => "<";
     /// `column <= value`.
-    lte => "<=";
+    lte lte_col => "<=";
 }
 
-impl<T, S: Operand> Column<T, S> {
+impl<T: Source, S: Operand> Column<T, S> {
     /// `column IN (values…)`. Any number of values: long lists are bound as one JSON
     /// array and expanded with `json_each`, so D1's 100-parameter limit is never hit.
     pub fn in_list<V: Into<Base<S>>>(self, values: impl IntoIterator<Item = V>) -> Condition<T> {
         let values = values.into_iter().map(operand::<S>).collect();
         Condition::new(Expr::InList {
-            column: self.name,
+            column: self.col_ref(),
             values,
             negated: false,
         })
@@ -131,7 +173,7 @@ impl<T, S: Operand> Column<T, S> {
     ) -> Condition<T> {
         let values = values.into_iter().map(operand::<S>).collect();
         Condition::new(Expr::InList {
-            column: self.name,
+            column: self.col_ref(),
             values,
             negated: true,
         })
@@ -140,14 +182,14 @@ impl<T, S: Operand> Column<T, S> {
     /// `column BETWEEN low AND high` (inclusive).
     pub fn between(self, low: impl Into<Base<S>>, high: impl Into<Base<S>>) -> Condition<T> {
         Condition::new(Expr::Between {
-            column: self.name,
+            column: self.col_ref(),
             low: operand::<S>(low),
             high: operand::<S>(high),
         })
     }
 }
 
-impl<T, S: Operand<Base = Text>> Column<T, S> {
+impl<T: Source, S: Operand<Base = Text>> Column<T, S> {
     /// `column LIKE pattern` (text columns only). The pattern is SQL's: `%` matches any run
     /// of characters and `_` any one character, ASCII letters match either case, and nothing
     /// escapes them. A pattern built from user input matches more than it says: for
@@ -155,7 +197,7 @@ impl<T, S: Operand<Base = Text>> Column<T, S> {
     /// [`starts_with`](Self::starts_with) and [`ends_with`](Self::ends_with), which escape.
     pub fn like(self, pattern: impl Into<String>) -> Condition<T> {
         Condition::new(Expr::Compare {
-            column: self.name,
+            column: self.col_ref(),
             op: "LIKE",
             value: Value::Text(pattern.into()),
         })
@@ -180,9 +222,10 @@ impl<T, S: Operand<Base = Text>> Column<T, S> {
     }
 
     fn like_escaped(self, before: &str, text: &str, after: &str) -> Condition<T> {
-        Condition::new(Expr::Raw {
-            sql: format!("{} LIKE ? ESCAPE '\\'", quote_ident(self.name)),
-            params: vec![Value::Text(format!("{before}{}{after}", escape_like(text)))],
+        Condition::new(Expr::Compare {
+            column: self.col_ref(),
+            op: "LIKE ? ESCAPE '\\'",
+            value: Value::Text(format!("{before}{}{after}", escape_like(text))),
         })
     }
 }
@@ -205,8 +248,8 @@ pub fn escape_like(text: &str) -> String {
 pub enum Expr {
     /// `column op ?`.
     Compare {
-        /// Column name.
-        column: &'static str,
+        /// The column.
+        column: ColRef,
         /// SQL operator.
         op: &'static str,
         /// Bound operand.
@@ -214,15 +257,15 @@ pub enum Expr {
     },
     /// `column IS [NOT] NULL`.
     IsNull {
-        /// Column name.
-        column: &'static str,
+        /// The column.
+        column: ColRef,
         /// `IS NOT NULL` when true.
         negated: bool,
     },
     /// `column [NOT] IN (…)`.
     InList {
-        /// Column name.
-        column: &'static str,
+        /// The column.
+        column: ColRef,
         /// The list.
         values: Vec<Value>,
         /// `NOT IN` when true.
@@ -230,8 +273,8 @@ pub enum Expr {
     },
     /// `column BETWEEN ? AND ?`.
     Between {
-        /// Column name.
-        column: &'static str,
+        /// The column.
+        column: ColRef,
         /// Lower bound.
         low: Value,
         /// Upper bound.
@@ -250,24 +293,58 @@ pub enum Expr {
         /// Values for its `?`s, in order.
         params: Vec<Value>,
     },
+    /// `left op right` over value expressions.
+    Cmp {
+        /// Left operand.
+        left: Node,
+        /// SQL operator.
+        op: &'static str,
+        /// Right operand.
+        right: Node,
+    },
+    /// `column [NOT] IN (SELECT …)`.
+    InSelect {
+        /// The column.
+        column: ColRef,
+        /// The subquery (one result column).
+        sub: Box<Statement>,
+        /// `NOT IN` when true.
+        negated: bool,
+    },
+    /// `[NOT] EXISTS (SELECT …)`.
+    Exists {
+        /// The subquery.
+        sub: Box<Statement>,
+        /// `NOT EXISTS` when true.
+        negated: bool,
+    },
 }
 
 /// Lists longer than this are bound as one JSON array instead of one parameter per value.
 pub(crate) const INLINE_LIST_MAX: usize = 16;
 
 impl Expr {
-    /// Appends this expression's SQL to `sql` and its values to `params`.
+    /// Appends this expression's SQL to `sql` and its values to `params`, columns
+    /// unqualified (a single-table statement).
     pub fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
+        self.render_q(false, sql, params);
+    }
+
+    /// Appends this expression's SQL, columns qualified by their table or alias when
+    /// `qualified` (joins and subqueries).
+    pub fn render_q(&self, qualified: bool, sql: &mut String, params: &mut Vec<Value>) {
         match self {
             Expr::Compare { column, op, value } => {
-                sql.push_str(&quote_ident(column));
+                column.render(qualified, sql);
                 sql.push(' ');
                 sql.push_str(op);
-                sql.push_str(" ?");
+                if !op.contains('?') {
+                    sql.push_str(" ?");
+                }
                 params.push(value.clone());
             }
             Expr::IsNull { column, negated } => {
-                sql.push_str(&quote_ident(column));
+                column.render(qualified, sql);
                 sql.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
             Expr::InList {
@@ -280,7 +357,7 @@ impl Expr {
                     sql.push_str(if *negated { "1" } else { "0" });
                     return;
                 }
-                sql.push_str(&quote_ident(column));
+                column.render(qualified, sql);
                 sql.push_str(if *negated { " NOT IN " } else { " IN " });
                 let blobs = values.iter().any(|v| matches!(v, Value::Blob(_)));
                 if values.len() <= INLINE_LIST_MAX || blobs {
@@ -296,7 +373,7 @@ impl Expr {
                 }
             }
             Expr::Between { column, low, high } => {
-                sql.push_str(&quote_ident(column));
+                column.render(qualified, sql);
                 sql.push_str(" BETWEEN ? AND ?");
                 params.push(low.clone());
                 params.push(high.clone());
@@ -304,13 +381,13 @@ impl Expr {
             Expr::Or(items) if items.len() > INLINE_LIST_MAX => {
                 // `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON array
                 // instead of one parameter per term (D1 allows 100 per statement).
-                render_terms(&fold_equalities(items), " OR ", "0", sql, params);
+                render_terms(&fold_equalities(items), " OR ", "0", qualified, sql, params);
             }
-            Expr::And(items) => render_terms(items, " AND ", "1", sql, params),
-            Expr::Or(items) => render_terms(items, " OR ", "0", sql, params),
+            Expr::And(items) => render_terms(items, " AND ", "1", qualified, sql, params),
+            Expr::Or(items) => render_terms(items, " OR ", "0", qualified, sql, params),
             Expr::Not(inner) => {
                 sql.push_str("NOT (");
-                inner.render(sql, params);
+                inner.render_q(qualified, sql, params);
                 sql.push(')');
             }
             Expr::Raw {
@@ -320,6 +397,30 @@ impl Expr {
                 sql.push_str(raw);
                 params.extend(p.iter().cloned());
             }
+            Expr::Cmp { left, op, right } => {
+                left.render(qualified, sql, params);
+                sql.push(' ');
+                sql.push_str(op);
+                sql.push(' ');
+                right.render(qualified, sql, params);
+            }
+            Expr::InSelect {
+                column,
+                sub,
+                negated,
+            } => {
+                column.render(qualified, sql);
+                sql.push_str(if *negated { " NOT IN (" } else { " IN (" });
+                sql.push_str(&sub.sql);
+                sql.push(')');
+                params.extend(sub.params.iter().cloned());
+            }
+            Expr::Exists { sub, negated } => {
+                sql.push_str(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
+                sql.push_str(&sub.sql);
+                sql.push(')');
+                params.extend(sub.params.iter().cloned());
+            }
         }
     }
 }
@@ -328,12 +429,13 @@ fn render_terms(
     items: &[Expr],
     joiner: &str,
     empty: &str,
+    qualified: bool,
     sql: &mut String,
     params: &mut Vec<Value>,
 ) {
     match items {
         [] => sql.push_str(empty),
-        [only] => only.render(sql, params),
+        [only] => only.render_q(qualified, sql, params),
         _ => {
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -343,7 +445,7 @@ fn render_terms(
                 if group {
                     sql.push('(');
                 }
-                item.render(sql, params);
+                item.render_q(qualified, sql, params);
                 if group {
                     sql.push(')');
                 }
@@ -363,12 +465,13 @@ fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
             value,
         } = item
         {
+            let column = *column;
             let existing = out.iter_mut().find_map(|e| match e {
                 Expr::InList {
                     column: c,
                     values,
                     negated: false,
-                } if c == column => Some(values),
+                } if *c == column => Some(values),
                 _ => None,
             });
             match existing {
@@ -496,17 +599,74 @@ pub fn or<T>(conditions: impl IntoIterator<Item = Condition<T>>) -> Condition<T>
         .fold(Condition::new(Expr::Or(Vec::new())), Condition::or)
 }
 
-/// An `ORDER BY` term on a column of table `T`.
+/// An `ORDER BY` term over the tables of scope `T`.
 pub struct Order<T> {
-    pub(crate) column: &'static str,
+    pub(crate) term: Node,
     pub(crate) descending: bool,
     _table: PhantomData<fn() -> T>,
 }
 
-impl<T, S> From<Column<T, S>> for Order<T> {
+impl<T> Order<T> {
+    pub(crate) fn expr(term: Node, descending: bool) -> Self {
+        Order {
+            term,
+            descending,
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T: Source, S> From<Column<T, S>> for Order<T> {
     fn from(c: Column<T, S>) -> Self {
         c.asc()
     }
+}
+
+impl<Q, S> From<crate::value_expr::Val<Q, S>> for Order<Q> {
+    fn from(v: crate::value_expr::Val<Q, S>) -> Self {
+        v.asc()
+    }
+}
+
+/// `a & b`: both conditions, over the tables of either (`users::id.eq(1) & posts::published.eq(true)`).
+impl<A, B> std::ops::BitAnd<Condition<B>> for Condition<A> {
+    type Output = Condition<Both<A, B>>;
+    fn bitand(self, other: Condition<B>) -> Self::Output {
+        Condition::new(join(self.expr, other.expr, true))
+    }
+}
+
+/// `a | b`: either condition, over the tables of either.
+impl<A, B> std::ops::BitOr<Condition<B>> for Condition<A> {
+    type Output = Condition<Both<A, B>>;
+    fn bitor(self, other: Condition<B>) -> Self::Output {
+        Condition::new(join(self.expr, other.expr, false))
+    }
+}
+
+/// `!a`.
+impl<A> std::ops::Not for Condition<A> {
+    type Output = Condition<A>;
+    fn not(self) -> Self::Output {
+        Condition::new(Expr::Not(Box::new(self.expr)))
+    }
+}
+
+/// `EXISTS (subquery)`: true when the query finds a row. For "rows that have a related
+/// row", the relation's [`any`](crate::Load::any) builds the correlated form.
+pub fn exists(sub: impl crate::join::ToStatement) -> Condition<crate::scope::AnyScope> {
+    Condition::new(Expr::Exists {
+        sub: Box::new(sub.to_statement_q()),
+        negated: false,
+    })
+}
+
+/// `NOT EXISTS (subquery)`.
+pub fn not_exists(sub: impl crate::join::ToStatement) -> Condition<crate::scope::AnyScope> {
+    Condition::new(Expr::Exists {
+        sub: Box::new(sub.to_statement_q()),
+        negated: true,
+    })
 }
 
 #[cfg(test)]
@@ -514,7 +674,15 @@ mod tests {
     use super::*;
     use crate::sql::{Integer, Nullable};
 
+    #[derive(Clone, Copy)]
     struct Users;
+    impl Source for Users {
+        type Row = crate::Row;
+        const NAME: &'static str = "users";
+        const ALIAS: &'static str = "users";
+        const COLUMNS: &'static [&'static str] = &["id", "name", "age"];
+        const PRIMARY_KEY: &'static [&'static str] = &["id"];
+    }
     const ID: Column<Users, Integer> = Column::new("id");
     const NAME: Column<Users, Text> = Column::new("name");
     const AGE: Column<Users, Nullable<Integer>> = Column::new("age");

@@ -29,12 +29,15 @@ mod batch;
 mod error;
 mod exec;
 pub mod expr;
+pub mod join;
 pub mod prepared;
 mod query;
 pub mod relation;
+pub mod scope;
 pub mod sql;
 mod table;
 mod value;
+pub mod value_expr;
 
 pub mod defaults;
 pub mod serde_helpers;
@@ -47,15 +50,20 @@ pub mod sqlite;
 pub use batch::{Batch, BatchItem};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
-pub use expr::{Column, Condition, Order, and, escape_like, or};
+pub use expr::{Column, Condition, Order, and, escape_like, exists, not_exists, or};
+pub use join::{JoinSelect, Project};
 pub use prepared::Prepared;
 pub use query::{
-    ConflictTarget, Db, Delete, Insert, InsertInto, Limits, MAX_JSON_DEPTH, OnConflict, Raw,
-    Returning, ReturningWrite, Select, Update, UpdateTable,
+    Assign, ConflictTarget, Db, Delete, Insert, InsertInto, Limits, MAX_JSON_DEPTH, OnConflict,
+    Raw, Returning, ReturningWrite, Select, Update, UpdateTable, assign,
 };
 pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use table::{Insertable, Patch, Table};
 pub use value::{MAX_SAFE_INTEGER, Value};
+pub use value_expr::{
+    Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,
+    now_ms, sum,
+};
 
 /// Re-exported so generated code and users need no direct dependency.
 pub use chrono;

@@ -7,6 +7,13 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::expr::{Condition, Expr, Order};
+use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req, ToStatement};
+
+/// The join of `T` and `U`, `U`'s row part being `P`.
+type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
+use crate::relation::{Load, Relation};
+use crate::scope::Covers;
+use crate::value_expr::{Node, Val};
 use crate::{
     Column, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row, Statement,
     Table, Value, quote_ident,
@@ -263,6 +270,11 @@ impl<E: Executor> Db<E> {
         self.exec.query(stmt).await
     }
 
+    /// Checks `stmt` against the limits and runs it for its rows.
+    pub(crate) async fn query_checked(&self, stmt: Statement) -> Result<Vec<Row>> {
+        self.query(stmt).await
+    }
+
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         self.limits.check(&stmt)?;
         self.exec.execute(stmt).await
@@ -358,24 +370,103 @@ pub(crate) fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
 pub struct Select<'a, E, T> {
     db: &'a Db<E>,
     filter: Option<Expr>,
-    order: Vec<(&'static str, bool)>,
+    order: Vec<(Node, bool)>,
     limit: Option<u64>,
     offset: Option<u64>,
     _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> Select<'a, E, T> {
-    /// Adds a `WHERE` condition (several are ANDed).
-    pub fn filter(mut self, condition: Condition<T>) -> Self {
+    /// Adds a `WHERE` condition (several are ANDed): on this table's columns, or built with
+    /// `&`/`|` from conditions on them, or on a relation (`users::posts.any(..)`).
+    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
+    where
+        T: Covers<S, I>,
+    {
         self.filter = and_filter(self.filter, condition.into_expr());
         self
     }
 
-    /// Adds an `ORDER BY` term (`users::name` or `users::created_at.desc()`).
-    pub fn order_by(mut self, order: impl Into<Order<T>>) -> Self {
+    /// Adds an `ORDER BY` term (`users::name`, `users::created_at.desc()`, an expression).
+    pub fn order_by<S, I>(mut self, order: impl Into<Order<S>>) -> Self
+    where
+        T: Covers<S, I>,
+    {
         let o = order.into();
-        self.order.push((o.column, o.descending));
+        self.order.push((o.term, o.descending));
         self
+    }
+
+    fn into_from(self) -> (&'a Db<E>, From_) {
+        (
+            self.db,
+            From_ {
+                base: (T::NAME, T::NAME),
+                joins: Vec::new(),
+                filter: self.filter,
+                order: self.order,
+                limit: self.limit,
+                offset: self.offset,
+            },
+        )
+    }
+
+    fn joined(self) -> JoinSelect<'a, E, (T,), (Req<T>,)> {
+        let (db, from) = self.into_from();
+        JoinSelect {
+            db,
+            from,
+            _m: PhantomData,
+        }
+    }
+
+    /// `INNER JOIN u ON condition`: rows become `(T::Row, U::Row)` tuples. The condition
+    /// compares columns of both (`posts::author_id.eq_col(users::id)`).
+    pub fn inner_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, U, Req<U>>
+    where
+        (T, U): Covers<S, I>,
+    {
+        self.joined().inner_join(u, on)
+    }
+
+    /// `LEFT JOIN u ON condition`: rows become `(T::Row, Option<U::Row>)`, `None` where
+    /// nothing matched.
+    pub fn left_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, U, Opt<U>>
+    where
+        (T, U): Covers<S, I>,
+    {
+        self.joined().left_join(u, on)
+    }
+
+    /// Inner join through a declared relation (`.join_rel(users::posts)`).
+    pub fn join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, R::Child, Req<R::Child>> {
+        self.joined().join_rel(rel)
+    }
+
+    /// Left join through a declared relation: `None` where there is no related row.
+    pub fn left_join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, R::Child, Opt<R::Child>> {
+        self.joined().left_join_rel(rel)
+    }
+
+    /// Selects chosen columns and expressions instead of whole rows: a column, an
+    /// aggregate (`count_all()`, `sum(posts::rating)`), or a tuple of them.
+    pub fn columns<P: Projection<T, I>, I>(self, projection: P) -> Project<'a, E, T, P, I> {
+        let (db, from) = self.into_from();
+        Project::new(db, from, projection)
     }
 
     /// `LIMIT n`.
@@ -394,23 +485,14 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         let mut sql = format!("SELECT {select_list} FROM {}", quote_ident(T::NAME));
         let mut params = Vec::new();
         push_where(&mut sql, &mut params, &self.filter);
-        for (i, (col, desc)) in self.order.iter().enumerate() {
+        for (i, (node, desc)) in self.order.iter().enumerate() {
             sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            sql.push_str(&quote_ident(col));
+            node.render(false, &mut sql, &mut params);
             if *desc {
                 sql.push_str(" DESC");
             }
         }
-        // SQLite reads a literal beyond i64 as a float and refuses it: a limit that large
-        // is no limit, an offset that large skips every row.
-        let limit = limit.filter(|&l| l <= i64::MAX as u64);
-        let offset = self.offset.map(|o| o.min(i64::MAX as u64));
-        match (limit, offset) {
-            (Some(l), Some(o)) => sql.push_str(&format!(" LIMIT {l} OFFSET {o}")),
-            (Some(l), None) => sql.push_str(&format!(" LIMIT {l}")),
-            (None, Some(o)) => sql.push_str(&format!(" LIMIT -1 OFFSET {o}")),
-            (None, None) => {}
-        }
+        limit_clause(&mut sql, limit, self.offset);
         Statement::new(sql, params)
     }
 
@@ -460,6 +542,35 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
             Some(Value::Integer(n)) => Ok(n),
             other => Err(Error::Other(format!("count(*) returned {other:?}"))),
         }
+    }
+}
+
+impl<E: Executor, T: Table> ToStatement for Select<'_, E, T> {
+    fn to_statement_q(&self) -> Statement {
+        let (sql, params) = {
+            let mut sql = format!("SELECT 1 FROM {}", quote_ident(T::NAME));
+            let mut params = Vec::new();
+            if let Some(f) = &self.filter {
+                sql.push_str(" WHERE ");
+                f.render_q(true, &mut sql, &mut params);
+            }
+            limit_clause(&mut sql, self.limit, self.offset);
+            (sql, params)
+        };
+        Statement::new(sql, params)
+    }
+}
+
+/// Appends `LIMIT`/`OFFSET`. SQLite reads a literal beyond i64 as a float and refuses it:
+/// a limit that large is no limit, an offset that large skips every row.
+pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<u64>) {
+    let limit = limit.filter(|&l| l <= i64::MAX as u64);
+    let offset = offset.map(|o| o.min(i64::MAX as u64));
+    match (limit, offset) {
+        (Some(l), Some(o)) => sql.push_str(&format!(" LIMIT {l} OFFSET {o}")),
+        (Some(l), None) => sql.push_str(&format!(" LIMIT {l}")),
+        (None, Some(o)) => sql.push_str(&format!(" LIMIT -1 OFFSET {o}")),
+        (None, None) => {}
     }
 }
 
@@ -517,7 +628,48 @@ conflict_tuple!(A 0, B 1, C 2, D 3);
 
 enum Conflict {
     Nothing(Vec<&'static str>),
-    Update(Vec<&'static str>, Vec<(&'static str, Value)>),
+    Update(Vec<&'static str>, Vec<(&'static str, Node)>),
+}
+
+/// One assignment `column = expression` of table `T`, for [`Update::set_expr`] and
+/// [`OnConflict::do_update_set`]. Build it with [`assign`].
+pub struct Assign<T> {
+    column: &'static str,
+    value: Node,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// `column = expression`: `assign(posts::views, posts::views.add(1))`,
+/// `assign(users::name, users::name.excluded())`, `assign(posts::updated_at, now())`. The
+/// expression has the column's SQL type and names only columns of the column's table.
+pub fn assign<T, S: crate::sql::Operand, Q, S2, I>(
+    column: Column<T, S>,
+    value: impl Into<Val<Q, S2>>,
+) -> Assign<T>
+where
+    S2: crate::sql::Operand<Base = S::Base>,
+    T: Table + Covers<Q, I>,
+{
+    Assign {
+        column: column.name(),
+        value: value.into().node,
+        _t: PhantomData,
+    }
+}
+
+fn patch_nodes(set: Vec<(&'static str, Value)>) -> Vec<(&'static str, Node)> {
+    set.into_iter().map(|(c, v)| (c, Node::Bind(v))).collect()
+}
+
+fn render_set(sql: &mut String, params: &mut Vec<Value>, set: &[(&'static str, Node)]) {
+    for (i, (c, v)) in set.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&quote_ident(c));
+        sql.push_str(" = ");
+        v.render(false, sql, params);
+    }
 }
 
 /// An `INSERT` with its rows.
@@ -544,7 +696,19 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
 
     /// `DO UPDATE SET …` with the patch's columns (and `on_update_fn` columns).
     pub fn do_update(mut self, patch: T::Patch) -> Insert<'a, E, T> {
-        self.insert.conflict = Some(Conflict::Update(self.target, patch.into_assignments()));
+        self.insert.conflict = Some(Conflict::Update(
+            self.target,
+            patch_nodes(patch.into_assignments()),
+        ));
+        self.insert
+    }
+
+    /// `DO UPDATE SET col = expr, …` with expressions, which may use the row the insert
+    /// tried to write: `assign(counters::hits, counters::hits.add(1))`,
+    /// `assign(users::name, users::name.excluded())`.
+    pub fn do_update_set(mut self, sets: impl IntoIterator<Item = Assign<T>>) -> Insert<'a, E, T> {
+        let set = sets.into_iter().map(|a| (a.column, a.value)).collect();
+        self.insert.conflict = Some(Conflict::Update(self.target, set));
         self.insert
     }
 }
@@ -646,14 +810,7 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
             Some(Conflict::Update(cols, set)) => {
                 let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
                 let mut params = Vec::new();
-                for (i, (c, v)) in set.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&quote_ident(c));
-                    sql.push_str(" = ?");
-                    params.push(v.clone());
-                }
+                render_set(&mut sql, &mut params, set);
                 (sql, params)
             }
         }
@@ -734,7 +891,18 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     pub fn set(self, patch: T::Patch) -> Update<'a, E, T> {
         Update {
             db: self.db,
-            set: patch.into_assignments(),
+            set: patch_nodes(patch.into_assignments()),
+            filter: None,
+            _t: PhantomData,
+        }
+    }
+
+    /// The columns to change, by expression: `.set_expr(assign(posts::views, posts::views.add(1)))`.
+    /// `on_update_fn` columns are not refreshed (use `.set(patch)` and chain this for both).
+    pub fn set_expr(self, assignment: Assign<T>) -> Update<'a, E, T> {
+        Update {
+            db: self.db,
+            set: vec![(assignment.column, assignment.value)],
             filter: None,
             _t: PhantomData,
         }
@@ -745,15 +913,25 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
 #[must_use = "an update does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Update<'a, E, T> {
     db: &'a Db<E>,
-    set: Vec<(&'static str, Value)>,
+    set: Vec<(&'static str, Node)>,
     filter: Option<Expr>,
     _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     /// Adds a `WHERE` condition (several are ANDed). Without one every row is updated.
-    pub fn filter(mut self, condition: Condition<T>) -> Self {
+    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
+    where
+        T: Covers<S, I>,
+    {
         self.filter = and_filter(self.filter, condition.into_expr());
+        self
+    }
+
+    /// Also sets a column by expression (replacing the patch's value for that column).
+    pub fn set_expr(mut self, assignment: Assign<T>) -> Self {
+        self.set.retain(|(c, _)| *c != assignment.column);
+        self.set.push((assignment.column, assignment.value));
         self
     }
 
@@ -774,14 +952,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             return stmt;
         }
         let mut sql = format!("UPDATE {} SET ", quote_ident(T::NAME));
-        for (i, (c, v)) in self.set.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&quote_ident(c));
-            sql.push_str(" = ?");
-            params.push(v.clone());
-        }
+        render_set(&mut sql, &mut params, &self.set);
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
     }
@@ -823,7 +994,10 @@ pub struct Delete<'a, E, T> {
 
 impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
     /// Adds a `WHERE` condition (several are ANDed). Without one every row is deleted.
-    pub fn filter(mut self, condition: Condition<T>) -> Self {
+    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
+    where
+        T: Covers<S, I>,
+    {
         self.filter = and_filter(self.filter, condition.into_expr());
         self
     }

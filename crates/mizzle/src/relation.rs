@@ -131,7 +131,7 @@ pub struct Rel<R, V> {
 pub struct Load<R, S = Nil> {
     rel: R,
     filter: Option<Expr>,
-    order: Vec<(&'static str, bool)>,
+    order: Vec<(crate::value_expr::Node, bool)>,
     limit: Option<u64>,
     sub: S,
 }
@@ -151,16 +151,103 @@ impl<R: Relation> Load<R> {
 
 impl<R: Relation, S> Load<R, S> {
     /// Only related rows matching `condition` (several are ANDed).
-    pub fn filter(mut self, condition: Condition<R::Child>) -> Self {
+    pub fn filter<C, I>(mut self, condition: Condition<C>) -> Self
+    where
+        R::Child: crate::scope::Covers<C, I>,
+    {
         self.filter = and_filter(self.filter.take(), condition.into_expr());
         self
     }
 
     /// Orders the related rows of each parent.
-    pub fn order_by(mut self, order: impl Into<Order<R::Child>>) -> Self {
+    pub fn order_by<C, I>(mut self, order: impl Into<Order<C>>) -> Self
+    where
+        R::Child: crate::scope::Covers<C, I>,
+    {
         let o = order.into();
-        self.order.push((o.column, o.descending));
+        self.order.push((o.term, o.descending));
         self
+    }
+
+    /// A condition on the parent: it has at least one related row matching `condition`
+    /// (`users::posts.any(posts::published.eq(true))`), as a correlated
+    /// `EXISTS (SELECT 1 …)`. The load's own filter applies too.
+    pub fn any<C, I>(self, condition: Condition<C>) -> Condition<R::Parent>
+    where
+        R::Child: crate::scope::Covers<C, I>,
+    {
+        Condition::new(self.exists(Some(condition.into_expr()), false))
+    }
+
+    /// A condition on the parent: it has at least one related row.
+    pub fn exists_any(self) -> Condition<R::Parent> {
+        Condition::new(self.exists(None, false))
+    }
+
+    /// A condition on the parent: no related row matches `condition`.
+    pub fn none<C, I>(self, condition: Condition<C>) -> Condition<R::Parent>
+    where
+        R::Child: crate::scope::Covers<C, I>,
+    {
+        Condition::new(self.exists(Some(condition.into_expr()), true))
+    }
+
+    /// The number of related rows (matching the load's filter), as an expression on the
+    /// parent: a correlated scalar subquery, for a projection (`.columns((posts::id,
+    /// posts::comments.count()))`), a condition or an order.
+    pub fn count(self) -> crate::value_expr::Val<R::Parent, crate::sql::Integer> {
+        crate::value_expr::Val::new(crate::value_expr::Node::Subquery(Box::new(
+            self.correlated("count(*)", None),
+        )))
+    }
+
+    /// `EXISTS (SELECT 1 FROM child AS "__c" … WHERE <key matches the outer parent>)`.
+    fn exists(self, condition: Option<Expr>, negated: bool) -> Expr {
+        Expr::Exists {
+            sub: Box::new(self.correlated("1", condition)),
+            negated,
+        }
+    }
+
+    /// `SELECT <list> FROM child AS "__c" … WHERE <key matches the outer parent> AND
+    /// <filter>`. The child is aliased, so the outer table's name still means the parent (a
+    /// relation of a table to itself included), and the conditions' columns, unqualified,
+    /// are the child's.
+    fn correlated(self, list: &str, condition: Option<Expr>) -> Statement {
+        let parent = quote_ident(<R::Parent as Table>::NAME);
+        let child = quote_ident(<R::Child as Table>::NAME);
+        let mut sql = format!("SELECT {list} FROM ");
+        let mut params = Vec::new();
+        match R::JOIN {
+            Join::Direct {
+                parent_col,
+                child_col,
+            } => sql.push_str(&format!(
+                "{child} AS \"__c\" WHERE \"__c\".{} = {parent}.{}",
+                quote_ident(child_col),
+                quote_ident(parent_col)
+            )),
+            Join::Through {
+                table,
+                source_fk,
+                target_fk,
+                parent_col,
+                child_col,
+            } => sql.push_str(&format!(
+                "{} AS \"__t\" JOIN {child} AS \"__c\" ON \"__c\".{} = \"__t\".{} WHERE \"__t\".{} = {parent}.{}",
+                quote_ident(table),
+                quote_ident(child_col),
+                quote_ident(target_fk),
+                quote_ident(source_fk),
+                quote_ident(parent_col)
+            )),
+        }
+        for f in [self.filter, condition].into_iter().flatten() {
+            sql.push_str(" AND (");
+            f.render(&mut sql, &mut params);
+            sql.push(')');
+        }
+        Statement::new(sql, params)
     }
 
     /// At most `n` related rows per parent.
@@ -456,7 +543,17 @@ where
         let mut order: Vec<String> = self
             .order
             .iter()
-            .map(|(c, d)| format!("c.{}{}", quote_ident(c), if *d { " DESC" } else { "" }))
+            .map(|(node, d)| {
+                let mut term = String::new();
+                match node {
+                    crate::value_expr::Node::Col(c) => {
+                        term.push_str("c.");
+                        term.push_str(&quote_ident(c.name));
+                    }
+                    other => other.render(false, &mut term, &mut Vec::new()),
+                }
+                format!("{term}{}", if *d { " DESC" } else { "" })
+            })
             .collect();
         if order.is_empty() {
             order = <R::Child as Table>::PRIMARY_KEY

@@ -1,0 +1,115 @@
+//! Which tables a query reads, at the type level: a condition, order or projection on a
+//! column of a table the query does not read does not compile.
+//!
+//! A single-table query's scope is its table `T`; a join's is the tuple of its sources
+//! `(A, B, …)`. A condition over one table has scope `T`; `a & b` over two tables has scope
+//! [`Both`]; an aggregate or fragment that names no column has scope [`AnyScope`].
+//! [`Covers`] says a query's scope contains a condition's.
+
+use std::marker::PhantomData;
+
+use crate::{FromRow, Table};
+
+/// Something a query reads rows from: a table, or an alias of one (see [`alias!`]).
+///
+/// [`alias!`]: crate::alias
+pub trait Source: Copy {
+    /// The row struct.
+    type Row: FromRow;
+    /// The table's SQL name.
+    const NAME: &'static str;
+    /// The name the query calls it by: the table's own name, or an alias.
+    const ALIAS: &'static str;
+    /// SQL names of its columns, in row-struct order.
+    const COLUMNS: &'static [&'static str];
+    /// Its primary key columns.
+    const PRIMARY_KEY: &'static [&'static str];
+}
+
+impl<T: Table> Source for T {
+    type Row = T::Row;
+    const NAME: &'static str = T::NAME;
+    const ALIAS: &'static str = T::NAME;
+    const COLUMNS: &'static [&'static str] = T::COLUMNS;
+    const PRIMARY_KEY: &'static [&'static str] = T::PRIMARY_KEY;
+}
+
+/// Marks an alias of table `T` (implemented by [`alias!`](crate::alias)).
+pub trait AliasOf<T>: Source {}
+
+/// The scope of a condition over two scopes (`a & b`, `a | b`, `x.eq_col(y)`).
+pub struct Both<A, B>(PhantomData<fn() -> (A, B)>);
+
+/// The scope of an expression that names no column (`count_all()`, a bound value, a
+/// fragment): every query covers it.
+pub struct AnyScope;
+
+/// Index: the query is this table.
+pub struct Here;
+/// Index: the `N`th source of a join.
+pub struct At<const N: usize>;
+/// Index: a scope every query covers.
+pub struct Everywhere;
+
+/// The query whose scope is `Self` may use expressions of scope `S` (`I` is inferred).
+#[diagnostic::on_unimplemented(
+    message = "this query does not read `{S}`",
+    label = "a column of a table that is not in the query",
+    note = "join the table first (`.inner_join(..)` / `.left_join(..)`), or filter by a relation with `.any(..)`"
+)]
+pub trait Covers<S, I> {}
+
+#[diagnostic::do_not_recommend]
+impl<T: Table> Covers<T, Here> for T {}
+#[diagnostic::do_not_recommend]
+impl<Q> Covers<AnyScope, Everywhere> for Q {}
+#[diagnostic::do_not_recommend]
+impl<Q, A, B, IA, IB> Covers<Both<A, B>, (IA, IB)> for Q where Q: Covers<A, IA> + Covers<B, IB> {}
+
+macro_rules! covers_at {
+    ([$($all:ident),*] $t:ident $n:tt) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($all: Source),*> Covers<$t, At<$n>> for ($($all,)*) {}
+    };
+}
+
+macro_rules! tuple_covers {
+    ($all:tt $($t:ident $n:tt),*) => {
+        $(covers_at!($all $t $n);)*
+    };
+}
+tuple_covers!([T0] T0 0);
+tuple_covers!([T0, T1] T0 0, T1 1);
+tuple_covers!([T0, T1, T2] T0 0, T1 1, T2 2);
+tuple_covers!([T0, T1, T2, T3] T0 0, T1 1, T2 2, T3 3);
+tuple_covers!([T0, T1, T2, T3, T4] T0 0, T1 1, T2 2, T3 3, T4 4);
+tuple_covers!([T0, T1, T2, T3, T4, T5] T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+
+/// Declares an alias of a table, for using it twice in one query (a comment and its
+/// parent comment):
+///
+/// ```text
+/// mizzle::alias!(pub Parent = comments::Table as "parent");
+///
+/// db.select(comments::table)
+///     .left_join(Parent, comments::parent_id.eq_col(comments::id.of(Parent)))
+///     .all().await?; // Vec<(Comment, Option<Comment>)>
+/// ```
+#[macro_export]
+macro_rules! alias {
+    ($vis:vis $name:ident = $table:ty as $alias:literal) => {
+        #[doc = concat!("The alias `", $alias, "` of `", stringify!($table), "`.")]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        $vis struct $name;
+
+        impl $crate::scope::Source for $name {
+            type Row = <$table as $crate::Table>::Row;
+            const NAME: &'static str = <$table as $crate::Table>::NAME;
+            const ALIAS: &'static str = $alias;
+            const COLUMNS: &'static [&'static str] = <$table as $crate::Table>::COLUMNS;
+            const PRIMARY_KEY: &'static [&'static str] = <$table as $crate::Table>::PRIMARY_KEY;
+        }
+
+        impl $crate::scope::AliasOf<$table> for $name {}
+    };
+}
