@@ -624,3 +624,46 @@ fn the_sql_reads_like_hand_written_sql() {
         "UPDATE \"posts\" SET \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
     );
 }
+
+#[tokio::test]
+async fn a_post_and_its_tags_in_one_batch_naming_the_new_id() {
+    let db = db();
+    seed(&db).await;
+    let counted = mizzle::Counted::new(db.executor());
+    let cdb = Db::new(&counted);
+    let (post, links) = cdb
+        .batch((
+            cdb.insert(posts::table)
+                .values(NewPost::new(2, "Tagged", "tagged"))
+                .returning(),
+            cdb.insert(post_tags::table)
+                .values_many([NewPostTag::new(0, 1), NewPostTag::new(0, 2)])
+                .set_from_last_insert(post_tags::post_id, posts::id),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(counted.round_trips(), 1);
+    assert_eq!(links.rows_affected, 2);
+    let tags: Vec<i64> = db
+        .select(post_tags::table)
+        .filter(post_tags::post_id.eq(post[0].id))
+        .columns(post_tags::tag_id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(tags, [1, 2]);
+    // A child that fails (no tag 99): the parent is rolled back with it.
+    let before = db.select(posts::table).count().await.unwrap();
+    let err = db
+        .batch((
+            db.insert(posts::table)
+                .values(NewPost::new(2, "Doomed", "doomed")),
+            db.insert(post_tags::table)
+                .values_many([NewPostTag::new(0, 1), NewPostTag::new(0, 99)])
+                .set_from_last_insert(post_tags::post_id, posts::id),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.batch_index(), Some(1), "{err}");
+    assert_eq!(db.select(posts::table).count().await.unwrap(), before);
+}

@@ -100,6 +100,36 @@ impl<E: Executor> BatchItem for Raw<'_, E> {
     }
 }
 
+impl<E: Executor, Q, G: crate::join::Segments> BatchItem for crate::join::JoinSelect<'_, E, Q, G> {
+    type Output = Vec<G::Out>;
+    fn statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.to_statement()])
+    }
+    fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
+        outputs
+            .into_iter()
+            .flat_map(|o| o.rows)
+            .map(|r| G::decode(&mut r.positional_reader()))
+            .collect()
+    }
+}
+
+impl<E: Executor, Q, P: crate::join::Projection<Q, I>, I> BatchItem
+    for crate::join::Project<'_, E, Q, P, I>
+{
+    type Output = Vec<P::Output>;
+    fn statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.to_statement()])
+    }
+    fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
+        outputs
+            .into_iter()
+            .flat_map(|o| o.rows)
+            .map(|r| P::decode(&mut r.positional_reader()))
+            .collect()
+    }
+}
+
 /// Several [`BatchItem`]s: tuples of up to eight, and `Vec`s of one kind.
 pub trait Batch {
     /// The tuple (or `Vec`) of their outputs.

@@ -596,6 +596,7 @@ impl<'a, E: Executor, T: Table> InsertInto<'a, E, T> {
             db: self.db,
             rows: rows.into_iter().map(Insertable::into_values).collect(),
             conflict: None,
+            from_last: None,
             _t: PhantomData,
         }
     }
@@ -678,7 +679,16 @@ pub struct Insert<'a, E, T> {
     db: &'a Db<E>,
     rows: Vec<RowValues>,
     conflict: Option<Conflict>,
+    from_last: Option<FromLast>,
     _t: PhantomData<T>,
+}
+
+/// A column filled from the row the previous insert of the batch made.
+#[derive(Debug, Clone, Copy)]
+struct FromLast {
+    column: &'static str,
+    table: &'static str,
+    key: &'static str,
 }
 
 /// `ON CONFLICT (target)` waiting for its action.
@@ -722,16 +732,70 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
         }
     }
 
+    /// Fills `column` of every row with `parent_key` of the row that the previous insert
+    /// of the same `db.batch` made in `P`: a post and its tags in one atomic round trip,
+    /// the tags naming the post's new id. (The parent row is found once, by
+    /// `last_insert_rowid()`, before any of these rows is inserted.) Whatever the rows set
+    /// for `column` is replaced. The rows must fit in one statement.
+    ///
+    /// ```text
+    /// db.batch((
+    ///     db.insert(posts::table).values(new_post),
+    ///     db.insert(post_tags::table)
+    ///         .values_many(tag_ids.iter().map(|t| NewPostTag::new(0, *t)))
+    ///         .set_from_last_insert(post_tags::post_id, posts::id),
+    /// )).await?;
+    /// ```
+    pub fn set_from_last_insert<P: Table, S: crate::sql::Operand, S2>(
+        mut self,
+        column: Column<T, S>,
+        parent_key: Column<P, S2>,
+    ) -> Self
+    where
+        S2: crate::sql::Operand<Base = S::Base>,
+    {
+        self.from_last = Some(FromLast {
+            column: column.name(),
+            table: P::NAME,
+            key: parent_key.name(),
+        });
+        self
+    }
+
     /// The statements this insert sends: rows grouped by the columns they set (in first-seen
     /// order) and chunked so no statement binds more than the parameter limit.
     pub fn to_statements(&self, returning: bool) -> Result<Vec<Statement>> {
+        // A column filled from the last insert: present in every row, bound to nothing.
+        let rows: Vec<RowValues>;
+        let source = match self.from_last {
+            Some(f) => {
+                rows = self
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let mut r: RowValues =
+                            r.iter().filter(|(c, _)| *c != f.column).cloned().collect();
+                        r.push((f.column, Value::Null));
+                        r
+                    })
+                    .collect();
+                &rows
+            }
+            None => &self.rows,
+        };
         let mut groups: Vec<(Vec<&'static str>, Vec<&RowValues>)> = Vec::new();
-        for row in &self.rows {
+        for row in source {
             let cols: Vec<&'static str> = row.iter().map(|(c, _)| *c).collect();
             match groups.iter_mut().find(|(c, _)| *c == cols) {
                 Some((_, rows)) => rows.push(row),
                 None => groups.push((cols, vec![row])),
             }
+        }
+        if self.from_last.is_some() && groups.len() > 1 {
+            return Err(Error::Other(format!(
+                "an insert filled from the last insert must be one statement, but its rows of `{}` set different columns; set the same ones in every row",
+                T::NAME
+            )));
         }
         let (conflict_sql, conflict_params) = self.conflict_clause();
         let mut tail = conflict_sql;
@@ -765,7 +829,42 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
                 }
                 room / cols.len()
             };
-            let placeholder = format!("({})", vec!["?"; cols.len()].join(", "));
+            let from_last = self
+                .from_last
+                .and_then(|f| cols.iter().position(|c| *c == f.column).map(|i| (i, f)));
+            let (head, per_stmt) = match from_last {
+                Some((_, f)) => {
+                    if rows.len() > per_stmt {
+                        return Err(Error::Limit(format!(
+                            "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
+                            rows.len(),
+                            T::NAME,
+                            rows.len() * (cols.len() - 1)
+                        )));
+                    }
+                    (
+                        format!(
+                            "WITH \"__last\" AS MATERIALIZED (SELECT {} FROM {} WHERE rowid = last_insert_rowid()) {head}",
+                            quote_ident(f.key),
+                            quote_ident(f.table)
+                        ),
+                        per_stmt.max(1),
+                    )
+                }
+                None => (head, per_stmt),
+            };
+            let placeholder = format!(
+                "({})",
+                (0..cols.len())
+                    .map(|i| match from_last {
+                        Some((at, f)) if at == i =>
+                            format!("(SELECT {} FROM \"__last\")", quote_ident(f.key)),
+                        _ => "?".to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let skip = from_last.map(|(at, _)| at);
             for chunk in rows.chunks(per_stmt) {
                 let mut sql = head.clone();
                 let mut params = Vec::with_capacity(chunk.len() * cols.len());
@@ -775,7 +874,12 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
                             sql.push_str(", ");
                         }
                         sql.push_str(&placeholder);
-                        params.extend(row.iter().map(|(_, v)| v.clone()));
+                        params.extend(
+                            row.iter()
+                                .enumerate()
+                                .filter(|(j, _)| Some(*j) != skip)
+                                .map(|(_, (_, v))| v.clone()),
+                        );
                     }
                 }
                 sql.push_str(&tail);

@@ -216,6 +216,11 @@ impl<T: Source, S> From<Column<T, S>> for Val<T, S> {
 }
 
 /// SQL types arithmetic applies to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numeric SQL type",
+    label = "arithmetic, `sum` and `avg` need an integer or real column",
+    note = "for other types, write the expression as a typed fragment (`mizzle::fragment`)"
+)]
 pub trait Numeric: SqlType {}
 impl Numeric for Integer {}
 impl Numeric for Real {}
