@@ -1,11 +1,11 @@
 //! The blog's operations, written against the generated schema API. Each works on any
 //! executor: D1 in the Worker, SQLite in native tests.
 
-use mizzle::{Db, DbErrorKind, Error, Executor};
+use mizzle::{Db, DbErrorKind, Error, Executor, assign, count};
 
 use crate::schema::{
-    Comment, NewPost, NewSample, NewTag, NewUser, Post, PostPatch, Sample, Tag, User, UserPatch,
-    UserRole, comments, post_tags, posts, samples, tags, users,
+    Comment, NewPost, NewPostTag, NewSample, NewTag, NewUser, Post, PostPatch, Sample, Tag, User,
+    UserPatch, UserRole, comments, post_tags, posts, samples, tags, users,
 };
 
 /// An API failure with the HTTP status it maps to.
@@ -675,4 +675,117 @@ pub async fn edge_roundtrip<E: Executor>(db: &Db<E>, case: &str) -> ApiResult<Ed
         && sent.at_ms == read.at_ms
         && sent.doc == read.doc;
     Ok(outcome(exact, None, types))
+}
+
+/// A user with one of their posts (`None` for a user without posts): one row of a left join.
+#[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct UserPost {
+    /// The user.
+    pub user: User,
+    /// One of their posts, or `None`.
+    pub post: Option<Post>,
+}
+
+/// Users whose email starts with `prefix`, each with each of their posts (left join).
+pub async fn users_with_posts<E: Executor>(db: &Db<E>, prefix: &str) -> ApiResult<Vec<UserPost>> {
+    let rows = db
+        .select(users::table)
+        .left_join(posts::table, posts::author_id.eq_col(users::id))
+        .filter(users::email.starts_with(prefix))
+        .order_by(users::id)
+        .order_by(posts::id)
+        .all()
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, post)| UserPost { user, post })
+        .collect())
+}
+
+/// Id and title of an author's posts (a projection: no other column is read).
+pub async fn post_titles<E: Executor>(db: &Db<E>, author: i64) -> ApiResult<Vec<(i64, String)>> {
+    Ok(db
+        .select(posts::table)
+        .filter(posts::author_id.eq(author))
+        .columns((posts::id, posts::title))
+        .order_by(posts::id)
+        .all()
+        .await?)
+}
+
+/// Per author (email starting with `prefix`): name, number of posts, published ones, and
+/// the total views — a grouped aggregate over a join.
+pub async fn author_stats<E: Executor>(
+    db: &Db<E>,
+    prefix: &str,
+) -> ApiResult<Vec<(String, i64, i64, Option<i64>)>> {
+    Ok(db
+        .select(users::table)
+        .left_join(posts::table, posts::author_id.eq_col(users::id))
+        .filter(users::email.starts_with(prefix))
+        .columns((
+            users::name,
+            count(posts::id),
+            mizzle::sum(mizzle::fragment::<mizzle::sql::Integer>(
+                "\"posts\".\"published\"",
+                [],
+            )),
+            mizzle::sum(posts::views.nullable()),
+        ))
+        .group_by(users::id)
+        .order_by(users::id)
+        .all()
+        .await?
+        .into_iter()
+        .map(|(name, n, published, views)| (name, n, published.unwrap_or(0), views))
+        .collect())
+}
+
+/// Emails (starting with `prefix`) of users with at least one published post: a filter
+/// through the relation (`EXISTS`).
+pub async fn users_with_published<E: Executor>(db: &Db<E>, prefix: &str) -> ApiResult<Vec<String>> {
+    Ok(db
+        .select(users::table)
+        .filter(users::email.starts_with(prefix) & users::posts.any(posts::published.eq(true)))
+        .columns(users::email)
+        .order_by(users::id)
+        .all()
+        .await?)
+}
+
+/// Counts a read of post `id` (`views = views + 1`) and returns the new count.
+pub async fn view_post<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<i64> {
+    let post = db
+        .update(posts::table)
+        .set_expr(assign(posts::views, posts::views.add(1)))
+        .filter(posts::id.eq(id))
+        .returning()
+        .get()
+        .await?
+        .ok_or(ApiError {
+            status: 404,
+            message: format!("no post {id}"),
+        })?;
+    Ok(post.views)
+}
+
+/// Creates a post and links it to existing tags by id, in one atomic batch: the links name
+/// the new post's id through `set_from_last_insert`. A missing tag rolls the post back.
+pub async fn create_post_with_tag_ids<E: Executor>(
+    db: &Db<E>,
+    new: NewPost,
+    tag_ids: Vec<i64>,
+) -> ApiResult<Post> {
+    let (post, _) = db
+        .batch((
+            db.insert(posts::table).values(new).returning(),
+            db.insert(post_tags::table)
+                .values_many(tag_ids.iter().map(|t| NewPostTag::new(0, *t)))
+                .set_from_last_insert(post_tags::post_id, posts::id),
+        ))
+        .await?;
+    post.into_iter().next().ok_or(ApiError {
+        status: 500,
+        message: "insert returned no row".into(),
+    })
 }

@@ -45,6 +45,23 @@ struct PostWithTags {
     tags: Vec<String>,
 }
 
+#[derive(serde::Deserialize)]
+struct PostWithTagIds {
+    post: schema::NewPost,
+    tag_ids: Vec<i64>,
+}
+
+fn query_str(req: &Request, key: &str) -> String {
+    req.url()
+        .ok()
+        .and_then(|u| {
+            u.query_pairs()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_default()
+}
+
 fn respond<T: Serialize>(result: ApiResult<T>, ok_status: u16) -> Result<Response> {
     match result {
         Ok(v) => Ok(Response::from_json(&v)?.with_status(ok_status)),
@@ -241,6 +258,47 @@ fn router(data: Data) -> Router<'static, Data> {
                 async { api::failing_batch(db(&ctx)?, "rollback").await }.await,
                 200,
             )
+        })
+        .get_async("/queries/users-with-posts", |req, ctx| async move {
+            let prefix = query_str(&req, "prefix");
+            respond(
+                async { api::users_with_posts(db(&ctx)?, &prefix).await }.await,
+                200,
+            )
+        })
+        .get_async("/queries/post-titles/:id", |_, ctx| async move {
+            respond(
+                async { api::post_titles(db(&ctx)?, id_param(&ctx)?).await }.await,
+                200,
+            )
+        })
+        .get_async("/queries/author-stats", |req, ctx| async move {
+            let prefix = query_str(&req, "prefix");
+            respond(
+                async { api::author_stats(db(&ctx)?, &prefix).await }.await,
+                200,
+            )
+        })
+        .get_async("/queries/with-published", |req, ctx| async move {
+            let prefix = query_str(&req, "prefix");
+            respond(
+                async { api::users_with_published(db(&ctx)?, &prefix).await }.await,
+                200,
+            )
+        })
+        .post_async("/posts/:id/view", |_, ctx| async move {
+            respond(
+                async { api::view_post(db(&ctx)?, id_param(&ctx)?).await }.await,
+                200,
+            )
+        })
+        .post_async("/posts-with-tag-ids", |mut req, ctx| async move {
+            let r = async {
+                let body: PostWithTagIds = json_body(&mut req).await?;
+                api::create_post_with_tag_ids(db(&ctx)?, body.post, body.tag_ids).await
+            }
+            .await;
+            respond(r, 201)
         })
         .post_async("/samples/edge/:case", |_, ctx| async move {
             let case = ctx.param("case").cloned().unwrap_or_default();

@@ -387,6 +387,133 @@ fn example_worker_on_local_d1() {
     );
     assert!(p["bind"].as_str().unwrap().contains("2^53"), "{p}");
 
+    // 8a. Queries across tables, over HTTP on D1: a left join, a projection, a grouped
+    // aggregate, a filter through a relation, an increment, and a post linked to its tags
+    // by its new id in one batch (rolled back whole when a link fails).
+    let mut qids = Vec::new();
+    for (email, name) in [
+        ("q-ann@x.io", "QAnn"),
+        ("q-bob@x.io", "QBob"),
+        ("q-cid@x.io", "QCid"),
+    ] {
+        let (s, u) = http.send(
+            "POST",
+            "/users",
+            Some(json!({ "email": email, "name": name })),
+        );
+        assert_eq!(s, 201, "{u}");
+        qids.push(u["id"].as_i64().unwrap());
+    }
+    let mut qposts = Vec::new();
+    for (author, slug, published) in [
+        (qids[0], "q-a1", true),
+        (qids[0], "q-a2", false),
+        (qids[1], "q-b1", false),
+    ] {
+        let (s, p) = http.send(
+            "POST",
+            "/posts",
+            Some(
+                json!({ "author_id": author, "title": slug, "slug": slug, "published": published }),
+            ),
+        );
+        assert_eq!(s, 201, "{p}");
+        qposts.push(p["id"].as_i64().unwrap());
+    }
+    let (s, rows) = http.send("GET", "/queries/users-with-posts?prefix=q-", None);
+    assert_eq!(s, 200, "{rows}");
+    let shape: Vec<(String, Value)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["user"]["name"].as_str().unwrap().to_owned(),
+                r["post"]["slug"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("QAnn".to_owned(), json!("q-a1")),
+            ("QAnn".to_owned(), json!("q-a2")),
+            ("QBob".to_owned(), json!("q-b1")),
+            ("QCid".to_owned(), Value::Null),
+        ],
+        "left join on D1: {rows}"
+    );
+    let (s, titles) = http.send("GET", &format!("/queries/post-titles/{}", qids[0]), None);
+    assert_eq!(s, 200, "{titles}");
+    assert_eq!(titles, json!([[qposts[0], "q-a1"], [qposts[1], "q-a2"]]));
+    for expected in 1..=3 {
+        let (s, n) = http.send(
+            "POST",
+            &format!("/posts/{}/view", qposts[0]),
+            Some(json!({})),
+        );
+        assert_eq!((s, n), (200, json!(expected)), "views = views + 1 on D1");
+    }
+    let (s, stats) = http.send("GET", "/queries/author-stats?prefix=q-", None);
+    assert_eq!(s, 200, "{stats}");
+    assert_eq!(
+        stats,
+        json!([["QAnn", 2, 1, 3], ["QBob", 1, 0, 0], ["QCid", 0, 0, null]]),
+        "grouped aggregate on D1"
+    );
+    let (s, with) = http.send("GET", "/queries/with-published?prefix=q-", None);
+    assert_eq!(
+        (s, &with),
+        (200, &json!(["q-ann@x.io"])),
+        "EXISTS through a relation on D1"
+    );
+    let (s, tags) = http.send(
+        "POST",
+        "/posts-with-tags",
+        Some(json!({ "post": { "author_id": qids[2], "title": "T", "slug": "q-tags" }, "tags": ["q-x", "q-y"] })),
+    );
+    assert_eq!(s, 201, "{tags}");
+    let tag_ids: Vec<i64> = d1_query(
+        state.path(),
+        "SELECT id FROM tags WHERE name IN ('q-x', 'q-y') ORDER BY id",
+    )
+    .iter()
+    .map(|r| r["id"].as_i64().unwrap())
+    .collect();
+    let (s, post) = http.send(
+        "POST",
+        "/posts-with-tag-ids",
+        Some(json!({ "post": { "author_id": qids[2], "title": "Linked", "slug": "q-linked" }, "tag_ids": tag_ids })),
+    );
+    assert_eq!(s, 201, "{post}");
+    let links = d1_query(
+        state.path(),
+        &format!(
+            "SELECT count(*) AS n FROM post_tags WHERE post_id = {}",
+            post["id"]
+        ),
+    );
+    assert_eq!(
+        links[0]["n"],
+        json!(2),
+        "links name the new post's id on D1"
+    );
+    let (s, err) = http.send(
+        "POST",
+        "/posts-with-tag-ids",
+        Some(json!({ "post": { "author_id": qids[2], "title": "Doomed", "slug": "q-doomed" }, "tag_ids": [tag_ids[0], 999_999] })),
+    );
+    assert_eq!(s, 422, "{err}");
+    let doomed = d1_query(
+        state.path(),
+        "SELECT count(*) AS n FROM posts WHERE slug = 'q-doomed'",
+    );
+    assert_eq!(
+        doomed[0]["n"],
+        json!(0),
+        "the parent rolled back with its failing link on D1"
+    );
+
     // 8b. Load: 8 concurrent clients × 1,000 writes, each fourth followed by a read of what
     // it wrote, over loopback. No 5xx; afterwards every acknowledged write is in D1.
     let (acked, latencies, secs) = load(&server.base, 8, 1000);
@@ -422,7 +549,7 @@ fn example_worker_on_local_d1() {
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),
-        "DELETE FROM users WHERE email LIKE 'bulk%' OR email LIKE 'load-%' OR email IN ('bob@example.com', 'session@example.com', 'big@example.com')",
+        "DELETE FROM users WHERE email LIKE 'bulk%' OR email LIKE 'load-%' OR email LIKE 'q-%' OR email IN ('bob@example.com', 'session@example.com', 'big@example.com')",
     );
     let (s, deleted) = http.send("DELETE", &format!("/users/{ann_id}"), None);
     assert_eq!(s, 200);

@@ -667,3 +667,56 @@ async fn a_post_and_its_tags_in_one_batch_naming_the_new_id() {
     assert_eq!(err.batch_index(), Some(1), "{err}");
     assert_eq!(db.select(posts::table).count().await.unwrap(), before);
 }
+
+/// The example Worker's cross-table handlers, natively (tests/d1_e2e.rs drives them over
+/// HTTP on local D1).
+#[tokio::test]
+async fn the_workers_cross_table_handlers() {
+    use mizzle_example::api;
+    let db = db();
+    seed(&db).await;
+    let rows = api::users_with_posts(&db, "").await.unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows[3].post.is_none());
+    assert_eq!(
+        api::post_titles(&db, 1).await.unwrap(),
+        [(1, "Title a1".to_owned()), (2, "Title a2".to_owned())]
+    );
+    api::view_post(&db, 1).await.unwrap();
+    assert_eq!(api::view_post(&db, 1).await.unwrap(), 2);
+    let stats = api::author_stats(&db, "").await.unwrap();
+    assert_eq!(
+        stats,
+        [
+            ("Ann".to_owned(), 2, 1, Some(2)),
+            ("Bob".to_owned(), 1, 1, Some(0)),
+            ("Cid".to_owned(), 0, 0, None)
+        ]
+    );
+    assert_eq!(
+        api::users_with_published(&db, "").await.unwrap(),
+        ["ann@x.io", "bob@x.io"]
+    );
+    let post = api::create_post_with_tag_ids(&db, NewPost::new(3, "New", "new"), vec![1, 2])
+        .await
+        .unwrap();
+    let n = db
+        .select(post_tags::table)
+        .filter(post_tags::post_id.eq(post.id))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let err = api::create_post_with_tag_ids(&db, NewPost::new(3, "Bad", "bad"), vec![1, 99])
+        .await
+        .unwrap_err();
+    assert_eq!(err.status, 422, "{err:?}");
+    assert_eq!(
+        db.select(posts::table)
+            .filter(posts::slug.eq("bad"))
+            .count()
+            .await
+            .unwrap(),
+        0
+    );
+}
