@@ -24,7 +24,11 @@ async fn crud(db: &Db<SqliteExecutor>) -> R<()> {
         .one()
         .await?;
     // db.select().from(users).where(eq(users.id, ann.id))
-    let found: Option<User> = db.select(users::table).filter(users::id.eq(ann.id)).get().await?;
+    let found: Option<User> = db
+        .select(users::table)
+        .filter(users::id.eq(ann.id))
+        .get()
+        .await?;
     // db.update(users).set({ name: "Ann B" }).where(eq(users.id, ann.id))
     db.update(users::table)
         .set(UserPatch::new().name("Ann B"))
@@ -32,7 +36,12 @@ async fn crud(db: &Db<SqliteExecutor>) -> R<()> {
         .run()
         .await?;
     // db.delete(users).where(eq(users.id, ann.id)).returning()
-    let gone: Vec<User> = db.delete(users::table).filter(users::id.eq(ann.id)).returning().all().await?;
+    let gone: Vec<User> = db
+        .delete(users::table)
+        .filter(users::id.eq(ann.id))
+        .returning()
+        .all()
+        .await?;
     assert!(found.is_some() && gone.len() == 1);
     Ok(())
 }
@@ -66,7 +75,11 @@ async fn manual_left_join(db: &Db<SqliteExecutor>) -> R<()> {
 // --- partial select
 async fn partial_select(db: &Db<SqliteExecutor>) -> R<()> {
     // db.select({ id: users.id, name: users.name }).from(users)
-    let rows: Vec<(i64, String)> = db.select(users::table).columns((users::id, users::name)).all().await?;
+    let rows: Vec<(i64, String)> = db
+        .select(users::table)
+        .columns((users::id, users::name))
+        .all()
+        .await?;
     let _ = rows;
     Ok(())
 }
@@ -90,10 +103,18 @@ async fn count_group_by(db: &Db<SqliteExecutor>) -> R<()> {
 // --- inArray, with a list and with a subquery
 async fn in_array(db: &Db<SqliteExecutor>) -> R<()> {
     // db.select().from(users).where(inArray(users.id, [1, 2, 3]))
-    let listed = db.select(users::table).filter(users::id.in_list([1, 2, 3])).all().await?;
+    let listed = db
+        .select(users::table)
+        .filter(users::id.in_list([1, 2, 3]))
+        .all()
+        .await?;
     // db.select().from(users).where(inArray(users.id, db.select({ id: posts.authorId }).from(posts)))
     let authors = db.select(posts::table).columns(posts::author_id);
-    let writers = db.select(users::table).filter(users::id.in_select(&authors)).all().await?;
+    let writers = db
+        .select(users::table)
+        .filter(users::id.in_select(&authors))
+        .all()
+        .await?;
     let _ = (listed, writers);
     Ok(())
 }
@@ -107,7 +128,11 @@ async fn exists_patterns(db: &Db<SqliteExecutor>) -> R<()> {
         .all()
         .await?;
     // an uncorrelated exists
-    let any_tag = db.select(users::table).filter(exists(db.select(tags::table))).all().await?;
+    let any_tag = db
+        .select(users::table)
+        .filter(exists(db.select(tags::table)))
+        .all()
+        .await?;
     let _ = (with_published, any_tag);
     Ok(())
 }
@@ -139,7 +164,8 @@ async fn upsert_excluded(db: &Db<SqliteExecutor>) -> R<()> {
 async fn dependent_batch(db: &Db<SqliteExecutor>, author: i64) -> R<()> {
     // Drizzle has no typed way: `db.batch([insert post, raw SQL with a subquery on the slug])`
     db.batch((
-        db.insert(posts::table).values(NewPost::new(author, "Hello", "hello")),
+        db.insert(posts::table)
+            .values(NewPost::new(author, "Hello", "hello")),
         db.insert(post_tags::table)
             .values_many([NewPostTag::new(0, 1), NewPostTag::new(0, 2)])
             .set_from_last_insert(post_tags::post_id, posts::id),
@@ -151,7 +177,11 @@ async fn dependent_batch(db: &Db<SqliteExecutor>, author: i64) -> R<()> {
 // --- a post with its comment count
 async fn scalar_subquery(db: &Db<SqliteExecutor>) -> R<()> {
     // db.select({ id: posts.id, comments: db.$count(comments, eq(comments.postId, posts.id)) }).from(posts)
-    let rows: Vec<(i64, i64)> = db.select(posts::table).columns((posts::id, posts::comments.count())).all().await?;
+    let rows: Vec<(i64, i64)> = db
+        .select(posts::table)
+        .columns((posts::id, posts::comments.count()))
+        .all()
+        .await?;
     let _ = rows;
     Ok(())
 }
@@ -160,8 +190,16 @@ async fn scalar_subquery(db: &Db<SqliteExecutor>) -> R<()> {
 async fn every_pattern_runs() {
     let db = db();
     crud(&db).await.unwrap();
-    db.insert(users::table).values(NewUser::new("bob@x.io", "Bob")).run().await.unwrap();
-    db.insert(tags::table).values_many([NewTag::new("a"), NewTag::new("b")]).run().await.unwrap();
+    db.insert(users::table)
+        .values(NewUser::new("bob@x.io", "Bob"))
+        .run()
+        .await
+        .unwrap();
+    db.insert(tags::table)
+        .values_many([NewTag::new("a"), NewTag::new("b")])
+        .run()
+        .await
+        .unwrap();
     with_relations(&db).await.unwrap();
     manual_left_join(&db).await.unwrap();
     partial_select(&db).await.unwrap();
@@ -172,7 +210,12 @@ async fn every_pattern_runs() {
     increments(&db).await.unwrap();
     upsert_excluded(&db).await.unwrap();
     scalar_subquery(&db).await.unwrap();
-    let views: Vec<i64> = db.select(posts::table).columns(posts::views).all().await.unwrap();
+    let views: Vec<i64> = db
+        .select(posts::table)
+        .columns(posts::views)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(views, [1]);
 }
 
@@ -195,6 +238,9 @@ fn the_doc_shows_exactly_this_code() {
         .collect();
     assert!(blocks.len() >= 10, "{} blocks", blocks.len());
     for b in blocks {
-        assert!(me.contains(&squash(b)), "not in tests/drizzle_patterns.rs:\n{b}");
+        assert!(
+            me.contains(&squash(b)),
+            "not in tests/drizzle_patterns.rs:\n{b}"
+        );
     }
 }

@@ -168,16 +168,9 @@ impl RowReader {
 
     /// Decodes the column `name` as SQL type `S`.
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        if self.positional {
-            return self.read_next::<S>().map_err(|e| match e {
-                Error::Decode { error, .. } => Error::Decode {
-                    column: name.to_owned(),
-                    error,
-                },
-                other => other,
-            });
-        }
         let i = if self.row.columns.get(self.next).is_some_and(|c| c == name) {
+            self.next
+        } else if self.positional && self.next < self.row.values.len() {
             self.next
         } else {
             self.row

@@ -1,0 +1,276 @@
+//! mizzle's own cost on native SQLite (in memory, release build): the existing query paths
+//! (get by key, a filtered list, a three-level tree) and, with the `cross_table` feature,
+//! the cross-table ones (a join, a projection, a grouped aggregate) next to the same SQL
+//! written by hand with rusqlite and decoded into the same structs.
+//!
+//! `cargo run --release -p mizzle-bench --bin native-queries -- [rounds=9] [ops=2000]`
+//!
+//! Prints one line per measurement: `name µs/op` (median of the rounds). Built without the
+//! feature it compiles against the API before cross-table queries existed, which is how
+//! bench/README.md's before/after is measured (the same file built at both commits).
+
+use std::future::Future;
+use std::time::Instant;
+
+use mizzle::Db;
+use mizzle::sqlite::SqliteExecutor;
+use mizzle_example::schema::*;
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut f = std::pin::pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// 50 users with 5 posts each (every other published) and 4 comments per post.
+fn seeded() -> Db<SqliteExecutor> {
+    let exec = SqliteExecutor::open_in_memory().unwrap();
+    exec.apply_migrations(MIGRATIONS).unwrap();
+    let db = Db::new(exec).with_limits(mizzle::Limits::SQLITE);
+    block_on(async {
+        db.insert(users::table)
+            .values_many((0..50).map(|i| NewUser::new(format!("u{i}@x.io"), format!("User {i}"))))
+            .run()
+            .await
+            .unwrap();
+        db.insert(posts::table)
+            .values_many((0..250).map(|i| {
+                NewPost::new(i / 5 + 1, format!("Post {i}"), format!("p{i}")).published(i % 2 == 0)
+            }))
+            .run()
+            .await
+            .unwrap();
+        db.insert(comments::table)
+            .values_many(
+                (0..1000)
+                    .map(|i| NewComment::new(i / 4 + 1, format!("c{i}")).author_id(i % 50 + 1)),
+            )
+            .run()
+            .await
+            .unwrap();
+    });
+    db
+}
+
+/// Median µs per op over `rounds` rounds of `ops` calls of each contender, interleaved.
+fn measure(rounds: usize, ops: usize, cases: &mut [(&str, Box<dyn FnMut(usize) + '_>)]) {
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+    for _ in 0..rounds {
+        for (i, (_, f)) in cases.iter_mut().enumerate() {
+            let t = Instant::now();
+            for n in 0..ops {
+                f(n);
+            }
+            samples[i].push(t.elapsed().as_secs_f64() * 1e6 / ops as f64);
+        }
+    }
+    for (i, (name, _)) in cases.iter().enumerate() {
+        let s = &mut samples[i];
+        s.sort_by(f64::total_cmp);
+        println!("{name} {:.2}", s[s.len() / 2]);
+    }
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let rounds = args.first().copied().unwrap_or(9);
+    let ops = args.get(1).copied().unwrap_or(2000);
+    let db = seeded();
+    let mut sink = 0usize;
+    {
+        let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![(
+            "get_by_key",
+            Box::new(|n| {
+                let u = block_on(
+                    db.select(users::table)
+                        .filter(users::id.eq((n % 50 + 1) as i64))
+                        .get(),
+                )
+                .unwrap();
+                sink += u.map_or(0, |u| u.name.len());
+            }),
+        )];
+        measure(rounds, ops, &mut cases);
+    }
+    let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![
+        (
+            "list_50_users",
+            Box::new(|_| {
+                let rows =
+                    block_on(db.select(users::table).order_by(users::id).limit(50).all()).unwrap();
+                assert_eq!(rows.len(), 50);
+            }),
+        ),
+        (
+            "list_50_filtered",
+            Box::new(|_| {
+                let rows = block_on(
+                    db.select(posts::table)
+                        .filter(posts::published.eq(true))
+                        .order_by(posts::id)
+                        .limit(50)
+                        .all(),
+                )
+                .unwrap();
+                assert_eq!(rows.len(), 50);
+            }),
+        ),
+        (
+            "tree_user_posts_comments",
+            Box::new(|n| {
+                let t = block_on(
+                    db.select(users::table)
+                        .filter(users::id.eq((n % 50 + 1) as i64))
+                        .with(users::posts.with(posts::comments))
+                        .get(),
+                )
+                .unwrap();
+                assert!(t.is_some());
+            }),
+        ),
+    ];
+    measure(rounds, ops / 4, &mut cases);
+    #[cfg(feature = "cross_table")]
+    cross_table::run(&db, rounds, ops / 4);
+    std::hint::black_box(sink);
+}
+
+#[cfg(feature = "cross_table")]
+mod cross_table {
+    use super::*;
+    use mizzle::{count, sql::SqlType};
+
+    /// A hand-written join: the same SQL, rusqlite, the same structs.
+    fn hand_join(conn: &rusqlite::Connection) -> Vec<(User, Post)> {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT u.id, u.email, u.name, u.bio, u.avatar, u.role, u.created_at, \
+                 p.id, p.author_id, p.title, p.slug, p.body, p.status, p.meta, p.published, p.rating, p.views, p.created_at, p.updated_at \
+                 FROM users u INNER JOIN posts p ON p.author_id = u.id WHERE p.published = 1 ORDER BY p.id LIMIT 50",
+            )
+            .unwrap();
+        let ts = |s: i64| mizzle::chrono::DateTime::from_timestamp(s, 0).unwrap();
+        stmt.query_map([], |r| {
+            let role: String = r.get(5)?;
+            let status: String = r.get(12)?;
+            Ok((
+                User {
+                    id: r.get(0)?,
+                    email: r.get(1)?,
+                    name: r.get(2)?,
+                    bio: r.get(3)?,
+                    avatar: r.get(4)?,
+                    role: mizzle::sql::SqlEnum::from_db_str(&role).unwrap(),
+                    created_at: ts(r.get(6)?),
+                },
+                Post {
+                    id: r.get(7)?,
+                    author_id: r.get(8)?,
+                    title: r.get(9)?,
+                    slug: r.get(10)?,
+                    body: r.get(11)?,
+                    status: mizzle::sql::SqlEnum::from_db_str(&status).unwrap(),
+                    meta: r
+                        .get::<_, Option<String>>(13)?
+                        .map(|m| mizzle::serde_json::from_str(&m).unwrap()),
+                    published: r.get::<_, i64>(14)? != 0,
+                    rating: r.get(15)?,
+                    views: r.get(16)?,
+                    created_at: ts(r.get(17)?),
+                    updated_at: ts(r.get(18)?),
+                },
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    pub fn run(db: &Db<SqliteExecutor>, rounds: usize, ops: usize) {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for (_, sql) in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        // Copy the seeded rows across so both read the same data.
+        let rows: Vec<(User, Post)> = block_on(
+            db.select(users::table)
+                .inner_join(posts::table, posts::author_id.eq_col(users::id))
+                .all(),
+        )
+        .unwrap();
+        let _ = <mizzle::sql::Integer as SqlType>::encode(&0);
+        for (u, _) in rows.iter().filter(|(u, _)| u.id <= 50) {
+            conn.execute(
+                "INSERT OR IGNORE INTO users (id, email, name, role, created_at) VALUES (?1, ?2, ?3, 'reader', 0)",
+                rusqlite::params![u.id, u.email, u.name],
+            )
+            .unwrap();
+        }
+        for (_, p) in &rows {
+            conn.execute(
+                "INSERT INTO posts (id, author_id, title, slug, status, published, rating, views, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'draft', ?5, 0, 0, 0, 0)",
+                rusqlite::params![p.id, p.author_id, p.title, p.slug, p.published],
+            )
+            .unwrap();
+        }
+        let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![
+            (
+                "join_50_mizzle",
+                Box::new(|_| {
+                    let rows: Vec<(User, Post)> = block_on(
+                        db.select(users::table)
+                            .inner_join(posts::table, posts::author_id.eq_col(users::id))
+                            .filter(posts::published.eq(true))
+                            .order_by(posts::id)
+                            .limit(50)
+                            .all(),
+                    )
+                    .unwrap();
+                    assert_eq!(rows.len(), 50);
+                }),
+            ),
+            (
+                "join_50_hand_written",
+                Box::new(|_| {
+                    assert_eq!(hand_join(&conn).len(), 50);
+                }),
+            ),
+            (
+                "projection_50",
+                Box::new(|_| {
+                    let rows: Vec<(i64, String)> = block_on(
+                        db.select(posts::table)
+                            .columns((posts::id, posts::title))
+                            .order_by(posts::id)
+                            .limit(50)
+                            .all(),
+                    )
+                    .unwrap();
+                    assert_eq!(rows.len(), 50);
+                }),
+            ),
+            (
+                "group_by_author",
+                Box::new(|_| {
+                    let rows: Vec<(i64, i64)> = block_on(
+                        db.select(posts::table)
+                            .columns((posts::author_id, count(posts::id)))
+                            .group_by(posts::author_id)
+                            .all(),
+                    )
+                    .unwrap();
+                    assert_eq!(rows.len(), 50);
+                }),
+            ),
+        ];
+        measure(rounds, ops, &mut cases);
+    }
+}
