@@ -168,9 +168,9 @@ impl RowReader {
 
     /// Decodes the column `name` as SQL type `S`.
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        let i = if self.row.columns.get(self.next).is_some_and(|c| c == name) {
-            self.next
-        } else if self.positional && self.next < self.row.values.len() {
+        let at_cursor = self.row.columns.get(self.next).is_some_and(|c| c == name)
+            || (self.positional && self.next < self.row.values.len());
+        let i = if at_cursor {
             self.next
         } else {
             self.row
