@@ -57,8 +57,11 @@ fn seeded() -> Db<SqliteExecutor> {
     db
 }
 
+/// A named contender: called with the op's index.
+type Case<'a> = (&'static str, Box<dyn FnMut(usize) + 'a>);
+
 /// Median µs per op over `rounds` rounds of `ops` calls of each contender, interleaved.
-fn measure(rounds: usize, ops: usize, cases: &mut [(&str, Box<dyn FnMut(usize) + '_>)]) {
+fn measure(rounds: usize, ops: usize, cases: &mut [Case<'_>]) {
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     for _ in 0..rounds {
         for (i, (_, f)) in cases.iter_mut().enumerate() {
@@ -86,7 +89,7 @@ fn main() {
     let db = seeded();
     let mut sink = 0usize;
     {
-        let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![(
+        let mut cases: Vec<Case<'_>> = vec![(
             "get_by_key",
             Box::new(|n| {
                 let u = block_on(
@@ -100,7 +103,7 @@ fn main() {
         )];
         measure(rounds, ops, &mut cases);
     }
-    let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![
+    let mut cases: Vec<Case<'_>> = vec![
         (
             "list_50_users",
             Box::new(|_| {
@@ -221,7 +224,7 @@ mod cross_table {
             )
             .unwrap();
         }
-        let mut cases: Vec<(&str, Box<dyn FnMut(usize) + '_>)> = vec![
+        let mut cases: Vec<Case<'_>> = vec![
             (
                 "join_50_mizzle",
                 Box::new(|_| {
