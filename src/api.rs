@@ -1,7 +1,7 @@
 //! The blog's operations, written against the generated schema API. Each works on any
 //! executor: D1 in the Worker, SQLite in native tests.
 
-use mizzle::{Db, DbErrorKind, Error, Executor, assign, count};
+use mizzle::{Db, Error, Executor, assign, count};
 
 use crate::schema::{
     Comment, NewPost, NewPostTag, NewSample, NewTag, NewUser, Post, PostPatch, Sample, Tag, User,
@@ -28,25 +28,8 @@ impl From<mizzle::DecodeError> for ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        let status = match e.db_kind() {
-            Some(DbErrorKind::UniqueViolation) => 409,
-            Some(
-                DbErrorKind::ForeignKeyViolation
-                | DbErrorKind::CheckViolation
-                | DbErrorKind::NotNullViolation,
-            ) => 422,
-            _ if matches!(e, Error::NotFound) => 404,
-            _ if matches!(
-                e,
-                Error::IntegerOutOfRange(_) | Error::Limit(_) | Error::InvalidValue(_)
-            ) =>
-            {
-                400
-            }
-            _ => 500,
-        };
         ApiError {
-            status,
+            status: e.http_status(),
             message: e.to_string(),
         }
     }

@@ -779,3 +779,30 @@ async fn prepared_templates_are_connection_free() {
     assert_eq!(a.sql, b.sql, "one statement shape");
     assert_ne!(a.params, b.params);
 }
+
+#[test]
+fn enums_parse_display_and_list_their_values() {
+    assert_eq!(
+        "published".parse::<PostStatus>().unwrap(),
+        PostStatus::Published
+    );
+    assert!("gone".parse::<PostStatus>().is_err());
+    assert_eq!(PostStatus::Published.to_string(), "published");
+    assert_eq!(PostStatus::ALL, [PostStatus::Draft, PostStatus::Published]);
+    let statuses: Vec<&str> = PostStatus::ALL.iter().map(PostStatus::as_str).collect();
+    assert_eq!(statuses, ["draft", "published"]);
+}
+
+#[test]
+fn errors_map_to_http_statuses() {
+    assert_eq!(Error::NotFound.http_status(), 404);
+    assert_eq!(Error::IntegerOutOfRange(1 << 60).http_status(), 400);
+    assert_eq!(
+        Error::database("D1_ERROR: UNIQUE constraint failed: users.email", "…").http_status(),
+        409
+    );
+    assert_eq!(
+        Error::database("FOREIGN KEY constraint failed", "…").http_status(),
+        422
+    );
+}

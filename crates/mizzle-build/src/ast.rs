@@ -41,6 +41,8 @@ pub struct TableFile {
     pub table: Option<Sp<String>>,
     /// `struct = "..."`.
     pub struct_name: Option<Sp<String>>,
+    /// `serde_rename_all = "..."`: this table's JSON field naming.
+    pub serde_rename_all: Option<Sp<String>>,
     /// `doc = "..."`.
     pub doc: Option<Sp<String>>,
     /// `renamed_from = "..."`.
@@ -164,4 +166,6 @@ pub struct SettingsFile {
     pub binding: Option<Sp<String>>,
     /// `allow_drop`.
     pub allow_drop: Vec<Sp<String>>,
+    /// `serde_rename_all`: the JSON field naming of every generated struct.
+    pub serde_rename_all: Option<Sp<String>>,
 }

@@ -161,16 +161,21 @@ fn field_type(c: &Column) -> TokenStream {
 
 /// Derives for a table's structs: a custom json type only promises serde.
 fn derives(t: &Table, extra: TokenStream) -> TokenStream {
-    let serde = quote! {
-        #[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
-        #[serde(crate = "::mizzle::serde")]
+    let rename = match &t.serde_rename_all {
+        Some(rule) => quote!(#[serde(rename_all = #rule)]),
+        None => quote!(),
     };
     if t.columns.iter().any(|c| c.json_rust.is_some()) {
-        serde
+        quote! {
+            #[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
+            #[serde(crate = "::mizzle::serde")]
+            #rename
+        }
     } else {
         quote! {
             #[derive(Debug, Clone, PartialEq #extra, ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
             #[serde(crate = "::mizzle::serde")]
+            #rename
         }
     }
 }
@@ -693,9 +698,20 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
         }
 
         impl #name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+
             /// The text stored in the database.
             pub const fn as_str(&self) -> &'static str {
                 match self { #(Self::#variants => #values,)* }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::mizzle::DecodeError;
+            /// Parses the stored text (`"draft"`), the same as the JSON value.
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::mizzle::sql::decode_enum(::mizzle::Value::Text(s.to_owned()), #enum_name)
             }
         }
 

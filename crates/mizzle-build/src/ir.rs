@@ -275,6 +275,8 @@ pub struct Table {
     pub checks: Vec<(String, String)>,
     /// Relations.
     pub relations: Vec<Relation>,
+    /// serde's `rename_all` for the generated structs (the table's, else the settings').
+    pub serde_rename_all: Option<String>,
 }
 
 impl Table {
@@ -312,6 +314,8 @@ pub struct Settings {
     pub binding: String,
     /// Tables / `table.column`s migrations may drop.
     pub allow_drop: Vec<String>,
+    /// serde's `rename_all` for every generated struct (a table may set its own).
+    pub serde_rename_all: Option<String>,
 }
 
 impl std::default::Default for Settings {
@@ -320,6 +324,7 @@ impl std::default::Default for Settings {
             migrations_dir: "migrations".into(),
             wrangler: None,
             binding: "DB".into(),
+            serde_rename_all: None,
             allow_drop: Vec::new(),
         }
     }

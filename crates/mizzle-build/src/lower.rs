@@ -54,14 +54,19 @@ pub fn lower(
         check_sql_expressions(t, f, errs);
     }
     let schema_tables: Vec<Table> = tables.iter().map(|(t, _)| t.clone()).collect();
+    let settings = lower_settings(settings, errs);
     let mut out = Vec::new();
     for (mut t, f) in tables {
         t.relations = lower_relations(&t, f, &schema_tables, errs);
+        t.serde_rename_all = match &f.serde_rename_all {
+            Some(r) => rename_all(r, errs),
+            None => settings.serde_rename_all.clone(),
+        };
         out.push(t);
     }
     Schema {
         tables: out,
-        settings: lower_settings(settings, errs),
+        settings,
     }
 }
 
@@ -167,7 +172,42 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         out.binding = b.value.clone();
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
+    out.serde_rename_all = s
+        .serde_rename_all
+        .as_ref()
+        .and_then(|r| rename_all(r, errs));
     out
+}
+
+/// serde's `rename_all` rules.
+const RENAME_RULES: [&str; 8] = [
+    "lowercase",
+    "UPPERCASE",
+    "PascalCase",
+    "camelCase",
+    "snake_case",
+    "SCREAMING_SNAKE_CASE",
+    "kebab-case",
+    "SCREAMING-KEBAB-CASE",
+];
+
+fn rename_all(r: &Sp<String>, errs: &mut Vec<Diagnostic>) -> Option<String> {
+    if RENAME_RULES.contains(&r.value.as_str()) {
+        return Some(r.value.clone());
+    }
+    let d = Diagnostic::error(
+        format!(
+            "`serde_rename_all = \"{}\"` is not one of serde's rules",
+            r.value
+        ),
+        &r.span,
+        "unknown rule",
+    );
+    errs.push(match did_you_mean(&r.value, RENAME_RULES) {
+        Some(s) => d.help(format!("did you mean \"{s}\"?")),
+        None => d.help(format!("the rules are: {}", RENAME_RULES.join(", "))),
+    });
+    None
 }
 
 fn flag(b: &Option<Sp<bool>>) -> bool {
@@ -412,6 +452,7 @@ fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagno
             .map(|(n, s)| (n.value.clone(), s.value.clone()))
             .collect(),
         relations: Vec::new(),
+        serde_rename_all: None,
     }
 }
 

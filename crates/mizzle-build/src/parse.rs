@@ -36,6 +36,7 @@ pub const COLUMN_KEYS: &[&str] = &[
 const TABLE_KEYS: &[&str] = &[
     "table",
     "struct",
+    "serde_rename_all",
     "doc",
     "renamed_from",
     "primary_key",
@@ -56,7 +57,13 @@ const RELATION_KEYS: &[&str] = &[
     "foreign_key",
     "through",
 ];
-const SETTINGS_KEYS: &[&str] = &["migrations_dir", "wrangler", "binding", "allow_drop"];
+const SETTINGS_KEYS: &[&str] = &[
+    "migrations_dir",
+    "wrangler",
+    "binding",
+    "allow_drop",
+    "serde_rename_all",
+];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
 
@@ -223,6 +230,7 @@ pub fn table_file(
         span: whole.clone(),
         table: f.string("table", errs),
         struct_name: f.string("struct", errs),
+        serde_rename_all: f.string("serde_rename_all", errs),
         doc: f.string("doc", errs),
         renamed_from: f.string("renamed_from", errs),
         primary_key: f.strings("primary_key", errs),
@@ -534,6 +542,7 @@ pub fn settings_file(file: FileId, source: &str, errs: &mut Vec<Diagnostic>) -> 
             .strings("allow_drop", errs)
             .map(|s| s.value)
             .unwrap_or_default(),
+        serde_rename_all: f.string("serde_rename_all", errs),
     };
     f.finish("schema/mizzle.toml", SETTINGS_KEYS, errs);
     s

@@ -90,6 +90,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// The HTTP status a Worker usually answers this error with: 409 for a unique
+    /// violation, 422 for a foreign key, check or NOT NULL violation, 404 for
+    /// [`Error::NotFound`], 400 for a value or statement refused before sending (limits,
+    /// unsafe integers, NaN), 500 for the rest.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::Database { kind, .. } => match kind {
+                DbErrorKind::UniqueViolation => 409,
+                DbErrorKind::ForeignKeyViolation
+                | DbErrorKind::CheckViolation
+                | DbErrorKind::NotNullViolation => 422,
+                DbErrorKind::Other => 500,
+            },
+            Error::NotFound => 404,
+            Error::Limit(_) | Error::IntegerOutOfRange(_) | Error::InvalidValue(_) => 400,
+            Error::Decode { .. } | Error::Other(_) => 500,
+        }
+    }
+
     /// The database error kind, when this is a database error.
     pub fn db_kind(&self) -> Option<DbErrorKind> {
         match self {

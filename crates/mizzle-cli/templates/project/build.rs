@@ -1,0 +1,3 @@
+fn main() {
+    mizzle_build::build()
+}

@@ -1,0 +1,28 @@
+//! The handlers on native SQLite with this project's migrations: fast, no Worker needed.
+
+use {{crate_name}}::api;
+use {{crate_name}}::schema::*;
+use mizzle::sqlite::SqliteExecutor;
+
+fn db() -> mizzle::Db<SqliteExecutor> {
+    let exec = SqliteExecutor::open_in_memory().unwrap();
+    exec.apply_migrations(MIGRATIONS).unwrap();
+    mizzle::Db::new(exec)
+}
+
+#[tokio::test]
+async fn a_user_with_open_tasks() {
+    let db = db();
+    let ann = api::create_user(&db, NewUser::new("ann@example.com", "Ann")).await.unwrap();
+    api::create_task(&db, NewTask::new(ann.id, "write")).await.unwrap();
+    api::create_task(&db, NewTask::new(ann.id, "ship").status(TaskStatus::Done))
+        .await
+        .unwrap();
+    let json = serde_json::to_value(api::user_with_tasks(&db, ann.id).await.unwrap()).unwrap();
+    assert_eq!(json["name"], "Ann");
+    assert_eq!(json["tasks"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["tasks"][0]["userId"], ann.id, "camelCase JSON: {json}");
+    // A duplicate email is a 409.
+    let dup = api::create_user(&db, NewUser::new("ann@example.com", "Ann 2")).await.unwrap_err();
+    assert_eq!(dup.http_status(), 409);
+}
