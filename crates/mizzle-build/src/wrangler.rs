@@ -58,18 +58,7 @@ pub fn check(
             }
         }
     };
-    let text = std::fs::read_to_string(manifest_dir.join(&file))
-        .map_err(|e| vec![Diagnostic::bare(format!("cannot read {file}: {e}"))])?;
-    let config: serde_json::Value = if file.ends_with(".toml") {
-        toml::from_str::<toml::Value>(&text)
-            .map_err(|e| e.to_string())
-            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
-    } else {
-        jsonc_parser::parse_to_serde_value::<Option<serde_json::Value>>(&text, &Default::default())
-            .map(|v| v.unwrap_or(serde_json::Value::Null))
-            .map_err(|e| e.to_string())
-    }
-    .map_err(|e| vec![Diagnostic::bare(format!("{file} is not valid: {e}"))])?;
+    let config = read_config(manifest_dir, &file).map_err(|e| vec![Diagnostic::bare(e)])?;
     let bindings: Vec<D1Binding> = config
         .get("d1_databases")
         .and_then(|d| d.as_array())
@@ -124,6 +113,23 @@ pub fn check(
         ))]);
     }
     Ok(Some((file, b.clone())))
+}
+
+/// Reads a wrangler config (`.jsonc` with comments and trailing commas, `.json`, `.toml`)
+/// into JSON.
+pub fn read_config(manifest_dir: &Path, file: &str) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(manifest_dir.join(file))
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if file.ends_with(".toml") {
+        toml::from_str::<toml::Value>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+    } else {
+        jsonc_parser::parse_to_serde_value::<Option<serde_json::Value>>(&text, &Default::default())
+            .map(|v| v.unwrap_or(serde_json::Value::Null))
+            .map_err(|e| e.to_string())
+    }
+    .map_err(|e| format!("{file} is not valid: {e}"))
 }
 
 fn normalise(p: &str) -> String {

@@ -7,6 +7,9 @@ use std::process::{Command, ExitCode};
 use clap::{Args, Parser, Subcommand};
 use mizzle_build::migrate;
 
+mod scaffold;
+mod toolchain;
+
 #[derive(Parser)]
 #[command(name = "mizzle", version, about = "Schema-as-code for Cloudflare D1")]
 struct Cli {
@@ -19,6 +22,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Create a Worker project on mizzle: `mizzle new my-worker`, then `cd my-worker &&
+    /// mizzle dev`.
+    New {
+        /// The project (and Worker) name: lowercase letters, digits, `-`, `_`.
+        name: String,
+        /// Where to create it (default: ./NAME).
+        #[arg(long)]
+        path: Option<PathBuf>,
+        /// Use the mizzle crates in this directory (a checkout's `crates/`) by path.
+        #[arg(long)]
+        mizzle_path: Option<PathBuf>,
+    },
+    /// Install what a Worker build needs (wasm32 target, worker-build, wasm-bindgen-cli at
+    /// the Cargo.lock version, wrangler from package.json), from crates.io and npm only.
+    Setup,
+    /// Build the deployable Worker bundle (build/worker/shim.mjs).
+    Build,
+    /// Install what is missing, build, apply pending migrations to the local D1, and serve
+    /// the Worker on 127.0.0.1 with `wrangler dev`.
+    Dev {
+        /// The port.
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+        /// Build and migrate, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
     /// Check the schema and that migrations/ is up to date; writes nothing.
     Check,
     /// Which migrations the local D1 has applied, and which are pending.
@@ -89,6 +119,77 @@ fn load(root: &Path) -> Result<Project, String> {
 fn run(cli: Cli) -> Result<(), String> {
     let root = cli.project;
     match cli.command {
+        Cmd::New {
+            name,
+            path,
+            mizzle_path,
+        } => {
+            let dir = path.unwrap_or_else(|| root.join(&name));
+            let written = scaffold::new_project(&name, &dir, mizzle_path.as_deref())?;
+            println!("created {} ({} files):", dir.display(), written.len());
+            for f in written {
+                println!("  {f}");
+            }
+            println!("next: cd {} && mizzle dev", dir.display());
+            Ok(())
+        }
+        Cmd::Setup => toolchain::setup(&root).map(drop),
+        Cmd::Build => toolchain::build(&root),
+        Cmd::Dev { port, no_serve } => {
+            toolchain::build(&root)?;
+            let p = load(&root)?;
+            let config = p
+                .config_file
+                .as_deref()
+                .ok_or("no wrangler.jsonc (or wrangler.json / wrangler.toml) next to Cargo.toml")?;
+            let dev = toolchain::dev_config(&p.root, config)?;
+            let wrangler = wrangler_bin(&p.root);
+            let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
+            migrate::record_published(&p.root, &names)
+                .map_err(|e| format!("cannot record the migrations sent: {e}"))?;
+            eprintln!("[mizzle] applying pending migrations to the local D1");
+            let status = Command::new(&wrangler[0])
+                .args(&wrangler[1..])
+                .args([
+                    "d1",
+                    "migrations",
+                    "apply",
+                    &p.binding,
+                    "--local",
+                    "--config",
+                ])
+                .arg(&dev)
+                .current_dir(&p.root)
+                .env("CI", "true")
+                .status()
+                .map_err(|e| format!("cannot run wrangler: {e}"))?;
+            if !status.success() {
+                return Err("wrangler d1 migrations apply --local failed".into());
+            }
+            if no_serve {
+                return Ok(());
+            }
+            eprintln!("[mizzle] serving on http://127.0.0.1:{port} (wrangler dev)");
+            let status = Command::new(&wrangler[0])
+                .args(&wrangler[1..])
+                .args([
+                    "dev",
+                    "--ip",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                    "--config",
+                ])
+                .arg(&dev)
+                .current_dir(&p.root)
+                .status()
+                .map_err(|e| format!("cannot run wrangler: {e}"))?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(format!("wrangler dev exited with {status}"))
+            }
+        }
         Cmd::Check => {
             mizzle_build::Config::new()
                 .manifest_dir(&root)

@@ -155,3 +155,194 @@ fn migrate_counts_rows_a_new_check_would_reject() {
     assert!(ok, "{out}");
     assert!(out.contains("no row violates them"), "{out}");
 }
+
+/// `mizzle new` → the project's own tests pass → `mizzle dev` serves it on local D1 and a
+/// route answers over HTTP → a schema edit → `mizzle dev` writes and applies the next
+/// migration, the rows kept. Outside this workspace, with the checkout's crates by path.
+#[test]
+fn a_new_project_tests_serves_and_evolves_on_local_d1() {
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let (ok, out) = mizzle(tmp.path(), &["new", "demo"]);
+    assert!(ok, "{out}");
+    for f in [
+        "Cargo.toml",
+        "build.rs",
+        "schema/users.toml",
+        "schema/tasks.toml",
+        "src/lib.rs",
+        "tests/native.rs",
+        "wrangler.jsonc",
+        "package.json",
+        ".gitignore",
+        "README.md",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing: {out}");
+    }
+    let ws = workspace();
+    let env = |c: &mut Command| {
+        c.current_dir(&dir)
+            .env("CARGO_TARGET_DIR", ws.join("target/scaffold"))
+            .env("MIZZLE_TOOLS_DIR", ws.join("target/tools"))
+            .env("MIZZLE_CHECK", "0")
+            .env("WRANGLER_SEND_METRICS", "false");
+    };
+    // Its own test command.
+    let mut test = Command::new(env!("CARGO"));
+    test.arg("test");
+    env(&mut test);
+    let out = test.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `mizzle dev`, served.
+    let port = free_port();
+    let serve = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mizzle"));
+        c.args(["dev", "--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(tmp.path().join("dev.log")).unwrap())
+            .process_group(0);
+        env(&mut c);
+        Server(c.spawn().unwrap())
+    };
+    let server = serve();
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(&base, &tmp.path().join("dev.log"));
+    let (s, user) = http(
+        "POST",
+        &format!("{base}/users"),
+        r#"{"email":"ann@example.com","name":"Ann"}"#,
+    );
+    assert_eq!(s, 201, "{user}");
+    let (s, task) = http(
+        "POST",
+        &format!("{base}/tasks"),
+        r#"{"userId":1,"title":"write"}"#,
+    );
+    assert_eq!(s, 201, "{task}");
+    let (s, tree) = http("GET", &format!("{base}/users/1"), "");
+    assert_eq!(s, 200, "{tree}");
+    assert!(
+        tree.contains(r#""tasks":[{"id":1,"userId":1,"title":"write","status":"todo""#),
+        "{tree}"
+    );
+    let (s, dup) = http(
+        "POST",
+        &format!("{base}/users"),
+        r#"{"email":"ann@example.com","name":"Ann"}"#,
+    );
+    assert_eq!(s, 409, "{dup}");
+    drop(server);
+    // Evolve: a new column with a default. `mizzle dev` writes 0002 and applies it.
+    let tasks = dir.join("schema/tasks.toml");
+    let text = std::fs::read_to_string(&tasks).unwrap().replace(
+        "created_at = ",
+        "priority   = { type = \"integer\", default = 0 }\ncreated_at = ",
+    );
+    std::fs::write(&tasks, text).unwrap();
+    let mut dev = Command::new(env!("CARGO_BIN_EXE_mizzle"));
+    dev.args(["dev", "--no-serve"]);
+    env(&mut dev);
+    let out = dev.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let migrations: Vec<String> = std::fs::read_dir(dir.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        migrations.iter().any(|m| m.starts_with("0002_")),
+        "{migrations:?}"
+    );
+    let mut query = Command::new(workspace().join("node_modules/.bin/wrangler"));
+    query.args([
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--json",
+        "--config",
+        ".mizzle-dev.wrangler.json",
+        "--command",
+        "SELECT title, priority FROM tasks",
+    ]);
+    env(&mut query);
+    let out = query.output().unwrap();
+    let rows = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        rows.contains("\"title\": \"write\"") && rows.contains("\"priority\": 0"),
+        "{rows}"
+    );
+}
+
+/// A `mizzle dev` in its own process group, ended with its wrangler and workerd on drop.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (bounded: the first run builds the Worker) until the server answers.
+fn wait_for(base: &str, log: &Path) {
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(base.trim_start_matches("http://")).is_ok() {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    panic!(
+        "mizzle dev did not serve: {}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A small HTTP/1.1 request over loopback: (status, body).
+fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    // A chunked body: keep the JSON lines only.
+    let json: String = body
+        .lines()
+        .filter(|l| l.starts_with('{') || l.starts_with('['))
+        .collect();
+    (status, json)
+}

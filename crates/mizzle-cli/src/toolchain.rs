@@ -1,0 +1,195 @@
+//! `mizzle setup`, `mizzle build`, `mizzle dev`: the toolchain a Rust Worker needs,
+//! installed from crates.io and npm only, and the build → migrate → serve loop.
+//!
+//! - the `wasm32-unknown-unknown` target (rustup);
+//! - `worker-build`, and `wasm-bindgen-cli` at exactly the `wasm-bindgen` version in the
+//!   project's Cargo.lock (`cargo install --locked`, retried without `--locked` when the
+//!   tool's own lockfile pins a yanked crate), into a tools directory;
+//! - wrangler from the project's package.json (npm), into `node_modules/`.
+//!
+//! `worker-build` is given that wasm-bindgen and `--no-opt`, so it downloads nothing from
+//! outside the package registries.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// worker-build's version (it must understand the `worker` crate's output).
+pub const WORKER_BUILD_VERSION: &str = "0.8.7";
+
+fn say(msg: impl AsRef<str>) {
+    eprintln!("[mizzle] {}", msg.as_ref());
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+/// Where the tools go: `MIZZLE_TOOLS_DIR`, else `<target dir>/mizzle-tools`.
+pub fn tools_dir(root: &Path) -> PathBuf {
+    if let Some(d) = std::env::var_os("MIZZLE_TOOLS_DIR") {
+        return PathBuf::from(d);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("mizzle-tools")
+}
+
+/// The `wasm-bindgen` version in `root`'s Cargo.lock (made first if missing).
+pub fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock = root.join("Cargo.lock");
+    if !lock.is_file() {
+        say("writing Cargo.lock (cargo generate-lockfile)");
+        run(
+            Command::new("cargo")
+                .arg("generate-lockfile")
+                .current_dir(root),
+            "cargo generate-lockfile",
+        )?;
+    }
+    let text =
+        std::fs::read_to_string(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(v.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen: does Cargo.toml depend on `worker` for wasm32?".into())
+}
+
+fn installed(bin: &Path, version: &str) -> bool {
+    Command::new(bin)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(version))
+}
+
+fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<(), String> {
+    if installed(&tools.join("bin").join(bin), version) {
+        return Ok(());
+    }
+    say(format!(
+        "installing {name} {version} into {} (once; a few minutes)",
+        tools.display()
+    ));
+    let install = |locked: bool| {
+        let mut c = Command::new("cargo");
+        c.args(["install", name, "--version", version, "--root"])
+            .arg(tools);
+        if locked {
+            c.arg("--locked");
+        }
+        c.status().is_ok_and(|s| s.success())
+    };
+    // --locked reproduces the tool's own lockfile; when that pins a crate the registry no
+    // longer serves (wasm-bindgen-cli 0.2.130 pins a yanked one), resolve afresh.
+    if install(true) || install(false) {
+        Ok(())
+    } else {
+        Err(format!("cargo install {name} --version {version} failed"))
+    }
+}
+
+/// Installs what is missing; fast when everything is present.
+pub fn setup(root: &Path) -> Result<PathBuf, String> {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        say("adding the rust target wasm32-unknown-unknown");
+        run(
+            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+            "rustup target add wasm32-unknown-unknown",
+        )?;
+    }
+    let tools = tools_dir(root);
+    install_crate(&tools, "worker-build", WORKER_BUILD_VERSION, "worker-build")?;
+    let wb = wasm_bindgen_version(root)?;
+    install_crate(&tools, "wasm-bindgen-cli", &wb, "wasm-bindgen")?;
+    let wrangler = root.join("node_modules/.bin/wrangler");
+    let stamp = root.join("node_modules/.mizzle-package-lock");
+    let lock = root.join("package-lock.json");
+    let current = std::fs::read(&lock).ok();
+    if !wrangler.exists() || current.is_none() || std::fs::read(&stamp).ok() != current {
+        if lock.is_file() {
+            say("installing wrangler (npm ci)");
+            run(
+                Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(root),
+                "npm ci",
+            )?;
+        } else {
+            say("installing wrangler (npm install)");
+            run(
+                Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund"])
+                    .current_dir(root),
+                "npm install",
+            )?;
+        }
+        if let Ok(l) = std::fs::read(&lock) {
+            let _ = std::fs::write(&stamp, l);
+        }
+    }
+    say(format!(
+        "tools ready: worker-build {WORKER_BUILD_VERSION}, wasm-bindgen {wb}, wrangler from package.json"
+    ));
+    Ok(tools)
+}
+
+/// Builds the Worker (`build/worker/shim.mjs`) with the installed tools.
+pub fn build(root: &Path) -> Result<(), String> {
+    let tools = setup(root)?;
+    let bin = tools.join("bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin.clone()];
+    paths.extend(std::env::split_paths(&path));
+    say("building the Worker (worker-build --release --no-opt)");
+    run(
+        Command::new(bin.join("worker-build"))
+            .args(["--release", "--no-opt"])
+            .env(
+                "PATH",
+                std::env::join_paths(paths).map_err(|e| e.to_string())?,
+            )
+            .env("WASM_BINDGEN_BIN", bin.join("wasm-bindgen"))
+            .current_dir(root),
+        "worker-build",
+    )
+}
+
+/// The wrangler config `mizzle dev` runs with: the project's, without its `build` section
+/// (`mizzle dev` has just built), written next to it as `.mizzle-dev.wrangler.json` so
+/// every relative path still means the same.
+pub fn dev_config(root: &Path, file: &str) -> Result<PathBuf, String> {
+    let mut config = mizzle_build::wrangler::read_config(root, file)?;
+    if let Some(obj) = config.as_object_mut() {
+        obj.remove("build");
+    }
+    let path = root.join(".mizzle-dev.wrangler.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
