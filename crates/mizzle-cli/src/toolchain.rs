@@ -58,14 +58,13 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
         std::fs::read_to_string(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(v.to_owned());
-            }
+        {
+            return Ok(v.to_owned());
         }
     }
     Err("Cargo.lock has no wasm-bindgen: does Cargo.toml depend on `worker` for wasm32?".into())
