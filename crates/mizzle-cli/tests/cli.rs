@@ -346,3 +346,27 @@ fn http(method: &str, url: &str, body: &str) -> (u16, String) {
         .collect();
     (status, json)
 }
+
+#[test]
+fn new_refuses_a_bad_name_or_a_full_folder_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ok, out) = mizzle(tmp.path(), &["new", "My Worker"]);
+    assert!(!ok && out.contains("not a usable project name"), "{out}");
+    std::fs::create_dir_all(tmp.path().join("taken")).unwrap();
+    std::fs::write(tmp.path().join("taken/keep.txt"), "mine").unwrap();
+    let (ok, out) = mizzle(tmp.path(), &["new", "taken"]);
+    assert!(
+        !ok && out.contains("already exists and is not empty"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("taken")).unwrap().count(),
+        1
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "no temporary folder left: {left:?}");
+}
