@@ -33,7 +33,8 @@ pub const COLUMN_KEYS: &[&str] = &[
     "enum_name",
     "allow_destructive",
 ];
-const TABLE_KEYS: &[&str] = &[
+/// The keys a table file accepts.
+pub const TABLE_KEYS: &[&str] = &[
     "table",
     "struct",
     "serde_rename_all",
@@ -46,9 +47,12 @@ const TABLE_KEYS: &[&str] = &[
     "checks",
     "relations",
 ];
-const INDEX_KEYS: &[&str] = &["columns", "unique", "where"];
-const RELATION_KINDS: &[&str] = &["belongs_to", "has_one", "has_many", "many_to_many"];
-const RELATION_KEYS: &[&str] = &[
+/// The keys an index accepts.
+pub const INDEX_KEYS: &[&str] = &["columns", "unique", "where"];
+/// The kinds of relation.
+pub const RELATION_KINDS: &[&str] = &["belongs_to", "has_one", "has_many", "many_to_many"];
+/// The keys a relation accepts.
+pub const RELATION_KEYS: &[&str] = &[
     "belongs_to",
     "has_one",
     "has_many",
@@ -57,7 +61,8 @@ const RELATION_KEYS: &[&str] = &[
     "foreign_key",
     "through",
 ];
-const SETTINGS_KEYS: &[&str] = &[
+/// The keys `schema/mizzle.toml` accepts.
+pub const SETTINGS_KEYS: &[&str] = &[
     "migrations_dir",
     "wrangler",
     "binding",
