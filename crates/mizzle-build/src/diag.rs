@@ -26,6 +26,27 @@ impl Span {
     }
 }
 
+/// Where an IR item was written in the schema (its name in the TOML). Equality ignores
+/// it, so two schemas that differ only in layout compare equal.
+#[derive(Debug, Clone, Default)]
+pub struct Origin(pub Option<Span>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Origin {
+    /// An error at this origin, or a bare one when there is none.
+    pub fn error(&self, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+        match &self.0 {
+            Some(span) => Diagnostic::error(message, span, label),
+            None => Diagnostic::bare(message),
+        }
+    }
+}
+
 /// A value with the span it came from. Equality ignores the span.
 #[derive(Debug, Clone)]
 pub struct Sp<T> {

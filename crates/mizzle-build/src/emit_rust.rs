@@ -710,7 +710,7 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
         impl ::std::str::FromStr for #name {
             type Err = ::mizzle::DecodeError;
             /// Parses the stored text (`"draft"`), the same as the JSON value.
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
                 ::mizzle::sql::decode_enum(::mizzle::Value::Text(s.to_owned()), #enum_name)
             }
         }

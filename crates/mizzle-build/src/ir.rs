@@ -189,6 +189,8 @@ pub struct Column {
     pub renamed_from: Option<String>,
     /// Lossy changes allowed.
     pub allow_destructive: bool,
+    /// Where the column's name is written.
+    pub origin: crate::diag::Origin,
 }
 
 /// An index.
@@ -202,6 +204,8 @@ pub struct Index {
     pub unique: bool,
     /// Partial index condition.
     pub where_sql: Option<String>,
+    /// Where the index's name is written.
+    pub origin: crate::diag::Origin,
 }
 
 /// A relation (checked against the foreign keys).
@@ -277,6 +281,8 @@ pub struct Table {
     pub relations: Vec<Relation>,
     /// serde's `rename_all` for the generated structs (the table's, else the settings').
     pub serde_rename_all: Option<String>,
+    /// Where the table's name is written.
+    pub origin: crate::diag::Origin,
 }
 
 impl Table {
@@ -316,6 +322,9 @@ pub struct Settings {
     pub allow_drop: Vec<String>,
     /// serde's `rename_all` for every generated struct (a table may set its own).
     pub serde_rename_all: Option<String>,
+    /// The settings file as shown in messages (`schema/mizzle.toml`, or wherever the schema
+    /// folder is), whether or not it exists.
+    pub file: String,
 }
 
 impl std::default::Default for Settings {
@@ -326,6 +335,7 @@ impl std::default::Default for Settings {
             binding: "DB".into(),
             serde_rename_all: None,
             allow_drop: Vec::new(),
+            file: "schema/mizzle.toml".into(),
         }
     }
 }

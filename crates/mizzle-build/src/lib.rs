@@ -193,7 +193,7 @@ impl Config {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if stem == "mizzle" {
-                settings = parse::settings_file(id, &text, &mut errs);
+                settings = parse::settings_file(id, &self.shown(path), &text, &mut errs);
             } else if let Some(t) = parse::table_file(id, &stem, &text, &mut errs) {
                 tables.push(t);
             }
@@ -203,7 +203,8 @@ impl Config {
                 "add one .toml file per table, e.g. {shown_dir}/users.toml with `[columns]` and `id = {{ type = \"integer\", primary_key = true }}`"
             )));
         }
-        let schema = lower::lower(&tables, &settings, &mut errs);
+        let mut schema = lower::lower(&tables, &settings, &mut errs);
+        schema.settings.file = format!("{shown_dir}/mizzle.toml");
         let spans = tables
             .iter()
             .map(|f| {
@@ -282,6 +283,7 @@ impl Config {
         }
         let check = self.check_mode();
         let allow = migrate::diff::Allow {
+            settings_file: schema.settings.file.clone(),
             drops: schema.settings.allow_drop.clone(),
             everything: std::env::var("MIZZLE_ALLOW_DESTRUCTIVE").is_ok_and(|v| truthy(&v)),
         };

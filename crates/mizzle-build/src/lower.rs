@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ast::{self, ColumnDef, Literal, RelationKind, TableFile};
-use crate::diag::{Diagnostic, Sp, Span};
+use crate::diag::{Diagnostic, Origin, Sp, Span};
 use crate::ir::*;
 use crate::naming::{self, did_you_mean, quote_str};
 
@@ -417,6 +417,7 @@ fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagno
             }
         }
         indexes.push(Index {
+            origin: Origin(Some(ix.name.span.clone())),
             name: ix.name.value.clone(),
             columns: ix.columns.value.iter().map(|c| c.value.clone()).collect(),
             unique: flag(&ix.unique),
@@ -453,6 +454,7 @@ fn lower_table(f: &TableFile, name: String, name_ok: bool, errs: &mut Vec<Diagno
             .collect(),
         relations: Vec::new(),
         serde_rename_all: None,
+        origin: Origin(Some(names::table_name_span(f).clone())),
     }
 }
 
@@ -690,6 +692,7 @@ fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diagnostic>) ->
         doc: c.doc.as_ref().map(|d| d.value.clone()),
         renamed_from: c.renamed_from.as_ref().map(|r| r.value.clone()),
         allow_destructive: flag(&c.allow_destructive),
+        origin: Origin(Some(c.name.span.clone())),
     }
 }
 
@@ -982,7 +985,7 @@ fn check_foreign_keys(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>
                 errs.push(
                     match did_you_mean(&fk.table, tables.iter().map(|(t, _)| t.name.as_str())) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("each table is a file in schema/; check the name"),
+                        None => d.help("each table is a file in the schema folder; check the name"),
                     },
                 );
                 continue;

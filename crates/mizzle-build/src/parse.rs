@@ -534,7 +534,12 @@ fn relation(
 }
 
 /// Parses `schema/mizzle.toml`.
-pub fn settings_file(file: FileId, source: &str, errs: &mut Vec<Diagnostic>) -> SettingsFile {
+pub fn settings_file(
+    file: FileId,
+    shown: &str,
+    source: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> SettingsFile {
     let Some(root) = parse_toml(file, source, errs) else {
         return SettingsFile::default();
     };
@@ -549,6 +554,6 @@ pub fn settings_file(file: FileId, source: &str, errs: &mut Vec<Diagnostic>) -> 
             .unwrap_or_default(),
         serde_rename_all: f.string("serde_rename_all", errs),
     };
-    f.finish("schema/mizzle.toml", SETTINGS_KEYS, errs);
+    f.finish(shown, SETTINGS_KEYS, errs);
     s
 }

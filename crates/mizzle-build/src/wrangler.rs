@@ -30,7 +30,8 @@ pub fn check(
         Some(explicit) => {
             if !manifest_dir.join(explicit).is_file() {
                 return Err(vec![Diagnostic::bare(format!(
-                    "schema/mizzle.toml says `wrangler = \"{explicit}\"`, but there is no such file"
+                    "{} says `wrangler = \"{explicit}\"`, but there is no such file",
+                    settings.file
                 ))
                 .help("fix the path (it is relative to the directory of Cargo.toml), or remove the setting")]);
             }
@@ -51,8 +52,8 @@ pub fn check(
                         several.join(" and ")
                     ))
                     .help(format!(
-                        "wrangler reads only {}; delete the others, or name the one to check with `wrangler = \"...\"` in schema/mizzle.toml",
-                        several[0]
+                        "wrangler reads only {}; delete the others, or name the one to check with `wrangler = \"...\"` in {}",
+                        several[0], settings.file
                     ))]);
                 }
             }
@@ -93,12 +94,12 @@ pub fn check(
                 settings.binding, settings.migrations_dir
             )),
             [only] => d.help(format!(
-                "{file} binds D1 as `{only}`: rename it to \"{}\" there, or set `binding = \"{only}\"` in schema/mizzle.toml",
-                settings.binding
+                "{file} binds D1 as `{only}`: rename it to \"{}\" there, or set `binding = \"{only}\"` in {}",
+                settings.binding, settings.file
             )),
             many => d.help(format!(
-                "{file} binds D1 as {}: set `binding = \"...\"` in schema/mizzle.toml to the one mizzle should use",
-                many.join(", ")
+                "{file} binds D1 as {}: set `binding = \"...\"` in {} to the one mizzle should use",
+                many.join(", "), settings.file
             )),
         }]);
     };
@@ -108,8 +109,8 @@ pub fn check(
             b.migrations_dir, b.binding, settings.migrations_dir
         ))
         .help(format!(
-            "set \"migrations_dir\": \"{}\" on that binding in {file}, or `migrations_dir = \"{}\"` in schema/mizzle.toml",
-            settings.migrations_dir, b.migrations_dir
+            "set \"migrations_dir\": \"{}\" on that binding in {file}, or `migrations_dir = \"{}\"` in {}",
+            settings.migrations_dir, b.migrations_dir, settings.file
         ))]);
     }
     Ok(Some((file, b.clone())))

@@ -24,14 +24,20 @@ fn every_error_case_renders_as_expected() {
         for entry in std::fs::read_dir(&case).unwrap().flatten() {
             if entry.file_type().unwrap().is_dir() {
                 common::copy_dir(&entry.path(), &tmp.path().join(entry.file_name()));
-            } else if entry.file_name() != "expected.txt" {
+            } else if !matches!(
+                entry.file_name().to_str(),
+                Some("expected.txt" | "schema_dir.txt")
+            ) {
                 std::fs::copy(entry.path(), tmp.path().join(entry.file_name())).unwrap();
             }
         }
         let before = common::migrations(tmp.path());
-        let result = common::config(tmp.path())
-            .out_dir(tmp.path().join("out"))
-            .compile();
+        // A case may keep its schema elsewhere (`schema_dir.txt`: the folder).
+        let mut config = common::config(tmp.path()).out_dir(tmp.path().join("out"));
+        if let Ok(dir) = std::fs::read_to_string(case.join("schema_dir.txt")) {
+            config = config.schema_dir(tmp.path().join(dir.trim()));
+        }
+        let result = config.compile();
         let Err(report) = result else {
             failures.push(format!("{name}: built without errors"));
             continue;

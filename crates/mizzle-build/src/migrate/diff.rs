@@ -64,6 +64,8 @@ pub enum Op {
 /// What the destructive guard lets through.
 #[derive(Debug, Clone, Default)]
 pub struct Allow {
+    /// The settings file as shown in messages (where `allow_drop` goes).
+    pub settings_file: String,
     /// `allow_drop` entries: `table` or `table.column`.
     pub drops: Vec<String>,
     /// `MIZZLE_ALLOW_DESTRUCTIVE=1`.
@@ -209,10 +211,12 @@ pub fn plan_ops(
                 && !(c.allow_destructive || allow.everything)
             {
                 errs.push(
-                    Diagnostic::bare(format!("changing `{}.{}` is destructive: {why}", t.name, c.name)).help(format!(
-                        "allow it with `allow_destructive = true` on the column in schema/{}.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build",
-                        t.name
-                    )),
+                    c.origin
+                        .error(
+                            format!("changing `{}.{}` is destructive: {why}", t.name, c.name),
+                            "this column",
+                        )
+                        .help("allow it with `allow_destructive = true` on this column, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build"),
                 );
             }
             changed.push(c.name.as_str());
@@ -221,8 +225,15 @@ pub fn plan_ops(
             let what = format!("{}.{d}", t.name);
             if !allow.drop_allowed(&what) {
                 errs.push(
-                    Diagnostic::bare(format!("column `{what}` would be dropped, losing its data"))
-                        .help(format!("allow it with `allow_drop = [\"{what}\"]` in schema/mizzle.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build")),
+                    t.origin
+                        .error(
+                            format!("column `{what}` would be dropped, losing its data"),
+                            "this table no longer has it",
+                        )
+                        .help(format!(
+                            "allow it with `allow_drop = [\"{what}\"]` in {}, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build (renamed? set `renamed_from = \"{d}\"` on the new column)",
+                            allow.settings_file
+                        )),
                 );
             }
         }
@@ -305,7 +316,10 @@ pub fn plan_ops(
             if !allow.drop_allowed(name) {
                 errs.push(
                     Diagnostic::bare(format!("table `{name}` would be dropped, losing its rows"))
-                        .help(format!("allow it with `allow_drop = [\"{name}\"]` in schema/mizzle.toml, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build (or add schema/{name}.toml back)")),
+                        .help(format!(
+                            "allow it with `allow_drop = [\"{name}\"]` in {}, or MIZZLE_ALLOW_DESTRUCTIVE=1 for one build (or put its table file back; renamed? set `renamed_from = \"{name}\"` in the new one)",
+                            allow.settings_file
+                        )),
                 );
             }
             drops.push(name.clone());
@@ -336,11 +350,12 @@ pub fn plan_ops(
                     ix.name, t.name
                 ))
                 .help(format!(
-                    "keep it by adding it to the table's [indexes]: `{} = {{ columns = [{cols}]{}{} }}`; or let it go with `allow_drop = [\"{}\"]` in the settings file",
+                    "keep it by adding it to the table's [indexes]: `{} = {{ columns = [{cols}]{}{} }}`; or let it go with `allow_drop = [\"{}\"]` in {}",
                     ix.name,
                     if ix.unique { ", unique = true" } else { "" },
                     if ix.partial.is_some() { ", where = \"...\"" } else { "" },
-                    ix.name
+                    ix.name,
+                    allow.settings_file
                 )),
             );
         }

@@ -38,7 +38,7 @@ impl ProfileStatus {
 impl ::std::str::FromStr for ProfileStatus {
     type Err = ::mizzle::DecodeError;
     /// Parses the stored text (`"draft"`), the same as the JSON value.
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
         ::mizzle::sql::decode_enum(::mizzle::Value::Text(s.to_owned()), "ProfileStatus")
     }
 }

@@ -1,0 +1,2 @@
+CREATE TABLE "users" ("id" INTEGER PRIMARY KEY, "nick" TEXT);
+CREATE TABLE "old_stuff" ("id" INTEGER PRIMARY KEY);
