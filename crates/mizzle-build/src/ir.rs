@@ -325,6 +325,19 @@ pub struct Settings {
     /// The settings file as shown in messages (`schema/mizzle.toml`, or wherever the schema
     /// folder is), whether or not it exists.
     pub file: String,
+    /// Where `binding`, `migrations_dir` and `wrangler` are set, when they are.
+    pub origins: SettingsOrigins,
+}
+
+/// Where the settings that the wrangler check compares are written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsOrigins {
+    /// `binding = ".."`.
+    pub binding: crate::diag::Origin,
+    /// `migrations_dir = ".."`.
+    pub migrations_dir: crate::diag::Origin,
+    /// `wrangler = ".."`.
+    pub wrangler: crate::diag::Origin,
 }
 
 impl std::default::Default for Settings {
@@ -336,6 +349,7 @@ impl std::default::Default for Settings {
             serde_rename_all: None,
             allow_drop: Vec::new(),
             file: "schema/mizzle.toml".into(),
+            origins: SettingsOrigins::default(),
         }
     }
 }

@@ -155,8 +155,12 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
             ));
         }
         out.migrations_dir = d.value.clone();
+        out.origins.migrations_dir = Origin(Some(d.span.clone()));
     }
     out.wrangler = s.wrangler.as_ref().map(|w| w.value.clone());
+    if let Some(w) = &s.wrangler {
+        out.origins.wrangler = Origin(Some(w.span.clone()));
+    }
     if let Some(b) = &s.binding {
         let valid = !b.value.is_empty()
             && b.value
@@ -170,6 +174,7 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
             ));
         }
         out.binding = b.value.clone();
+        out.origins.binding = Origin(Some(b.span.clone()));
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
     out.serde_rename_all = s

@@ -29,10 +29,10 @@ pub fn check(
     let file = match &settings.wrangler {
         Some(explicit) => {
             if !manifest_dir.join(explicit).is_file() {
-                return Err(vec![Diagnostic::bare(format!(
+                return Err(vec![settings.origins.wrangler.error(format!(
                     "{} says `wrangler = \"{explicit}\"`, but there is no such file",
                     settings.file
-                ))
+                ), "no such file")
                 .help("fix the path (it is relative to the directory of Cargo.toml), or remove the setting")]);
             }
             explicit.clone()
@@ -84,10 +84,13 @@ pub fn check(
         .unwrap_or_default();
     let Some(b) = bindings.iter().find(|b| b.binding == settings.binding) else {
         let declared: Vec<&str> = bindings.iter().map(|b| b.binding.as_str()).collect();
-        let d = Diagnostic::bare(format!(
-            "{file} declares no D1 binding named `{}` (the binding mizzle's generated code uses)",
-            settings.binding
-        ));
+        let d = settings.origins.binding.error(
+            format!(
+                "{file} declares no D1 binding named `{}` (the binding mizzle's generated code uses)",
+                settings.binding
+            ),
+            format!("not in {file}"),
+        );
         return Err(vec![match declared.as_slice() {
             [] => d.help(format!(
                 "add to {file}: \"d1_databases\": [{{ \"binding\": \"{}\", \"database_name\": \"<name>\", \"database_id\": \"<id>\", \"migrations_dir\": \"{}\" }}]",
@@ -104,10 +107,10 @@ pub fn check(
         }]);
     };
     if normalise(&b.migrations_dir) != normalise(&settings.migrations_dir) {
-        return Err(vec![Diagnostic::bare(format!(
+        return Err(vec![settings.origins.migrations_dir.error(format!(
             "{file} applies migrations from \"{}\" for `{}`, but mizzle writes them to \"{}\"",
             b.migrations_dir, b.binding, settings.migrations_dir
-        ))
+        ), format!("{file} says \"{}\"", b.migrations_dir))
         .help(format!(
             "set \"migrations_dir\": \"{}\" on that binding in {file}, or `migrations_dir = \"{}\"` in {}",
             settings.migrations_dir, b.migrations_dir, settings.file
