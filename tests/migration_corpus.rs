@@ -626,7 +626,7 @@ fn open(state: &Path) -> rusqlite::Connection {
 
 /// Inserts two rows into every table (parents first), valid for the schema.
 fn seed(conn: &rusqlite::Connection, schema: &Schema, step: usize) {
-    for t in mizzle_build::emit_sql::creation_order(schema) {
+    for t in mizzle_build::creation_order(schema) {
         for i in 0..2 {
             let mut cols = Vec::new();
             let mut vals = Vec::new();

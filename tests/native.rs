@@ -384,7 +384,7 @@ async fn many_rows_are_chunked_under_the_parameter_limit_and_atomic() {
         .map(|i| NewPost::new(u.id, format!("t{i}"), format!("s{i}")))
         .collect();
     let insert = db.insert(posts::table).values_many(rows.clone());
-    let stmts = insert.to_statements(false).unwrap();
+    let stmts = insert.to_statements().unwrap();
     assert!(stmts.len() > 1);
     assert!(
         stmts.iter().all(|s| s.params.len() <= 100),

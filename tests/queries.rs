@@ -620,7 +620,7 @@ fn the_sql_reads_like_hand_written_sql() {
         .set_expr(assign(posts::views, posts::views.add(1)))
         .filter(posts::id.eq(1));
     assert_eq!(
-        upd.to_statement(false).sql,
+        upd.to_statements().unwrap()[0].sql,
         "UPDATE \"posts\" SET \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
     );
 }

@@ -1,7 +1,7 @@
 //! The schema files as written: every value keeps its span for error messages.
 //! Produced by [`crate::parse`], checked and lowered by [`crate::lower`].
 
-use crate::diag::{FileId, Sp, Span};
+use crate::diag::{Sp, Span};
 
 /// A literal `default`.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +31,6 @@ impl Literal {
 /// One `schema/<table>.toml` file.
 #[derive(Debug, Clone)]
 pub struct TableFile {
-    /// The file.
-    pub file: FileId,
     /// The file's stem.
     pub stem: String,
     /// Span of the whole file (for errors about the table as a whole).
@@ -68,8 +66,6 @@ pub struct TableFile {
 pub struct ColumnDef {
     /// Column name (the key).
     pub name: Sp<String>,
-    /// Span of the definition.
-    pub span: Span,
     /// `type`.
     pub ty: Sp<String>,
     /// `nullable`.

@@ -313,7 +313,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                 fields.push(quote! { #field_doc pub #f: #base, });
                 required_params.push(quote! { #f: impl Into<#base> });
                 required_inits.push(quote! { #f: #f.into(), });
-                always.push(quote! { (#col, ::mizzle::sql::encode::<#st>(&self.#f)) });
+                always.push(quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f)) });
             }
             InsertField::NullableNoDefault => {
                 fields.push(quote! {
@@ -322,7 +322,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                     pub #f: Option<#base>,
                 });
                 optional_inits.push(quote! { #f: None, });
-                always.push(quote! { (#col, ::mizzle::sql::encode::<#st>(&self.#f)) });
+                always.push(quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f)) });
             }
             InsertField::Defaulted => {
                 fields.push(quote! {
@@ -335,12 +335,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                     Some(func) => {
                         let path = default_fn_path(func);
                         always.push(quote! {
-                            (#col, ::mizzle::sql::encode::<#st>(&self.#f.unwrap_or_else(#path)))
+                            (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(#path)))
                         });
                     }
                     None => maybe.push(quote! {
                         if let Some(v) = &self.#f {
-                            values.push((#col, ::mizzle::sql::encode::<#st>(v)));
+                            values.push((#col, ::mizzle::__private::encode::<#st>(v)));
                         }
                     }),
                 }
@@ -348,7 +348,7 @@ fn insert_struct(t: &Table) -> TokenStream {
             InsertField::NullableDefaulted => {
                 fields.push(quote! {
                     #field_doc
-                    #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::serde_helpers::double_option")]
+                    #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::__private::double_option")]
                     pub #f: Option<Option<#base>>,
                 });
                 optional_inits.push(quote! { #f: None, });
@@ -356,12 +356,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                     Some(func) => {
                         let path = default_fn_path(func);
                         always.push(quote! {
-                            (#col, ::mizzle::sql::encode::<#st>(&self.#f.unwrap_or_else(|| Some(#path()))))
+                            (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(|| Some(#path()))))
                         });
                     }
                     None => maybe.push(quote! {
                         if let Some(v) = &self.#f {
-                            values.push((#col, ::mizzle::sql::encode::<#st>(v)));
+                            values.push((#col, ::mizzle::__private::encode::<#st>(v)));
                         }
                     }),
                 }
@@ -443,7 +443,7 @@ fn patch_struct(t: &Table) -> TokenStream {
         if c.nullable {
             fields.push(quote! {
                 #field_doc
-                #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::serde_helpers::double_option")]
+                #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::__private::double_option")]
                 pub #f: Option<Option<#base>>,
             });
             let null_fn = format_ident!("{}_null", c.rust_name.trim_start_matches("r#"));
@@ -483,12 +483,12 @@ fn patch_struct(t: &Table) -> TokenStream {
                     path
                 };
                 always.push(
-                    quote! { (#col, ::mizzle::sql::encode::<#st>(&self.#f.unwrap_or_else(#fill))) },
+                    quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(#fill))) },
                 );
             }
             None => maybe.push(quote! {
                 if let Some(v) = &self.#f {
-                    set.push((#col, ::mizzle::sql::encode::<#st>(v)));
+                    set.push((#col, ::mizzle::__private::encode::<#st>(v)));
                 }
             }),
         }
@@ -711,7 +711,7 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
             type Err = ::mizzle::DecodeError;
             /// Parses the stored text (`"draft"`), the same as the JSON value.
             fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
-                ::mizzle::sql::decode_enum(::mizzle::Value::Text(s.to_owned()), #enum_name)
+                ::mizzle::__private::decode_enum(::mizzle::Value::Text(s.to_owned()), #enum_name)
             }
         }
 
@@ -740,7 +740,7 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
                 ::mizzle::Value::Text(value.as_str().to_owned())
             }
             fn decode(value: ::mizzle::Value) -> Result<Self, ::mizzle::DecodeError> {
-                ::mizzle::sql::decode_enum(value, #enum_name)
+                ::mizzle::__private::decode_enum(value, #enum_name)
             }
         }
 

@@ -19,23 +19,26 @@
 //! emit_rust`, with plain data between the stages. [`Config::load`] and
 //! [`Config::generate`] are pure; [`Config::compile`] does the I/O.
 
-pub mod ast;
+#![warn(missing_docs)]
+
+pub(crate) mod ast;
 pub mod diag;
-pub mod emit_rust;
-pub mod emit_sql;
+pub(crate) mod emit_rust;
+pub(crate) mod emit_sql;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ir;
-pub mod lower;
+pub(crate) mod lower;
 pub mod migrate;
-pub mod naming;
-pub mod parse;
+pub(crate) mod naming;
+pub(crate) mod parse;
 pub mod wrangler;
 
 use std::path::{Path, PathBuf};
 
 pub use diag::Report;
 use diag::{Diagnostic, Sources, Span};
+pub use emit_sql::{creation_order, schema_sql};
 
 /// Runs mizzle for the crate whose `build.rs` calls it, with the default paths
 /// (`schema/`, `migrations/`, `wrangler.jsonc` next to Cargo.toml). Prints errors in

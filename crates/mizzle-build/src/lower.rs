@@ -19,7 +19,7 @@ mod table;
 use column::*;
 use cross::*;
 use literal::*;
-pub use names::{D1_MAX_COLUMNS, reserved_sql_name};
+
 use relations::*;
 use table::*;
 

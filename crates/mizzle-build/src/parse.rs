@@ -230,7 +230,6 @@ pub fn table_file(
     );
     let mut f = Fields::new(file, root, whole.clone());
     let mut t = TableFile {
-        file,
         stem: stem.to_owned(),
         span: whole.clone(),
         table: f.string("table", errs),
@@ -349,15 +348,11 @@ fn column(
     // Shorthand: `name = "text"` is `name = { type = "text" }`.
     if let DeValue::String(s) = v.get_ref() {
         let ty = Sp::new(s.to_string(), span.clone());
-        return Some(ColumnDef::of_type(name, span, ty));
+        return Some(ColumnDef::of_type(name, ty));
     }
     let mut f = sub_table(file, &name, "a column", v, errs)?;
     let ty = f.string("type", errs);
-    let mut c = ColumnDef::of_type(
-        name.clone(),
-        span.clone(),
-        Sp::new(String::new(), span.clone()),
-    );
+    let mut c = ColumnDef::of_type(name.clone(), Sp::new(String::new(), span.clone()));
     c.nullable = f.boolean("nullable", errs);
     c.primary_key = f.boolean("primary_key", errs);
     c.auto_increment = f.boolean("auto_increment", errs);
@@ -394,10 +389,9 @@ fn column(
 }
 
 impl ColumnDef {
-    fn of_type(name: Sp<String>, span: Span, ty: Sp<String>) -> Self {
+    fn of_type(name: Sp<String>, ty: Sp<String>) -> Self {
         ColumnDef {
             name,
-            span,
             ty,
             nullable: None,
             primary_key: None,
@@ -556,4 +550,58 @@ pub fn settings_file(
     };
     f.finish(shown, SETTINGS_KEYS, errs);
     s
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+    use crate::ir::{ColumnType, DefaultFn, FkAction};
+
+    /// docs/schema.md is the user's reference: every key the parser accepts, every type,
+    /// default function and foreign key action is in it.
+    #[test]
+    fn every_key_the_parser_accepts_is_documented() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema.md"),
+        )
+        .unwrap();
+        let mut missing = Vec::new();
+        let lists: [&[&str]; 6] = [
+            COLUMN_KEYS,
+            TABLE_KEYS,
+            INDEX_KEYS,
+            RELATION_KINDS,
+            RELATION_KEYS,
+            SETTINGS_KEYS,
+        ];
+        for key in lists.iter().flat_map(|l| l.iter()) {
+            let shown = if matches!(*key, "columns" | "indexes" | "checks" | "relations") {
+                doc.contains(&format!("`{key}`")) || doc.contains(&format!("`[{key}]`"))
+            } else {
+                doc.contains(&format!("`{key}`"))
+            };
+            if !shown {
+                missing.push(*key);
+            }
+        }
+        for (name, _) in ColumnType::ALL {
+            if !doc.contains(&format!("`{name}`")) {
+                missing.push(name);
+            }
+        }
+        for (name, _) in DefaultFn::ALL {
+            if !doc.contains(&format!("\"{name}\"")) {
+                missing.push(name);
+            }
+        }
+        for (name, _) in FkAction::ALL {
+            if !doc.contains(&format!("\"{name}\"")) {
+                missing.push(name);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "docs/schema.md does not mention: {missing:?}"
+        );
+    }
 }

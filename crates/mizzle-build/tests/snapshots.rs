@@ -22,10 +22,7 @@ fn example_schema_sql() {
         .manifest_dir(&root)
         .load()
         .unwrap();
-    insta::assert_snapshot!(
-        "example_sql",
-        mizzle_build::emit_sql::schema_sql(&loaded.schema)
-    );
+    insta::assert_snapshot!("example_sql", mizzle_build::schema_sql(&loaded.schema));
 }
 
 #[test]

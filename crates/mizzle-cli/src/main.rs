@@ -102,7 +102,7 @@ fn load(root: &Path) -> Result<Project, String> {
             .join("\n")
     })?;
     let dir = root.join(&settings.migrations_dir);
-    let migrations = migrate::files::read_dir(&dir, &settings.migrations_dir).map_err(|errs| {
+    let migrations = migrate::read_migrations(&dir, &settings.migrations_dir).map_err(|errs| {
         errs.into_iter()
             .map(|d| format!("error: {}", d.message))
             .collect::<Vec<_>>()

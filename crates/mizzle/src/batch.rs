@@ -47,7 +47,7 @@ impl<E: Executor, T: Table> BatchItem for Select<'_, E, T> {
 impl<E: Executor, T: Table> BatchItem for Insert<'_, E, T> {
     type Output = ExecMeta;
     fn statements(&self) -> Result<Vec<Statement>> {
-        self.to_statements(false)
+        self.to_statements()
     }
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
@@ -57,7 +57,7 @@ impl<E: Executor, T: Table> BatchItem for Insert<'_, E, T> {
 impl<E: Executor, T: Table> BatchItem for Update<'_, E, T> {
     type Output = ExecMeta;
     fn statements(&self) -> Result<Vec<Statement>> {
-        Ok(vec![self.to_statement(false)])
+        self.to_statements()
     }
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
@@ -67,7 +67,7 @@ impl<E: Executor, T: Table> BatchItem for Update<'_, E, T> {
 impl<E: Executor, T: Table> BatchItem for Delete<'_, E, T> {
     type Output = ExecMeta;
     fn statements(&self) -> Result<Vec<Statement>> {
-        Ok(vec![self.to_statement(false)])
+        self.to_statements()
     }
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))

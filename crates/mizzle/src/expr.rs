@@ -60,6 +60,7 @@ fn operand<S: Operand>(v: impl Into<Base<S>>) -> Value {
 
 impl<T, S> Column<T, S> {
     /// A handle to the column called `name` (used by generated code).
+    #[doc(hidden)]
     pub const fn new(name: &'static str) -> Self {
         Column {
             name,

@@ -40,7 +40,15 @@ mod value;
 pub mod value_expr;
 
 pub mod defaults;
+#[doc(hidden)]
 pub mod serde_helpers;
+
+/// What only generated code calls. Not part of the API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::serde_helpers::double_option;
+    pub use crate::sql::{decode_enum, encode};
+}
 
 #[cfg(target_arch = "wasm32")]
 pub mod d1;

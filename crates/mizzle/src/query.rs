@@ -763,8 +763,13 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
     }
 
     /// The statements this insert sends: rows grouped by the columns they set (in first-seen
-    /// order) and chunked so no statement binds more than the parameter limit.
-    pub fn to_statements(&self, returning: bool) -> Result<Vec<Statement>> {
+    /// order) and chunked so no statement binds more than the parameter limit. (With
+    /// `.returning()`, [`Returning::to_statements`].)
+    pub fn to_statements(&self) -> Result<Vec<Statement>> {
+        self.render(false)
+    }
+
+    fn render(&self, returning: bool) -> Result<Vec<Statement>> {
         // A column filled from the last insert: present in every row, bound to nothing.
         let rows: Vec<RowValues>;
         let source = match self.from_last {
@@ -922,7 +927,7 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
 
     /// Runs the insert; reports rows inserted and the last rowid.
     pub async fn run(self) -> Result<ExecMeta> {
-        let stmts = self.to_statements(false)?;
+        let stmts = self.to_statements()?;
         Ok(self.db.run_all(stmts, false).await?.meta)
     }
 
@@ -954,7 +959,7 @@ pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
 
 impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, T> {
     fn returning_statements(&self) -> Result<Vec<Statement>> {
-        self.to_statements(true)
+        self.render(true)
     }
     fn db(&self) -> &'a Db<E> {
         self.db
@@ -1039,9 +1044,19 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
         self
     }
 
-    /// The statement it sends. An empty patch updates nothing: it becomes a `SELECT` of the
-    /// matching rows (so `.returning()` still returns them unchanged).
-    pub fn to_statement(&self, returning: bool) -> Statement {
+    /// The statements it sends (one; none for an empty patch, which updates nothing).
+    /// (With `.returning()`, [`Returning::to_statements`].)
+    pub fn to_statements(&self) -> Result<Vec<Statement>> {
+        Ok(if self.set.is_empty() {
+            Vec::new()
+        } else {
+            vec![self.render(false)]
+        })
+    }
+
+    /// The statement. An empty patch updates nothing: it becomes a `SELECT` of the matching
+    /// rows (so `.returning()` still returns them unchanged).
+    fn render(&self, returning: bool) -> Statement {
         let mut params = Vec::new();
         if self.set.is_empty() {
             // Nothing to write: select the matching rows instead (`run()` skips it).
@@ -1066,7 +1081,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
         if self.set.is_empty() {
             return Ok(ExecMeta::default());
         }
-        self.db.execute(self.to_statement(false)).await
+        self.db.execute(self.render(false)).await
     }
 
     /// Adds `RETURNING` every column.
@@ -1081,7 +1096,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 
 impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Update<'a, E, T> {
     fn returning_statements(&self) -> Result<Vec<Statement>> {
-        Ok(vec![self.to_statement(true)])
+        Ok(vec![self.render(true)])
     }
     fn db(&self) -> &'a Db<E> {
         self.db
@@ -1106,8 +1121,12 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
         self
     }
 
-    /// The statement it sends.
-    pub fn to_statement(&self, returning: bool) -> Statement {
+    /// The statements it sends (one). (With `.returning()`, [`Returning::to_statements`].)
+    pub fn to_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.render(false)])
+    }
+
+    fn render(&self, returning: bool) -> Statement {
         let mut sql = format!("DELETE FROM {}", quote_ident(T::NAME));
         let mut params = Vec::new();
         push_where(&mut sql, &mut params, &self.filter);
@@ -1116,7 +1135,7 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
 
     /// Runs the delete; reports rows deleted.
     pub async fn run(self) -> Result<ExecMeta> {
-        self.db.execute(self.to_statement(false)).await
+        self.db.execute(self.render(false)).await
     }
 
     /// Adds `RETURNING` every column.
@@ -1131,7 +1150,7 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
 
 impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Delete<'a, E, T> {
     fn returning_statements(&self) -> Result<Vec<Statement>> {
-        Ok(vec![self.to_statement(true)])
+        Ok(vec![self.render(true)])
     }
     fn db(&self) -> &'a Db<E> {
         self.db

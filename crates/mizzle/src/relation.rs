@@ -138,6 +138,7 @@ pub struct Load<R, S = Nil> {
 
 impl<R: Relation> Load<R> {
     /// The load of relation `rel` (used by generated handles).
+    #[doc(hidden)]
     pub const fn new(rel: R) -> Self {
         Load {
             rel,

@@ -21,6 +21,7 @@ pub trait SqlType {
 }
 
 /// Encodes a value of SQL type `S` (used by generated code: `sql::encode::<Text>(&name)`).
+#[doc(hidden)]
 pub fn encode<S: SqlType>(value: &S::Rust) -> Value {
     S::encode(value)
 }
@@ -242,6 +243,7 @@ pub trait SqlEnum: Sized + 'static {
 }
 
 /// Decodes a generated enum from its stored text (used by generated `SqlType` impls).
+#[doc(hidden)]
 pub fn decode_enum<E: SqlEnum>(v: Value, enum_name: &'static str) -> Result<E, DecodeError> {
     match v {
         Value::Text(s) => E::from_db_str(&s).ok_or_else(|| {

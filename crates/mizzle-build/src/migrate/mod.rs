@@ -4,8 +4,9 @@
 //! result is compared with the schema. What is missing becomes one new numbered file,
 //! which is itself replayed, and the result compared again, before anything is written.
 
-pub mod diff;
-pub mod files;
+pub(crate) mod diff;
+pub(crate) mod files;
+#[doc(hidden)]
 pub mod replay;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::ir::Schema;
-pub use files::Migration;
+pub use diff::Allow;
+pub use files::{Migration, read_dir as read_migrations};
 
 /// What the migrations directory needs.
 #[derive(Debug, Clone, PartialEq)]

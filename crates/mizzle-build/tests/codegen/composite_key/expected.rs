@@ -66,11 +66,18 @@ impl ::mizzle::Insertable for NewPostTag {
     type Table = post_tags::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
-            ("post_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(&self.post_id)),
-            ("tag_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(&self.tag_id)),
+            (
+                "post_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.post_id),
+            ),
+            (
+                "tag_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.tag_id),
+            ),
         ]);
         if let Some(v) = &self.weight {
-            values.push(("weight", ::mizzle::sql::encode::<::mizzle::sql::Real>(v)));
+            values
+                .push(("weight", ::mizzle::__private::encode::<::mizzle::sql::Real>(v)));
         }
         values
     }
@@ -122,13 +129,19 @@ impl ::mizzle::Patch for PostTagPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.post_id {
-            set.push(("post_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push((
+                "post_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+            ));
         }
         if let Some(v) = &self.tag_id {
-            set.push(("tag_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push((
+                "tag_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+            ));
         }
         if let Some(v) = &self.weight {
-            set.push(("weight", ::mizzle::sql::encode::<::mizzle::sql::Real>(v)));
+            set.push(("weight", ::mizzle::__private::encode::<::mizzle::sql::Real>(v)));
         }
         set
     }

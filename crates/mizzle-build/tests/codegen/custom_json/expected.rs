@@ -70,13 +70,13 @@ impl ::mizzle::Insertable for NewSetting {
         let mut values = Vec::from([
             (
                 "prefs",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
                 >(&self.prefs),
             ),
             (
                 "extra",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<
                         ::mizzle::sql::Json<::mizzle::serde_json::Value>,
                     >,
@@ -84,7 +84,8 @@ impl ::mizzle::Insertable for NewSetting {
             ),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         values
     }
@@ -103,7 +104,7 @@ pub struct SettingPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub extra: Option<Option<::mizzle::serde_json::Value>>,
 }
@@ -141,12 +142,12 @@ impl ::mizzle::Patch for SettingPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.prefs {
             set.push((
                 "prefs",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
                 >(v),
             ));
@@ -154,7 +155,7 @@ impl ::mizzle::Patch for SettingPatch {
         if let Some(v) = &self.extra {
             set.push((
                 "extra",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<
                         ::mizzle::sql::Json<::mizzle::serde_json::Value>,
                     >,

@@ -96,25 +96,30 @@ impl ::mizzle::Insertable for NewItem {
     type Table = items::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
-            ("type", ::mizzle::sql::encode::<::mizzle::sql::Text>(&self.r#type)),
+            ("type", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.r#type)),
             (
                 "fn",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(&self.r#fn),
             ),
             (
                 "self_",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(&self.myself),
             ),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.r#match {
-            values.push(("match", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push((
+                    "match",
+                    ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ));
         }
         values
     }
@@ -140,7 +145,7 @@ pub struct ItemPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub r#fn: Option<Option<String>>,
     /// `items.match`.
@@ -150,7 +155,7 @@ pub struct ItemPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub myself: Option<Option<String>>,
 }
@@ -200,24 +205,31 @@ impl ::mizzle::Patch for ItemPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.r#type {
-            set.push(("type", ::mizzle::sql::encode::<::mizzle::sql::Text>(v)));
+            set.push(("type", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
         }
         if let Some(v) = &self.r#fn {
             set.push((
                 "fn",
-                ::mizzle::sql::encode::<::mizzle::sql::Nullable<::mizzle::sql::Text>>(v),
+                ::mizzle::__private::encode::<
+                    ::mizzle::sql::Nullable<::mizzle::sql::Text>,
+                >(v),
             ));
         }
         if let Some(v) = &self.r#match {
-            set.push(("match", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push((
+                "match",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+            ));
         }
         if let Some(v) = &self.myself {
             set.push((
                 "self_",
-                ::mizzle::sql::encode::<::mizzle::sql::Nullable<::mizzle::sql::Text>>(v),
+                ::mizzle::__private::encode::<
+                    ::mizzle::sql::Nullable<::mizzle::sql::Text>,
+                >(v),
             ));
         }
         set

@@ -54,8 +54,14 @@ impl ::mizzle::Insertable for NewPostTag {
     type Table = post_tags::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         Vec::from([
-            ("post_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(&self.post_id)),
-            ("tag_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(&self.tag_id)),
+            (
+                "post_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.post_id),
+            ),
+            (
+                "tag_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.tag_id),
+            ),
         ])
     }
 }
@@ -98,10 +104,16 @@ impl ::mizzle::Patch for PostTagPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.post_id {
-            set.push(("post_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push((
+                "post_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+            ));
         }
         if let Some(v) = &self.tag_id {
-            set.push(("tag_id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push((
+                "tag_id",
+                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+            ));
         }
         set
     }
@@ -194,10 +206,11 @@ impl ::mizzle::Insertable for NewPost {
     type Table = posts::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
-            ("name", ::mizzle::sql::encode::<::mizzle::sql::Text>(&self.name)),
+            ("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.name)),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         values
     }
@@ -241,10 +254,10 @@ impl ::mizzle::Patch for PostPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.name {
-            set.push(("name", ::mizzle::sql::encode::<::mizzle::sql::Text>(v)));
+            set.push(("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
         }
         set
     }
@@ -358,10 +371,11 @@ impl ::mizzle::Insertable for NewTag {
     type Table = tags::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
-            ("name", ::mizzle::sql::encode::<::mizzle::sql::Text>(&self.name)),
+            ("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.name)),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         values
     }
@@ -405,10 +419,10 @@ impl ::mizzle::Patch for TagPatch {
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut set = Vec::new();
         if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.name {
-            set.push(("name", ::mizzle::sql::encode::<::mizzle::sql::Text>(v)));
+            set.push(("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
         }
         set
     }

@@ -39,7 +39,10 @@ impl ::std::str::FromStr for ProfileStatus {
     type Err = ::mizzle::DecodeError;
     /// Parses the stored text (`"draft"`), the same as the JSON value.
     fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
-        ::mizzle::sql::decode_enum(::mizzle::Value::Text(s.to_owned()), "ProfileStatus")
+        ::mizzle::__private::decode_enum(
+            ::mizzle::Value::Text(s.to_owned()),
+            "ProfileStatus",
+        )
     }
 }
 impl ::std::fmt::Display for ProfileStatus {
@@ -67,7 +70,7 @@ impl ::mizzle::sql::SqlType for ProfileStatus {
         ::mizzle::Value::Text(value.as_str().to_owned())
     }
     fn decode(value: ::mizzle::Value) -> Result<Self, ::mizzle::DecodeError> {
-        ::mizzle::sql::decode_enum(value, "ProfileStatus")
+        ::mizzle::__private::decode_enum(value, "ProfileStatus")
     }
 }
 impl ::mizzle::sql::NonNull for ProfileStatus {}
@@ -124,14 +127,14 @@ pub struct NewProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub nick_name: Option<Option<String>>,
     /// `profiles.seen_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub seen_at: Option<Option<::mizzle::chrono::DateTime<::mizzle::chrono::Utc>>>,
     /// `profiles.status`.
@@ -183,25 +186,26 @@ impl ::mizzle::Insertable for NewProfile {
         let mut values = Vec::from([
             (
                 "seen_at",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
                 >(&self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
             ),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.nick_name {
             values
                 .push((
                     "nick_name",
-                    ::mizzle::sql::encode::<
+                    ::mizzle::__private::encode::<
                         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                     >(v),
                 ));
         }
         if let Some(v) = &self.status {
-            values.push(("status", ::mizzle::sql::encode::<ProfileStatus>(v)));
+            values.push(("status", ::mizzle::__private::encode::<ProfileStatus>(v)));
         }
         values
     }
@@ -225,14 +229,14 @@ pub struct ProfilePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub nick_name: Option<Option<String>>,
     /// `profiles.seen_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub seen_at: Option<Option<::mizzle::chrono::DateTime<::mizzle::chrono::Utc>>>,
     /// `profiles.status`.
@@ -284,22 +288,24 @@ impl ::mizzle::Patch for ProfilePatch {
         let mut set = Vec::from([
             (
                 "seen_at",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
                 >(&self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
             ),
         ]);
         if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         if let Some(v) = &self.nick_name {
             set.push((
                 "nick_name",
-                ::mizzle::sql::encode::<::mizzle::sql::Nullable<::mizzle::sql::Text>>(v),
+                ::mizzle::__private::encode::<
+                    ::mizzle::sql::Nullable<::mizzle::sql::Text>,
+                >(v),
             ));
         }
         if let Some(v) = &self.status {
-            set.push(("status", ::mizzle::sql::encode::<ProfileStatus>(v)));
+            set.push(("status", ::mizzle::__private::encode::<ProfileStatus>(v)));
         }
         set
     }

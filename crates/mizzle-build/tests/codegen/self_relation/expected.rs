@@ -75,14 +75,15 @@ impl ::mizzle::Insertable for NewComment {
         let mut values = Vec::from([
             (
                 "parent_id",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
                 >(&self.parent_id),
             ),
-            ("body", ::mizzle::sql::encode::<::mizzle::sql::Text>(&self.body)),
+            ("body", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.body)),
         ]);
         if let Some(v) = &self.id {
-            values.push(("id", ::mizzle::sql::encode::<::mizzle::sql::Integer>(v)));
+            values
+                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
         }
         values
     }
@@ -102,7 +103,7 @@ pub struct CommentPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::mizzle::serde_helpers::double_option"
+        with = "::mizzle::__private::double_option"
     )]
     pub parent_id: Option<Option<i64>>,
     /// `comments.body`.
@@ -137,13 +138,13 @@ impl ::mizzle::Patch for CommentPatch {
         if let Some(v) = &self.parent_id {
             set.push((
                 "parent_id",
-                ::mizzle::sql::encode::<
+                ::mizzle::__private::encode::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
                 >(v),
             ));
         }
         if let Some(v) = &self.body {
-            set.push(("body", ::mizzle::sql::encode::<::mizzle::sql::Text>(v)));
+            set.push(("body", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
         }
         set
     }
