@@ -293,13 +293,25 @@ impl Config {
         if self.cargo {
             println!("cargo:rerun-if-env-changed=MIZZLE_ALLOW_DESTRUCTIVE");
         }
+        // Whether the newest migration is a draft depends on facts outside the schema,
+        // gathered once here. The record of what `mizzle` sent to a database is declared
+        // below; wrangler's local state and git's index are not: they change on every
+        // request to `wrangler dev` and every commit, and would rebuild the crate each time.
+        // A changed schema reruns the build, which then reads them afresh.
+        let facts = migrate::Facts::gather(&self.manifest_dir, &migrations_dir);
+        if self.cargo {
+            let published = self.manifest_dir.join(migrate::PUBLISHED);
+            if published.exists() {
+                println!("cargo:rerun-if-changed={}", published.display());
+            }
+        }
         let plan_now = || {
             migrate::plan(
                 schema,
                 &migrations_dir,
                 &shown_migrations,
                 &allow,
-                Some(&self.manifest_dir),
+                Some(&facts),
             )
         };
         let mut written = None;

@@ -593,7 +593,10 @@ fn a_narrowed_enum_is_announced_with_a_count_query() {
         &p.path().join("migrations"),
         "migrations",
         &Default::default(),
-        Some(p.path()),
+        Some(&mizzle_build::migrate::Facts::gather(
+            p.path(),
+            &p.path().join("migrations"),
+        )),
     )
     .unwrap();
     assert!(plan.new_file.is_some());

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use super::replay::{self, DbState, DbTable};
 use crate::diag::Diagnostic;
 use crate::emit_sql;
-use crate::ir::{Default, Schema, Table};
+use crate::ir::{Default, Index, Schema, Table};
 use crate::naming::{quote_ident as q, quote_str};
 
 /// One step of a migration, in the order they are applied.
@@ -42,23 +42,38 @@ pub enum Op {
     },
     /// `DROP INDEX` (removed or changed).
     DropIndex(String),
-    /// `ALTER TABLE t ADD COLUMN` (column position in the schema's table).
-    AddColumn(String, usize),
+    /// `ALTER TABLE t ADD COLUMN`: the table as the schema has it, and the new column.
+    AddColumn {
+        /// The table (its other columns decide how the new one is written).
+        table: Box<Table>,
+        /// The column to add.
+        column: String,
+    },
     /// `ALTER TABLE t DROP COLUMN`.
     DropColumn(String, String),
     /// Rebuild a table into the schema's shape, keeping its rows and its dependents' rows.
     Rebuild {
-        /// The table.
-        table: String,
+        /// The table as the schema has it.
+        table: Box<Table>,
         /// What changed.
         reason: String,
+        /// Its shape in the database now (which columns to copy, AUTOINCREMENT).
+        old: Option<Box<DbTable>>,
+        /// Tables whose rows dropping it would delete or change (ON DELETE actions): stashed
+        /// and put back.
+        dependents: Vec<String>,
     },
     /// `DROP TABLE`.
     DropTable(String),
     /// `CREATE TABLE`.
-    CreateTable(String),
-    /// `CREATE INDEX` (table, index position).
-    CreateIndex(String, usize),
+    CreateTable(Box<Table>),
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
 }
 
 /// What the destructive guard lets through.
@@ -160,19 +175,24 @@ fn lossy(old: &replay::DbColumn, new: &replay::DbColumn) -> Option<String> {
 }
 
 /// Decides the steps from the replayed database (`conn`, already renamed) to `schema`.
+/// What the diff needs to know that is not a shape: whether SQLite can make a change in
+/// place (`ALTER TABLE … ADD/DROP COLUMN`) and end at the wanted shape. The caller answers it
+/// on a scratch copy of the replay; the diff itself reads no database.
+pub type InPlace<'a> = &'a dyn Fn(&str, &str, &DbTable) -> bool;
+
+/// The operations that take the database shaped `db` to the schema, whose own shape is
+/// `expected`. Pure: shapes and allowances in, operations (carrying their own data) or the
+/// destructive changes not allowed out.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_ops(
-    conn: &Connection,
+    db: &DbState,
     schema: &Schema,
     expected: &DbState,
     allow: &Allow,
     hand_indexes: &std::collections::BTreeMap<String, String>,
     shown_dir: &str,
+    in_place: InPlace<'_>,
 ) -> Result<Vec<Op>, Vec<Diagnostic>> {
-    let db = replay::introspect(conn).map_err(|e| {
-        vec![Diagnostic::bare(format!(
-            "cannot read the replayed database: {e}"
-        ))]
-    })?;
     let mut errs = Vec::new();
     let mut table_ops = Vec::new();
     let mut rebuilt: BTreeSet<&str> = BTreeSet::new();
@@ -260,17 +280,17 @@ pub fn plan_ops(
         // In place, if SQLite can and the result is exactly the schema's shape.
         let mut cheap: Vec<Op> = added
             .iter()
-            .map(|i| Op::AddColumn(t.name.clone(), *i))
+            .map(|i| Op::AddColumn {
+                table: Box::new(t.clone()),
+                column: t.columns[*i].name.clone(),
+            })
             .collect();
         cheap.extend(
             dropped
                 .iter()
                 .map(|d| Op::DropColumn(t.name.clone(), (*d).to_owned())),
         );
-        if changed.is_empty()
-            && !cheap.is_empty()
-            && in_place_works(conn, &render(&cheap, schema, &db), &t.name, want)
-        {
+        if changed.is_empty() && !cheap.is_empty() && in_place(&render(&cheap), &t.name, want) {
             table_ops.extend(cheap);
             continue;
         }
@@ -305,8 +325,10 @@ pub fn plan_ops(
         }
         rebuilt.insert(&t.name);
         table_ops.push(Op::Rebuild {
-            table: t.name.clone(),
+            table: Box::new(t.clone()),
             reason: reason.join("; "),
+            old: Some(Box::new(have.clone())),
+            dependents: dependents(db, &t.name),
         });
     }
     // Tables in the database but not in the schema: dropped, children first.
@@ -325,7 +347,7 @@ pub fn plan_ops(
             drops.push(name.clone());
         }
     }
-    let drops = children_first(&db, drops);
+    let drops = children_first(db, drops);
     // An index a person wrote, that the schema does not list, is dropped only with leave.
     for t in emit_sql::creation_order(schema) {
         let Some(have) = db.tables.get(&t.name) else {
@@ -369,12 +391,12 @@ pub fn plan_ops(
     for t in emit_sql::creation_order(schema) {
         let (Some(have), Some(want)) = (db.tables.get(&t.name), expected.tables.get(&t.name))
         else {
-            create_ix.extend((0..t.indexes.len()).map(|i| Op::CreateIndex(t.name.clone(), i)));
+            create_ix.extend(t.indexes.iter().map(|ix| create_index(t, ix)));
             continue;
         };
         if rebuilt.contains(t.name.as_str()) {
             drop_ix.extend(have.indexes.iter().map(|ix| Op::DropIndex(ix.name.clone())));
-            create_ix.extend((0..t.indexes.len()).map(|i| Op::CreateIndex(t.name.clone(), i)));
+            create_ix.extend(t.indexes.iter().map(|ix| create_index(t, ix)));
             continue;
         }
         for ix in &have.indexes {
@@ -382,28 +404,40 @@ pub fn plan_ops(
                 drop_ix.push(Op::DropIndex(ix.name.clone()));
             }
         }
-        for (i, ix) in t.indexes.iter().enumerate() {
+        for ix in &t.indexes {
             let wanted = want.indexes.iter().find(|w| w.name == ix.name);
             if wanted.is_some_and(|w| !have.indexes.contains(w)) {
-                create_ix.push(Op::CreateIndex(t.name.clone(), i));
+                create_ix.push(create_index(t, ix));
             }
         }
     }
     let mut ops = drop_ix;
     ops.extend(table_ops);
     ops.extend(drops.into_iter().map(Op::DropTable));
-    ops.extend(created.iter().map(|t| Op::CreateTable((*t).to_owned())));
+    ops.extend(
+        created
+            .iter()
+            .filter_map(|t| schema.table(t))
+            .map(|t| Op::CreateTable(Box::new(t.clone()))),
+    );
     // Created tables in dependency order.
     let order: Vec<&str> = emit_sql::creation_order(schema)
         .iter()
         .map(|t| t.name.as_str())
         .collect();
     ops.sort_by_key(|op| match op {
-        Op::CreateTable(t) => (1, order.iter().position(|o| o == t).unwrap_or(0)),
+        Op::CreateTable(t) => (1, order.iter().position(|o| *o == t.name).unwrap_or(0)),
         _ => (0, 0),
     });
     ops.extend(create_ix);
     Ok(ops)
+}
+
+fn create_index(t: &Table, ix: &Index) -> Op {
+    Op::CreateIndex {
+        table: t.name.clone(),
+        index: ix.clone(),
+    }
 }
 
 /// Orders dropped tables so that each goes before the dropped tables it references (a
@@ -430,8 +464,9 @@ fn children_first(db: &DbState, mut pending: Vec<String>) -> Vec<String> {
     out
 }
 
-/// Whether `sql` (adds and drops of columns) applies and leaves `table` exactly as wanted.
-fn in_place_works(conn: &Connection, sql: &str, table: &str, want: &DbTable) -> bool {
+/// Whether `sql` (adds and drops of columns) applies to `conn` and leaves `table` exactly
+/// as wanted (tried in a savepoint and rolled back): the [`InPlace`] a caller passes.
+pub fn in_place_works(conn: &Connection, sql: &str, table: &str, want: &DbTable) -> bool {
     if conn.execute_batch("SAVEPOINT mizzle_try").is_err() {
         return false;
     }
@@ -444,10 +479,8 @@ fn in_place_works(conn: &Connection, sql: &str, table: &str, want: &DbTable) -> 
     works
 }
 
-/// The SQL of `ops`, one statement per paragraph. `db` is the database they apply to (after
-/// renames), which rebuilds read to copy rows and find dependents.
-pub fn render(ops: &[Op], schema: &Schema, db: &DbState) -> String {
-    let table = |n: &str| schema.table(n).expect("ops name schema tables");
+/// The SQL of `ops`, one statement per paragraph: each op carries what it needs.
+pub fn render(ops: &[Op]) -> String {
     let mut out = Vec::new();
     if ops
         .iter()
@@ -467,13 +500,25 @@ pub fn render(ops: &[Op], schema: &Schema, db: &DbState) -> String {
                     q(to)
                 )
             }
-            Op::CreateTable(t) => emit_sql::create_table(table(t)),
-            Op::AddColumn(t, i) => emit_sql::add_column(table(t), *i),
+            Op::CreateTable(t) => emit_sql::create_table(t),
+            Op::AddColumn { table, column } => emit_sql::add_column(
+                table,
+                table
+                    .columns
+                    .iter()
+                    .position(|c| c.name == *column)
+                    .unwrap_or(0),
+            ),
             Op::DropColumn(t, c) => format!("ALTER TABLE {} DROP COLUMN {};", q(t), q(c)),
             Op::DropIndex(name) => format!("DROP INDEX {};", q(name)),
-            Op::CreateIndex(t, i) => emit_sql::create_index(t, &table(t).indexes[*i]),
+            Op::CreateIndex { table, index } => emit_sql::create_index(table, index),
             Op::DropTable(t) => format!("DROP TABLE {};", q(t)),
-            Op::Rebuild { table: t, reason } => rebuild(table(t), reason, db),
+            Op::Rebuild {
+                table,
+                reason,
+                old,
+                dependents,
+            } => rebuild(table, reason, old.as_deref(), dependents),
         });
     }
     let mut sql = out.join("\n\n");
@@ -482,8 +527,7 @@ pub fn render(ops: &[Op], schema: &Schema, db: &DbState) -> String {
 }
 
 /// Stashes the dependents of `table`: (SQL to stash, SQL to restore).
-fn stash(table: &str, db: &DbState) -> (Vec<String>, Vec<String>) {
-    let deps = dependents(db, table);
+fn stash(table: &str, deps: &[String]) -> (Vec<String>, Vec<String>) {
     if deps.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -507,7 +551,7 @@ fn stash(table: &str, db: &DbState) -> (Vec<String>, Vec<String>) {
             .join(", ")
     )];
     restore.extend(deps.iter().rev().map(|d| format!("DELETE FROM {};", q(d))));
-    for d in &deps {
+    for d in deps {
         restore.push(format!(
             "INSERT INTO {} SELECT * FROM {};",
             q(d),
@@ -526,12 +570,11 @@ fn stash(table: &str, db: &DbState) -> (Vec<String>, Vec<String>) {
 /// The table's own rows are stashed too, and the new definition is created under the final
 /// name after the old table is dropped: a create-copy-drop-rename would let the old
 /// table's `DROP` fire a self-reference's `ON DELETE` into the new copy's rows.
-fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
+fn rebuild(t: &Table, reason: &str, old: Option<&DbTable>, deps: &[String]) -> String {
     let old_rows = format!("__mizzle_old_{}", t.name);
     let seq = format!("__mizzle_seq_{}", t.name);
-    let old = db.tables.get(&t.name);
     let mut lines = vec![format!("-- Rebuild `{}` ({reason}).", t.name)];
-    let (save, restore) = stash(&t.name, db);
+    let (save, restore) = stash(&t.name, deps);
     lines.extend(save);
     lines.push(format!(
         "CREATE TABLE {} AS SELECT * FROM {};",
@@ -598,7 +641,7 @@ fn rebuild(t: &Table, reason: &str, db: &DbState) -> String {
 }
 
 /// A file name for a migration made of `ops`: `init` first, then a short description.
-pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
+pub fn describe(ops: &[Op], first: bool) -> String {
     if first {
         return "init".into();
     }
@@ -606,7 +649,7 @@ pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
         .iter()
         .filter_map(|o| {
             if let Op::CreateTable(t) = o {
-                Some(t.as_str())
+                Some(t.name.as_str())
             } else {
                 None
             }
@@ -615,18 +658,13 @@ pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
     let only = |f: fn(&Op) -> bool| ops.iter().all(f);
     let name = match ops {
         _ if creates.len() == 1
-            && only(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex(..))) =>
+            && only(|o| matches!(o, Op::CreateTable(_) | Op::CreateIndex { .. })) =>
         {
             format!("create_{}", creates[0])
         }
-        [Op::AddColumn(t, i)] => format!(
-            "add_{t}_{}",
-            schema
-                .table(t)
-                .map_or("column", |t| t.columns[*i].name.as_str())
-        ),
-        [Op::AddColumn(t, _), ..] if only(|o| matches!(o, Op::AddColumn(..))) => {
-            format!("add_{t}_columns")
+        [Op::AddColumn { table, column }] => format!("add_{}_{column}", table.name),
+        [Op::AddColumn { table, .. }, ..] if only(|o| matches!(o, Op::AddColumn { .. })) => {
+            format!("add_{}_columns", table.name)
         }
         [Op::RenameTable { to, .. }] => format!("rename_to_{to}"),
         [Op::RenameColumn { table, to, .. }] => format!("rename_{table}_{to}"),
@@ -641,13 +679,13 @@ pub fn describe(ops: &[Op], schema: &Schema, first: bool) -> String {
                 && only(|o| {
                     matches!(
                         o,
-                        Op::Rebuild { .. } | Op::CreateIndex(..) | Op::DropIndex(_)
+                        Op::Rebuild { .. } | Op::CreateIndex { .. } | Op::DropIndex(_)
                     )
                 }) =>
         {
-            format!("rebuild_{table}")
+            format!("rebuild_{}", table.name)
         }
-        _ if only(|o| matches!(o, Op::CreateIndex(..) | Op::DropIndex(_))) => "indexes".into(),
+        _ if only(|o| matches!(o, Op::CreateIndex { .. } | Op::DropIndex(_))) => "indexes".into(),
         _ => "update_schema".into(),
     };
     name.chars()

@@ -44,18 +44,67 @@ impl Plan {
     }
 }
 
-/// Whether `m` is a draft that may be regenerated: mizzle wrote it and nobody edited it
-/// (its checksum header matches), it is not applied to the local D1 (wrangler's state under
-/// `root/.wrangler`), `mizzle migrate` never sent it to a database from here (the record in
-/// [`PUBLISHED`]), and it lives in a git work tree that does not track it (a committed
-/// migration is published). Without git nothing says a file was never applied elsewhere,
-/// so there are no drafts: every generated file is final.
-pub fn is_draft(m: &Migration, root: &Path) -> bool {
-    m.is_pristine_generated()
-        && !applied_locally(root).contains(&m.file_name)
-        && !published(root).contains(&m.file_name)
-        && m.path.parent().is_some_and(in_git_work_tree)
-        && !tracked_by_git(&m.path)
+/// What outside the schema decides whether the newest migration is a draft: gathered once
+/// by the caller ([`Facts::gather`]) and passed to [`plan`] as data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Migrations wrangler's local D1 state records as applied.
+    pub applied_locally: Vec<String>,
+    /// Migrations `mizzle migrate` / `mizzle dev` sent to a database ([`PUBLISHED`]).
+    pub published: Vec<String>,
+    /// The files git tracks in the migrations directory; `None` outside a git work tree.
+    pub git_tracked: Option<Vec<String>>,
+}
+
+impl Facts {
+    /// Reads wrangler's local state and the published record under `root`, and asks git
+    /// about `dir`.
+    pub fn gather(root: &Path, dir: &Path) -> Facts {
+        Facts {
+            applied_locally: applied_locally(root),
+            published: published(root),
+            git_tracked: git_tracked(dir),
+        }
+    }
+
+    /// Whether `m` is a draft that may be regenerated: mizzle wrote it and nobody edited it
+    /// (its checksum header matches), it is not applied to the local D1, `mizzle` never sent
+    /// it to a database from here, and it lives in a git work tree that does not track it
+    /// (a committed migration is published). Without git nothing says a file was never
+    /// applied elsewhere, so there are no drafts: every generated file is final.
+    pub fn is_draft(&self, m: &Migration) -> bool {
+        m.is_pristine_generated()
+            && !self.applied_locally.contains(&m.file_name)
+            && !self.published.contains(&m.file_name)
+            && self
+                .git_tracked
+                .as_ref()
+                .is_some_and(|tracked| !tracked.contains(&m.file_name))
+    }
+}
+
+/// The files git tracks directly in `dir`; `None` when `dir` is not in a git work tree (or
+/// git is not installed).
+fn git_tracked(dir: &Path) -> Option<Vec<String>> {
+    if !in_git_work_tree(dir) {
+        return None;
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "-z", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    Some(
+        out.stdout
+            .split(|b| *b == 0)
+            .filter_map(|n| std::str::from_utf8(n).ok())
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// Where `mizzle migrate` records the migrations it has handed to wrangler for a database
@@ -73,12 +122,16 @@ pub fn published(root: &Path) -> Vec<String> {
 /// never rewritten after `mizzle migrate --remote` applied it).
 pub fn record_published(root: &Path, names: &[&str]) -> std::io::Result<()> {
     let mut all = published(root);
+    let before = all.len();
     for n in names {
         if !all.iter().any(|a| a == n) {
             all.push((*n).to_owned());
         }
     }
     let path = root.join(PUBLISHED);
+    if all.len() == before && path.exists() {
+        return Ok(()); // unchanged: keep its mtime (the build watches it)
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -124,34 +177,18 @@ pub fn applied_locally(root: &Path) -> Vec<String> {
     names
 }
 
-/// Whether git tracks `path` (no git, or not a repository: not tracked).
-fn tracked_by_git(path: &Path) -> bool {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return false;
-    };
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["ls-files", "--error-unmatch", "--"])
-        .arg(name)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Compares the replayed migrations in `dir` with `schema`. With `drafts_root` (the
-/// project root), a newest migration that [`is_draft`] is regenerated instead of followed.
+/// Compares the replayed migrations in `dir` with `schema`. With `facts` (see [`Facts`]),
+/// a newest migration that is a draft is regenerated instead of followed.
 pub fn plan(
     schema: &Schema,
     dir: &Path,
     shown: &str,
     allow: &diff::Allow,
-    drafts_root: Option<&Path>,
+    facts: Option<&Facts>,
 ) -> Result<Plan, Vec<Diagnostic>> {
     let mut existing = files::read_dir(dir, shown)?;
-    let draft = match (drafts_root, existing.last()) {
-        (Some(root), Some(last)) if is_draft(last, root) => existing.pop(),
+    let draft = match (facts, existing.last()) {
+        (Some(facts), Some(last)) if facts.is_draft(last) => existing.pop(),
         _ => None,
     };
     let Plan {
@@ -240,14 +277,26 @@ fn plan_after(
     let rename_sql = if renames.is_empty() {
         String::new()
     } else {
-        diff::render(&renames, schema, &read(&conn)?)
+        diff::render(&renames)
     };
     if !renames.is_empty() {
         replay::run_sql(&mut conn, &rename_sql)
             .map_err(|(e, s)| vec![internal(format!("{e} in {s}"))])?;
     }
-    let ops = diff::plan_ops(&conn, schema, &expected, allow, &hand_indexes, shown)?;
-    let notes = narrowing_notes(&read(&conn)?, schema, &ops);
+    let shape = read(&conn)?;
+    let in_place = |sql: &str, table: &str, want: &replay::DbTable| {
+        diff::in_place_works(&conn, sql, table, want)
+    };
+    let ops = diff::plan_ops(
+        &shape,
+        schema,
+        &expected,
+        allow,
+        &hand_indexes,
+        shown,
+        &in_place,
+    )?;
+    let notes = narrowing_notes(&ops);
     if renames.is_empty() && ops.is_empty() {
         return Ok(Plan {
             existing,
@@ -267,14 +316,14 @@ fn plan_after(
         if ops.is_empty() {
             String::new()
         } else {
-            diff::render(&ops, schema, &read(&conn)?)
+            diff::render(&ops)
         }
     );
     let all_ops: Vec<diff::Op> = renames.into_iter().chain(ops).collect();
     let version = existing.last().map_or(1, |m| m.version + 1);
     let name = format!(
         "{version:04}_{}.sql",
-        diff::describe(&all_ops, schema, existing.is_empty())
+        diff::describe(&all_ops, existing.is_empty())
     );
     let text = files::render_generated(&body);
     // Prove the new file before it exists: it applies to the replay, and afterwards the
@@ -305,13 +354,15 @@ fn plan_after(
 /// condition): rows already in the database may violate them, and then the migration
 /// fails when it is applied (safely: it rolls back). Said at build time, with the query
 /// that counts those rows.
-fn narrowing_notes(db: &replay::DbState, schema: &Schema, ops: &[diff::Op]) -> Vec<String> {
+fn narrowing_notes(ops: &[diff::Op]) -> Vec<String> {
     let mut notes = Vec::new();
     for op in ops {
-        let diff::Op::Rebuild { table, .. } = op else {
-            continue;
-        };
-        let (Some(have), Some(t)) = (db.tables.get(table), schema.table(table)) else {
+        let diff::Op::Rebuild {
+            table: t,
+            old: Some(have),
+            ..
+        } = op
+        else {
             continue;
         };
         for (name, expr) in crate::emit_sql::check_exprs(t) {
@@ -322,9 +373,10 @@ fn narrowing_notes(db: &replay::DbState, schema: &Schema, ops: &[diff::Op]) -> V
                 .any(|c| c == &norm || c.rsplit_once(':').is_some_and(|(_, e)| e == norm));
             if !known {
                 notes.push(format!(
-                    "`{table}` gains the CHECK {}({expr}): rows that violate it make the migration fail when applied (it rolls back). Count them first: SELECT count(*) FROM {} WHERE NOT ({expr});",
+                    "`{}` gains the CHECK {}({expr}): rows that violate it make the migration fail when applied (it rolls back). Count them first: SELECT count(*) FROM {} WHERE NOT ({expr});",
+                    t.name,
                     name.map(|n| format!("`{n}` ")).unwrap_or_default(),
-                    crate::naming::quote_ident(table),
+                    crate::naming::quote_ident(&t.name),
                 ));
             }
         }
