@@ -597,6 +597,7 @@ fn relation_items(t: &Table) -> TokenStream {
                 foreign_key,
                 key,
                 many,
+                ..
             } => (
                 name,
                 target,
@@ -619,6 +620,7 @@ fn relation_items(t: &Table) -> TokenStream {
                 target_fk,
                 key,
                 target_key,
+                ..
             } => (
                 name,
                 target,

@@ -223,6 +223,8 @@ pub enum Relation {
         target_key: String,
         /// Whether the key is nullable (the related row is optional).
         optional: bool,
+        /// Where the relation is written.
+        origin: crate::diag::Origin,
     },
     /// `target.foreign_key` references this table (one or many rows).
     Has {
@@ -236,6 +238,8 @@ pub enum Relation {
         key: String,
         /// `has_many` (true) or `has_one`.
         many: bool,
+        /// Where the relation is written.
+        origin: crate::diag::Origin,
     },
     /// Through a join table with one foreign key to each side.
     ManyToMany {
@@ -253,6 +257,8 @@ pub enum Relation {
         key: String,
         /// Column of target referenced.
         target_key: String,
+        /// Where the relation is written.
+        origin: crate::diag::Origin,
     },
 }
 

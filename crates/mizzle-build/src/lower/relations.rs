@@ -124,6 +124,7 @@ pub(super) fn lower_relations(
                     .and_then(|c| c.references.as_ref().map(|fk| (c, fk)))
                 {
                     Some((c, fk)) if fk.table == target.name => out.push(Relation::BelongsTo {
+                        origin: Origin(Some(r.name.span.clone())),
                         name: r.name.value.clone(),
                         target: target.name.clone(),
                         key,
@@ -158,6 +159,7 @@ pub(super) fn lower_relations(
                 let span = r.foreign_key.as_ref().map_or(&r.target.span, |k| &k.span);
                 match target.column(&fk_col).and_then(|c| c.references.as_ref()) {
                     Some(fk) if fk.table == t.name => out.push(Relation::Has {
+                        origin: Origin(Some(r.name.span.clone())),
                         name: r.name.value.clone(),
                         target: target.name.clone(),
                         foreign_key: fk_col,
@@ -247,6 +249,7 @@ pub(super) fn lower_relations(
                     d.references.as_ref().expect("fk"),
                 );
                 out.push(Relation::ManyToMany {
+                    origin: Origin(Some(r.name.span.clone())),
                     name: r.name.value.clone(),
                     target: target.name.clone(),
                     through: join.name.clone(),

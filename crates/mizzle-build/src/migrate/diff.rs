@@ -266,10 +266,10 @@ pub fn plan_ops(
             if !c.nullable && c.default.is_none() && !t.is_rowid_alias(c) {
                 no_value = true;
                 errs.push(
-                    Diagnostic::bare(format!(
+                    c.origin.error(format!(
                         "column `{}.{}` is NOT NULL without a `default`: the rows already in `{}` would have no value for it",
                         t.name, c.name, t.name
-                    ))
+                    ), "new NOT NULL column")
                     .help("give it a literal `default`, or make it nullable (and backfill it in a hand-written migration first if it must become NOT NULL)"),
                 );
             }
@@ -367,10 +367,10 @@ pub fn plan_ops(
                 .collect::<Vec<_>>()
                 .join(", ");
             errs.push(
-                Diagnostic::bare(format!(
+                t.origin.error(format!(
                     "index `{}` on `{}` was written by hand in {shown_dir}/{file} and is not in the schema: the next migration would drop it",
                     ix.name, t.name
-                ))
+                ), "the table's schema")
                 .help(format!(
                     "keep it by adding it to the table's [indexes]: `{} = {{ columns = [{cols}]{}{} }}`; or let it go with `allow_drop = [\"{}\"]` in {}",
                     ix.name,
