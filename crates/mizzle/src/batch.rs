@@ -106,11 +106,7 @@ impl<E: Executor, Q, G: crate::join::Segments> BatchItem for crate::join::JoinSe
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        outputs
-            .into_iter()
-            .flat_map(|o| o.rows)
-            .map(|r| G::decode(&mut r.positional_reader()))
-            .collect()
+        crate::join::decode_rows(outputs.into_iter().flat_map(|o| o.rows), G::decode)
     }
 }
 
@@ -122,11 +118,7 @@ impl<E: Executor, Q, P: crate::join::Projection<Q, I>, I> BatchItem
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        outputs
-            .into_iter()
-            .flat_map(|o| o.rows)
-            .map(|r| P::decode(&mut r.positional_reader()))
-            .collect()
+        crate::join::decode_rows(outputs.into_iter().flat_map(|o| o.rows), P::decode)
     }
 }
 

@@ -189,6 +189,54 @@ impl From_ {
     }
 }
 
+/// `filter`, `order_by`, `limit` and `offset` of a builder over `self.from` whose scope is
+/// `Q` (joins and projections share them).
+macro_rules! from_builders {
+    () => {
+        /// Adds a `WHERE` condition on any table of the query (several are ANDed).
+        pub fn filter<S, J>(mut self, condition: Condition<S>) -> Self
+        where
+            Q: Covers<S, J>,
+        {
+            self.from.filter = and_filter(self.from.filter, condition.into_expr());
+            self
+        }
+
+        /// Adds an `ORDER BY` term (a column of any table of the query, an aggregate, an
+        /// expression).
+        pub fn order_by<S, J>(mut self, order: impl Into<Order<S>>) -> Self
+        where
+            Q: Covers<S, J>,
+        {
+            let o = order.into();
+            self.from.order.push((o.term, o.descending));
+            self
+        }
+
+        /// `LIMIT n`.
+        pub fn limit(mut self, n: u64) -> Self {
+            self.from.limit = Some(n);
+            self
+        }
+
+        /// `OFFSET n`.
+        pub fn offset(mut self, n: u64) -> Self {
+            self.from.offset = Some(n);
+            self
+        }
+    };
+}
+
+/// Decodes rows by position with `decode` (a joined row's parts, or a projection).
+pub(crate) fn decode_rows<T>(
+    rows: impl IntoIterator<Item = crate::Row>,
+    decode: fn(&mut RowReader) -> Result<T>,
+) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|r| decode(&mut r.positional_reader()))
+        .collect()
+}
+
 /// Names for result columns `c0, c1, …` (positional reading; unique, so D1's batch rows,
 /// which come back as objects, keep every cell).
 const NAMES: [&str; 64] = [
@@ -304,36 +352,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         }
     }
 
-    /// Adds a `WHERE` condition on any table of the query (several are ANDed).
-    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
-    where
-        Q: Covers<S, I>,
-    {
-        self.from.filter = and_filter(self.from.filter, condition.into_expr());
-        self
-    }
-
-    /// Adds an `ORDER BY` term on any table of the query.
-    pub fn order_by<S, I>(mut self, order: impl Into<Order<S>>) -> Self
-    where
-        Q: Covers<S, I>,
-    {
-        let o = order.into();
-        self.from.order.push((o.term, o.descending));
-        self
-    }
-
-    /// `LIMIT n`.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.from.limit = Some(n);
-        self
-    }
-
-    /// `OFFSET n`.
-    pub fn offset(mut self, n: u64) -> Self {
-        self.from.offset = Some(n);
-        self
-    }
+    from_builders!();
 
     /// Selects chosen columns and expressions instead of whole rows.
     pub fn columns<P: Projection<Q, I>, I>(self, projection: P) -> Project<'a, E, Q, P, I> {
@@ -370,10 +389,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
 
     /// Every matching row, as a tuple of the joined tables' rows.
     pub async fn all(self) -> Result<Vec<G::Out>> {
-        let rows = self.db.query_checked(self.to_statement()).await?;
-        rows.into_iter()
-            .map(|r| G::decode(&mut r.positional_reader()))
-            .collect()
+        decode_rows(self.db.query_checked(self.to_statement()).await?, G::decode)
     }
 
     /// The first matching row, if any.
@@ -632,14 +648,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
         self
     }
 
-    /// Adds a `WHERE` condition (several are ANDed).
-    pub fn filter<S, J>(mut self, condition: Condition<S>) -> Self
-    where
-        Q: Covers<S, J>,
-    {
-        self.from.filter = and_filter(self.from.filter, condition.into_expr());
-        self
-    }
+    from_builders!();
 
     /// `GROUP BY` these columns or expressions.
     pub fn group_by<J>(mut self, terms: impl GroupBy<Q, J>) -> Self {
@@ -654,28 +663,6 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
         Q: Covers<S, J>,
     {
         self.having = and_filter(self.having, condition.into_expr());
-        self
-    }
-
-    /// Adds an `ORDER BY` term (a column, an aggregate, an expression).
-    pub fn order_by<S, J>(mut self, order: impl Into<Order<S>>) -> Self
-    where
-        Q: Covers<S, J>,
-    {
-        let o = order.into();
-        self.from.order.push((o.term, o.descending));
-        self
-    }
-
-    /// `LIMIT n`.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.from.limit = Some(n);
-        self
-    }
-
-    /// `OFFSET n`.
-    pub fn offset(mut self, n: u64) -> Self {
-        self.from.offset = Some(n);
         self
     }
 
@@ -725,10 +712,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
 
     /// Every result row.
     pub async fn all(self) -> Result<Vec<P::Output>> {
-        let rows = self.db.query_checked(self.to_statement()).await?;
-        rows.into_iter()
-            .map(|r| P::decode(&mut r.positional_reader()))
-            .collect()
+        decode_rows(self.db.query_checked(self.to_statement()).await?, P::decode)
     }
 
     /// The first result row, if any.
