@@ -526,6 +526,12 @@ fn table_module(t: &Table) -> TokenStream {
     let tdoc = format!(" The `{name}` table.");
     let hdoc = format!(" The `{name}` table, for `db.select({module}::table)`.");
     let cols = t.columns.iter().map(|c| c.name.as_str());
+    let cols_sql = t
+        .columns
+        .iter()
+        .map(|c| crate::naming::quote_ident(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     let pk = t.primary_key.iter();
     let handles = t.columns.iter().map(|c| {
         let f = ident(&c.rust_name);
@@ -555,6 +561,7 @@ fn table_module(t: &Table) -> TokenStream {
                 type Patch = super::#patch;
                 const NAME: &'static str = #name;
                 const COLUMNS: &'static [&'static str] = &[#(#cols),*];
+                const COLUMNS_SQL: &'static str = #cols_sql;
                 const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
                 fn default_handle() -> Self {
                     Table

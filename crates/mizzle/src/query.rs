@@ -318,15 +318,8 @@ fn decode_all<R: FromRow>(rows: Vec<Row>) -> Result<Vec<R>> {
     rows.into_iter().map(R::from_row).collect()
 }
 
-fn column_list<T: Table>() -> String {
-    let mut s = String::new();
-    for (i, c) in T::COLUMNS.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(&quote_ident(c));
-    }
-    s
+fn column_list<T: Table>() -> &'static str {
+    T::COLUMNS_SQL
 }
 
 fn columns_of<T: Table>() -> Option<Arc<[&'static str]>> {
@@ -337,7 +330,7 @@ fn columns_of<T: Table>() -> Option<Arc<[&'static str]>> {
 fn returning_clause<T: Table>(mut sql: String, params: Vec<Value>, returning: bool) -> Statement {
     if returning {
         sql.push_str(" RETURNING ");
-        sql.push_str(&column_list::<T>());
+        sql.push_str(column_list::<T>());
     }
     let mut stmt = Statement::new(sql, params);
     if returning {
@@ -503,7 +496,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 
     /// The statement `.all()` sends.
     pub fn to_statement(&self) -> Statement {
-        let mut stmt = self.render(&column_list::<T>(), self.limit);
+        let mut stmt = self.render(column_list::<T>(), self.limit);
         stmt.columns = columns_of::<T>();
         stmt
     }
@@ -516,7 +509,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     /// The first matching row, if any (`LIMIT 1`).
     pub async fn get(self) -> Result<Option<T::Row>> {
         let limit = Some(self.limit.map_or(1, |l| l.min(1)));
-        let mut stmt = self.render(&column_list::<T>(), limit);
+        let mut stmt = self.render(column_list::<T>(), limit);
         stmt.columns = columns_of::<T>();
         let rows = self.db.query(stmt).await?;
         rows.into_iter().next().map(T::Row::from_row).transpose()
@@ -806,7 +799,7 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
         let mut tail = conflict_sql;
         if returning {
             tail.push_str(" RETURNING ");
-            tail.push_str(&column_list::<T>());
+            tail.push_str(column_list::<T>());
         }
         let max = self.db.limits.max_params;
         let mut stmts = Vec::new();

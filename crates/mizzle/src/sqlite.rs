@@ -1,6 +1,7 @@
 //! Native SQLite backend (rusqlite, bundled): for fast tests, with D1's behaviour where it
 //! matters (foreign keys enforced, D1's parameter limits applied by [`crate::Db`]).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::types::ValueRef;
@@ -10,7 +11,12 @@ use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 /// A SQLite connection as a mizzle executor.
 pub struct SqliteExecutor {
     conn: Mutex<rusqlite::Connection>,
+    /// Result column names per statement text, shared by every row of every run.
+    names: Mutex<HashMap<String, Arc<[String]>>>,
 }
+
+/// Statements whose column names are kept (beyond it the cache starts over).
+const NAMES_KEPT: usize = 512;
 
 impl std::fmt::Debug for SqliteExecutor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -29,6 +35,7 @@ impl SqliteExecutor {
             .map_err(|e| sqlite_err(e, "PRAGMA foreign_keys = ON"))?;
         Ok(SqliteExecutor {
             conn: Mutex::new(conn),
+            names: Mutex::new(HashMap::new()),
         })
     }
 
@@ -57,7 +64,11 @@ impl SqliteExecutor {
     }
 }
 
-fn run(conn: &rusqlite::Connection, stmt: &Statement) -> Result<Output> {
+fn run(
+    conn: &rusqlite::Connection,
+    names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
+    stmt: &Statement,
+) -> Result<Output> {
     let map = |e| sqlite_err(e, &stmt.sql);
     let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
     for (i, v) in stmt.params.iter().enumerate() {
@@ -79,11 +90,24 @@ fn run(conn: &rusqlite::Connection, stmt: &Statement) -> Result<Output> {
             stmt.sql
         )));
     }
-    let names: Arc<[String]> = prepared
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let names: Arc<[String]> = {
+        let mut cache = names_cache.lock().unwrap_or_else(|p| p.into_inner());
+        match cache.get(stmt.sql.as_str()) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Arc<[String]> = prepared
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                if cache.len() >= NAMES_KEPT {
+                    cache.clear();
+                }
+                cache.insert(stmt.sql.clone(), n.clone());
+                n
+            }
+        }
+    };
     let mut rows_out = Vec::new();
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map)? {
@@ -111,13 +135,13 @@ fn run(conn: &rusqlite::Connection, stmt: &Statement) -> Result<Output> {
 
 impl Executor for SqliteExecutor {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        Ok(run(&self.lock(), &stmt)?.rows)
+        Ok(run(&self.lock(), &self.names, &stmt)?.rows)
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let conn = self.lock();
         let before = conn.total_changes();
-        let out = run(&conn, &stmt)?;
+        let out = run(&conn, &self.names, &stmt)?;
         // `changes()` keeps the last write's count across reads; report 0 for a read.
         let wrote = conn.total_changes() != before;
         Ok(if wrote { out.meta } else { ExecMeta::default() })
@@ -129,7 +153,7 @@ impl Executor for SqliteExecutor {
         let tx = conn.transaction().map_err(|e| sqlite_err(e, "batch"))?;
         let mut outputs = Vec::with_capacity(stmts.len());
         for (i, stmt) in stmts.iter().enumerate() {
-            outputs.push(run(&tx, stmt).map_err(|e| e.in_batch(i))?);
+            outputs.push(run(&tx, &self.names, stmt).map_err(|e| e.in_batch(i))?);
         }
         tx.commit().map_err(|e| sqlite_err(e, "batch"))?;
         Ok(outputs)

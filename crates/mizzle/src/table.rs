@@ -14,6 +14,9 @@ pub trait Table: Copy {
     const NAME: &'static str;
     /// SQL names of its columns, in row-struct order.
     const COLUMNS: &'static [&'static str];
+    /// The same columns as a select list: `"id", "email", …` (quoted, comma-separated), so
+    /// no statement rebuilds it.
+    const COLUMNS_SQL: &'static str;
     /// Its primary key columns.
     const PRIMARY_KEY: &'static [&'static str];
 

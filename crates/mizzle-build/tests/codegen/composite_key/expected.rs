@@ -160,6 +160,7 @@ pub mod post_tags {
         type Patch = super::PostTagPatch;
         const NAME: &'static str = "post_tags";
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id", "weight"];
+        const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\", \"weight\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
         fn default_handle() -> Self {
             Table

@@ -179,6 +179,7 @@ pub mod settings {
         type Patch = super::SettingPatch;
         const NAME: &'static str = "settings";
         const COLUMNS: &'static [&'static str] = &["id", "prefs", "extra"];
+        const COLUMNS_SQL: &'static str = "\"id\", \"prefs\", \"extra\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table

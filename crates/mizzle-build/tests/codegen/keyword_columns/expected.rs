@@ -249,6 +249,7 @@ pub mod items {
         type Patch = super::ItemPatch;
         const NAME: &'static str = "items";
         const COLUMNS: &'static [&'static str] = &["id", "type", "fn", "match", "self_"];
+        const COLUMNS_SQL: &'static str = "\"id\", \"type\", \"fn\", \"match\", \"self_\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table

@@ -132,6 +132,7 @@ pub mod post_tags {
         type Patch = super::PostTagPatch;
         const NAME: &'static str = "post_tags";
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id"];
+        const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
         fn default_handle() -> Self {
             Table
@@ -276,6 +277,7 @@ pub mod posts {
         type Patch = super::PostPatch;
         const NAME: &'static str = "posts";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
+        const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table
@@ -441,6 +443,7 @@ pub mod tags {
         type Patch = super::TagPatch;
         const NAME: &'static str = "tags";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
+        const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table

@@ -329,6 +329,7 @@ pub mod profiles {
             "seen_at",
             "status",
         ];
+        const COLUMNS_SQL: &'static str = "\"id\", \"nick_name\", \"seen_at\", \"status\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table

@@ -163,6 +163,7 @@ pub mod comments {
         type Patch = super::CommentPatch;
         const NAME: &'static str = "comments";
         const COLUMNS: &'static [&'static str] = &["id", "parent_id", "body"];
+        const COLUMNS_SQL: &'static str = "\"id\", \"parent_id\", \"body\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         fn default_handle() -> Self {
             Table
