@@ -720,3 +720,45 @@ async fn the_workers_cross_table_handlers() {
         0
     );
 }
+
+/// Related rows are moved into their parent, not cloned, when one parent wants them; a row
+/// several parents share (the same author of two comments, a tag on two posts, and that
+/// tag's own relations) is still given to every one of them.
+#[tokio::test]
+async fn shared_related_rows_reach_every_parent() {
+    let db = db();
+    seed(&db).await;
+    db.insert(comments::table)
+        .values(NewComment::new(3, "third").author_id(2))
+        .run()
+        .await
+        .unwrap();
+    let posts = db
+        .select(posts::table)
+        .order_by(posts::id)
+        .with(posts::tags.with(tags::posts))
+        .with(posts::comments.with(comments::author))
+        .all()
+        .await
+        .unwrap();
+    // Tag `rust` is on posts 1 and 3; both see it, each with both of its posts.
+    let rust_on = |p: usize| {
+        posts[p]
+            .get(posts::tags)
+            .iter()
+            .find(|t| t.name == "rust")
+            .map(|t| t.get(tags::posts).len())
+    };
+    assert_eq!(rust_on(0), Some(2));
+    assert_eq!(rust_on(2), Some(2));
+    // Bob wrote comments on posts 1 and 3: each comment has him.
+    let authors: Vec<Option<String>> = posts
+        .iter()
+        .flat_map(|p| p.get(posts::comments).iter())
+        .map(|c| c.get(comments::author).as_ref().map(|a| a.name.clone()))
+        .collect();
+    assert_eq!(
+        authors,
+        [Some("Bob".into()), Some("Ann".into()), Some("Bob".into())]
+    );
+}

@@ -415,8 +415,12 @@ fn key_of(row: &Row, column: &str) -> Result<Key> {
     })
 }
 
-/// Related rows grouped by the parent key they belong to.
-pub type Grouped<N> = HashMap<Key, Vec<N>>;
+/// Related rows grouped by the parent key they belong to, with how many parent rows still
+/// want each group: the last one takes it (moved), earlier ones get a clone. A parent key
+/// that is the parent's primary key is wanted once, so nothing is cloned; a key several
+/// parents share (a `belongs_to`, a row reached twice through a many-to-many) is cloned for
+/// all but the last.
+pub type Grouped<N> = HashMap<Key, (Vec<N>, usize)>;
 
 /// One relation to load under a parent table (implemented by [`Load`]).
 pub trait LoadSpec {
@@ -442,8 +446,11 @@ pub trait LoadList<P> {
     fn statements(&self, parent: &Statement, out: &mut Vec<Statement>);
     /// Decodes the outputs of every load.
     fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Self::Grouped>;
+    /// Notes that parent row `row` will want its groups (called for every parent row
+    /// before any [`attach`](Self::attach)).
+    fn want(grouped: &mut Self::Grouped, row: &Row) -> Result<()>;
     /// The loaded relations of the parent row `row`.
-    fn attach(grouped: &Self::Grouped, row: &Row) -> Result<Self::Out>;
+    fn attach(grouped: &mut Self::Grouped, row: &Row) -> Result<Self::Out>;
 }
 
 impl<P> LoadList<P> for Nil {
@@ -453,7 +460,10 @@ impl<P> LoadList<P> for Nil {
     fn decode(&self, _: &mut VecDeque<Output>) -> Result<()> {
         Ok(())
     }
-    fn attach(_: &(), _: &Row) -> Result<Nil> {
+    fn want(_: &mut (), _: &Row) -> Result<()> {
+        Ok(())
+    }
+    fn attach(_: &mut (), _: &Row) -> Result<Nil> {
         Ok(Nil)
     }
 }
@@ -471,16 +481,35 @@ impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest
         let mine = self.0.decode(outputs)?;
         Ok((mine, self.1.decode(outputs)?))
     }
-    fn attach(grouped: &Self::Grouped, row: &Row) -> Result<Self::Out> {
+    fn want(grouped: &mut Self::Grouped, row: &Row) -> Result<()> {
         let key = key_of(row, <L::Rel as Relation>::JOIN.parent_col())?;
-        let items = grouped.0.get(&key).cloned().unwrap_or_default();
+        if let Some((_, wanted)) = grouped.0.get_mut(&key) {
+            *wanted += 1;
+        }
+        Rest::want(&mut grouped.1, row)
+    }
+
+    fn attach(grouped: &mut Self::Grouped, row: &Row) -> Result<Self::Out> {
+        let key = key_of(row, <L::Rel as Relation>::JOIN.parent_col())?;
+        let items = match grouped.0.get_mut(&key) {
+            Some((items, wanted)) if *wanted > 1 => {
+                *wanted -= 1;
+                items.clone()
+            }
+            Some(_) => grouped
+                .0
+                .remove(&key)
+                .map(|(items, _)| items)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
         let value = <<L::Rel as Relation>::Card as Card>::collect(items);
         Ok(With(
             Rel {
                 value,
                 _rel: PhantomData,
             },
-            Rest::attach(&grouped.1, row)?,
+            Rest::attach(&mut grouped.1, row)?,
         ))
     }
 }
@@ -590,16 +619,23 @@ where
         let own = outputs
             .pop_front()
             .ok_or_else(|| Error::Other("relation batch returned too few results".into()))?;
-        let sub = self.sub.decode(outputs)?;
+        let mut sub = self.sub.decode(outputs)?;
+        for row in &own.rows {
+            S::want(&mut sub, row)?;
+        }
         let mut grouped: Grouped<Self::Node> = HashMap::new();
         for row in own.rows {
             let key = key_of(&row, KEY)?;
-            let rel = S::attach(&sub, &row)?;
+            let rel = S::attach(&mut sub, &row)?;
             let node = Node {
                 row: <R::Child as Table>::Row::from_row(row)?,
                 rel,
             };
-            grouped.entry(key).or_default().push(node);
+            grouped
+                .entry(key)
+                .or_insert_with(|| (Vec::new(), 0))
+                .0
+                .push(node);
         }
         Ok(grouped)
     }
@@ -646,11 +682,14 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
         let root = outputs
             .pop_front()
             .ok_or_else(|| Error::Other("empty batch result".into()))?;
-        let grouped = self.loads.decode(&mut outputs)?;
+        let mut grouped = self.loads.decode(&mut outputs)?;
+        for row in &root.rows {
+            Ls::want(&mut grouped, row)?;
+        }
         root.rows
             .into_iter()
             .map(|row| {
-                let rel = Ls::attach(&grouped, &row)?;
+                let rel = Ls::attach(&mut grouped, &row)?;
                 Ok(Node {
                     row: T::Row::from_row(row)?,
                     rel,
