@@ -264,8 +264,18 @@ pub struct JoinSelect<'a, E, Q, G> {
 }
 
 impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
+    /// The same query with more `JOIN` clauses, seen as reading `Q2` into parts `G2`.
+    fn joined<Q2, G2>(mut self, clauses: Vec<JoinClause>) -> JoinSelect<'a, E, Q2, G2> {
+        self.from.joins.extend(clauses);
+        JoinSelect {
+            db: self.db,
+            from: self.from,
+            _m: PhantomData,
+        }
+    }
+
     fn join<U: Source, S, I, G2>(
-        mut self,
+        self,
         kind: &'static str,
         on: Condition<S>,
     ) -> JoinSelect<'a, E, <Q as Push<U>>::Out, G2>
@@ -273,17 +283,12 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         Q: Push<U>,
         <Q as Push<U>>::Out: Covers<S, I>,
     {
-        self.from.joins.push(JoinClause {
+        self.joined(vec![JoinClause {
             kind,
             table: U::NAME,
             alias: U::ALIAS,
             on: on.into_expr(),
-        });
-        JoinSelect {
-            db: self.db,
-            from: self.from,
-            _m: PhantomData,
-        }
+        }])
     }
 
     /// `INNER JOIN u ON condition`: each result row has a `U` row.
@@ -317,39 +322,27 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
     /// Inner join through a declared relation of a table already in the query
     /// (`.join_rel(users::posts)`); a many-to-many relation joins its join table too.
     pub fn join_rel<R: Relation, L, I>(
-        mut self,
-        rel: Load<R, L>,
+        self,
+        _rel: Load<R, L>,
     ) -> Joined<'a, E, Q, G, R::Child, Req<R::Child>>
     where
         Q: Push<R::Child> + Covers<R::Parent, I>,
         G: Push<Req<R::Child>>,
     {
-        self.from.joins.extend(relation_joins::<R>("INNER JOIN"));
-        let _ = rel;
-        JoinSelect {
-            db: self.db,
-            from: self.from,
-            _m: PhantomData,
-        }
+        self.joined(relation_joins::<R>("INNER JOIN"))
     }
 
     /// Left join through a declared relation: the related part is `None` when there is
     /// no related row.
     pub fn left_join_rel<R: Relation, L, I>(
-        mut self,
-        rel: Load<R, L>,
+        self,
+        _rel: Load<R, L>,
     ) -> Joined<'a, E, Q, G, R::Child, Opt<R::Child>>
     where
         Q: Push<R::Child> + Covers<R::Parent, I>,
         G: Push<Opt<R::Child>>,
     {
-        self.from.joins.extend(relation_joins::<R>("LEFT JOIN"));
-        let _ = rel;
-        JoinSelect {
-            db: self.db,
-            from: self.from,
-            _m: PhantomData,
-        }
+        self.joined(relation_joins::<R>("LEFT JOIN"))
     }
 
     from_builders!();
