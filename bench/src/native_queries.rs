@@ -151,53 +151,227 @@ mod cross_table {
     use super::*;
     use mizzle::{count, sql::SqlType};
 
+    fn ts(s: i64) -> mizzle::chrono::DateTime<mizzle::chrono::Utc> {
+        mizzle::chrono::DateTime::from_timestamp(s, 0).unwrap()
+    }
+
+    const USER_COLS: &str = "u.id, u.email, u.name, u.bio, u.avatar, u.role, u.created_at";
+    const POST_COLS: &str = "p.id, p.author_id, p.title, p.slug, p.body, p.status, p.meta, p.published, p.rating, p.views, p.created_at, p.updated_at";
+
+    /// A `User` from 7 cells starting at `at`, as hand-written code would read it.
+    fn hand_user(r: &rusqlite::Row, at: usize) -> rusqlite::Result<User> {
+        let role: String = r.get(at + 5)?;
+        Ok(User {
+            id: r.get(at)?,
+            email: r.get(at + 1)?,
+            name: r.get(at + 2)?,
+            bio: r.get(at + 3)?,
+            avatar: r.get(at + 4)?,
+            role: mizzle::sql::SqlEnum::from_db_str(&role).unwrap(),
+            created_at: ts(r.get(at + 6)?),
+        })
+    }
+
+    /// A `Post` from 12 cells starting at `at`.
+    fn hand_post(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Post> {
+        let status: String = r.get(at + 5)?;
+        Ok(Post {
+            id: r.get(at)?,
+            author_id: r.get(at + 1)?,
+            title: r.get(at + 2)?,
+            slug: r.get(at + 3)?,
+            body: r.get(at + 4)?,
+            status: mizzle::sql::SqlEnum::from_db_str(&status).unwrap(),
+            meta: r
+                .get::<_, Option<String>>(at + 6)?
+                .map(|m| mizzle::serde_json::from_str(&m).unwrap()),
+            published: r.get::<_, i64>(at + 7)? != 0,
+            rating: r.get(at + 8)?,
+            views: r.get(at + 9)?,
+            created_at: ts(r.get(at + 10)?),
+            updated_at: ts(r.get(at + 11)?),
+        })
+    }
+
     /// A hand-written join: the same SQL, rusqlite, the same structs.
     fn hand_join(conn: &rusqlite::Connection) -> Vec<(User, Post)> {
         let mut stmt = conn
-            .prepare_cached(
-                "SELECT u.id, u.email, u.name, u.bio, u.avatar, u.role, u.created_at, \
-                 p.id, p.author_id, p.title, p.slug, p.body, p.status, p.meta, p.published, p.rating, p.views, p.created_at, p.updated_at \
-                 FROM users u INNER JOIN posts p ON p.author_id = u.id WHERE p.published = 1 ORDER BY p.id LIMIT 50",
-            )
-            .unwrap();
-        let ts = |s: i64| mizzle::chrono::DateTime::from_timestamp(s, 0).unwrap();
-        stmt.query_map([], |r| {
-            let role: String = r.get(5)?;
-            let status: String = r.get(12)?;
-            Ok((
-                User {
-                    id: r.get(0)?,
-                    email: r.get(1)?,
-                    name: r.get(2)?,
-                    bio: r.get(3)?,
-                    avatar: r.get(4)?,
-                    role: mizzle::sql::SqlEnum::from_db_str(&role).unwrap(),
-                    created_at: ts(r.get(6)?),
-                },
-                Post {
-                    id: r.get(7)?,
-                    author_id: r.get(8)?,
-                    title: r.get(9)?,
-                    slug: r.get(10)?,
-                    body: r.get(11)?,
-                    status: mizzle::sql::SqlEnum::from_db_str(&status).unwrap(),
-                    meta: r
-                        .get::<_, Option<String>>(13)?
-                        .map(|m| mizzle::serde_json::from_str(&m).unwrap()),
-                    published: r.get::<_, i64>(14)? != 0,
-                    rating: r.get(15)?,
-                    views: r.get(16)?,
-                    created_at: ts(r.get(17)?),
-                    updated_at: ts(r.get(18)?),
-                },
+            .prepare_cached(&format!(
+                "SELECT {USER_COLS}, {POST_COLS} FROM users u INNER JOIN posts p ON p.author_id = u.id WHERE p.published = 1 ORDER BY p.id LIMIT 50"
             ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+            .unwrap();
+        stmt.query_map([], |r| Ok((hand_user(r, 0)?, hand_post(r, 7)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// mizzle next to the same work written by hand with rusqlite on the same connection,
+    /// results built into the same structs: the ratios issue 14 tracks.
+    fn versus_hand_written(db: &Db<SqliteExecutor>, rounds: usize, ops: usize) {
+        let conn = || db.executor().lock();
+        let mut cases: Vec<Case<'_>> = vec![
+            (
+                "vs:get_by_key_mizzle",
+                Box::new(|n| {
+                    let u = block_on(
+                        db.select(users::table)
+                            .filter(users::id.eq((n % 50 + 1) as i64))
+                            .get(),
+                    )
+                    .unwrap();
+                    std::hint::black_box(u);
+                }),
+            ),
+            (
+                "vs:get_by_key_hand",
+                Box::new(|n| {
+                    let c = conn();
+                    let mut st = c
+                        .prepare_cached(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?1"))
+                        .unwrap();
+                    let u = st
+                        .query_row([(n % 50 + 1) as i64], |r| hand_user(r, 0))
+                        .ok();
+                    std::hint::black_box(u);
+                }),
+            ),
+            (
+                "vs:list_50_filtered_mizzle",
+                Box::new(|_| {
+                    let rows = block_on(
+                        db.select(posts::table)
+                            .filter(posts::published.eq(true))
+                            .order_by(posts::id)
+                            .limit(50)
+                            .all(),
+                    )
+                    .unwrap();
+                    std::hint::black_box(rows);
+                }),
+            ),
+            (
+                "vs:list_50_filtered_hand",
+                Box::new(|_| {
+                    let c = conn();
+                    let mut st = c
+                        .prepare_cached(&format!("SELECT {POST_COLS} FROM posts p WHERE p.published = ?1 ORDER BY p.id LIMIT 50"))
+                        .unwrap();
+                    let rows: Vec<Post> = st
+                        .query_map([1], |r| hand_post(r, 0))
+                        .unwrap()
+                        .collect::<Result<_, _>>()
+                        .unwrap();
+                    std::hint::black_box(rows);
+                }),
+            ),
+            (
+                "vs:insert_returning_mizzle",
+                Box::new(|n| {
+                    let t = block_on(
+                        db.insert(tags::table)
+                            .values(NewTag::new(format!("m{n}-{}", std::process::id())))
+                            .on_conflict(tags::name)
+                            .do_nothing()
+                            .returning()
+                            .get(),
+                    )
+                    .unwrap();
+                    std::hint::black_box(t);
+                }),
+            ),
+            (
+                "vs:insert_returning_hand",
+                Box::new(|n| {
+                    let c = conn();
+                    let mut st = c
+                        .prepare_cached("INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING RETURNING id, name")
+                        .unwrap();
+                    let t = st
+                        .query_row([format!("h{n}-{}", std::process::id())], |r| {
+                            Ok(Tag {
+                                id: r.get(0)?,
+                                name: r.get(1)?,
+                            })
+                        })
+                        .ok();
+                    std::hint::black_box(t);
+                }),
+            ),
+            (
+                "vs:update_by_key_mizzle",
+                Box::new(|n| {
+                    let m = block_on(
+                        db.update(posts::table)
+                            .set(PostPatch::new().title(format!("t{n}")))
+                            .filter(posts::id.eq((n % 250 + 1) as i64))
+                            .run(),
+                    )
+                    .unwrap();
+                    std::hint::black_box(m);
+                }),
+            ),
+            (
+                "vs:update_by_key_hand",
+                Box::new(|n| {
+                    let c = conn();
+                    let mut st = c
+                        .prepare_cached(
+                            "UPDATE posts SET title = ?1, updated_at = ?2 WHERE id = ?3",
+                        )
+                        .unwrap();
+                    let m = st
+                        .execute(rusqlite::params![
+                            format!("t{n}"),
+                            mizzle::chrono::Utc::now().timestamp(),
+                            (n % 250 + 1) as i64
+                        ])
+                        .unwrap();
+                    std::hint::black_box(m);
+                }),
+            ),
+        ];
+        measure(rounds, ops, &mut cases);
+        // Bulk: 1,000 rows of `samples` in one call (mizzle chunks them under the
+        // parameter limit into one transaction) vs one prepared insert per row in one
+        // transaction.
+        let mut cases: Vec<Case<'_>> = vec![
+            (
+                "vs:bulk_1000_mizzle",
+                Box::new(|_| {
+                    let m = block_on(
+                        db.insert(samples::table)
+                            .values_many(
+                                (0..1000).map(|i| NewSample::new(format!("s{i}")).int_v(i)),
+                            )
+                            .run(),
+                    )
+                    .unwrap();
+                    assert_eq!(m.rows_affected, 1000);
+                }),
+            ),
+            (
+                "vs:bulk_1000_hand",
+                Box::new(|_| {
+                    let mut c = conn();
+                    let tx = c.transaction().unwrap();
+                    {
+                        let mut st = tx
+                            .prepare_cached("INSERT INTO samples (label, int_v) VALUES (?1, ?2)")
+                            .unwrap();
+                        for i in 0..1000i64 {
+                            st.execute(rusqlite::params![format!("s{i}"), i]).unwrap();
+                        }
+                    }
+                    tx.commit().unwrap();
+                }),
+            ),
+        ];
+        measure(rounds, (ops / 50).max(2), &mut cases);
     }
 
     pub fn run(db: &Db<SqliteExecutor>, rounds: usize, ops: usize) {
+        versus_hand_written(db, rounds, ops);
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         for (_, sql) in MIGRATIONS {
             conn.execute_batch(sql).unwrap();
