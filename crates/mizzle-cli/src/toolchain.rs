@@ -173,7 +173,35 @@ pub fn build(root: &Path) -> Result<(), String> {
             .env("WASM_BINDGEN_BIN", bin.join("wasm-bindgen"))
             .current_dir(root),
         "worker-build",
-    )
+    )?;
+    optimize_wasm(root)
+}
+
+/// Shrinks `build/index_bg.wasm` with `wasm-opt -Oz` from npm's `binaryen` package (when
+/// package.json has it; `MIZZLE_WASM_OPT=0` skips it). Debian's binaryen cannot read
+/// wasm-bindgen's output; npm's can, with exception handling enabled.
+fn optimize_wasm(root: &Path) -> Result<(), String> {
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.exists() || std::env::var("MIZZLE_WASM_OPT").is_ok_and(|v| v == "0") {
+        return Ok(());
+    }
+    let wasm = root.join("build/index_bg.wasm");
+    let before = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let tmp = root.join("build/index_bg.opt.wasm");
+    say("shrinking the wasm (wasm-opt -Oz, npm's binaryen)");
+    run(
+        Command::new(&wasm_opt)
+            .args(["-Oz", "--enable-exception-handling"])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&tmp)
+            .current_dir(root),
+        "wasm-opt",
+    )?;
+    std::fs::rename(&tmp, &wasm).map_err(|e| format!("cannot replace {}: {e}", wasm.display()))?;
+    let after = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    say(format!("wasm: {} KB → {} KB", before / 1024, after / 1024));
+    Ok(())
 }
 
 /// The wrangler config `mizzle dev` runs with: the project's, without its `build` section
