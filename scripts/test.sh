@@ -21,6 +21,11 @@ if cargo tree -p mizzle --target wasm32-unknown-unknown -e normal --prefix none 
   echo "native-only dependency in the wasm32 build of mizzle" >&2
   exit 1
 fi
+step "benchmarks, quick mode (each runs once, so none rots; bench/README.md has the real numbers)"
+cargo run -q -p mizzle-bench --bin native-queries -- 1 20
+cargo run -q -p mizzle-bench --bin build-stage -- 1
+bash scripts/build-worker.sh
+cargo run -q -p mizzle-bench --bin tree-vs-naive -- 1 2 2
 step "cargo test"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
