@@ -148,8 +148,7 @@ fn run(cli: Cli) -> Result<(), String> {
             migrate::record_published(&p.root, &names)
                 .map_err(|e| format!("cannot record the migrations sent: {e}"))?;
             eprintln!("[mizzle] applying pending migrations to the local D1");
-            let status = Command::new(&wrangler[0])
-                .args(&wrangler[1..])
+            let status = wrangler_command(&wrangler, &p.root)
                 .args([
                     "d1",
                     "migrations",
@@ -159,7 +158,6 @@ fn run(cli: Cli) -> Result<(), String> {
                     "--config",
                 ])
                 .arg(&dev)
-                .current_dir(&p.root)
                 .env("CI", "true")
                 .status()
                 .map_err(|e| format!("cannot run wrangler: {e}"))?;
@@ -170,8 +168,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 return Ok(());
             }
             eprintln!("[mizzle] serving on http://127.0.0.1:{port} (wrangler dev)");
-            let status = Command::new(&wrangler[0])
-                .args(&wrangler[1..])
+            let status = wrangler_command(&wrangler, &p.root)
                 .args([
                     "dev",
                     "--ip",
@@ -181,7 +178,6 @@ fn run(cli: Cli) -> Result<(), String> {
                     "--config",
                 ])
                 .arg(&dev)
-                .current_dir(&p.root)
                 .status()
                 .map_err(|e| format!("cannot run wrangler: {e}"))?;
             if status.success() {
@@ -317,10 +313,8 @@ fn run(cli: Cli) -> Result<(), String> {
                     );
                 }
             }
-            let mut cmd = Command::new(&wrangler[0]);
-            cmd.args(&wrangler[1..])
-                .args(["d1", "migrations", "apply", &p.binding, where_])
-                .current_dir(&p.root);
+            let mut cmd = wrangler_command(&wrangler, &p.root);
+            cmd.args(["d1", "migrations", "apply", &p.binding, where_]);
             let shown = format!(
                 "{} d1 migrations apply {} {where_}",
                 wrangler.join(" "),
@@ -367,8 +361,7 @@ fn d1_json(
     where_: &str,
     sql: &str,
 ) -> Result<Vec<serde_json::Value>, String> {
-    let out = Command::new(&wrangler[0])
-        .args(&wrangler[1..])
+    let out = wrangler_command(wrangler, &p.root)
         .args([
             "d1",
             "execute",
@@ -378,7 +371,6 @@ fn d1_json(
             "--command",
             sql,
         ])
-        .current_dir(&p.root)
         .env("CI", "true")
         .output()
         .map_err(|e| format!("cannot run wrangler: {e}"))?;
@@ -394,6 +386,13 @@ fn d1_json(
         return Err(format!("wrangler d1 execute failed: {}", text.trim()));
     }
     Ok(v[0]["results"].as_array().cloned().unwrap_or_default())
+}
+
+/// A wrangler command (`wrangler_bin`'s program and its leading arguments) run in `root`.
+fn wrangler_command(wrangler: &[String], root: &Path) -> Command {
+    let mut c = Command::new(&wrangler[0]);
+    c.args(&wrangler[1..]).current_dir(root);
+    c
 }
 
 /// The wrangler to run: `MIZZLE_WRANGLER`, the project's node_modules, or `npx wrangler`.

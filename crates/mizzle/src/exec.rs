@@ -147,21 +147,32 @@ impl RowReader {
     /// Decodes the next cell as SQL type `S` (positional reading).
     pub fn read_next<S: SqlType>(&mut self) -> Result<S::Rust> {
         let i = self.next;
-        self.next += 1;
-        let Some(cell) = self.row.values.get_mut(i) else {
-            return Err(Error::Decode {
-                column: format!("#{i}"),
-                error: crate::DecodeError::new("the result has fewer columns than the query"),
-            });
-        };
-        let value = std::mem::replace(cell, Value::Null);
-        S::decode(value).map_err(|error| Error::Decode {
-            column: self
-                .row
-                .columns
+        let column = |row: &Row| {
+            row.columns
                 .get(i)
                 .cloned()
-                .unwrap_or_else(|| format!("#{i}")),
+                .unwrap_or_else(|| format!("#{i}"))
+        };
+        if i >= self.row.values.len() {
+            return Err(Error::Decode {
+                column: column(&self.row),
+                error: crate::DecodeError::new("the result has fewer columns than the query"),
+            });
+        }
+        self.take::<S>(i, column)
+    }
+
+    /// Decodes cell `i` as SQL type `S` and moves past it; `column` names it in an error
+    /// (called only then).
+    fn take<S: SqlType>(
+        &mut self,
+        i: usize,
+        column: impl FnOnce(&Row) -> String,
+    ) -> Result<S::Rust> {
+        self.next = i + 1;
+        let value = std::mem::replace(&mut self.row.values[i], Value::Null);
+        S::decode(value).map_err(|error| Error::Decode {
+            column: column(&self.row),
             error,
         })
     }
@@ -182,12 +193,7 @@ impl RowReader {
                     error: crate::DecodeError::new("the result has no such column"),
                 })?
         };
-        self.next = i + 1;
-        let value = std::mem::replace(&mut self.row.values[i], Value::Null);
-        S::decode(value).map_err(|error| Error::Decode {
-            column: name.to_owned(),
-            error,
-        })
+        self.take::<S>(i, |_| name.to_owned())
     }
 }
 

@@ -475,12 +475,21 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     }
 
     fn render(&self, select_list: &str, limit: Option<u64>) -> Statement {
+        self.render_q(select_list, limit, false)
+    }
+
+    /// The statement, columns qualified by the table's name when `qualified` (inside
+    /// another statement).
+    fn render_q(&self, select_list: &str, limit: Option<u64>, qualified: bool) -> Statement {
         let mut sql = format!("SELECT {select_list} FROM {}", quote_ident(T::NAME));
         let mut params = Vec::new();
-        push_where(&mut sql, &mut params, &self.filter);
+        if let Some(f) = &self.filter {
+            sql.push_str(" WHERE ");
+            f.render_q(qualified, &mut sql, &mut params);
+        }
         for (i, (node, desc)) in self.order.iter().enumerate() {
             sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            node.render(false, &mut sql, &mut params);
+            node.render(qualified, &mut sql, &mut params);
             if *desc {
                 sql.push_str(" DESC");
             }
@@ -540,17 +549,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 
 impl<E: Executor, T: Table> ToStatement for Select<'_, E, T> {
     fn to_statement_q(&self) -> Statement {
-        let (sql, params) = {
-            let mut sql = format!("SELECT 1 FROM {}", quote_ident(T::NAME));
-            let mut params = Vec::new();
-            if let Some(f) = &self.filter {
-                sql.push_str(" WHERE ");
-                f.render_q(true, &mut sql, &mut params);
-            }
-            limit_clause(&mut sql, self.limit, self.offset);
-            (sql, params)
-        };
-        Statement::new(sql, params)
+        self.render_q("1", self.limit, true)
     }
 }
 
