@@ -12,6 +12,7 @@ mod column;
 mod cross;
 mod literal;
 mod names;
+pub(crate) use names::reserved_sql_name;
 mod relations;
 mod sql_expr;
 mod table;

@@ -268,14 +268,17 @@ fn checks_of(normalised: &str) -> Vec<String> {
 /// Reads the shape of every user table.
 pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
     let mut state = DbState::default();
-    let mut tables = conn.prepare(
-        // Prefixes compared literally: in LIKE, `_` is a wildcard (`acf_fields` is a user's).
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' \
-         AND lower(substr(name, 1, 7)) <> 'sqlite_' AND lower(substr(name, 1, 4)) <> '_cf_' \
-         AND lower(substr(name, 1, 9)) <> '__mizzle_' AND lower(name) <> 'd1_migrations' ORDER BY name",
-    )?;
+    let mut tables =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")?;
+    // SQLite's, D1's, wrangler's and mizzle's own tables are not the user's: the same rule
+    // that refuses those names in a schema.
     let names: Vec<(String, String)> = tables
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .filter(|r| {
+            r.as_ref().map_or(true, |(name, _): &(String, String)| {
+                crate::lower::reserved_sql_name(name).is_none()
+            })
+        })
         .collect::<Result<_, _>>()?;
     for (name, sql) in names {
         state
