@@ -12,7 +12,7 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
 use crate::value::MAX_SAFE_INTEGER;
-use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+use crate::{Columns, Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 
 /// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {
@@ -177,13 +177,9 @@ impl<'de> serde::Deserialize<'de> for OrderedRow {
     }
 }
 
-fn names(columns: &[&'static str]) -> Arc<[String]> {
-    columns.iter().map(|c| (*c).to_owned()).collect()
-}
-
 /// Turns result objects into rows, in the statement's column order when it is known.
-fn object_rows(objects: Vec<OrderedRow>, columns: Option<&[&'static str]>) -> Vec<Row> {
-    let mut shared: Option<Arc<[String]>> = columns.map(names);
+fn object_rows(objects: Vec<OrderedRow>, columns: Option<&Columns>) -> Vec<Row> {
+    let mut shared: Option<Arc<[String]>> = None;
     objects
         .into_iter()
         .map(|OrderedRow(mut cells)| match columns {
@@ -198,7 +194,7 @@ fn object_rows(objects: Vec<OrderedRow>, columns: Option<&[&'static str]>) -> Ve
                             .unwrap_or(Value::Null)
                     })
                     .collect();
-                Row::new(shared.clone().expect("names"), values)
+                Row::of_statement(cols.clone(), values)
             }
             None => {
                 let cols: Arc<[String]> = match &shared {
@@ -235,10 +231,9 @@ impl Executor for D1Executor {
             // Known columns: positional rows, no per-row key objects.
             Some(cols) => {
                 let rows = prepared.raw::<Value>().await.map_err(err)?;
-                let shared = names(cols);
                 Ok(rows
                     .into_iter()
-                    .map(|values| Row::new(shared.clone(), values))
+                    .map(|values| Row::of_statement(cols.clone(), values))
                     .collect())
             }
             None => {
@@ -283,7 +278,7 @@ impl Executor for D1Executor {
                     .results::<OrderedRow>()
                     .map_err(|e| Error::database(message(&e), &stmt.sql))?;
                 Ok(Output {
-                    rows: object_rows(objects, stmt.columns.as_deref()),
+                    rows: object_rows(objects, stmt.columns.as_ref()),
                     meta: meta_of(&result, &stmt.sql)?,
                 })
             })

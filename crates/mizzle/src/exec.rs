@@ -13,9 +13,29 @@ pub struct Statement {
     pub sql: String,
     /// Values for the placeholders, in order.
     pub params: Vec<Value>,
-    /// Names of the result columns, when the builder knows them (used to decode batch
-    /// results, which D1 returns as objects).
-    pub columns: Option<Arc<[&'static str]>>,
+    /// Names of the result columns, in order, when mizzle built the statement: rows are
+    /// then read by position (and D1's row objects by these keys).
+    pub columns: Option<Columns>,
+}
+
+/// The result columns of a statement mizzle built, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Columns {
+    /// A whole table's columns, in its row struct's order (a generated constant: nothing
+    /// is allocated per statement). Rows of such a statement are read by position.
+    Table(&'static [&'static str]),
+    /// Columns assembled for this statement (joins, projections).
+    Built(Arc<[&'static str]>),
+}
+
+impl std::ops::Deref for Columns {
+    type Target = [&'static str];
+    fn deref(&self) -> &[&'static str] {
+        match self {
+            Columns::Table(c) => c,
+            Columns::Built(c) => c,
+        }
+    }
 }
 
 impl Statement {
@@ -58,6 +78,16 @@ pub trait Executor {
     fn execute(&self, stmt: Statement) -> impl Future<Output = Result<ExecMeta>>;
     /// Runs statements atomically, in order: all of them take effect or none does.
     fn batch(&self, stmts: Vec<Statement>) -> impl Future<Output = Result<Vec<Output>>>;
+
+    /// Runs a statement and decodes each of its rows into `T`. Backends override it to
+    /// decode straight from the database's cells as they are read, without a [`Row`] per
+    /// row.
+    fn query_as<T: FromRow>(&self, stmt: Statement) -> impl Future<Output = Result<Vec<T>>> {
+        async move {
+            let rows = self.query(stmt).await?;
+            rows.into_iter().map(T::from_row).collect()
+        }
+    }
 }
 
 impl<E: Executor> Executor for &E {
@@ -70,25 +100,70 @@ impl<E: Executor> Executor for &E {
     fn batch(&self, stmts: Vec<Statement>) -> impl Future<Output = Result<Vec<Output>>> {
         (**self).batch(stmts)
     }
+    fn query_as<T: FromRow>(&self, stmt: Statement) -> impl Future<Output = Result<Vec<T>>> {
+        (**self).query_as(stmt)
+    }
 }
 
 /// One result row: its cells, and the names of its columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    columns: Arc<[String]>,
+    names: Names,
     values: Vec<Value>,
 }
 
-impl Row {
-    /// A row of `values` named by `columns` (same length).
-    pub fn new(columns: Arc<[String]>, values: Vec<Value>) -> Self {
-        debug_assert_eq!(columns.len(), values.len());
-        Row { columns, values }
+/// A row's column names: those of the statement mizzle built (the cells are in that order),
+/// or the names the database reported (hand-written SQL).
+#[derive(Debug, Clone, PartialEq)]
+enum Names {
+    Known(Columns),
+    Reported(Arc<[String]>),
+}
+
+impl Names {
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Names::Known(c) => c.get(i).copied(),
+            Names::Reported(c) => c.get(i).map(String::as_str),
+        }
     }
 
-    /// Column names.
-    pub fn columns(&self) -> &[String] {
-        &self.columns
+    fn position(&self, name: &str) -> Option<usize> {
+        match self {
+            Names::Known(c) => c.iter().position(|c| *c == name),
+            Names::Reported(c) => c.iter().position(|c| c == name),
+        }
+    }
+}
+
+impl Row {
+    /// A row of `values` named by `columns` (same length), as the database reported them.
+    pub fn new(columns: Arc<[String]>, values: Vec<Value>) -> Self {
+        debug_assert_eq!(columns.len(), values.len());
+        Row {
+            names: Names::Reported(columns),
+            values,
+        }
+    }
+
+    /// A row of a statement mizzle built: `values` are in the order of `columns`, so they are
+    /// read by position.
+    pub fn of_statement(columns: Columns, values: Vec<Value>) -> Self {
+        debug_assert_eq!(columns.len(), values.len());
+        Row {
+            names: Names::Known(columns),
+            values,
+        }
+    }
+
+    /// The name of column `i`.
+    pub fn column(&self, i: usize) -> Option<&str> {
+        self.names.get(i)
+    }
+
+    /// Column names, in order.
+    pub fn column_names(&self) -> impl ExactSizeIterator<Item = &str> {
+        (0..self.values.len()).map(|i| self.names.get(i).unwrap_or(""))
     }
 
     /// Cells, in column order.
@@ -96,20 +171,25 @@ impl Row {
         &self.values
     }
 
+    /// The cells, taken out of the row.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+
     /// The cell of the column called `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .map(|i| &self.values[i])
+        self.names.position(name).map(|i| &self.values[i])
     }
 
     /// A reader that decodes the cells field by field.
     pub fn reader(self) -> RowReader {
+        // Only a whole table's columns are known to be in the order its row struct reads
+        // them; any other row is read by name.
+        let positional = matches!(self.names, Names::Known(Columns::Table(_)));
         RowReader {
             row: self,
             next: 0,
-            positional: false,
+            positional,
         }
     }
 
@@ -124,9 +204,9 @@ impl Row {
     }
 }
 
-/// Decodes a row's cells in order, checking each cell's column name (generated `FromRow`
-/// impls use it). A row whose columns come in another order, as from hand-written SQL, is
-/// decoded by name instead.
+/// Decodes a row's cells in order. A row of a statement mizzle built is read by position;
+/// a row of hand-written SQL is read by name (in order when the names match, which is the
+/// common case, else by searching).
 pub struct RowReader {
     row: Row,
     next: usize,
@@ -144,14 +224,23 @@ impl RowReader {
         self.next += n;
     }
 
+    /// Whether nothing has been read yet.
+    pub fn at_start(&self) -> bool {
+        self.next == 0
+    }
+
+    /// The row, with the cells read so far taken out (as `Null`).
+    pub fn into_row(self) -> Row {
+        self.row
+    }
+
     /// Decodes the next cell as SQL type `S` (positional reading).
     pub fn read_next<S: SqlType>(&mut self) -> Result<S::Rust> {
         let i = self.next;
         let column = |row: &Row| {
-            row.columns
+            row.names
                 .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("#{i}"))
+                .map_or_else(|| format!("#{i}"), str::to_owned)
         };
         if i >= self.row.values.len() {
             return Err(Error::Decode {
@@ -179,19 +268,23 @@ impl RowReader {
 
     /// Decodes the column `name` as SQL type `S`.
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        let at_cursor = self.row.columns.get(self.next).is_some_and(|c| c == name)
-            || (self.positional && self.next < self.row.values.len());
-        let i = if at_cursor {
+        let i = if self.positional && self.next < self.row.values.len() {
+            // A table's statement names its columns as its row struct reads them (joins and
+            // projections name theirs `c0`, `c1`, …).
+            debug_assert!(
+                !matches!(self.row.names, Names::Known(Columns::Table(_)))
+                    || self.row.names.get(self.next) == Some(name),
+                "positional read of `{name}` at column {:?}",
+                self.row.names.get(self.next)
+            );
+            self.next
+        } else if self.row.names.get(self.next) == Some(name) {
             self.next
         } else {
-            self.row
-                .columns
-                .iter()
-                .position(|c| c == name)
-                .ok_or_else(|| Error::Decode {
-                    column: name.to_owned(),
-                    error: crate::DecodeError::new("the result has no such column"),
-                })?
+            self.row.names.position(name).ok_or_else(|| Error::Decode {
+                column: name.to_owned(),
+                error: crate::DecodeError::new("the result has no such column"),
+            })?
         };
         self.take::<S>(i, |_| name.to_owned())
     }
@@ -207,12 +300,22 @@ pub trait FromRow: Sized {
 
     /// Decodes the next cells of `reader` (generated row structs implement it, so a join
     /// can read each table's part of a row in place).
+    ///
+    /// By default a reader that has read nothing yet is handed over whole to
+    /// [`FromRow::from_row`]; a type read from the middle of a row must implement this.
     fn from_reader(reader: &mut RowReader) -> Result<Self> {
-        let _ = reader;
-        Err(Error::Other(format!(
-            "{} can be decoded from a whole row only",
-            std::any::type_name::<Self>()
-        )))
+        if !reader.at_start() {
+            return Err(Error::Other(format!(
+                "{} can be decoded from a whole row only",
+                std::any::type_name::<Self>()
+            )));
+        }
+        let row = std::mem::replace(
+            reader,
+            Row::new(Arc::from(Vec::new()), Vec::new()).positional_reader(),
+        )
+        .into_row();
+        Self::from_row(row)
     }
 }
 
@@ -270,5 +373,9 @@ impl<E: Executor> Executor for Counted<E> {
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
         self.tick();
         self.inner.batch(stmts).await
+    }
+    async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
+        self.tick();
+        self.inner.query_as(stmt).await
     }
 }

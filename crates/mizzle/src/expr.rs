@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use crate::scope::{AliasOf, Both, Source};
 use crate::sql::{Operand, SqlType, Text};
 use crate::value_expr::Node;
-use crate::{Statement, Value, quote_ident};
+use crate::{Statement, Value, push_ident};
 
 /// A column reference: the name the query calls its table by (table or alias) and the
 /// column's name.
@@ -26,10 +26,10 @@ impl ColRef {
     /// Appends `"col"`, or `"table"."col"` when `qualified`.
     pub fn render(&self, qualified: bool, sql: &mut String) {
         if qualified {
-            sql.push_str(&quote_ident(self.table));
+            push_ident(sql, self.table);
             sql.push('.');
         }
-        sql.push_str(&quote_ident(self.name));
+        push_ident(sql, self.name);
     }
 }
 

@@ -30,7 +30,7 @@ use crate::scope::{Covers, Source};
 use crate::sql::{Operand, SqlType};
 use crate::value_expr::{Node, Val};
 use crate::{
-    Column, Db, Error, Executor, FromRow, Result, RowReader, Statement, Value, quote_ident,
+    Column, Columns, Db, Error, Executor, FromRow, Result, RowReader, Statement, Value, quote_ident,
 };
 
 /// A query that can stand inside another statement (`IN (SELECT …)`, `EXISTS (…)`, a
@@ -376,7 +376,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         self.from.render_from(&mut sql, &mut params);
         self.from.render_tail(&mut sql, &mut params);
         let mut stmt = Statement::new(sql, params);
-        stmt.columns = Some(Arc::from(names));
+        stmt.columns = Some(Columns::Built(Arc::from(names)));
         stmt
     }
 
@@ -694,7 +694,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
         }
         self.from.render_tail(&mut sql, &mut params);
         let mut stmt = Statement::new(sql, params);
-        stmt.columns = Some(Arc::from(names));
+        stmt.columns = Some(Columns::Built(Arc::from(names)));
         stmt
     }
 

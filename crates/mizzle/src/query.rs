@@ -4,7 +4,6 @@
 //! drift) and is checked against [`Limits`] before anything is sent.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use crate::expr::{Condition, Expr, Order};
 use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req, ToStatement};
@@ -15,8 +14,8 @@ use crate::relation::{Load, Relation};
 use crate::scope::Covers;
 use crate::value_expr::{Node, Val};
 use crate::{
-    Column, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row, Statement,
-    Table, Value, quote_ident,
+    Column, Columns, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row,
+    Statement, Table, Value, push_ident, quote_ident,
 };
 
 /// D1's limits on a single statement. Every statement mizzle builds is checked against
@@ -270,6 +269,11 @@ impl<E: Executor> Db<E> {
         self.exec.query(stmt).await
     }
 
+    async fn query_as<R: FromRow>(&self, stmt: Statement) -> Result<Vec<R>> {
+        self.limits.check(&stmt)?;
+        self.exec.query_as(stmt).await
+    }
+
     /// Checks `stmt` against the limits and runs it for its rows.
     pub(crate) async fn query_checked(&self, stmt: Statement) -> Result<Vec<Row>> {
         self.query(stmt).await
@@ -322,8 +326,8 @@ fn column_list<T: Table>() -> &'static str {
     T::COLUMNS_SQL
 }
 
-fn columns_of<T: Table>() -> Option<Arc<[&'static str]>> {
-    Some(Arc::from(T::COLUMNS))
+fn columns_of<T: Table>() -> Option<Columns> {
+    Some(Columns::Table(T::COLUMNS))
 }
 
 /// Finishes a write statement, with `RETURNING` every column when asked.
@@ -481,7 +485,11 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     /// The statement, columns qualified by the table's name when `qualified` (inside
     /// another statement).
     fn render_q(&self, select_list: &str, limit: Option<u64>, qualified: bool) -> Statement {
-        let mut sql = format!("SELECT {select_list} FROM {}", quote_ident(T::NAME));
+        let mut sql = String::with_capacity(64 + select_list.len());
+        sql.push_str("SELECT ");
+        sql.push_str(select_list);
+        sql.push_str(" FROM ");
+        push_ident(&mut sql, T::NAME);
         let mut params = Vec::new();
         if let Some(f) = &self.filter {
             sql.push_str(" WHERE ");
@@ -512,7 +520,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 
     /// All matching rows.
     pub async fn all(self) -> Result<Vec<T::Row>> {
-        decode_all(self.db.query(self.to_statement()).await?)
+        self.db.query_as(self.to_statement()).await
     }
 
     /// The first matching row, if any (`LIMIT 1`).
@@ -520,8 +528,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         let limit = Some(self.limit.map_or(1, |l| l.min(1)));
         let mut stmt = self.render(column_list::<T>(), limit);
         stmt.columns = columns_of::<T>();
-        let rows = self.db.query(stmt).await?;
-        rows.into_iter().next().map(T::Row::from_row).transpose()
+        Ok(self.db.query_as(stmt).await?.into_iter().next())
     }
 
     /// The number of matching rows (respecting limit and offset).
@@ -559,10 +566,33 @@ pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<
     let limit = limit.filter(|&l| l <= i64::MAX as u64);
     let offset = offset.map(|o| o.min(i64::MAX as u64));
     match (limit, offset) {
-        (Some(l), Some(o)) => sql.push_str(&format!(" LIMIT {l} OFFSET {o}")),
-        (Some(l), None) => sql.push_str(&format!(" LIMIT {l}")),
-        (None, Some(o)) => sql.push_str(&format!(" LIMIT -1 OFFSET {o}")),
-        (None, None) => {}
+        (None, None) => return,
+        (Some(l), _) => {
+            sql.push_str(" LIMIT ");
+            push_u64(sql, l);
+        }
+        (None, Some(_)) => sql.push_str(" LIMIT -1"),
+    }
+    if let Some(o) = offset {
+        sql.push_str(" OFFSET ");
+        push_u64(sql, o);
+    }
+}
+
+/// Appends `n` in decimal (without `format!`: this is on every `.get()`).
+fn push_u64(sql: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        sql.push(char::from(d));
     }
 }
 
@@ -659,9 +689,27 @@ fn render_set(sql: &mut String, params: &mut Vec<Value>, set: &[(&'static str, N
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&quote_ident(c));
+        push_ident(sql, c);
         sql.push_str(" = ");
         v.render(false, sql, params);
+    }
+}
+
+/// [`render_set`], moving bound values instead of copying them.
+fn render_set_owned(sql: &mut String, params: &mut Vec<Value>, set: Vec<(&'static str, Node)>) {
+    for (i, (c, v)) in set.into_iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        push_ident(sql, c);
+        sql.push_str(" = ");
+        match v {
+            Node::Bind(v) => {
+                sql.push('?');
+                params.push(v);
+            }
+            other => other.render(false, sql, params),
+        }
     }
 }
 
@@ -762,30 +810,30 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
     }
 
     fn render(&self, returning: bool) -> Result<Vec<Statement>> {
+        self.render_rows(self.rows.clone(), returning)
+    }
+
+    /// The statements, the rows' values moved into them.
+    fn into_statements(mut self, returning: bool) -> Result<Vec<Statement>> {
+        let rows = std::mem::take(&mut self.rows);
+        self.render_rows(rows, returning)
+    }
+
+    fn render_rows(&self, mut rows: Vec<RowValues>, returning: bool) -> Result<Vec<Statement>> {
         // A column filled from the last insert: present in every row, bound to nothing.
-        let rows: Vec<RowValues>;
-        let source = match self.from_last {
-            Some(f) => {
-                rows = self
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        let mut r: RowValues =
-                            r.iter().filter(|(c, _)| *c != f.column).cloned().collect();
-                        r.push((f.column, Value::Null));
-                        r
-                    })
-                    .collect();
-                &rows
+        if let Some(f) = self.from_last {
+            for r in &mut rows {
+                r.retain(|(c, _)| *c != f.column);
+                r.push((f.column, Value::Null));
             }
-            None => &self.rows,
-        };
-        let mut groups: Vec<(Vec<&'static str>, Vec<&RowValues>)> = Vec::new();
-        for row in source {
-            let cols: Vec<&'static str> = row.iter().map(|(c, _)| *c).collect();
-            match groups.iter_mut().find(|(c, _)| *c == cols) {
+        }
+        // Rows grouped by the columns they set, in first-seen order.
+        let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::new();
+        for row in rows {
+            let same = |cols: &Vec<&'static str>| cols.iter().eq(row.iter().map(|(c, _)| c));
+            match groups.iter_mut().find(|(c, _)| same(c)) {
                 Some((_, rows)) => rows.push(row),
-                None => groups.push((cols, vec![row])),
+                None => groups.push((row.iter().map(|(c, _)| *c).collect(), vec![row])),
             }
         }
         if self.from_last.is_some() && groups.len() > 1 {
@@ -803,16 +851,21 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
         let max = self.db.limits.max_params;
         let mut stmts = Vec::new();
         for (cols, rows) in groups {
-            let head = if cols.is_empty() {
-                format!("INSERT INTO {} DEFAULT VALUES", quote_ident(T::NAME))
+            let mut head = String::with_capacity(32 + cols.len() * 12);
+            head.push_str("INSERT INTO ");
+            push_ident(&mut head, T::NAME);
+            if cols.is_empty() {
+                head.push_str(" DEFAULT VALUES");
             } else {
-                let names: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
-                format!(
-                    "INSERT INTO {} ({}) VALUES ",
-                    quote_ident(T::NAME),
-                    names.join(", ")
-                )
-            };
+                head.push_str(" (");
+                for (i, c) in cols.iter().enumerate() {
+                    if i > 0 {
+                        head.push_str(", ");
+                    }
+                    push_ident(&mut head, c);
+                }
+                head.push_str(") VALUES ");
+            }
             let per_stmt = if cols.is_empty() {
                 1
             } else {
@@ -850,34 +903,45 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
                 }
                 None => (head, per_stmt),
             };
-            let placeholder = format!(
-                "({})",
-                (0..cols.len())
-                    .map(|i| match from_last {
-                        Some((at, f)) if at == i =>
-                            format!("(SELECT {} FROM \"__last\")", quote_ident(f.key)),
-                        _ => "?".to_owned(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let skip = from_last.map(|(at, _)| at);
-            for chunk in rows.chunks(per_stmt) {
-                let mut sql = head.clone();
-                let mut params = Vec::with_capacity(chunk.len() * cols.len());
-                if !cols.is_empty() {
-                    for (i, row) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            sql.push_str(", ");
-                        }
-                        sql.push_str(&placeholder);
-                        params.extend(
-                            row.iter()
-                                .enumerate()
-                                .filter(|(j, _)| Some(*j) != skip)
-                                .map(|(_, (_, v))| v.clone()),
-                        );
+            let mut placeholder = String::with_capacity(2 + cols.len() * 3);
+            placeholder.push('(');
+            for i in 0..cols.len() {
+                if i > 0 {
+                    placeholder.push_str(", ");
+                }
+                match from_last {
+                    Some((at, f)) if at == i => {
+                        placeholder.push_str("(SELECT ");
+                        push_ident(&mut placeholder, f.key);
+                        placeholder.push_str(" FROM \"__last\")");
                     }
+                    _ => placeholder.push('?'),
+                }
+            }
+            placeholder.push(')');
+            let skip = from_last.map(|(at, _)| at);
+            let mut rows = rows.into_iter().peekable();
+            while rows.peek().is_some() {
+                let chunk = rows.by_ref().take(per_stmt);
+                let mut sql = String::with_capacity(
+                    head.len() + per_stmt.min(64) * (placeholder.len() + 2) + tail.len(),
+                );
+                sql.push_str(&head);
+                let mut params = Vec::with_capacity(per_stmt.min(64) * cols.len());
+                for (i, row) in chunk.enumerate() {
+                    if cols.is_empty() {
+                        break;
+                    }
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&placeholder);
+                    params.extend(
+                        row.into_iter()
+                            .enumerate()
+                            .filter(|(j, _)| Some(*j) != skip)
+                            .map(|(_, (_, v))| v),
+                    );
                 }
                 sql.push_str(&tail);
                 params.extend(conflict_params.iter().cloned());
@@ -919,8 +983,9 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
 
     /// Runs the insert; reports rows inserted and the last rowid.
     pub async fn run(self) -> Result<ExecMeta> {
-        let stmts = self.to_statements()?;
-        Ok(self.db.run_all(stmts, false).await?.meta)
+        let db = self.db;
+        let stmts = self.into_statements(false)?;
+        Ok(db.run_all(stmts, false).await?.meta)
     }
 
     /// Adds `RETURNING` every column: await `.one()`, `.get()` or `.all()` on it.
@@ -945,6 +1010,13 @@ pub struct Returning<'a, E, T, Q> {
 pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
     /// Its statements with `RETURNING`.
     fn returning_statements(&self) -> Result<Vec<Statement>>;
+    /// The same, consuming the write (its values move into the statements).
+    fn into_returning_statements(self) -> Result<Vec<Statement>>
+    where
+        Self: Sized,
+    {
+        self.returning_statements()
+    }
     /// The database it runs on.
     fn db(&self) -> &'a Db<E>;
 }
@@ -952,6 +1024,9 @@ pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
 impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, T> {
     fn returning_statements(&self) -> Result<Vec<Statement>> {
         self.render(true)
+    }
+    fn into_returning_statements(self) -> Result<Vec<Statement>> {
+        self.into_statements(true)
     }
     fn db(&self) -> &'a Db<E> {
         self.db
@@ -961,8 +1036,12 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, 
 impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, E, T, Q> {
     /// Every returned row.
     pub async fn all(self) -> Result<Vec<T::Row>> {
-        let stmts = self.inner.returning_statements()?;
-        decode_all(self.inner.db().run_all(stmts, true).await?.rows)
+        let db = self.inner.db();
+        let mut stmts = self.inner.into_returning_statements()?;
+        if stmts.len() == 1 {
+            return db.query_as(stmts.remove(0)).await;
+        }
+        decode_all(db.run_all(stmts, true).await?.rows)
     }
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it).
@@ -1062,8 +1141,26 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             stmt.columns = columns_of::<T>();
             return stmt;
         }
-        let mut sql = format!("UPDATE {} SET ", quote_ident(T::NAME));
+        let mut sql = String::with_capacity(128);
+        sql.push_str("UPDATE ");
+        push_ident(&mut sql, T::NAME);
+        sql.push_str(" SET ");
         render_set(&mut sql, &mut params, &self.set);
+        push_where(&mut sql, &mut params, &self.filter);
+        returning_clause::<T>(sql, params, returning)
+    }
+
+    /// [`Update::render`] of a non-empty patch, its values moved into the statement.
+    fn into_statement(self, returning: bool) -> Statement {
+        if self.set.is_empty() {
+            return self.render(returning);
+        }
+        let mut params = Vec::with_capacity(self.set.len() + 1);
+        let mut sql = String::with_capacity(128);
+        sql.push_str("UPDATE ");
+        push_ident(&mut sql, T::NAME);
+        sql.push_str(" SET ");
+        render_set_owned(&mut sql, &mut params, self.set);
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
     }
@@ -1073,7 +1170,8 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
         if self.set.is_empty() {
             return Ok(ExecMeta::default());
         }
-        self.db.execute(self.render(false)).await
+        let db = self.db;
+        db.execute(self.into_statement(false)).await
     }
 
     /// Adds `RETURNING` every column.
@@ -1089,6 +1187,9 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Update<'a, E, T> {
     fn returning_statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.render(true)])
+    }
+    fn into_returning_statements(self) -> Result<Vec<Statement>> {
+        Ok(vec![self.into_statement(true)])
     }
     fn db(&self) -> &'a Db<E> {
         self.db
@@ -1119,7 +1220,9 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
     }
 
     fn render(&self, returning: bool) -> Statement {
-        let mut sql = format!("DELETE FROM {}", quote_ident(T::NAME));
+        let mut sql = String::with_capacity(64);
+        sql.push_str("DELETE FROM ");
+        push_ident(&mut sql, T::NAME);
         let mut params = Vec::new();
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
@@ -1159,7 +1262,7 @@ pub struct Raw<'a, E> {
 impl<E: Executor> Raw<'_, E> {
     /// Every row, decoded as `R` (a row struct decodes by column name).
     pub async fn all<R: FromRow>(self) -> Result<Vec<R>> {
-        decode_all(self.db.query(self.stmt).await?)
+        self.db.query_as(self.stmt).await
     }
 
     /// The first row, if any.

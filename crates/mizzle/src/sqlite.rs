@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::types::ValueRef;
 
-use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, Statement, Value};
 
 /// A SQLite connection as a mizzle executor.
 pub struct SqliteExecutor {
@@ -64,11 +64,14 @@ impl SqliteExecutor {
     }
 }
 
-fn run(
+/// Runs `stmt`, handing each row to `each`, which gives back the row's cell vector (or an
+/// empty one) for the next row to reuse.
+fn run_each(
     conn: &rusqlite::Connection,
     names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
     stmt: &Statement,
-) -> Result<Output> {
+    mut each: impl FnMut(Row) -> Result<Vec<Value>>,
+) -> Result<ExecMeta> {
     let map = |e| sqlite_err(e, &stmt.sql);
     let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
     for (i, v) in stmt.params.iter().enumerate() {
@@ -90,47 +93,76 @@ fn run(
             stmt.sql
         )));
     }
-    let names: Arc<[String]> = {
-        let mut cache = names_cache.lock().unwrap_or_else(|p| p.into_inner());
-        match cache.get(stmt.sql.as_str()) {
-            Some(n) => n.clone(),
-            None => {
-                let n: Arc<[String]> = prepared
-                    .column_names()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
-                if cache.len() >= NAMES_KEPT {
-                    cache.clear();
-                }
-                cache.insert(stmt.sql.clone(), n.clone());
-                n
-            }
-        }
+    // A statement mizzle built names its columns; only hand-written SQL needs SQLite's.
+    let reported: Option<Arc<[String]>> = match &stmt.columns {
+        Some(_) => None,
+        None => Some(reported_names(names_cache, &stmt.sql, &prepared)),
     };
-    let mut rows_out = Vec::new();
+    let width = prepared.column_count();
+    let mut values: Vec<Value> = Vec::with_capacity(width);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map)? {
-        let mut values = Vec::with_capacity(names.len());
-        for i in 0..names.len() {
+        values.clear();
+        values.reserve(width);
+        for i in 0..width {
             values.push(match row.get_ref(i).map_err(map)? {
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(n) => Value::Integer(n),
                 ValueRef::Real(r) => Value::Real(r),
-                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
+                    Ok(s) => s.to_owned(),
+                    Err(_) => String::from_utf8_lossy(t).into_owned(),
+                }),
                 ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             });
         }
-        rows_out.push(Row::new(names.clone(), values));
+        let cells = std::mem::take(&mut values);
+        let row = match (&stmt.columns, &reported) {
+            (Some(columns), _) => Row::of_statement(columns.clone(), cells),
+            (None, Some(names)) => Row::new(names.clone(), cells),
+            (None, None) => unreachable!("names are read when the statement has none"),
+        };
+        values = each(row)?;
     }
-    let meta = ExecMeta {
+    Ok(ExecMeta {
         rows_affected: conn.changes(),
         last_insert_id: conn.last_insert_rowid(),
-    };
-    Ok(Output {
-        rows: rows_out,
-        meta,
     })
+}
+
+/// SQLite's names for the result columns of `sql`, kept per statement text.
+fn reported_names(
+    names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
+    sql: &str,
+    prepared: &rusqlite::Statement<'_>,
+) -> Arc<[String]> {
+    let mut cache = names_cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(n) = cache.get(sql) {
+        return n.clone();
+    }
+    let n: Arc<[String]> = prepared
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if cache.len() >= NAMES_KEPT {
+        cache.clear();
+    }
+    cache.insert(sql.to_owned(), n.clone());
+    n
+}
+
+fn run(
+    conn: &rusqlite::Connection,
+    names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
+    stmt: &Statement,
+) -> Result<Output> {
+    let mut rows = Vec::new();
+    let meta = run_each(conn, names_cache, stmt, |row| {
+        rows.push(row);
+        Ok(Vec::new())
+    })?;
+    Ok(Output { rows, meta })
 }
 
 impl Executor for SqliteExecutor {
@@ -157,5 +189,16 @@ impl Executor for SqliteExecutor {
         }
         tx.commit().map_err(|e| sqlite_err(e, "batch"))?;
         Ok(outputs)
+    }
+
+    /// Decodes each row as SQLite steps to it, reusing one cell vector for every row.
+    async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        run_each(&self.lock(), &self.names, &stmt, |row| {
+            let mut reader = row.reader();
+            out.push(T::from_reader(&mut reader)?);
+            Ok(reader.into_row().into_values())
+        })?;
+        Ok(out)
     }
 }

@@ -93,7 +93,7 @@ impl Node {
             }
             Node::Excluded(c) => {
                 sql.push_str("excluded.");
-                sql.push_str(&crate::quote_ident(c));
+                crate::push_ident(sql, c);
             }
             Node::Subquery(s) => {
                 sql.push('(');
