@@ -240,3 +240,119 @@ async fn many_parents_load_with_one_statement_per_level() {
     );
     assert!(stmts.iter().all(|s| s.params.len() <= 100));
 }
+
+/// Every shape of tree, checked against the same tree assembled from plain selects (one
+/// per row): shared children through a join table with a level under them, a belongs_to
+/// whose parent several rows share with a level under it, and filters with bound values
+/// at two levels. Each child row appears under each of its parents exactly once.
+#[tokio::test]
+async fn trees_match_the_naive_assembly_for_shared_and_filtered_levels() {
+    let db = seeded().await;
+
+    // posts → tags → posts: tag `rust` is on every post, so it is reached four times.
+    let tree = db
+        .select(posts::table)
+        .order_by(posts::id)
+        .with(posts::tags.with(tags::posts))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(db.executor().round_trips(), 1);
+    for p in &tree {
+        let tag_ids: Vec<i64> = db
+            .select(post_tags::table)
+            .filter(post_tags::post_id.eq(p.id))
+            .order_by(post_tags::tag_id)
+            .all()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|pt| pt.tag_id)
+            .collect();
+        let tags = p.get(posts::tags);
+        let mut got: Vec<i64> = tags.iter().map(|t| t.id).collect();
+        got.sort();
+        assert_eq!(got, tag_ids, "tags of post {}", p.id);
+        for t in tags.iter() {
+            let post_ids: Vec<i64> = db
+                .select(post_tags::table)
+                .filter(post_tags::tag_id.eq(t.id))
+                .order_by(post_tags::post_id)
+                .all()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|pt| pt.post_id)
+                .collect();
+            let mut got: Vec<i64> = t.get(tags::posts).iter().map(|p| p.id).collect();
+            got.sort();
+            assert_eq!(got, post_ids, "posts of tag {} under post {}", t.id, p.id);
+        }
+    }
+
+    // comments → author (shared by several comments) → posts, filtered by a bound value.
+    db.executor().reset();
+    let tree = db
+        .select(comments::table)
+        .order_by(comments::id)
+        .with(comments::author.with(users::posts.filter(posts::published.eq(true))))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(db.executor().round_trips(), 1);
+    assert!(tree.len() >= 4);
+    for c in &tree {
+        let author = c
+            .get(comments::author)
+            .as_ref()
+            .expect("every comment has an author");
+        assert_eq!(Some(author.id), c.author_id);
+        let expected: Vec<i64> = db
+            .select(posts::table)
+            .filter(posts::author_id.eq(author.id) & posts::published.eq(true))
+            .order_by(posts::id)
+            .all()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let got: Vec<i64> = author.get(users::posts).iter().map(|p| p.id).collect();
+        assert_eq!(
+            got, expected,
+            "published posts of the author of comment {}",
+            c.id
+        );
+    }
+
+    // users (filtered) → posts (filtered) → comments (filtered, limited): bound values at
+    // every level land on their own placeholders.
+    let tree = db
+        .select(users::table)
+        .filter(users::name.ne("Cid"))
+        .order_by(users::id)
+        .with(
+            users::posts
+                .filter(posts::title.ne("post 9"))
+                .with(posts::comments.filter(comments::body.ne("zzz")).limit(1)),
+        )
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(tree.len(), 2);
+    let total_posts: usize = tree.iter().map(|u| u.get(users::posts).len()).sum();
+    assert_eq!(total_posts, 4);
+    for u in &tree {
+        for p in u.get(users::posts) {
+            let first = db
+                .select(comments::table)
+                .filter(comments::post_id.eq(p.id))
+                .order_by(comments::id)
+                .get()
+                .await
+                .unwrap();
+            let got: Vec<i64> = p.get(posts::comments).iter().map(|c| c.id).collect();
+            assert_eq!(got, first.map(|c| c.id).into_iter().collect::<Vec<_>>());
+        }
+    }
+}

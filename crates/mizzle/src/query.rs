@@ -580,7 +580,7 @@ pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<
 }
 
 /// Appends `n` in decimal (without `format!`: this is on every `.get()`).
-fn push_u64(sql: &mut String, mut n: u64) {
+pub(crate) fn push_u64(sql: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {

@@ -30,7 +30,9 @@ use std::ops::Deref;
 
 use crate::expr::{Condition, Expr, Order};
 use crate::query::{Select, and_filter};
-use crate::{Error, Executor, FromRow, Output, Result, Row, Statement, Table, Value, quote_ident};
+use crate::{
+    Columns, Error, Executor, FromRow, Output, Result, Row, Statement, Table, Value, quote_ident,
+};
 
 /// How many related rows a relation has per parent.
 pub trait Card {
@@ -420,7 +422,10 @@ fn key_of(row: &Row, column: &str) -> Result<Key> {
 /// that is the parent's primary key is wanted once, so nothing is cloned; a key several
 /// parents share (a `belongs_to`, a row reached twice through a many-to-many) is cloned for
 /// all but the last.
-pub type Grouped<N> = HashMap<Key, (Vec<N>, usize)>;
+///
+/// Hashed with foldhash (seeded per process), several times faster than SipHash on the
+/// integer keys nearly every relation has.
+pub type Grouped<N> = HashMap<Key, (Vec<N>, usize), foldhash::fast::RandomState>;
 
 /// One relation to load under a parent table (implemented by [`Load`]).
 pub trait LoadSpec {
@@ -430,8 +435,9 @@ pub trait LoadSpec {
     type Rel: Relation;
     /// One loaded related row.
     type Node: Clone;
-    /// Its statements, given the statement that selects the parent rows.
-    fn statements(&self, parent: &Statement, out: &mut Vec<Statement>);
+    /// Its statements, given the statement that selects the parent rows (and whether that
+    /// statement yields each row at most once).
+    fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>);
     /// Reads its outputs (in statement order) and groups the rows by parent key.
     fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Grouped<Self::Node>>;
 }
@@ -442,8 +448,8 @@ pub trait LoadList<P> {
     type Out;
     /// Grouped results of every load in the list.
     type Grouped;
-    /// Statements of every load.
-    fn statements(&self, parent: &Statement, out: &mut Vec<Statement>);
+    /// Statements of every load (see [`LoadSpec::statements`]).
+    fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>);
     /// Decodes the outputs of every load.
     fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Self::Grouped>;
     /// Notes that parent row `row` will want its groups (called for every parent row
@@ -456,7 +462,7 @@ pub trait LoadList<P> {
 impl<P> LoadList<P> for Nil {
     type Out = Nil;
     type Grouped = ();
-    fn statements(&self, _: &Statement, _: &mut Vec<Statement>) {}
+    fn statements(&self, _: &Statement, _: bool, _: &mut Vec<Statement>) {}
     fn decode(&self, _: &mut VecDeque<Output>) -> Result<()> {
         Ok(())
     }
@@ -473,9 +479,9 @@ type Attached<L> = <<<L as LoadSpec>::Rel as Relation>::Card as Card>::Out<<L as
 impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest> {
     type Out = With<Rel<L::Rel, Attached<L>>, Rest::Out>;
     type Grouped = (Grouped<L::Node>, Rest::Grouped);
-    fn statements(&self, parent: &Statement, out: &mut Vec<Statement>) {
-        self.0.statements(parent, out);
-        self.1.statements(parent, out);
+    fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>) {
+        self.0.statements(parent, parent_unique_rows, out);
+        self.1.statements(parent, parent_unique_rows, out);
     }
     fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Self::Grouped> {
         let mine = self.0.decode(outputs)?;
@@ -514,12 +520,16 @@ impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest
     }
 }
 
-fn columns_of<T: Table>(alias: &str) -> String {
-    T::COLUMNS
-        .iter()
-        .map(|c| format!("{alias}.{}", quote_ident(c)))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Appends `alias."col", …` for every column of `T`.
+fn push_columns<T: Table>(sql: &mut String, alias: &str) {
+    for (i, c) in T::COLUMNS.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(alias);
+        sql.push('.');
+        crate::push_ident(sql, c);
+    }
 }
 
 impl<R: Relation, S: LoadList<R::Child>> LoadSpec for Load<R, S>
@@ -531,88 +541,143 @@ where
     type Rel = R;
     type Node = Node<<R::Child as Table>::Row, S::Out>;
 
-    fn statements(&self, parent: &Statement, out: &mut Vec<Statement>) {
-        let child = quote_ident(<R::Child as Table>::NAME);
-        let child_cols = <R::Child as Table>::COLUMNS
-            .iter()
-            .map(|c| quote_ident(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut params = Vec::new();
-        // The child rows, filtered, as a derived table `c` (only the child's columns are in
-        // scope for the filter).
-        let mut derived = format!("(SELECT {child_cols} FROM {child}");
-        if let Some(f) = &self.filter {
-            derived.push_str(" WHERE ");
-            f.render(&mut derived, &mut params);
+    fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>) {
+        use crate::push_ident;
+        let parent_col = R::JOIN.parent_col();
+        // The column holding the parent key of each row: the child's own foreign key, or
+        // the join table's.
+        let mut key_expr = String::with_capacity(24);
+        match R::JOIN {
+            Join::Direct { child_col, .. } => {
+                key_expr.push_str("c.");
+                push_ident(&mut key_expr, child_col);
+            }
+            Join::Through { source_fk, .. } => {
+                key_expr.push_str("j.");
+                push_ident(&mut key_expr, source_fk);
+            }
         }
-        derived.push_str(") AS c");
-        let parent_keys = format!(
-            "(SELECT {} FROM ({}))",
-            quote_ident(R::JOIN.parent_col()),
-            parent.sql
-        );
-        let (key_expr, from) = match R::JOIN {
-            Join::Direct { child_col, .. } => (format!("c.{}", quote_ident(child_col)), derived),
+        let mut order_sql = String::new();
+        for (i, (node, desc)) in self.order.iter().enumerate() {
+            order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            match node {
+                crate::value_expr::Node::Col(c) => {
+                    order_sql.push_str("c.");
+                    push_ident(&mut order_sql, c.name);
+                }
+                other => other.render(false, &mut order_sql, &mut Vec::new()),
+            }
+            if *desc {
+                order_sql.push_str(" DESC");
+            }
+        }
+        if self.order.is_empty() {
+            for (i, c) in <R::Child as Table>::PRIMARY_KEY.iter().enumerate() {
+                order_sql.push_str(if i == 0 { " ORDER BY c." } else { ", c." });
+                push_ident(&mut order_sql, c);
+            }
+        }
+
+        // One buffer, no `format!`: the parent's SQL (which nests its own parents') is the
+        // bulk of it and is copied once.
+        let mut sql = String::with_capacity(parent.sql.len() + 1024);
+        if self.limit.is_some() {
+            sql.push_str("SELECT * FROM (");
+        }
+        sql.push_str("SELECT ");
+        push_columns::<R::Child>(&mut sql, "c");
+        sql.push_str(", ");
+        sql.push_str(&key_expr);
+        sql.push_str(" AS ");
+        sql.push_str(KEY);
+        if self.limit.is_some() {
+            sql.push_str(", ROW_NUMBER() OVER (PARTITION BY ");
+            sql.push_str(&key_expr);
+            sql.push_str(&order_sql);
+            sql.push_str(") AS ");
+            sql.push_str(RN);
+        }
+        // The parent rows' keys, as a derived table `p` joined to the children (faster in
+        // SQLite than `IN (subquery)`, which builds a set and a bloom filter). A key is
+        // listed once: the parent's primary key over rows that are each there once is
+        // already unique; anything else (a foreign key, rows reached through a join
+        // table) gets DISTINCT, so no child row is repeated.
+        let unique_keys =
+            parent_unique_rows && <R::Parent as Table>::PRIMARY_KEY == [parent_col].as_slice();
+        sql.push_str(" FROM (SELECT ");
+        if !unique_keys {
+            sql.push_str("DISTINCT ");
+        }
+        push_ident(&mut sql, parent_col);
+        sql.push_str(" FROM (");
+        sql.push_str(&parent.sql);
+        sql.push_str(")) AS p JOIN ");
+        if let Join::Through { table, .. } = R::JOIN {
+            push_ident(&mut sql, table);
+            sql.push_str(" AS j ON ");
+            sql.push_str(&key_expr);
+            sql.push_str(" = p.");
+            push_ident(&mut sql, parent_col);
+            sql.push_str(" JOIN ");
+        }
+        // The child rows, filtered, as a derived table `c` (only the child's columns are in
+        // scope for the filter). Placeholders in text order: the parent's, then the filter's.
+        let mut params = parent.params.clone();
+        sql.push_str("(SELECT ");
+        sql.push_str(<R::Child as Table>::COLUMNS_SQL);
+        sql.push_str(" FROM ");
+        push_ident(&mut sql, <R::Child as Table>::NAME);
+        if let Some(f) = &self.filter {
+            sql.push_str(" WHERE ");
+            f.render(&mut sql, &mut params);
+        }
+        sql.push_str(") AS c ON ");
+        match R::JOIN {
+            Join::Direct { .. } => {
+                sql.push_str(&key_expr);
+                sql.push_str(" = p.");
+                push_ident(&mut sql, parent_col);
+            }
             Join::Through {
-                table,
-                source_fk,
                 target_fk,
                 child_col,
                 ..
-            } => (
-                format!("j.{}", quote_ident(source_fk)),
-                format!(
-                    "{} AS j JOIN {derived} ON c.{} = j.{}",
-                    quote_ident(table),
-                    quote_ident(child_col),
-                    quote_ident(target_fk)
-                ),
-            ),
-        };
-        let mut order: Vec<String> = self
-            .order
-            .iter()
-            .map(|(node, d)| {
-                let mut term = String::new();
-                match node {
-                    crate::value_expr::Node::Col(c) => {
-                        term.push_str("c.");
-                        term.push_str(&quote_ident(c.name));
-                    }
-                    other => other.render(false, &mut term, &mut Vec::new()),
-                }
-                format!("{term}{}", if *d { " DESC" } else { "" })
-            })
-            .collect();
-        if order.is_empty() {
-            order = <R::Child as Table>::PRIMARY_KEY
-                .iter()
-                .map(|c| format!("c.{}", quote_ident(c)))
-                .collect();
+            } => {
+                sql.push_str("c.");
+                push_ident(&mut sql, child_col);
+                sql.push_str(" = j.");
+                push_ident(&mut sql, target_fk);
+            }
         }
-        let order_sql = if order.is_empty() {
-            String::new()
-        } else {
-            format!(" ORDER BY {}", order.join(", "))
+        // `sql` is now the rows this level selects, unordered: what the next level joins
+        // to (an ORDER BY there would only make SQLite sort rows it then reads as a set).
+        let order = match self.limit {
+            Some(n) => {
+                sql.push_str(") WHERE ");
+                sql.push_str(RN);
+                sql.push_str(" <= ");
+                crate::query::push_u64(&mut sql, n);
+                format!(" ORDER BY {KEY}, {RN}")
+            }
+            None => order_sql,
         };
-        let select = format!(
-            "SELECT {}, {key_expr} AS {KEY}{} FROM {from} WHERE {key_expr} IN {parent_keys}",
-            columns_of::<R::Child>("c"),
-            match self.limit {
-                Some(_) =>
-                    format!(", ROW_NUMBER() OVER (PARTITION BY {key_expr}{order_sql}) AS {RN}"),
-                None => String::new(),
-            },
-        );
-        params.extend(parent.params.iter().cloned());
-        let sql = match self.limit {
-            Some(n) => format!("SELECT * FROM ({select}) WHERE {RN} <= {n} ORDER BY {KEY}, {RN}"),
-            None => format!("{select}{order_sql}"),
-        };
-        let stmt = Statement::new(sql, params);
-        out.push(stmt.clone());
-        self.sub.statements(&stmt, out);
+        let scope = Statement::new(sql, params);
+        let mut stmt_sql = String::with_capacity(scope.sql.len() + order.len());
+        stmt_sql.push_str(&scope.sql);
+        stmt_sql.push_str(&order);
+        let mut stmt = Statement::new(stmt_sql, scope.params.clone());
+        let names: Vec<&'static str> = <R::Child as Table>::COLUMNS
+            .iter()
+            .copied()
+            .chain([KEY])
+            .chain(self.limit.map(|_| RN))
+            .collect();
+        stmt.columns = Some(Columns::Built(names.into()));
+        out.push(stmt);
+        // A child row is reached once per parent key, so directly related rows are each
+        // there once; through a join table a row shared by two parents is there twice.
+        let unique_rows = matches!(R::JOIN, Join::Direct { .. });
+        self.sub.statements(&scope, unique_rows, out);
     }
 
     fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Grouped<Self::Node>> {
@@ -623,12 +688,16 @@ where
         for row in &own.rows {
             S::want(&mut sub, row)?;
         }
-        let mut grouped: Grouped<Self::Node> = HashMap::new();
+        let mut grouped: Grouped<Self::Node> = HashMap::default();
+        // The key follows the child's columns.
+        let key_at = <R::Child as Table>::COLUMNS.len();
         for row in own.rows {
-            let key = key_of(&row, KEY)?;
+            let key = row.values().get(key_at).map(Key::from).ok_or_else(|| {
+                Error::Other(format!("relation key column `{KEY}` missing from result"))
+            })?;
             let rel = S::attach(&mut sub, &row)?;
             let node = Node {
-                row: <R::Child as Table>::Row::from_row(row)?,
+                row: <R::Child as Table>::Row::from_reader(&mut row.positional_reader())?,
                 rel,
             };
             grouped
@@ -671,7 +740,8 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
     pub fn to_statements(&self) -> Vec<Statement> {
         let root = self.select.to_statement();
         let mut out = vec![root.clone()];
-        self.loads.statements(&root, &mut out);
+        // The selected rows are a table's, each there once.
+        self.loads.statements(&root, true, &mut out);
         out
     }
 
