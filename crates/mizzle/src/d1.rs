@@ -7,12 +7,16 @@
 
 use std::sync::Arc;
 
-use worker::js_sys::{Error as JsError, Uint8Array};
+use worker::js_sys::{Array, ArrayBuffer, Error as JsError, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::{
+    D1Database as D1DatabaseSys, D1DatabaseSession as D1DatabaseSessionSys, D1Result as D1ResultSys,
+};
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
 use crate::value::MAX_SAFE_INTEGER;
-use crate::{Columns, Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+use crate::{Columns, Error, ExecMeta, Executor, FromRow, Output, Result, Row, Statement, Value};
 
 /// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {
@@ -151,110 +155,205 @@ fn bind_values(params: &[Value]) -> Result<Vec<JsValue>> {
         .collect()
 }
 
-/// A result object's cells in key order (D1 returns batch rows as objects).
-struct OrderedRow(Vec<(String, Value)>);
+/// The text of a JS exception (D1's `D1_ERROR: …` messages are `Error`s).
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<JsError>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
 
-impl<'de> serde::Deserialize<'de> for OrderedRow {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OrderedRow;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a result row object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> Result<OrderedRow, A::Error> {
-                let mut cells = Vec::new();
-                while let Some((k, v)) = m.next_entry::<String, Value>()? {
-                    cells.push((k, v));
-                }
-                Ok(OrderedRow(cells))
+/// One cell as D1 hands it back: a JS number (an INTEGER when it is an exact integer, else
+/// a REAL), a string, null, a boolean (0/1), or a blob (an array of byte values, or an
+/// `ArrayBuffer`). Read straight from the JS value: no serde, no per-cell key.
+fn cell(v: JsValue) -> std::result::Result<Value, String> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 {
+            Value::Integer(n as i64)
+        } else {
+            Value::Real(n)
+        });
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::Text(s));
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Integer(i64::from(b)));
+    }
+    if Array::is_array(&v) {
+        let bytes = Array::from(&v);
+        let mut out = Vec::with_capacity(bytes.length() as usize);
+        for b in bytes.iter() {
+            match b.as_f64() {
+                Some(n) if (0.0..=255.0).contains(&n) && n.fract() == 0.0 => out.push(n as u8),
+                _ => return Err(format!("a blob holds {b:?}, not a byte")),
             }
         }
-        d.deserialize_map(V)
+        return Ok(Value::Blob(out));
+    }
+    if v.is_instance_of::<ArrayBuffer>() || v.is_instance_of::<Uint8Array>() {
+        return Ok(Value::Blob(Uint8Array::new(&v).to_vec()));
+    }
+    Err(format!("D1 returned a value mizzle cannot read: {v:?}"))
+}
+
+/// Rows of one statement's result objects. With the statement's columns known, each row
+/// is read by those keys, in that order; otherwise the names are read once, from the first
+/// row. Either way the JS key strings are made once per statement, not once per cell.
+fn object_rows(objects: &Array, columns: Option<&Columns>, sql: &str) -> Result<Vec<Row>> {
+    let bad = |m: String| Error::database(m, sql);
+    let mut rows = Vec::with_capacity(objects.length() as usize);
+    if objects.length() == 0 {
+        return Ok(rows);
+    }
+    let reported: Option<Arc<[String]>> = match columns {
+        Some(_) => None,
+        None => Some(
+            Object::keys(objects.get(0).unchecked_ref::<Object>())
+                .iter()
+                .map(|k| k.as_string().unwrap_or_default())
+                .collect(),
+        ),
+    };
+    let keys: Vec<JsValue> = match (columns, &reported) {
+        (Some(cols), _) => cols.iter().map(|c| JsValue::from_str(c)).collect(),
+        (None, names) => names
+            .iter()
+            .flat_map(|n| n.iter())
+            .map(|c| JsValue::from_str(c))
+            .collect(),
+    };
+    for object in objects.iter() {
+        let values = keys
+            .iter()
+            .map(|k| {
+                let v = Reflect::get(&object, k).map_err(|e| bad(js_message(&e)))?;
+                cell(v).map_err(bad)
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        rows.push(match (columns, &reported) {
+            (Some(cols), _) => Row::of_statement(cols.clone(), values),
+            (None, Some(names)) => Row::new(names.clone(), values),
+            (None, None) => unreachable!("names are read when the statement has none"),
+        });
+    }
+    Ok(rows)
+}
+
+/// Decodes one `raw()` row (an array of cells) into `values`.
+fn array_cells(row: &JsValue, values: &mut Vec<Value>, sql: &str) -> Result<()> {
+    let cells = row.unchecked_ref::<Array>();
+    values.clear();
+    values.reserve(cells.length() as usize);
+    for v in cells.iter() {
+        values.push(cell(v).map_err(|m| Error::database(m, sql))?);
+    }
+    Ok(())
+}
+
+/// `changes` and `last_row_id` of a result's `meta`: two numbers, not the whole object.
+fn meta_of(result: &D1ResultSys, sql: &str) -> Result<ExecMeta> {
+    let meta = result
+        .meta()
+        .map_err(|e| Error::database(js_message(&e), sql))?;
+    let number = |name: &str| {
+        Reflect::get(&meta, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    Ok(ExecMeta {
+        rows_affected: number("changes") as u64,
+        last_insert_id: number("last_row_id") as i64,
+    })
+}
+
+/// Awaits a D1 promise, turning a rejection into its message.
+async fn settle(
+    promise: std::result::Result<Promise, JsValue>,
+) -> std::result::Result<JsValue, String> {
+    let promise = promise.map_err(|e| js_message(&e))?;
+    JsFuture::from(promise).await.map_err(|e| js_message(&e))
+}
+
+impl D1Executor {
+    /// `raw()`: the rows as arrays of cells, for a statement whose columns mizzle knows.
+    async fn raw_arrays(&self, stmt: &Statement) -> Result<Array> {
+        let prepared = self.prepare(stmt)?;
+        let rows = settle(prepared.inner().raw())
+            .await
+            .map_err(|m| Error::database(m, &stmt.sql))?;
+        Ok(rows.unchecked_into())
+    }
+
+    /// `all()`: the result object (rows as objects, and meta).
+    async fn all_result(&self, stmt: &Statement) -> Result<D1ResultSys> {
+        let prepared = self.prepare(stmt)?;
+        let result: D1ResultSys = settle(prepared.inner().all())
+            .await
+            .map_err(|m| Error::database(m, &stmt.sql))?
+            .unchecked_into();
+        if let Ok(Some(e)) = result.error() {
+            return Err(Error::database(e, &stmt.sql));
+        }
+        Ok(result)
     }
 }
 
-/// Turns result objects into rows, in the statement's column order when it is known.
-fn object_rows(objects: Vec<OrderedRow>, columns: Option<&Columns>) -> Vec<Row> {
-    let mut shared: Option<Arc<[String]>> = None;
-    objects
-        .into_iter()
-        .map(|OrderedRow(mut cells)| match columns {
-            Some(cols) => {
-                let values = cols
-                    .iter()
-                    .map(|c| {
-                        cells
-                            .iter_mut()
-                            .find(|(k, _)| k == c)
-                            .map(|(_, v)| std::mem::replace(v, Value::Null))
-                            .unwrap_or(Value::Null)
-                    })
-                    .collect();
-                Row::of_statement(cols.clone(), values)
-            }
-            None => {
-                let cols: Arc<[String]> = match &shared {
-                    Some(s) if s.len() == cells.len() => s.clone(),
-                    _ => {
-                        let s: Arc<[String]> = cells.iter().map(|(k, _)| k.clone()).collect();
-                        shared = Some(s.clone());
-                        s
-                    }
-                };
-                Row::new(cols, cells.into_iter().map(|(_, v)| v).collect())
-            }
-        })
-        .collect()
-}
-
-fn meta_of(result: &worker::D1Result, sql: &str) -> Result<ExecMeta> {
-    let meta = result
-        .meta()
-        .map_err(|e| Error::database(message(&e), sql))?;
-    Ok(meta
-        .map(|m| ExecMeta {
-            rows_affected: m.changes.unwrap_or(0) as u64,
-            last_insert_id: m.last_row_id.unwrap_or(0),
-        })
-        .unwrap_or_default())
+/// The rows of a result object (none for a write).
+fn result_rows(result: &D1ResultSys, columns: Option<&Columns>, sql: &str) -> Result<Vec<Row>> {
+    match result.results() {
+        Ok(Some(objects)) => object_rows(&objects, columns, sql),
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(Error::database(js_message(&e), sql)),
+    }
 }
 
 impl Executor for D1Executor {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        let prepared = self.prepare(&stmt)?;
-        let err = |e: worker::Error| Error::database(message(&e), &stmt.sql);
         match &stmt.columns {
             // Known columns: positional rows, no per-row key objects.
             Some(cols) => {
-                let rows = prepared.raw::<Value>().await.map_err(err)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|values| Row::of_statement(cols.clone(), values))
-                    .collect())
-            }
-            None => {
-                let result = prepared.all().await.map_err(err)?;
-                if let Some(e) = result.error() {
-                    return Err(Error::database(e, &stmt.sql));
+                let arrays = self.raw_arrays(&stmt).await?;
+                let mut rows = Vec::with_capacity(arrays.length() as usize);
+                for row in arrays.iter() {
+                    let mut values = Vec::new();
+                    array_cells(&row, &mut values, &stmt.sql)?;
+                    rows.push(Row::of_statement(cols.clone(), values));
                 }
-                Ok(object_rows(
-                    result.results::<OrderedRow>().map_err(err)?,
-                    None,
-                ))
+                Ok(rows)
             }
+            None => result_rows(&self.all_result(&stmt).await?, None, &stmt.sql),
         }
+    }
+
+    /// Decodes each `raw()` row straight into `T`, reusing one cell vector.
+    async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
+        let Some(cols) = &stmt.columns else {
+            let rows = self.query(stmt).await?;
+            return rows.into_iter().map(T::from_row).collect();
+        };
+        let arrays = self.raw_arrays(&stmt).await?;
+        let mut out = Vec::with_capacity(arrays.length() as usize);
+        let mut values = Vec::new();
+        for row in arrays.iter() {
+            array_cells(&row, &mut values, &stmt.sql)?;
+            let mut reader = Row::of_statement(cols.clone(), values).reader();
+            out.push(T::from_reader(&mut reader)?);
+            values = reader.into_row().into_values();
+        }
+        Ok(out)
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let prepared = self.prepare(&stmt)?;
-        let result = prepared
-            .run()
+        let result: D1ResultSys = settle(prepared.inner().run())
             .await
-            .map_err(|e| Error::database(message(&e), &stmt.sql))?;
+            .map_err(|m| Error::database(m, &stmt.sql))?
+            .unchecked_into();
         meta_of(&result, &stmt.sql)
     }
 
@@ -265,21 +364,24 @@ impl Executor for D1Executor {
             .collect::<Result<Vec<_>>>()?;
         let results = match self.run_batch(prepared).await {
             Ok(r) => r,
-            Err(e) => return Err(self.locate_failure(&stmts, message(&e)).await),
+            Err(message) => return Err(self.locate_failure(&stmts, message).await),
         };
         stmts
             .iter()
-            .zip(results)
+            .zip(results.iter())
             .map(|(stmt, result)| {
-                if let Some(e) = result.error() {
+                let result: D1ResultSys = result.unchecked_into();
+                if let Ok(Some(e)) = result.error() {
                     return Err(Error::database(e, &stmt.sql));
                 }
-                let objects = result
-                    .results::<OrderedRow>()
-                    .map_err(|e| Error::database(message(&e), &stmt.sql))?;
                 Ok(Output {
-                    rows: object_rows(objects, stmt.columns.as_ref()),
-                    meta: meta_of(&result, &stmt.sql)?,
+                    rows: result_rows(&result, stmt.columns.as_ref(), &stmt.sql)?,
+                    // A statement read for its rows has no use for `meta`: only writes
+                    // (whose columns mizzle does not know) read it.
+                    meta: match stmt.columns {
+                        Some(_) => ExecMeta::default(),
+                        None => meta_of(&result, &stmt.sql)?,
+                    },
                 })
             })
             .collect()
@@ -291,14 +393,24 @@ impl Executor for D1Executor {
 const PROBE: &str = "SELECT json('mizzle: batch probe')";
 
 impl D1Executor {
+    /// D1's `batch()`, called directly: the results stay JS objects, read only as far as
+    /// each statement needs. A failure is D1's message.
     async fn run_batch(
         &self,
         prepared: Vec<D1PreparedStatement>,
-    ) -> worker::Result<Vec<worker::D1Result>> {
-        match &self.conn {
-            Conn::Database(db) => db.batch(prepared).await,
-            Conn::Session(s) => s.batch(prepared).await,
-        }
+    ) -> std::result::Result<Array, String> {
+        let list: Array = prepared
+            .iter()
+            .map(|p| JsValue::from(p.inner().clone()))
+            .collect();
+        let promise = match &self.conn {
+            Conn::Database(db) => db.as_ref().unchecked_ref::<D1DatabaseSys>().batch(list),
+            Conn::Session(s) => s
+                .as_ref()
+                .unchecked_ref::<D1DatabaseSessionSys>()
+                .session_batch(list),
+        };
+        Ok(settle(promise).await?.unchecked_into())
     }
 
     /// D1 reports a failed batch without saying which statement failed. Find it by
@@ -323,8 +435,8 @@ impl D1Executor {
                 Err(_) => return unlocated(),
             }
             match self.run_batch(probe).await {
-                Err(e) if message(&e) == original => hi = mid,
-                Err(e) if message(&e).contains("malformed JSON") => lo = mid + 1,
+                Err(e) if e == original => hi = mid,
+                Err(e) if e.contains("malformed JSON") => lo = mid + 1,
                 // Something else changed between the two runs: say what is known.
                 _ => return unlocated(),
             }
