@@ -14,8 +14,9 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
-step "clippy (wasm32: the D1 backend and the Worker)"
-cargo clippy -p mizzle -p mizzle-example --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32: the D1 backend and the Workers)"
+cargo clippy -p mizzle -p mizzle-example -p bench-worker-mizzle -p bench-worker-hand \
+  --target wasm32-unknown-unknown -- -D warnings
 step "the runtime pulls in no native-only crate on wasm32"
 if cargo tree -p mizzle --target wasm32-unknown-unknown -e normal --prefix none | grep -E '^(rusqlite|libsqlite3-sys|mizzle-build) '; then
   echo "native-only dependency in the wasm32 build of mizzle" >&2
@@ -26,6 +27,8 @@ cargo run -q -p mizzle-bench --bin native-queries -- 1 20
 cargo run -q -p mizzle-bench --bin build-stage -- 1
 bash scripts/build-worker.sh
 cargo run -q -p mizzle-bench --bin tree-vs-naive -- 1 2 2
+bash bench/workers/build.sh
+node bench/workers/abc.mjs --quick
 step "cargo test"
 cargo test --workspace --all-targets
 cargo test --workspace --doc

@@ -806,3 +806,74 @@ fn errors_map_to_http_statuses() {
         422
     );
 }
+
+/// An unset nullable column without a default is left out of the insert (it is NULL
+/// either way), so a bulk insert binds only what its rows set: 2 parameters a row for
+/// `samples` (label, int_v) instead of all 9 columns, 50 rows a statement. Rows that set
+/// different nullable columns still share one statement shape, the others bound as NULL.
+#[tokio::test]
+async fn bulk_inserts_bind_only_the_columns_rows_set() {
+    let db = db();
+    let same = db
+        .insert(samples::table)
+        .values_many((0..300).map(|i| NewSample::new(format!("s{i}")).int_v(i)));
+    let stmts = same.to_statements().unwrap();
+    assert_eq!(stmts.len(), 6, "50 rows of 2 parameters per statement");
+    assert!(stmts.iter().all(|s| s.params.len() <= 100));
+    assert!(
+        stmts[0]
+            .sql
+            .starts_with(r#"INSERT INTO "samples" ("label", "int_v") VALUES"#)
+    );
+    assert_eq!(same.run().await.unwrap().rows_affected, 300);
+
+    // Every third row also sets text_v: one shape, text_v NULL in the others.
+    let mixed = db.insert(samples::table).values_many((0..90).map(|i| {
+        let s = NewSample::new(format!("m{i}")).int_v(i);
+        if i % 3 == 0 {
+            s.text_v(format!("t{i}"))
+        } else {
+            s
+        }
+    }));
+    let stmts = mixed.to_statements().unwrap();
+    assert_eq!(stmts.len(), 3, "33 rows of 3 parameters per statement");
+    assert!(
+        stmts
+            .iter()
+            .all(|s| s.sql.contains(r#"("label", "int_v", "text_v")"#))
+    );
+    mixed.run().await.unwrap();
+    let rows = db
+        .select(samples::table)
+        .filter(samples::label.starts_with("m"))
+        .order_by(samples::id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 90);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r.int_v, Some(i as i64));
+        let want = (i % 3 == 0).then(|| format!("t{i}"));
+        assert_eq!(r.text_v, want, "row {i}");
+        assert_eq!((r.real_v, r.flag, r.doc.clone()), (None, None, None));
+    }
+
+    // With `returning`: bio (nullable, no default) set in one row only is NULL in the
+    // other, and role's default still applies to both.
+    let p = db
+        .insert(users::table)
+        .values_many([
+            NewUser::new("a@x.io", "A"),
+            NewUser::new("b@x.io", "B").bio("hi"),
+        ])
+        .returning()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        (p[0].bio.clone(), p[1].bio.clone()),
+        (None, Some("hi".into()))
+    );
+    assert_eq!(p[0].role, UserRole::Reader);
+}

@@ -42,6 +42,22 @@ fn run(bin: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `program` with `args` from the repository root; its standard output.
+fn run_cmd(program: &str, args: &[&str]) -> String {
+    eprintln!("[bench] {program} {}", args.join(" "));
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Replaces the generated section of `readme` (appending it when missing).
 fn splice(readme: &str, section: &str) -> String {
     let block = format!("{START}\n{section}{END}");
@@ -78,6 +94,27 @@ fn main() {
             run(bin, args)
         ));
     }
+    // The six routes against hand-written rusqlite, with criterion: its ratio lines.
+    let routes = run_cmd(
+        env!("CARGO"),
+        &["bench", "-q", "-p", "mizzle-bench", "--bench", "routes"],
+    );
+    let ratios: String = routes
+        .lines()
+        .filter_map(|l| l.strip_prefix("ratio "))
+        .map(|l| format!("| {l} |\n"))
+        .collect();
+    section.push_str(&format!(
+        "### routes (criterion): mizzle vs hand-written rusqlite, same structs, JSON-serialized\n\n\
+         | route | mizzle µs | hand-written µs | mizzle ÷ hand |\n|---|---:|---:|---:|\n{ratios}\n"
+    ));
+    // The three benchmark Workers: wasm sizes, then the a/b/c run on local D1.
+    let sizes = run_cmd("bash", &["bench/workers/build.sh"]);
+    section.push_str(&format!("### Worker wasm sizes\n\n```text\n{sizes}```\n\n"));
+    let abc = run_cmd("node", &["bench/workers/abc.mjs"]);
+    section.push_str(&format!(
+        "### workerd: mizzle / hand-written / drizzle-orm\n\n{abc}\n"
+    ));
     let path = root().join("bench/README.md");
     let readme = std::fs::read_to_string(&path).expect("bench/README.md");
     std::fs::write(&path, splice(&readme, &section)).expect("write bench/README.md");

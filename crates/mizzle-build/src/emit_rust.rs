@@ -322,7 +322,13 @@ fn insert_struct(t: &Table) -> TokenStream {
                     pub #f: Option<#base>,
                 });
                 optional_inits.push(quote! { #f: None, });
-                always.push(quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f)) });
+                // Left out when unset: the column is NULL either way, and a bulk insert
+                // binds fewer parameters (more rows per statement).
+                maybe.push(quote! {
+                    if self.#f.is_some() {
+                        values.push((#col, ::mizzle::__private::encode::<#st>(&self.#f)));
+                    }
+                });
             }
             InsertField::Defaulted => {
                 fields.push(quote! {
@@ -533,6 +539,11 @@ fn table_module(t: &Table) -> TokenStream {
         .collect::<Vec<_>>()
         .join(", ");
     let pk = t.primary_key.iter();
+    let omitted = t
+        .columns
+        .iter()
+        .filter(|c| matches!(insert_field(t, c), InsertField::NullableNoDefault))
+        .map(|c| &c.name);
     let handles = t.columns.iter().map(|c| {
         let f = ident(&c.rust_name);
         let st = sql_type_in(c, true);
@@ -563,6 +574,7 @@ fn table_module(t: &Table) -> TokenStream {
                 const COLUMNS: &'static [&'static str] = &[#(#cols),*];
                 const COLUMNS_SQL: &'static str = #cols_sql;
                 const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
+                const NULL_WHEN_OMITTED: &'static [&'static str] = &[#(#omitted),*];
                 fn default_handle() -> Self {
                     Table
                 }

@@ -579,6 +579,46 @@ pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<
     }
 }
 
+/// Rows of one insert may leave out different nullable columns (their insert structs omit
+/// an unset one, which is NULL either way). So that they still share one statement shape,
+/// a column one row sets is bound as NULL in the rows that left it out, and each row's
+/// columns are put in table order. Rows that all set the same columns are left as they are.
+fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
+    if rows.len() < 2 || table.null_when_omitted.is_empty() {
+        return;
+    }
+    let has = |row: &RowValues, col: &str| row.iter().any(|(c, _)| *c == col);
+    let set_somewhere: Vec<&'static str> = table
+        .null_when_omitted
+        .iter()
+        .copied()
+        .filter(|col| rows.iter().any(|r| has(r, col)))
+        .collect();
+    if set_somewhere
+        .iter()
+        .all(|col| rows.iter().all(|r| has(r, col)))
+    {
+        return;
+    }
+    for row in rows.iter_mut() {
+        for col in &set_somewhere {
+            if !has(row, col) {
+                row.push((col, Value::Null));
+            }
+        }
+        // Into table order (a row has at most a few dozen columns: no sort routine needed
+        // in every Worker's wasm for this).
+        let mut ordered = Vec::with_capacity(row.len());
+        for col in table.columns {
+            if let Some(i) = row.iter().position(|(c, _)| c == col) {
+                ordered.push(row.swap_remove(i));
+            }
+        }
+        ordered.append(row);
+        *row = ordered;
+    }
+}
+
 /// Appends `n` in decimal (without `format!`: this is on every `.get()`).
 pub(crate) fn push_u64(sql: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -819,166 +859,15 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
         self.render_rows(rows, returning)
     }
 
-    fn render_rows(&self, mut rows: Vec<RowValues>, returning: bool) -> Result<Vec<Statement>> {
-        // A column filled from the last insert: present in every row, bound to nothing.
-        if let Some(f) = self.from_last {
-            for r in &mut rows {
-                r.retain(|(c, _)| *c != f.column);
-                r.push((f.column, Value::Null));
-            }
-        }
-        // Rows grouped by the columns they set, in first-seen order.
-        let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::new();
-        for row in rows {
-            let same = |cols: &Vec<&'static str>| cols.iter().eq(row.iter().map(|(c, _)| c));
-            match groups.iter_mut().find(|(c, _)| same(c)) {
-                Some((_, rows)) => rows.push(row),
-                None => groups.push((row.iter().map(|(c, _)| *c).collect(), vec![row])),
-            }
-        }
-        if self.from_last.is_some() && groups.len() > 1 {
-            return Err(Error::Other(format!(
-                "an insert filled from the last insert must be one statement, but its rows of `{}` set different columns; set the same ones in every row",
-                T::NAME
-            )));
-        }
-        let (conflict_sql, conflict_params) = self.conflict_clause();
-        let mut tail = conflict_sql;
-        if returning {
-            tail.push_str(" RETURNING ");
-            tail.push_str(column_list::<T>());
-        }
-        let max = self.db.limits.max_params;
-        let mut stmts = Vec::new();
-        for (cols, rows) in groups {
-            let mut head = String::with_capacity(32 + cols.len() * 12);
-            head.push_str("INSERT INTO ");
-            push_ident(&mut head, T::NAME);
-            if cols.is_empty() {
-                head.push_str(" DEFAULT VALUES");
-            } else {
-                head.push_str(" (");
-                for (i, c) in cols.iter().enumerate() {
-                    if i > 0 {
-                        head.push_str(", ");
-                    }
-                    push_ident(&mut head, c);
-                }
-                head.push_str(") VALUES ");
-            }
-            let per_stmt = if cols.is_empty() {
-                1
-            } else {
-                let room = max.saturating_sub(conflict_params.len());
-                if room < cols.len() {
-                    return Err(Error::Limit(format!(
-                        "one row of `{}` binds {} parameters; the limit is {max}",
-                        T::NAME,
-                        cols.len() + conflict_params.len()
-                    )));
-                }
-                room / cols.len()
-            };
-            let from_last = self
-                .from_last
-                .and_then(|f| cols.iter().position(|c| *c == f.column).map(|i| (i, f)));
-            let (head, per_stmt) = match from_last {
-                Some((_, f)) => {
-                    if rows.len() > per_stmt {
-                        return Err(Error::Limit(format!(
-                            "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
-                            rows.len(),
-                            T::NAME,
-                            rows.len() * (cols.len() - 1)
-                        )));
-                    }
-                    (
-                        format!(
-                            "WITH \"__last\" AS MATERIALIZED (SELECT {} FROM {} WHERE rowid = last_insert_rowid()) {head}",
-                            quote_ident(f.key),
-                            quote_ident(f.table)
-                        ),
-                        per_stmt.max(1),
-                    )
-                }
-                None => (head, per_stmt),
-            };
-            let mut placeholder = String::with_capacity(2 + cols.len() * 3);
-            placeholder.push('(');
-            for i in 0..cols.len() {
-                if i > 0 {
-                    placeholder.push_str(", ");
-                }
-                match from_last {
-                    Some((at, f)) if at == i => {
-                        placeholder.push_str("(SELECT ");
-                        push_ident(&mut placeholder, f.key);
-                        placeholder.push_str(" FROM \"__last\")");
-                    }
-                    _ => placeholder.push('?'),
-                }
-            }
-            placeholder.push(')');
-            let skip = from_last.map(|(at, _)| at);
-            let mut rows = rows.into_iter().peekable();
-            while rows.peek().is_some() {
-                let chunk = rows.by_ref().take(per_stmt);
-                let mut sql = String::with_capacity(
-                    head.len() + per_stmt.min(64) * (placeholder.len() + 2) + tail.len(),
-                );
-                sql.push_str(&head);
-                let mut params = Vec::with_capacity(per_stmt.min(64) * cols.len());
-                for (i, row) in chunk.enumerate() {
-                    if cols.is_empty() {
-                        break;
-                    }
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&placeholder);
-                    params.extend(
-                        row.into_iter()
-                            .enumerate()
-                            .filter(|(j, _)| Some(*j) != skip)
-                            .map(|(_, (_, v))| v),
-                    );
-                }
-                sql.push_str(&tail);
-                params.extend(conflict_params.iter().cloned());
-                let mut stmt = Statement::new(sql, params);
-                if returning {
-                    stmt.columns = columns_of::<T>();
-                }
-                stmts.push(stmt);
-            }
-        }
-        Ok(stmts)
-    }
-
-    fn conflict_clause(&self) -> (String, Vec<Value>) {
-        let target = |cols: &[&str]| {
-            cols.iter()
-                .map(|c| quote_ident(c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match &self.conflict {
-            None => (String::new(), Vec::new()),
-            Some(Conflict::Nothing(cols)) => (
-                format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
-                Vec::new(),
-            ),
-            Some(Conflict::Update(cols, set)) if set.is_empty() => (
-                format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
-                Vec::new(),
-            ),
-            Some(Conflict::Update(cols, set)) => {
-                let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
-                let mut params = Vec::new();
-                render_set(&mut sql, &mut params, set);
-                (sql, params)
-            }
-        }
+    fn render_rows(&self, rows: Vec<RowValues>, returning: bool) -> Result<Vec<Statement>> {
+        render_insert(
+            &TableMeta::of::<T>(),
+            rows,
+            self.from_last,
+            &self.conflict,
+            self.db.limits.max_params,
+            returning,
+        )
     }
 
     /// Runs the insert; reports rows inserted and the last rowid.
@@ -1278,5 +1167,199 @@ impl<E: Executor> Raw<'_, E> {
     /// The statement.
     pub fn statement(&self) -> &Statement {
         &self.stmt
+    }
+}
+
+/// What an insert needs to know of its table: plain data, so the rendering below is
+/// compiled once, not once per table (it is the largest function a Worker links).
+struct TableMeta {
+    name: &'static str,
+    columns: &'static [&'static str],
+    columns_sql: &'static str,
+    null_when_omitted: &'static [&'static str],
+}
+
+impl TableMeta {
+    fn of<T: Table>() -> Self {
+        TableMeta {
+            name: T::NAME,
+            columns: T::COLUMNS,
+            columns_sql: T::COLUMNS_SQL,
+            null_when_omitted: T::NULL_WHEN_OMITTED,
+        }
+    }
+}
+
+/// The statements of an insert: rows grouped by the columns they set (in first-seen
+/// order) and chunked so no statement binds more than `max` parameters.
+fn render_insert(
+    table: &TableMeta,
+    mut rows: Vec<RowValues>,
+    from_last: Option<FromLast>,
+    conflict: &Option<Conflict>,
+    max: usize,
+    returning: bool,
+) -> Result<Vec<Statement>> {
+    // A column filled from the last insert: present in every row, bound to nothing.
+    if let Some(f) = from_last {
+        for r in &mut rows {
+            r.retain(|(c, _)| *c != f.column);
+            r.push((f.column, Value::Null));
+        }
+    }
+    pad_omitted_nulls(table, &mut rows);
+    // Rows grouped by the columns they set, in first-seen order.
+    let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::new();
+    for row in rows {
+        let same = |cols: &Vec<&'static str>| cols.iter().eq(row.iter().map(|(c, _)| c));
+        match groups.iter_mut().find(|(c, _)| same(c)) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((row.iter().map(|(c, _)| *c).collect(), vec![row])),
+        }
+    }
+    if from_last.is_some() && groups.len() > 1 {
+        return Err(Error::Other(format!(
+            "an insert filled from the last insert must be one statement, but its rows of `{}` set different columns; set the same ones in every row",
+            table.name
+        )));
+    }
+    let (conflict_sql, conflict_params) = conflict_clause(conflict);
+    let mut tail = conflict_sql;
+    if returning {
+        tail.push_str(" RETURNING ");
+        tail.push_str(table.columns_sql);
+    }
+    let mut stmts = Vec::new();
+    for (cols, rows) in groups {
+        let mut head = String::with_capacity(32 + cols.len() * 12);
+        head.push_str("INSERT INTO ");
+        push_ident(&mut head, table.name);
+        if cols.is_empty() {
+            head.push_str(" DEFAULT VALUES");
+        } else {
+            head.push_str(" (");
+            for (i, c) in cols.iter().enumerate() {
+                if i > 0 {
+                    head.push_str(", ");
+                }
+                push_ident(&mut head, c);
+            }
+            head.push_str(") VALUES ");
+        }
+        let per_stmt = if cols.is_empty() {
+            1
+        } else {
+            let room = max.saturating_sub(conflict_params.len());
+            if room < cols.len() {
+                return Err(Error::Limit(format!(
+                    "one row of `{}` binds {} parameters; the limit is {max}",
+                    table.name,
+                    cols.len() + conflict_params.len()
+                )));
+            }
+            room / cols.len()
+        };
+        let filled =
+            from_last.and_then(|f| cols.iter().position(|c| *c == f.column).map(|i| (i, f)));
+        let (head, per_stmt) = match filled {
+            Some((_, f)) => {
+                if rows.len() > per_stmt {
+                    return Err(Error::Limit(format!(
+                        "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
+                        rows.len(),
+                        table.name,
+                        rows.len() * (cols.len() - 1)
+                    )));
+                }
+                (
+                    format!(
+                        "WITH \"__last\" AS MATERIALIZED (SELECT {} FROM {} WHERE rowid = last_insert_rowid()) {head}",
+                        quote_ident(f.key),
+                        quote_ident(f.table)
+                    ),
+                    per_stmt.max(1),
+                )
+            }
+            None => (head, per_stmt),
+        };
+        let mut placeholder = String::with_capacity(2 + cols.len() * 3);
+        placeholder.push('(');
+        for i in 0..cols.len() {
+            if i > 0 {
+                placeholder.push_str(", ");
+            }
+            match filled {
+                Some((at, f)) if at == i => {
+                    placeholder.push_str("(SELECT ");
+                    push_ident(&mut placeholder, f.key);
+                    placeholder.push_str(" FROM \"__last\")");
+                }
+                _ => placeholder.push('?'),
+            }
+        }
+        placeholder.push(')');
+        let skip = filled.map(|(at, _)| at);
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk = rows.by_ref().take(per_stmt);
+            let mut sql = String::with_capacity(
+                head.len() + per_stmt.min(64) * (placeholder.len() + 2) + tail.len(),
+            );
+            sql.push_str(&head);
+            let mut params = Vec::with_capacity(per_stmt.min(64) * cols.len());
+            for (i, row) in chunk.enumerate() {
+                if cols.is_empty() {
+                    break;
+                }
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&placeholder);
+                params.extend(
+                    row.into_iter()
+                        .enumerate()
+                        .filter(|(j, _)| Some(*j) != skip)
+                        .map(|(_, (_, v))| v),
+                );
+            }
+            sql.push_str(&tail);
+            params.extend(conflict_params.iter().cloned());
+            let mut stmt = Statement::new(sql, params);
+            if returning {
+                stmt.columns = Some(Columns::Table(table.columns));
+            }
+            stmts.push(stmt);
+        }
+    }
+    Ok(stmts)
+}
+
+fn conflict_clause(conflict: &Option<Conflict>) -> (String, Vec<Value>) {
+    let target = |cols: &[&str]| {
+        let mut sql = String::new();
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            push_ident(&mut sql, c);
+        }
+        sql
+    };
+    match conflict {
+        None => (String::new(), Vec::new()),
+        Some(Conflict::Nothing(cols)) => (
+            format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
+            Vec::new(),
+        ),
+        Some(Conflict::Update(cols, set)) if set.is_empty() => (
+            format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
+            Vec::new(),
+        ),
+        Some(Conflict::Update(cols, set)) => {
+            let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
+            let mut params = Vec::new();
+            render_set(&mut sql, &mut params, set);
+            (sql, params)
+        }
     }
 }

@@ -520,9 +520,165 @@ impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest
     }
 }
 
-/// Appends `alias."col", …` for every column of `T`.
-fn push_columns<T: Table>(sql: &mut String, alias: &str) {
-    for (i, c) in T::COLUMNS.iter().enumerate() {
+/// What a relation level's SQL needs of its relation and tables: plain data, so the
+/// statement builder below is compiled once, not once per relation.
+struct LevelMeta {
+    join: Join,
+    parent_pk: &'static [&'static str],
+    child_name: &'static str,
+    child_columns: &'static [&'static str],
+    child_columns_sql: &'static str,
+    child_pk: &'static [&'static str],
+}
+
+impl LevelMeta {
+    /// This level's statement, and the same rows unordered (what the next level joins to).
+    fn statements(
+        &self,
+        filter: &Option<Expr>,
+        order_by: &[(crate::value_expr::Node, bool)],
+        limit: Option<u64>,
+        parent: &Statement,
+        parent_unique_rows: bool,
+    ) -> (Statement, Statement) {
+        use crate::push_ident;
+        let parent_col = self.join.parent_col();
+        // The column holding the parent key of each row: the child's own foreign key, or
+        // the join table's.
+        let mut key_expr = String::with_capacity(24);
+        match self.join {
+            Join::Direct { child_col, .. } => {
+                key_expr.push_str("c.");
+                push_ident(&mut key_expr, child_col);
+            }
+            Join::Through { source_fk, .. } => {
+                key_expr.push_str("j.");
+                push_ident(&mut key_expr, source_fk);
+            }
+        }
+        let mut order_sql = String::new();
+        for (i, (node, desc)) in order_by.iter().enumerate() {
+            order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            match node {
+                crate::value_expr::Node::Col(c) => {
+                    order_sql.push_str("c.");
+                    push_ident(&mut order_sql, c.name);
+                }
+                other => other.render(false, &mut order_sql, &mut Vec::new()),
+            }
+            if *desc {
+                order_sql.push_str(" DESC");
+            }
+        }
+        if order_by.is_empty() {
+            for (i, c) in self.child_pk.iter().enumerate() {
+                order_sql.push_str(if i == 0 { " ORDER BY c." } else { ", c." });
+                push_ident(&mut order_sql, c);
+            }
+        }
+
+        // One buffer, no `format!`: the parent's SQL (which nests its own parents') is the
+        // bulk of it and is copied once.
+        let mut sql = String::with_capacity(parent.sql.len() + 1024);
+        if limit.is_some() {
+            sql.push_str("SELECT * FROM (");
+        }
+        sql.push_str("SELECT ");
+        push_columns(&mut sql, self.child_columns, "c");
+        sql.push_str(", ");
+        sql.push_str(&key_expr);
+        sql.push_str(" AS ");
+        sql.push_str(KEY);
+        if limit.is_some() {
+            sql.push_str(", ROW_NUMBER() OVER (PARTITION BY ");
+            sql.push_str(&key_expr);
+            sql.push_str(&order_sql);
+            sql.push_str(") AS ");
+            sql.push_str(RN);
+        }
+        // The parent rows' keys, as a derived table `p` joined to the children (faster in
+        // SQLite than `IN (subquery)`, which builds a set and a bloom filter). A key is
+        // listed once: the parent's primary key over rows that are each there once is
+        // already unique; anything else (a foreign key, rows reached through a join
+        // table) gets DISTINCT, so no child row is repeated.
+        let unique_keys = parent_unique_rows && self.parent_pk == [parent_col].as_slice();
+        sql.push_str(" FROM (SELECT ");
+        if !unique_keys {
+            sql.push_str("DISTINCT ");
+        }
+        push_ident(&mut sql, parent_col);
+        sql.push_str(" FROM (");
+        sql.push_str(&parent.sql);
+        sql.push_str(")) AS p JOIN ");
+        if let Join::Through { table, .. } = self.join {
+            push_ident(&mut sql, table);
+            sql.push_str(" AS j ON ");
+            sql.push_str(&key_expr);
+            sql.push_str(" = p.");
+            push_ident(&mut sql, parent_col);
+            sql.push_str(" JOIN ");
+        }
+        // The child rows, filtered, as a derived table `c` (only the child's columns are in
+        // scope for the filter). Placeholders in text order: the parent's, then the filter's.
+        let mut params = parent.params.clone();
+        sql.push_str("(SELECT ");
+        sql.push_str(self.child_columns_sql);
+        sql.push_str(" FROM ");
+        push_ident(&mut sql, self.child_name);
+        if let Some(f) = &filter {
+            sql.push_str(" WHERE ");
+            f.render(&mut sql, &mut params);
+        }
+        sql.push_str(") AS c ON ");
+        match self.join {
+            Join::Direct { .. } => {
+                sql.push_str(&key_expr);
+                sql.push_str(" = p.");
+                push_ident(&mut sql, parent_col);
+            }
+            Join::Through {
+                target_fk,
+                child_col,
+                ..
+            } => {
+                sql.push_str("c.");
+                push_ident(&mut sql, child_col);
+                sql.push_str(" = j.");
+                push_ident(&mut sql, target_fk);
+            }
+        }
+        // `sql` is now the rows this level selects, unordered: what the next level joins
+        // to (an ORDER BY there would only make SQLite sort rows it then reads as a set).
+        let order = match limit {
+            Some(n) => {
+                sql.push_str(") WHERE ");
+                sql.push_str(RN);
+                sql.push_str(" <= ");
+                crate::query::push_u64(&mut sql, n);
+                format!(" ORDER BY {KEY}, {RN}")
+            }
+            None => order_sql,
+        };
+        let scope = Statement::new(sql, params);
+        let mut stmt_sql = String::with_capacity(scope.sql.len() + order.len());
+        stmt_sql.push_str(&scope.sql);
+        stmt_sql.push_str(&order);
+        let mut stmt = Statement::new(stmt_sql, scope.params.clone());
+        let names: Vec<&'static str> = self
+            .child_columns
+            .iter()
+            .copied()
+            .chain([KEY])
+            .chain(limit.map(|_| RN))
+            .collect();
+        stmt.columns = Some(Columns::Built(names.into()));
+        (stmt, scope)
+    }
+}
+
+/// Appends `alias."col", …` for every column in `columns`.
+fn push_columns(sql: &mut String, columns: &[&str], alias: &str) {
+    for (i, c) in columns.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
         }
@@ -542,137 +698,21 @@ where
     type Node = Node<<R::Child as Table>::Row, S::Out>;
 
     fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>) {
-        use crate::push_ident;
-        let parent_col = R::JOIN.parent_col();
-        // The column holding the parent key of each row: the child's own foreign key, or
-        // the join table's.
-        let mut key_expr = String::with_capacity(24);
-        match R::JOIN {
-            Join::Direct { child_col, .. } => {
-                key_expr.push_str("c.");
-                push_ident(&mut key_expr, child_col);
-            }
-            Join::Through { source_fk, .. } => {
-                key_expr.push_str("j.");
-                push_ident(&mut key_expr, source_fk);
-            }
-        }
-        let mut order_sql = String::new();
-        for (i, (node, desc)) in self.order.iter().enumerate() {
-            order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            match node {
-                crate::value_expr::Node::Col(c) => {
-                    order_sql.push_str("c.");
-                    push_ident(&mut order_sql, c.name);
-                }
-                other => other.render(false, &mut order_sql, &mut Vec::new()),
-            }
-            if *desc {
-                order_sql.push_str(" DESC");
-            }
-        }
-        if self.order.is_empty() {
-            for (i, c) in <R::Child as Table>::PRIMARY_KEY.iter().enumerate() {
-                order_sql.push_str(if i == 0 { " ORDER BY c." } else { ", c." });
-                push_ident(&mut order_sql, c);
-            }
-        }
-
-        // One buffer, no `format!`: the parent's SQL (which nests its own parents') is the
-        // bulk of it and is copied once.
-        let mut sql = String::with_capacity(parent.sql.len() + 1024);
-        if self.limit.is_some() {
-            sql.push_str("SELECT * FROM (");
-        }
-        sql.push_str("SELECT ");
-        push_columns::<R::Child>(&mut sql, "c");
-        sql.push_str(", ");
-        sql.push_str(&key_expr);
-        sql.push_str(" AS ");
-        sql.push_str(KEY);
-        if self.limit.is_some() {
-            sql.push_str(", ROW_NUMBER() OVER (PARTITION BY ");
-            sql.push_str(&key_expr);
-            sql.push_str(&order_sql);
-            sql.push_str(") AS ");
-            sql.push_str(RN);
-        }
-        // The parent rows' keys, as a derived table `p` joined to the children (faster in
-        // SQLite than `IN (subquery)`, which builds a set and a bloom filter). A key is
-        // listed once: the parent's primary key over rows that are each there once is
-        // already unique; anything else (a foreign key, rows reached through a join
-        // table) gets DISTINCT, so no child row is repeated.
-        let unique_keys =
-            parent_unique_rows && <R::Parent as Table>::PRIMARY_KEY == [parent_col].as_slice();
-        sql.push_str(" FROM (SELECT ");
-        if !unique_keys {
-            sql.push_str("DISTINCT ");
-        }
-        push_ident(&mut sql, parent_col);
-        sql.push_str(" FROM (");
-        sql.push_str(&parent.sql);
-        sql.push_str(")) AS p JOIN ");
-        if let Join::Through { table, .. } = R::JOIN {
-            push_ident(&mut sql, table);
-            sql.push_str(" AS j ON ");
-            sql.push_str(&key_expr);
-            sql.push_str(" = p.");
-            push_ident(&mut sql, parent_col);
-            sql.push_str(" JOIN ");
-        }
-        // The child rows, filtered, as a derived table `c` (only the child's columns are in
-        // scope for the filter). Placeholders in text order: the parent's, then the filter's.
-        let mut params = parent.params.clone();
-        sql.push_str("(SELECT ");
-        sql.push_str(<R::Child as Table>::COLUMNS_SQL);
-        sql.push_str(" FROM ");
-        push_ident(&mut sql, <R::Child as Table>::NAME);
-        if let Some(f) = &self.filter {
-            sql.push_str(" WHERE ");
-            f.render(&mut sql, &mut params);
-        }
-        sql.push_str(") AS c ON ");
-        match R::JOIN {
-            Join::Direct { .. } => {
-                sql.push_str(&key_expr);
-                sql.push_str(" = p.");
-                push_ident(&mut sql, parent_col);
-            }
-            Join::Through {
-                target_fk,
-                child_col,
-                ..
-            } => {
-                sql.push_str("c.");
-                push_ident(&mut sql, child_col);
-                sql.push_str(" = j.");
-                push_ident(&mut sql, target_fk);
-            }
-        }
-        // `sql` is now the rows this level selects, unordered: what the next level joins
-        // to (an ORDER BY there would only make SQLite sort rows it then reads as a set).
-        let order = match self.limit {
-            Some(n) => {
-                sql.push_str(") WHERE ");
-                sql.push_str(RN);
-                sql.push_str(" <= ");
-                crate::query::push_u64(&mut sql, n);
-                format!(" ORDER BY {KEY}, {RN}")
-            }
-            None => order_sql,
+        let level = LevelMeta {
+            join: R::JOIN,
+            parent_pk: <R::Parent as Table>::PRIMARY_KEY,
+            child_name: <R::Child as Table>::NAME,
+            child_columns: <R::Child as Table>::COLUMNS,
+            child_columns_sql: <R::Child as Table>::COLUMNS_SQL,
+            child_pk: <R::Child as Table>::PRIMARY_KEY,
         };
-        let scope = Statement::new(sql, params);
-        let mut stmt_sql = String::with_capacity(scope.sql.len() + order.len());
-        stmt_sql.push_str(&scope.sql);
-        stmt_sql.push_str(&order);
-        let mut stmt = Statement::new(stmt_sql, scope.params.clone());
-        let names: Vec<&'static str> = <R::Child as Table>::COLUMNS
-            .iter()
-            .copied()
-            .chain([KEY])
-            .chain(self.limit.map(|_| RN))
-            .collect();
-        stmt.columns = Some(Columns::Built(names.into()));
+        let (stmt, scope) = level.statements(
+            &self.filter,
+            &self.order,
+            self.limit,
+            parent,
+            parent_unique_rows,
+        );
         out.push(stmt);
         // A child row is reached once per parent key, so directly related rows are each
         // there once; through a join table a row shared by two parents is there twice.

@@ -152,17 +152,62 @@ impl SqlType for Boolean {
     }
 }
 
+/// SQLite's text timestamps: `YYYY-MM-DD HH:MM:SS` (`CURRENT_TIMESTAMP`, `datetime()`),
+/// and RFC 3339 (`YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `±HH:MM`).
+///
+/// Read by hand: chrono's general parser would add ~30 KB to every Worker's wasm for this
+/// fallback alone.
+fn parse_text_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<u32> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let rfc3339 = match b[10] {
+        b' ' => false,
+        b'T' | b't' => true,
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
+    let mut at = 19;
+    let mut nanos = 0u32;
+    if b.get(at) == Some(&b'.') {
+        let digits = b[at + 1..]
+            .iter()
+            .take_while(|d| d.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let kept = digits.min(9);
+        nanos = num(at + 1, kept)? * 10u32.pow(9 - kept as u32);
+        at += 1 + digits;
+    }
+    let time = chrono::NaiveTime::from_hms_nano_opt(num(11, 2)?, num(14, 2)?, num(17, 2)?, nanos)?;
+    let local = date.and_time(time);
+    let offset_secs: i64 = match &b[at..] {
+        [] if !rfc3339 => 0,
+        [b'Z' | b'z'] if rfc3339 => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] if rfc3339 => {
+            let secs = i64::from(num(at + 1, 2)? * 3600 + num(at + 4, 2)? * 60);
+            if *sign == b'-' { -secs } else { secs }
+        }
+        _ => return None,
+    };
+    Some((local - chrono::Duration::seconds(offset_secs)).and_utc())
+}
+
 fn decode_epoch(v: Value, scale: i64, what: &'static str) -> Result<DateTime<Utc>, DecodeError> {
     let n = match v {
         Value::Integer(n) => n,
         Value::Real(r) if r.fract() == 0.0 => r as i64,
         // Tolerate SQLite's own text timestamps (`CURRENT_TIMESTAMP`, ISO 8601).
-        Value::Text(ref s) => {
-            return chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
-                .map(|n| n.and_utc())
-                .or_else(|_| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)))
-                .map_err(|_| mismatch(what, &v));
-        }
+        Value::Text(ref s) => return parse_text_timestamp(s).ok_or_else(|| mismatch(what, &v)),
         other => return Err(mismatch(what, &other)),
     };
     let dt = if scale == 1 {
@@ -271,6 +316,45 @@ mod tests {
         );
         let text = Timestamp::decode(Value::Text("2024-01-02 03:04:05".into())).unwrap();
         assert_eq!(text.timestamp(), 1_704_164_645);
+    }
+
+    /// The hand-written text parser agrees with chrono's on what both accept, and refuses
+    /// what is not a timestamp.
+    #[test]
+    fn text_timestamps_parse_like_chrono() {
+        for s in [
+            "2024-01-02 03:04:05",
+            "1969-12-31 23:59:59",
+            "2024-02-29T12:00:00Z",
+            "2024-02-29T12:00:00.5Z",
+            "2024-02-29t12:00:00.123456789z",
+            "2024-02-29T12:00:00.1234567891+05:30",
+            "2024-02-29T12:00:00-08:00",
+            "9999-12-31T23:59:59Z",
+        ] {
+            let ours = parse_text_timestamp(s);
+            let chrono = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+                .map(|n| n.and_utc())
+                .or_else(|_| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)))
+                .ok();
+            assert_eq!(ours, chrono, "{s}");
+            assert!(ours.is_some(), "{s}");
+        }
+        for s in [
+            "",
+            "2024-01-02",
+            "2024-13-02 03:04:05",
+            "2024-02-30 03:04:05",
+            "2024-01-02 24:04:05",
+            "2024-01-02T03:04:05",
+            "2024-01-02 03:04:05Z",
+            "2024-01-02T03:04:05.Z",
+            "2024-01-02T03:04:05+0530",
+            "2024-01-02T03:04:05Z trailing",
+            "２０２４-01-02 03:04:05",
+        ] {
+            assert_eq!(parse_text_timestamp(s), None, "{s}");
+        }
     }
 
     #[test]

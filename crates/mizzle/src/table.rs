@@ -19,6 +19,9 @@ pub trait Table: Copy {
     const COLUMNS_SQL: &'static str;
     /// Its primary key columns.
     const PRIMARY_KEY: &'static [&'static str];
+    /// Nullable columns without a default: an insert that leaves one out writes NULL, the
+    /// same as binding NULL, so insert structs leave them out when unset.
+    const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
 
     /// The table handle (generated tables are unit structs).
     fn default_handle() -> Self;

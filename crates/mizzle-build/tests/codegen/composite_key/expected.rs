@@ -162,6 +162,7 @@ pub mod post_tags {
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id", "weight"];
         const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\", \"weight\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
             Table
         }

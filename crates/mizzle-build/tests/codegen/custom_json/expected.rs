@@ -74,18 +74,21 @@ impl ::mizzle::Insertable for NewSetting {
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
                 >(&self.prefs),
             ),
-            (
-                "extra",
-                ::mizzle::__private::encode::<
-                    ::mizzle::sql::Nullable<
-                        ::mizzle::sql::Json<::mizzle::serde_json::Value>,
-                    >,
-                >(&self.extra),
-            ),
         ]);
         if let Some(v) = &self.id {
             values
                 .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        }
+        if self.extra.is_some() {
+            values
+                .push((
+                    "extra",
+                    ::mizzle::__private::encode::<
+                        ::mizzle::sql::Nullable<
+                            ::mizzle::sql::Json<::mizzle::serde_json::Value>,
+                        >,
+                    >(&self.extra),
+                ));
         }
         values
     }
@@ -181,6 +184,7 @@ pub mod settings {
         const COLUMNS: &'static [&'static str] = &["id", "prefs", "extra"];
         const COLUMNS_SQL: &'static str = "\"id\", \"prefs\", \"extra\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &["extra"];
         fn default_handle() -> Self {
             Table
         }

@@ -97,28 +97,34 @@ impl ::mizzle::Insertable for NewItem {
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
             ("type", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.r#type)),
-            (
-                "fn",
-                ::mizzle::__private::encode::<
-                    ::mizzle::sql::Nullable<::mizzle::sql::Text>,
-                >(&self.r#fn),
-            ),
-            (
-                "self_",
-                ::mizzle::__private::encode::<
-                    ::mizzle::sql::Nullable<::mizzle::sql::Text>,
-                >(&self.myself),
-            ),
         ]);
         if let Some(v) = &self.id {
             values
                 .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        }
+        if self.r#fn.is_some() {
+            values
+                .push((
+                    "fn",
+                    ::mizzle::__private::encode::<
+                        ::mizzle::sql::Nullable<::mizzle::sql::Text>,
+                    >(&self.r#fn),
+                ));
         }
         if let Some(v) = &self.r#match {
             values
                 .push((
                     "match",
                     ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ));
+        }
+        if self.myself.is_some() {
+            values
+                .push((
+                    "self_",
+                    ::mizzle::__private::encode::<
+                        ::mizzle::sql::Nullable<::mizzle::sql::Text>,
+                    >(&self.myself),
                 ));
         }
         values
@@ -251,6 +257,7 @@ pub mod items {
         const COLUMNS: &'static [&'static str] = &["id", "type", "fn", "match", "self_"];
         const COLUMNS_SQL: &'static str = "\"id\", \"type\", \"fn\", \"match\", \"self_\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &["fn", "self_"];
         fn default_handle() -> Self {
             Table
         }

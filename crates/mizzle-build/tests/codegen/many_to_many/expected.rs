@@ -134,6 +134,7 @@ pub mod post_tags {
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id"];
         const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
             Table
         }
@@ -279,6 +280,7 @@ pub mod posts {
         const COLUMNS: &'static [&'static str] = &["id", "name"];
         const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
             Table
         }
@@ -445,6 +447,7 @@ pub mod tags {
         const COLUMNS: &'static [&'static str] = &["id", "name"];
         const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
             Table
         }

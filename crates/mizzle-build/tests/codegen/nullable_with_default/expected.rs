@@ -331,6 +331,7 @@ pub mod profiles {
         ];
         const COLUMNS_SQL: &'static str = "\"id\", \"nick_name\", \"seen_at\", \"status\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
             Table
         }

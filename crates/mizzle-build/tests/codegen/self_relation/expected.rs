@@ -73,17 +73,20 @@ impl ::mizzle::Insertable for NewComment {
     type Table = comments::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
         let mut values = Vec::from([
-            (
-                "parent_id",
-                ::mizzle::__private::encode::<
-                    ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
-                >(&self.parent_id),
-            ),
             ("body", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.body)),
         ]);
         if let Some(v) = &self.id {
             values
                 .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        }
+        if self.parent_id.is_some() {
+            values
+                .push((
+                    "parent_id",
+                    ::mizzle::__private::encode::<
+                        ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
+                    >(&self.parent_id),
+                ));
         }
         values
     }
@@ -165,6 +168,7 @@ pub mod comments {
         const COLUMNS: &'static [&'static str] = &["id", "parent_id", "body"];
         const COLUMNS_SQL: &'static str = "\"id\", \"parent_id\", \"body\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
+        const NULL_WHEN_OMITTED: &'static [&'static str] = &["parent_id"];
         fn default_handle() -> Self {
             Table
         }
