@@ -15,37 +15,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// `n` tables `t000…`, each belonging to the one before it (cycles included), with a
-/// self-reference, an enum, a check, an index and four relations.
-fn synthetic(dir: &std::path::Path, n: usize) {
-    let schema = dir.join("schema");
-    std::fs::create_dir_all(&schema).unwrap();
-    for i in 0..n {
-        let prev = (i + n - 1) % n;
-        let next = (i + 1) % n;
-        let text = format!(
-            "[columns]\nid = {{ type = \"integer\", primary_key = true, auto_increment = true }}\n\
-             name = {{ type = \"text\", check = \"length(name) > 0\" }}\n\
-             kind = {{ type = \"enum\", values = [\"a\", \"b\"], default = \"a\" }}\n\
-             prev_id = {{ type = \"integer\", nullable = true, references = \"t{prev:03}.id\", on_delete = \"set null\" }}\n\
-             parent_id = {{ type = \"integer\", nullable = true, references = \"t{i:03}.id\", on_delete = \"cascade\" }}\n\
-             [indexes]\nt{i:03}_name_idx = {{ columns = [\"name\"] }}\n\
-             [relations]\nprev = {{ belongs_to = \"t{prev:03}\", key = \"prev_id\" }}\n\
-             nexts = {{ has_many = \"t{next:03}\", foreign_key = \"prev_id\" }}\n\
-             parent = {{ belongs_to = \"t{i:03}\", key = \"parent_id\" }}\n\
-             children = {{ has_many = \"t{i:03}\", foreign_key = \"parent_id\" }}\n"
-        );
-        std::fs::write(schema.join(format!("t{i:03}.toml")), text).unwrap();
-    }
-}
-
 /// Median ms of the whole build-script stage on `n` synthetic tables, from scratch (no
 /// migrations yet) and up to date (the second build).
 fn whole_stage(n: usize, runs: usize) -> (f64, f64) {
     let (mut scratch, mut up_to_date) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let dir = tempfile::tempdir().unwrap();
-        synthetic(dir.path(), n);
+        mizzle_bench::synthetic_schema(dir.path(), n);
         let config = || {
             mizzle_build::Config::new()
                 .manifest_dir(dir.path())

@@ -56,6 +56,30 @@ pub fn seeded() -> Db<SqliteExecutor> {
     db
 }
 
+/// `n` tables `t000…`, each belonging to the one before it (cycles included), with a
+/// self-reference, an enum, a check, an index and four relations.
+pub fn synthetic_schema(dir: &std::path::Path, n: usize) {
+    let schema = dir.join("schema");
+    std::fs::create_dir_all(&schema).unwrap();
+    for i in 0..n {
+        let prev = (i + n - 1) % n;
+        let next = (i + 1) % n;
+        let text = format!(
+            "[columns]\nid = {{ type = \"integer\", primary_key = true, auto_increment = true }}\n\
+             name = {{ type = \"text\", check = \"length(name) > 0\" }}\n\
+             kind = {{ type = \"enum\", values = [\"a\", \"b\"], default = \"a\" }}\n\
+             prev_id = {{ type = \"integer\", nullable = true, references = \"t{prev:03}.id\", on_delete = \"set null\" }}\n\
+             parent_id = {{ type = \"integer\", nullable = true, references = \"t{i:03}.id\", on_delete = \"cascade\" }}\n\
+             [indexes]\nt{i:03}_name_idx = {{ columns = [\"name\"] }}\n\
+             [relations]\nprev = {{ belongs_to = \"t{prev:03}\", key = \"prev_id\" }}\n\
+             nexts = {{ has_many = \"t{next:03}\", foreign_key = \"prev_id\" }}\n\
+             parent = {{ belongs_to = \"t{i:03}\", key = \"parent_id\" }}\n\
+             children = {{ has_many = \"t{i:03}\", foreign_key = \"parent_id\" }}\n"
+        );
+        std::fs::write(schema.join(format!("t{i:03}.toml")), text).unwrap();
+    }
+}
+
 /// One route: its name, and the same work done with mizzle and by hand. Each takes the
 /// database and the call's index, and returns the length of the JSON it produced.
 pub struct Route {

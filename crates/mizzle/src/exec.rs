@@ -237,66 +237,56 @@ impl RowReader {
     /// Decodes the next cell as SQL type `S` (positional reading).
     pub fn read_next<S: SqlType>(&mut self) -> Result<S::Rust> {
         let i = self.next;
-        let value = self.take_at(i)?;
-        S::decode(value).map_err(|error| self.decode_error(i, None, error))
+        let column = |row: &Row| {
+            row.names
+                .get(i)
+                .map_or_else(|| format!("#{i}"), str::to_owned)
+        };
+        if i >= self.row.values.len() {
+            return Err(Error::Decode {
+                column: column(&self.row),
+                error: crate::DecodeError::new("the result has fewer columns than the query"),
+            });
+        }
+        self.take::<S>(i, column)
+    }
+
+    /// Decodes cell `i` as SQL type `S` and moves past it; `column` names it in an error
+    /// (called only then).
+    fn take<S: SqlType>(
+        &mut self,
+        i: usize,
+        column: impl FnOnce(&Row) -> String,
+    ) -> Result<S::Rust> {
+        self.next = i + 1;
+        let value = std::mem::replace(&mut self.row.values[i], Value::Null);
+        S::decode(value).map_err(|error| Error::Decode {
+            column: column(&self.row),
+            error,
+        })
     }
 
     /// Decodes the column `name` as SQL type `S`.
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        let i = self.locate(name)?;
-        let value = self.take_at(i)?;
-        S::decode(value).map_err(|error| self.decode_error(i, Some(name), error))
-    }
-
-    // The parts of a read that do not depend on the cell's type live in these non-generic
-    // functions, compiled once rather than once per SQL type (Worker size).
-
-    /// Where the column `name` is: the next cell when reading by position or when the
-    /// names match (the common case), else found by name.
-    fn locate(&self, name: &str) -> Result<usize> {
-        if self.positional && self.next < self.row.values.len() {
-            // A table's statement names its columns as its row struct reads them (joins
-            // and projections name theirs `c0`, `c1`, …).
+        let i = if self.positional && self.next < self.row.values.len() {
+            // A table's statement names its columns as its row struct reads them (joins and
+            // projections name theirs `c0`, `c1`, …).
             debug_assert!(
                 !matches!(self.row.names, Names::Known(Columns::Table(_)))
                     || self.row.names.get(self.next) == Some(name),
                 "positional read of `{name}` at column {:?}",
                 self.row.names.get(self.next)
             );
-            return Ok(self.next);
-        }
-        if self.row.names.get(self.next) == Some(name) {
-            return Ok(self.next);
-        }
-        self.row.names.position(name).ok_or_else(|| Error::Decode {
-            column: name.to_owned(),
-            error: crate::DecodeError::new("the result has no such column"),
-        })
-    }
-
-    /// Takes cell `i` out of the row and moves past it.
-    fn take_at(&mut self, i: usize) -> Result<Value> {
-        match self.row.values.get_mut(i) {
-            Some(cell) => {
-                self.next = i + 1;
-                Ok(std::mem::replace(cell, Value::Null))
-            }
-            None => Err(self.decode_error(
-                i,
-                None,
-                crate::DecodeError::new("the result has fewer columns than the query"),
-            )),
-        }
-    }
-
-    /// The error for cell `i` (named `name`, or by the row's name for it).
-    #[cold]
-    fn decode_error(&self, i: usize, name: Option<&str>, error: crate::DecodeError) -> Error {
-        let column = match name.or_else(|| self.row.names.get(i)) {
-            Some(n) => n.to_owned(),
-            None => format!("#{i}"),
+            self.next
+        } else if self.row.names.get(self.next) == Some(name) {
+            self.next
+        } else {
+            self.row.names.position(name).ok_or_else(|| Error::Decode {
+                column: name.to_owned(),
+                error: crate::DecodeError::new("the result has no such column"),
+            })?
         };
-        Error::Decode { column, error }
+        self.take::<S>(i, |_| name.to_owned())
     }
 }
 
