@@ -25,6 +25,7 @@ fi
 step "benchmarks, quick mode (each runs once, so none rots; bench/README.md has the real numbers)"
 cargo run -q -p mizzle-bench --bin native-queries -- 1 20
 cargo run -q -p mizzle-bench --bin build-stage -- 1
+cargo run -q -p mizzle-bench --bin compile-time -- 10
 bash scripts/build-worker.sh
 cargo run -q -p mizzle-bench --bin tree-vs-naive -- 1 2 2
 bash bench/workers/build.sh

@@ -88,6 +88,7 @@ fn main() {
         ("native-queries (µs/op, medians)", "native-queries", &[][..]),
         ("build-stage (ms, medians)", "build-stage", &[][..]),
         ("tree-vs-naive on local D1", "tree-vs-naive", &[][..]),
+        ("compile time of generated code", "compile-time", &[][..]),
     ] {
         section.push_str(&format!(
             "### {title}\n\n```text\n{}```\n\n",
