@@ -30,11 +30,13 @@ mod error;
 mod exec;
 pub mod expr;
 pub mod join;
+mod ledger;
 pub mod prepared;
 mod query;
 pub mod relation;
 pub mod scope;
 pub mod sql;
+mod sqltext;
 mod table;
 mod value;
 pub mod value_expr;
@@ -52,6 +54,10 @@ pub mod __private {
 
 #[cfg(target_arch = "wasm32")]
 pub mod d1;
+#[cfg(target_arch = "wasm32")]
+pub mod durable;
+#[cfg(target_arch = "wasm32")]
+mod js;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub mod sqlite;
 

@@ -57,6 +57,14 @@ impl SqliteExecutor {
         Ok(())
     }
 
+    /// Applies the migrations not yet recorded in `__mizzle_migrations`, in order, each in one
+    /// transaction with its ledger row: what a Durable Object does with its `MIGRATIONS` at
+    /// run time ([`mizzle::durable::open`](https://docs.rs/mizzle)), here for native tests of
+    /// an object's code. Idempotent; the names it applied.
+    pub fn migrate_pending(&self, migrations: &[(&str, &str)]) -> Result<Vec<String>> {
+        crate::ledger::apply_pending(self, migrations)
+    }
+
     /// The underlying connection (for tests and introspection).
     pub fn lock(&self) -> MutexGuard<'_, rusqlite::Connection> {
         // A panic while the lock was held leaves SQLite itself consistent.
@@ -200,5 +208,30 @@ impl Executor for SqliteExecutor {
             Ok(reader.into_row().into_values())
         })?;
         Ok(out)
+    }
+}
+
+impl crate::ledger::LedgerConn for SqliteExecutor {
+    fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>> {
+        let stmt = Statement::new(sql, params.to_vec());
+        Ok(run(&self.lock(), &self.names, &stmt)?
+            .rows
+            .into_iter()
+            .map(Row::into_values)
+            .collect())
+    }
+
+    fn run_atomically(
+        &self,
+        stmts: Vec<(String, Vec<Value>)>,
+    ) -> std::result::Result<(), (usize, Error)> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction()
+            .map_err(|e| (0, sqlite_err(e, "BEGIN")))?;
+        for (i, (sql, params)) in stmts.into_iter().enumerate() {
+            run(&tx, &self.names, &Statement::new(sql, params)).map_err(|e| (i, e))?;
+        }
+        tx.commit().map_err(|e| (0, sqlite_err(e, "COMMIT")))
     }
 }

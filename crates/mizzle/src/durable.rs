@@ -1,0 +1,216 @@
+//! The Durable Object backend (wasm32): a SQLite-backed object's storage
+//! (`state.storage().sql()`) as a mizzle executor, and the object's own migrations.
+//!
+//! Traps handled here (measured on local workerd, see docs/guide.md):
+//! - every JS number is bound as a REAL, so an integer would be stored as `42.0` (or the
+//!   text `"42.0"` in a TEXT column): each placeholder bound to an integer is wrapped in
+//!   `CAST(? AS INTEGER)`, and integers beyond ±(2^53 − 1) are refused, as on D1;
+//! - booleans are never bound as JS booleans (the text `"true"`): mizzle binds 0/1;
+//! - `BEGIN` is refused and separate `exec`s are not atomic: a batch runs inside
+//!   `storage.transactionSync`, which rolls back when any statement fails;
+//! - an unread `INSERT … RETURNING` cursor fails the whole request, and `one()` hangs on 0
+//!   or 2 rows: every cursor is read to the end with `raw()`;
+//! - wrangler does not migrate objects: [`open`] applies the pending migrations the first
+//!   time an object touches its storage, each file in one transaction, recorded in a ledger.
+//!
+//! Sessions (D1 read replication) do not exist here: an object is its own single database.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use worker::js_sys::{Array, Function, Reflect};
+use worker::wasm_bindgen::closure::Closure;
+use worker::wasm_bindgen::{JsCast, JsValue};
+
+use crate::js::{array_cells, bind_value, js_message};
+use crate::ledger::{LedgerConn, apply_pending};
+use crate::sqltext::cast_integer_params;
+use crate::{Db, Error, ExecMeta, Executor, Limits, Output, Result, Row, Statement, Value};
+
+/// A Durable Object's SQLite storage as a mizzle executor.
+#[derive(Clone)]
+pub struct DurableExecutor {
+    sql: JsValue,
+    storage: JsValue,
+}
+
+impl std::fmt::Debug for DurableExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DurableExecutor")
+    }
+}
+
+/// Opens an object's database: applies the migrations it has not applied yet (in order,
+/// each file atomically, recorded in `__mizzle_migrations`), then queries with D1's limits
+/// (an object's SQLite has the same ones). Pass the generated `MIGRATIONS`.
+///
+/// An object calls it on each request, or keeps the `Db`; once the object is up to date it
+/// costs two small statements.
+pub fn open(storage: &worker::Storage, migrations: &[(&str, &str)]) -> Result<Db<DurableExecutor>> {
+    let exec = DurableExecutor::new(storage);
+    exec.migrate(migrations)?;
+    Ok(Db::new(exec).with_limits(Limits::D1))
+}
+
+impl DurableExecutor {
+    /// The storage of the object `storage` belongs to (no migrations applied: see [`open`]).
+    pub fn new(storage: &worker::Storage) -> Self {
+        DurableExecutor {
+            sql: storage.sql().as_ref().clone(),
+            storage: AsRef::<JsValue>::as_ref(storage.as_raw()).clone(),
+        }
+    }
+
+    /// Applies the pending migrations; the names applied.
+    pub fn migrate(&self, migrations: &[(&str, &str)]) -> Result<Vec<String>> {
+        apply_pending(self, migrations)
+    }
+
+    /// Runs `stmts` inside `storage.transactionSync`: all of them, or, when one fails, none
+    /// (the failing one's position with its error).
+    fn transaction(
+        &self,
+        stmts: Vec<Statement>,
+    ) -> std::result::Result<Vec<Output>, (usize, Error)> {
+        let sql = self.sql.clone();
+        let state: Rc<RefCell<TransactionState>> = Rc::default();
+        let inner = state.clone();
+        let body = Closure::once(move || -> std::result::Result<JsValue, JsValue> {
+            for (i, stmt) in stmts.iter().enumerate() {
+                match run(&sql, stmt, stmt.columns.is_none()) {
+                    Ok(out) => inner.borrow_mut().0.push(out),
+                    Err(e) => {
+                        inner.borrow_mut().1 = Some((i, e));
+                        // Thrown, so transactionSync rolls everything back.
+                        return Err(JsValue::from_str("mizzle: statement failed, rolled back"));
+                    }
+                }
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        let result = call(
+            &self.storage,
+            "transactionSync",
+            &Array::of1(body.as_ref().unchecked_ref()),
+        );
+        drop(body);
+        let (outputs, failure) = std::mem::take(&mut *state.borrow_mut());
+        match (result, failure) {
+            (_, Some(failed)) => Err(failed),
+            (Ok(_), None) => Ok(outputs),
+            (Err(e), None) => Err((
+                0,
+                Error::Other(format!("transactionSync failed: {}", js_message(&e))),
+            )),
+        }
+    }
+}
+
+/// What a transaction's statements produced, and where it failed.
+type TransactionState = (Vec<Output>, Option<(usize, Error)>);
+
+/// Calls the JS method `name` of `target` with `args`.
+fn call(target: &JsValue, name: &str, args: &Array) -> std::result::Result<JsValue, JsValue> {
+    Reflect::get(target, &JsValue::from_str(name))?
+        .dyn_into::<Function>()?
+        .apply(target, args)
+}
+
+/// Runs one statement on `sql` (the object's `SqlStorage`), reading its cursor to the end.
+/// With `meta`, also reads `changes()` and `last_insert_rowid()` (a write).
+fn run(sql: &JsValue, stmt: &Statement, meta: bool) -> Result<Output> {
+    let text = cast_integer_params(&stmt.sql, &stmt.params);
+    let cursor = exec(sql, &text, &stmt.params)?;
+    let raw = call(&cursor, "raw", &Array::new())
+        .map_err(|e| Error::database(js_message(&e), &stmt.sql))?;
+    let arrays = Array::from(&raw);
+    let reported: Option<Arc<[String]>> = match &stmt.columns {
+        Some(_) => None,
+        None => Reflect::get(&cursor, &JsValue::from_str("columnNames"))
+            .ok()
+            .map(|names| {
+                Array::from(&names)
+                    .iter()
+                    .map(|n| n.as_string().unwrap_or_default())
+                    .collect()
+            }),
+    };
+    let mut rows = Vec::with_capacity(arrays.length() as usize);
+    for row in arrays.iter() {
+        let mut values = Vec::new();
+        array_cells(&row, &mut values, &stmt.sql)?;
+        rows.push(match (&stmt.columns, &reported) {
+            (Some(cols), _) => Row::of_statement(cols.clone(), values),
+            (None, Some(names)) => Row::new(names.clone(), values),
+            (None, None) => Row::new(Arc::from(Vec::new()), values),
+        });
+    }
+    let meta = if meta {
+        let cursor = exec(sql, "SELECT changes(), last_insert_rowid()", &[])?;
+        let cells = Array::from(
+            &call(&cursor, "raw", &Array::new())
+                .map_err(|e| Error::database(js_message(&e), "SELECT changes()"))?,
+        );
+        let row = cells.get(0);
+        let mut values = Vec::new();
+        array_cells(&row, &mut values, "SELECT changes()")?;
+        match values.as_slice() {
+            [Value::Integer(changes), Value::Integer(last)] => ExecMeta {
+                rows_affected: *changes as u64,
+                last_insert_id: *last,
+            },
+            _ => ExecMeta::default(),
+        }
+    } else {
+        ExecMeta::default()
+    };
+    Ok(Output { rows, meta })
+}
+
+/// `sql.exec(text, ...params)`.
+fn exec(sql: &JsValue, text: &str, params: &[Value]) -> Result<JsValue> {
+    let args = Array::new();
+    args.push(&JsValue::from_str(text));
+    for p in params {
+        args.push(&bind_value(p)?);
+    }
+    call(sql, "exec", &args).map_err(|e| Error::database(js_message(&e), text))
+}
+
+impl LedgerConn for DurableExecutor {
+    fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>> {
+        let out = run(&self.sql, &Statement::new(sql, params.to_vec()), false)?;
+        Ok(out.rows.into_iter().map(Row::into_values).collect())
+    }
+
+    fn run_atomically(
+        &self,
+        stmts: Vec<(String, Vec<Value>)>,
+    ) -> std::result::Result<(), (usize, Error)> {
+        let stmts = stmts
+            .into_iter()
+            .map(|(sql, params)| {
+                let mut s = Statement::new(sql, params);
+                // Read for effect only: no meta statement after each.
+                s.columns = Some(crate::Columns::Table(&[]));
+                s
+            })
+            .collect();
+        self.transaction(stmts).map(|_| ())
+    }
+}
+
+impl Executor for DurableExecutor {
+    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
+        Ok(run(&self.sql, &stmt, false)?.rows)
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
+        Ok(run(&self.sql, &stmt, true)?.meta)
+    }
+
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
+        self.transaction(stmts).map_err(|(i, e)| e.in_batch(i))
+    }
+}

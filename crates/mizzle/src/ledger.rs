@@ -1,0 +1,160 @@
+//! Migrations applied by the database's owner at run time: what a Durable Object does with
+//! the migrations compiled into it (`MIGRATIONS`), since wrangler migrates only D1.
+//!
+//! Each pending file runs in one transaction with a row in the ledger table
+//! `__mizzle_migrations` (name, checksum, time), so a file is applied entirely or not at all,
+//! and exactly once. A file whose text changed after it was applied, or a new file that
+//! sorts before one already applied, is an error: the database is left as it is.
+
+use std::collections::BTreeMap;
+
+use crate::sqltext::{checksum, split_statements};
+use crate::{Error, Result, Value};
+
+/// The ledger table (a `__mizzle_` name: no schema may use one).
+pub const LEDGER: &str = "__mizzle_migrations";
+
+/// What applying migrations needs of a connection.
+pub(crate) trait LedgerConn {
+    /// Runs one statement; its rows.
+    fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>>;
+    /// Runs `stmts` in one transaction: all are kept, or, when one fails, none (with the
+    /// failing statement's position).
+    fn run_atomically(
+        &self,
+        stmts: Vec<(String, Vec<Value>)>,
+    ) -> std::result::Result<(), (usize, Error)>;
+}
+
+/// Applies the migrations not yet recorded, in order; the names it applied.
+pub(crate) fn apply_pending(
+    c: &impl LedgerConn,
+    migrations: &[(&str, &str)],
+) -> Result<Vec<String>> {
+    c.run(
+        &format!(
+            "CREATE TABLE IF NOT EXISTS \"{LEDGER}\" (name TEXT PRIMARY KEY NOT NULL, \
+             checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        ),
+        &[],
+    )?;
+    let mut applied = BTreeMap::new();
+    for row in c.run(&format!("SELECT name, checksum FROM \"{LEDGER}\""), &[])? {
+        if let [Value::Text(name), Value::Text(sum)] = row.as_slice() {
+            applied.insert(name.clone(), sum.clone());
+        }
+    }
+    for (name, sql) in migrations {
+        if let Some(sum) = applied.get(*name)
+            && *sum != checksum(sql)
+        {
+            return Err(Error::Other(format!(
+                "migration {name} changed after this database applied it (checksum {sum}, now \
+                 {}): restore the file as it was and put the change in a new migration",
+                checksum(sql)
+            )));
+        }
+    }
+    let last_applied = applied.keys().next_back().cloned();
+    let mut done = Vec::new();
+    for (name, sql) in migrations {
+        if applied.contains_key(*name) {
+            continue;
+        }
+        if let Some(last) = last_applied.as_deref().filter(|last| *last > *name) {
+            return Err(Error::Other(format!(
+                "migration {name} is new but sorts before {last}, which this database already \
+                 applied: number new migrations after the existing ones"
+            )));
+        }
+        let statements = split_statements(sql);
+        let mut batch: Vec<(String, Vec<Value>)> = statements
+            .iter()
+            .map(|s| ((*s).to_owned(), Vec::new()))
+            .collect();
+        batch.push((
+            format!(
+                "INSERT INTO \"{LEDGER}\" (name, checksum, applied_at) \
+                 VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER))"
+            ),
+            vec![Value::Text((*name).to_owned()), Value::Text(checksum(sql))],
+        ));
+        c.run_atomically(batch).map_err(|(i, e)| {
+            let at = statements.get(i).map_or("(the ledger row)", |s| {
+                s.lines()
+                    .find(|l| !l.trim_start().starts_with("--"))
+                    .unwrap_or_default()
+            });
+            Error::Other(format!(
+                "migration {name} failed at statement {} of {} (nothing of it was applied): \
+                 {e}\n  {at}",
+                i + 1,
+                statements.len()
+            ))
+        })?;
+        done.push((*name).to_owned());
+    }
+    Ok(done)
+}
+
+#[cfg(all(test, feature = "sqlite", not(target_arch = "wasm32")))]
+mod tests {
+    use crate::sqlite::SqliteExecutor;
+
+    fn count(c: &SqliteExecutor, sql: &str) -> i64 {
+        c.lock().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn pending_files_apply_once_in_order_and_atomically() {
+        let c = SqliteExecutor::open_in_memory().unwrap();
+        let v1 = [(
+            "0001_init",
+            "-- init\nCREATE TABLE a (x INTEGER);\nINSERT INTO a VALUES (1);\n",
+        )];
+        assert_eq!(c.migrate_pending(&v1).unwrap(), vec!["0001_init"]);
+        assert!(c.migrate_pending(&v1).unwrap().is_empty(), "idempotent");
+
+        // A failing file leaves nothing of itself, and is not recorded.
+        let v2 = [
+            v1[0],
+            (
+                "0002_more",
+                "CREATE TABLE b (y);\nINSERT INTO a VALUES (2);\nINSERT INTO nowhere VALUES (1);",
+            ),
+        ];
+        let err = c.migrate_pending(&v2).unwrap_err().to_string();
+        assert!(
+            err.contains("0002_more failed at statement 3 of 3"),
+            "{err}"
+        );
+        assert_eq!(count(&c, "SELECT count(*) FROM a"), 1);
+        assert_eq!(
+            count(&c, "SELECT count(*) FROM sqlite_master WHERE name = 'b'"),
+            0
+        );
+        assert_eq!(count(&c, "SELECT count(*) FROM __mizzle_migrations"), 1);
+
+        let v2 = [
+            v1[0],
+            (
+                "0002_more",
+                "CREATE TABLE b (y);\nINSERT INTO a VALUES (2);",
+            ),
+        ];
+        assert_eq!(c.migrate_pending(&v2).unwrap(), vec!["0002_more"]);
+        assert_eq!(count(&c, "SELECT count(*) FROM a"), 2);
+
+        // An applied file that changed, or a new one numbered before an applied one: refused.
+        let changed = [v1[0], ("0002_more", "CREATE TABLE b (z);")];
+        let err = c.migrate_pending(&changed).unwrap_err().to_string();
+        assert!(err.contains("0002_more changed after"), "{err}");
+        let late = [v1[0], ("0001_extra", "CREATE TABLE c (x);"), v2[1]];
+        let err = c.migrate_pending(&late).unwrap_err().to_string();
+        assert!(err.contains("sorts before 0002_more"), "{err}");
+        assert_eq!(
+            count(&c, "SELECT count(*) FROM sqlite_master WHERE name = 'c'"),
+            0
+        );
+    }
+}
