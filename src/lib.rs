@@ -12,4 +12,6 @@ pub mod schema {
 pub mod api;
 
 #[cfg(target_arch = "wasm32")]
+mod notebook;
+#[cfg(target_arch = "wasm32")]
 mod worker_app;

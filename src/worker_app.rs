@@ -300,6 +300,16 @@ fn router(data: Data) -> Router<'static, Data> {
             .await;
             respond(r, 201)
         })
+        // A notebook is a Durable Object: the request goes to the object named `name`.
+        .on_async("/notebooks/:name/*rest", |req, ctx| async move {
+            let name = ctx.param("name").cloned().unwrap_or_default();
+            let stub = ctx
+                .env
+                .durable_object(schema::DURABLE_OBJECT_BINDING)?
+                .id_from_name(&name)?
+                .get_stub()?;
+            stub.fetch_with_request(req).await
+        })
         .post_async("/samples/edge/:case", |_, ctx| async move {
             let case = ctx.param("case").cloned().unwrap_or_default();
             respond(

@@ -546,6 +546,195 @@ fn example_worker_on_local_d1() {
         latencies[latencies.len() - 1]
     );
 
+    // 10. Durable Objects: notebooks, each a SQLite-backed object with its own database,
+    // queried with the same generated types; each migrated itself on first touch.
+    let migration_names: Vec<&str> = mizzle_example::schema::MIGRATIONS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    for (name, titles) in [("alpha", &["a1", "a2"][..]), ("beta", &["b1"][..])] {
+        for t in titles {
+            let (s, note) = http.send(
+                "POST",
+                &format!("/notebooks/{name}/notes"),
+                Some(json!({ "title": t, "body": format!("in {name}") })),
+            );
+            assert_eq!(s, 200, "{note}");
+            assert_eq!(note["title"], *t);
+            assert_eq!(
+                note["pinned"], false,
+                "default applied in the object: {note}"
+            );
+        }
+    }
+    let titles = |http: &Http, name: &str| -> Vec<String> {
+        let (s, notes) = http.send("GET", &format!("/notebooks/{name}/notes"), None);
+        assert_eq!(s, 200, "{notes}");
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&http, "alpha"), ["a1", "a2"], "isolation");
+    assert_eq!(titles(&http, "beta"), ["b1"], "isolation");
+    assert!(
+        titles(&http, "gamma").is_empty(),
+        "a new object starts empty"
+    );
+    let (_, info) = http.send("GET", "/notebooks/gamma/info", None);
+    assert_eq!(info["migrations"], json!(migration_names), "{info}");
+    // Eight requests touch a new object at once: it migrates once, and all of them land.
+    let base = server.base.clone();
+    let writers: Vec<_> = (0..8)
+        .map(|i| {
+            let http = Http::new(&base);
+            std::thread::spawn(move || {
+                http.send(
+                    "POST",
+                    "/notebooks/delta/notes",
+                    Some(json!({ "title": format!("d{i}") })),
+                )
+            })
+        })
+        .collect();
+    for w in writers {
+        let (s, body) = w.join().unwrap();
+        assert_eq!(s, 200, "{body}");
+    }
+    assert_eq!(titles(&http, "delta").len(), 8);
+    let (_, info) = http.send("GET", "/notebooks/delta/info", None);
+    assert_eq!(
+        info["migrations"],
+        json!(migration_names),
+        "each file once: {info}"
+    );
+    // An atomic batch inside an object: the failing second statement leaves nothing.
+    let (s, failed) = http.send(
+        "POST",
+        "/notebooks/alpha/notes/failing-batch",
+        Some(json!({})),
+    );
+    assert_eq!(s, 200, "{failed}");
+    assert_eq!(failed["statement"], 1, "{failed}");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("CHECK constraint"),
+        "{failed}"
+    );
+    assert_eq!(
+        titles(&http, "alpha"),
+        ["a1", "a2"],
+        "the batch rolled back"
+    );
+    // A relation tree loaded inside an object (one batch, one transactionSync).
+    let (s, tree) = http.send("POST", "/notebooks/alpha/tree", Some(json!({})));
+    assert_eq!(s, 200, "{tree}");
+    assert_eq!(tree["posts"][0]["title"], "In an object", "{tree}");
+    let bodies: Vec<&str> = tree["posts"][0]["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["first", "second"], "{tree}");
+    // Integers and booleans are INTEGER whatever the column's affinity.
+    let (s, cells) = http.send("POST", "/notebooks/alpha/affinity", Some(json!({})));
+    assert_eq!(s, 200, "{cells}");
+    assert_eq!(
+        cells,
+        json!(["integer", 42, "text", "42", "integer", 1]),
+        "no 42.0, no \"true\""
+    );
+    // Every edge value round-trips exactly in an object, or is refused (typeof checked).
+    let mut wrong = Vec::new();
+    for case in mizzle_example::api::EDGE_CASES {
+        let (s, body) = http.send(
+            "POST",
+            &format!("/notebooks/edge-probe/samples/edge/{case}"),
+            Some(json!({})),
+        );
+        assert_eq!(s, 200, "{case}: {body}");
+        let outcome: mizzle_example::api::EdgeOutcome = serde_json::from_value(body).unwrap();
+        if let Some(w) = edge::check(&outcome) {
+            wrong.push(w);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "in a Durable Object:\n{}",
+        wrong.join("\n")
+    );
+    // The objects' data survives a restart of the dev server.
+    drop(server);
+    let server = start(state.path(), &log);
+    let http = Http::new(&server.base);
+    assert_eq!(titles(&http, "alpha"), ["a1", "a2"], "after a restart");
+    assert_eq!(titles(&http, "beta"), ["b1"], "after a restart");
+    // A later deploy with another migration: each object applies it on its next touch,
+    // once, keeping its rows; objects not touched stay as they were.
+    let v2 = json!([[
+        "9001_add_notes_mood",
+        "ALTER TABLE \"notes\" ADD COLUMN \"mood\" TEXT;\nUPDATE \"notes\" SET \"mood\" = 'kept';"
+    ]]);
+    for name in ["alpha", "beta"] {
+        let (s, applied) = http.send(
+            "POST",
+            &format!("/notebooks/{name}/migrate"),
+            Some(v2.clone()),
+        );
+        assert_eq!(
+            (s, applied.clone()),
+            (200, json!(["9001_add_notes_mood"])),
+            "{name}"
+        );
+        let (s, again) = http.send(
+            "POST",
+            &format!("/notebooks/{name}/migrate"),
+            Some(v2.clone()),
+        );
+        assert_eq!((s, again), (200, json!([])), "{name}: applied once");
+    }
+    assert_eq!(
+        titles(&http, "alpha"),
+        ["a1", "a2"],
+        "rows kept by the migration"
+    );
+    let (_, info) = http.send("GET", "/notebooks/beta/info", None);
+    assert_eq!(info["notes"], 1, "{info}");
+    assert_eq!(
+        info["migrations"].as_array().unwrap().last().unwrap(),
+        "9001_add_notes_mood"
+    );
+    let (_, info) = http.send("GET", "/notebooks/gamma/info", None);
+    assert_eq!(
+        info["migrations"],
+        json!(migration_names),
+        "gamma not touched by v2"
+    );
+    // A migration that fails leaves the object as it was.
+    let bad = json!([[
+        "9002_broken",
+        "ALTER TABLE \"notes\" ADD COLUMN \"x\" TEXT;\nINSERT INTO nowhere VALUES (1);"
+    ]]);
+    let (s, err) = http.send("POST", "/notebooks/alpha/migrate", Some(bad));
+    assert_eq!(s, 500, "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("9002_broken failed at statement 2 of 2"),
+        "{err}"
+    );
+    let (_, info) = http.send("GET", "/notebooks/alpha/info", None);
+    assert_eq!(
+        info["migrations"].as_array().unwrap().len(),
+        migration_names.len() + 1
+    );
+
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),

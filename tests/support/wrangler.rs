@@ -30,7 +30,8 @@ pub fn wrangler() -> PathBuf {
 
 /// A wrangler config in `state` for the Worker already built into build/: the same
 /// binding and migrations as wrangler.jsonc, but no `build` command, so `wrangler dev`
-/// serves exactly what the test built instead of rebuilding and watching src/.
+/// serves exactly what the test built instead of rebuilding and watching src/. The Durable
+/// Object binding and class are wrangler.jsonc's (and schema/mizzle.toml's).
 pub fn write_config(state: &Path) {
     let root = root();
     let config = json!({
@@ -43,6 +44,8 @@ pub fn write_config(state: &Path) {
             "database_id": "00000000-0000-0000-0000-000000000000",
             "migrations_dir": root.join("migrations"),
         }],
+        "durable_objects": { "bindings": [{ "name": "NOTEBOOKS", "class_name": "Notebook" }] },
+        "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Notebook"] }],
     });
     std::fs::write(state.join("wrangler.json"), config.to_string()).unwrap();
 }

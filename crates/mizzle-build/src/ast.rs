@@ -164,4 +164,10 @@ pub struct SettingsFile {
     pub allow_drop: Vec<Sp<String>>,
     /// `serde_rename_all`: the JSON field naming of every generated struct.
     pub serde_rename_all: Option<Sp<String>>,
+    /// `target`: `d1`, `durable_object` or `both`.
+    pub target: Option<Sp<String>>,
+    /// `durable_object`: the Durable Object class whose storage holds the schema.
+    pub durable_object: Option<Sp<String>>,
+    /// `durable_object_binding`: that class's binding in wrangler's config.
+    pub durable_object_binding: Option<Sp<String>>,
 }

@@ -776,33 +776,78 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
     );
     let names = migrations.iter().map(|(n, _)| n);
     let sqls = migrations.iter().map(|(_, s)| s);
-    quote! {
-        #[doc = #bdoc]
-        pub const D1_BINDING: &str = #binding;
+    let (d1_const, d1) = if !schema.settings.target.d1() {
+        (quote!(), quote!())
+    } else {
+        (
+            quote! {
+                #[doc = #bdoc]
+                pub const D1_BINDING: &str = #binding;
+            },
+            quote! {
+                /// The D1 database bound as [`D1_BINDING`] in `env`.
+                #[cfg(target_arch = "wasm32")]
+                pub fn d1(env: &::mizzle::worker::Env) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
+                    ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
+                }
 
-        /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
-        /// native SQLite database with `SqliteExecutor::apply_migrations`.
-        pub const MIGRATIONS: &[(&str, &str)] = &[#((#names, #sqls)),*];
+                /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
+                /// checked against wrangler's config when this code was generated.
+                #[cfg(target_arch = "wasm32")]
+                pub trait FromEnv: Sized {
+                    /// The database bound in `env`; an error naming the binding if it is missing.
+                    fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self>;
+                }
 
-        /// The D1 database bound as [`D1_BINDING`] in `env`.
-        #[cfg(target_arch = "wasm32")]
-        pub fn d1(env: &::mizzle::worker::Env) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
-            ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
-        }
+                #[cfg(target_arch = "wasm32")]
+                impl FromEnv for ::mizzle::Db<::mizzle::d1::D1Executor> {
+                    fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self> {
+                        d1(env)
+                    }
+                }
+            },
+        )
+    };
+    let durable = match &schema.settings.durable_object {
+        Some(o) => {
+            let (class, binding) = (&o.class, &o.binding);
+            let cdoc = format!(
+                " The Durable Object class whose storage holds this schema (`{class}`), as in wrangler's config."
+            );
+            let odoc = format!(" Its binding (`{binding}`), as in wrangler's config.");
+            quote! {
+                #[doc = #cdoc]
+                pub const DURABLE_OBJECT_CLASS: &str = #class;
+                #[doc = #odoc]
+                pub const DURABLE_OBJECT_BINDING: &str = #binding;
 
-        /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
-        /// checked against wrangler's config when this code was generated.
-        #[cfg(target_arch = "wasm32")]
-        pub trait FromEnv: Sized {
-            /// The database bound in `env`; an error naming the binding if it is missing.
-            fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self>;
-        }
-
-        #[cfg(target_arch = "wasm32")]
-        impl FromEnv for ::mizzle::Db<::mizzle::d1::D1Executor> {
-            fn from_env(env: &::mizzle::worker::Env) -> ::mizzle::Result<Self> {
-                d1(env)
+                /// The database in a Durable Object's storage, with [`MIGRATIONS`] applied: the
+                /// ones the object has not applied yet run first, in order, each in one
+                /// transaction (see `mizzle::durable::open`).
+                #[cfg(target_arch = "wasm32")]
+                pub fn durable_db(
+                    storage: &::mizzle::worker::Storage,
+                ) -> ::mizzle::Result<::mizzle::Db<::mizzle::durable::DurableExecutor>> {
+                    ::mizzle::durable::open(storage, MIGRATIONS)
+                }
             }
         }
+        None => quote!(),
+    };
+    let mdoc = if schema.settings.target.d1() {
+        " native SQLite database with `SqliteExecutor::apply_migrations`."
+    } else {
+        " native SQLite database with `SqliteExecutor::migrate_pending`, as each object does."
+    };
+    quote! {
+        #d1_const
+
+        /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
+        #[doc = #mdoc]
+        pub const MIGRATIONS: &[(&str, &str)] = &[#((#names, #sqls)),*];
+
+        #d1
+
+        #durable
     }
 }

@@ -331,8 +331,47 @@ pub struct Settings {
     /// The settings file as shown in messages (`schema/mizzle.toml`, or wherever the schema
     /// folder is), whether or not it exists.
     pub file: String,
+    /// Where the schema's database lives.
+    pub target: Target,
+    /// The Durable Object class holding the schema, when the target includes one.
+    pub durable_object: Option<DurableObject>,
     /// Where `binding`, `migrations_dir` and `wrangler` are set, when they are.
     pub origins: SettingsOrigins,
+}
+
+/// Where a schema's database lives (`target` in schema/mizzle.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// A D1 database (migrations applied by wrangler).
+    #[default]
+    D1,
+    /// The SQLite storage of each object of a Durable Object class (migrations applied by
+    /// the object itself).
+    DurableObject,
+    /// Both: the same tables in D1 and in every object.
+    Both,
+}
+
+impl Target {
+    /// Whether a D1 database holds the schema.
+    pub fn d1(self) -> bool {
+        matches!(self, Target::D1 | Target::Both)
+    }
+    /// Whether Durable Objects hold the schema.
+    pub fn durable_object(self) -> bool {
+        matches!(self, Target::DurableObject | Target::Both)
+    }
+}
+
+/// The Durable Object class whose storage holds the schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DurableObject {
+    /// `durable_object`: the class name (`class_name` in wrangler's config).
+    pub class: String,
+    /// `durable_object_binding`: the binding name (`name` in wrangler's config).
+    pub binding: String,
+    /// Where they are written.
+    pub origin: crate::diag::Origin,
 }
 
 /// Where the settings that the wrangler check compares are written.
@@ -354,6 +393,8 @@ impl std::default::Default for Settings {
             binding: "DB".into(),
             serde_rename_all: None,
             allow_drop: Vec::new(),
+            target: Target::D1,
+            durable_object: None,
             file: "schema/mizzle.toml".into(),
             origins: SettingsOrigins::default(),
         }

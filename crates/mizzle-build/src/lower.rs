@@ -189,11 +189,90 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         out.origins.binding = Origin(Some(b.span.clone()));
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
+    lower_target(s, &mut out, errs);
     out.serde_rename_all = s
         .serde_rename_all
         .as_ref()
         .and_then(|r| rename_all(r, errs));
     out
+}
+
+/// `target`, `durable_object` and `durable_object_binding`.
+fn lower_target(s: &ast::SettingsFile, out: &mut Settings, errs: &mut Vec<Diagnostic>) {
+    use crate::ir::{DurableObject, Target};
+    const TARGETS: [&str; 3] = ["d1", "durable_object", "both"];
+    out.target = match s.target.as_ref().map(|t| (t, t.value.as_str())) {
+        None | Some((_, "d1")) => Target::D1,
+        Some((_, "durable_object")) => Target::DurableObject,
+        Some((_, "both")) => Target::Both,
+        Some((t, other)) => {
+            let d = Diagnostic::error(
+                format!("`target = \"{other}\"` is not a target"),
+                &t.span,
+                "unknown target",
+            );
+            errs.push(match did_you_mean(other, TARGETS) {
+                Some(s) => d.help(format!("did you mean \"{s}\"?")),
+                None => d.help("the targets are \"d1\", \"durable_object\" and \"both\""),
+            });
+            return;
+        }
+    };
+    let valid_name =
+        |n: &str| !n.is_empty() && n.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+    for v in [&s.durable_object, &s.durable_object_binding]
+        .into_iter()
+        .flatten()
+    {
+        if !valid_name(&v.value) {
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a valid class or binding name", v.value),
+                &v.span,
+                "letters, digits and `_` only",
+            ));
+        }
+    }
+    match (
+        out.target.durable_object(),
+        &s.durable_object,
+        &s.durable_object_binding,
+    ) {
+        (true, Some(class), Some(binding)) => {
+            out.durable_object = Some(DurableObject {
+                class: class.value.clone(),
+                binding: binding.value.clone(),
+                origin: Origin(Some(class.span.clone())),
+            });
+        }
+        (true, class, _) => {
+            let what = if class.is_some() {
+                "durable_object_binding"
+            } else {
+                "durable_object"
+            };
+            let d = match &s.target {
+                Some(t) => Diagnostic::error(
+                    format!("`target = \"{}\"` needs `{what}`", t.value),
+                    &t.span,
+                    format!("no `{what}` beside it"),
+                ),
+                None => Diagnostic::bare(format!("the settings need `{what}`")),
+            };
+            errs.push(d.help(
+                "name the class and its binding as wrangler.jsonc declares them: \
+                 `durable_object = \"Notebook\"` and `durable_object_binding = \"NOTEBOOKS\"`",
+            ));
+        }
+        (false, Some(v), _) | (false, None, Some(v)) => errs.push(
+            Diagnostic::error(
+                "a Durable Object is named, but the schema's target is D1 only",
+                &v.span,
+                "unused without a Durable Object target",
+            )
+            .help("add `target = \"durable_object\"` (objects only) or `target = \"both\"`"),
+        ),
+        (false, None, None) => {}
+    }
 }
 
 /// serde's `rename_all` rules.

@@ -68,6 +68,9 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "binding",
     "allow_drop",
     "serde_rename_all",
+    "target",
+    "durable_object",
+    "durable_object_binding",
 ];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
@@ -547,6 +550,9 @@ pub fn settings_file(
             .map(|s| s.value)
             .unwrap_or_default(),
         serde_rename_all: f.string("serde_rename_all", errs),
+        target: f.string("target", errs),
+        durable_object: f.string("durable_object", errs),
+        durable_object_binding: f.string("durable_object_binding", errs),
     };
     f.finish(shown, SETTINGS_KEYS, errs);
     s

@@ -60,6 +60,12 @@ pub fn check(
         }
     };
     let config = read_config(manifest_dir, &file).map_err(|e| vec![Diagnostic::bare(e)])?;
+    if let Some(object) = &settings.durable_object {
+        check_durable_object(&file, &config, settings, object)?;
+    }
+    if !settings.target.d1() {
+        return Ok(None);
+    }
     let bindings: Vec<D1Binding> = config
         .get("d1_databases")
         .and_then(|d| d.as_array())
@@ -117,6 +123,109 @@ pub fn check(
         ))]);
     }
     Ok(Some((file, b.clone())))
+}
+
+/// The Durable Object class must be bound under `durable_objects.bindings` with the
+/// settings' binding name, and created SQLite-backed (`new_sqlite_classes` in a migration).
+fn check_durable_object(
+    file: &str,
+    config: &serde_json::Value,
+    settings: &Settings,
+    object: &crate::ir::DurableObject,
+) -> Result<(), Vec<Diagnostic>> {
+    let strs = |v: Option<&serde_json::Value>| -> Vec<String> {
+        v.and_then(|a| a.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let bindings: Vec<(String, String)> = config
+        .pointer("/durable_objects/bindings")
+        .and_then(|b| b.as_array())
+        .map(|arr| {
+            arr.iter()
+                .filter_map(|b| {
+                    Some((
+                        b.get("name")?.as_str()?.to_owned(),
+                        b.get("class_name")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let binding_json = format!(
+        "\"durable_objects\": {{ \"bindings\": [{{ \"name\": \"{}\", \"class_name\": \"{}\" }}] }}",
+        object.binding, object.class
+    );
+    match bindings.iter().find(|(name, _)| *name == object.binding) {
+        None => {
+            return Err(vec![
+                object
+                    .origin
+                    .error(
+                        format!(
+                            "{file} binds no Durable Object as `{}` (the binding of `{}` in {})",
+                            object.binding, object.class, settings.file
+                        ),
+                        format!("not in {file}"),
+                    )
+                    .help(format!("add to {file}: {binding_json}")),
+            ]);
+        }
+        Some((_, class)) if *class != object.class => {
+            return Err(vec![object
+                .origin
+                .error(
+                    format!(
+                        "{file} binds `{}` to the class `{class}`, not `{}`",
+                        object.binding, object.class
+                    ),
+                    format!("{file} says `{class}`"),
+                )
+                .help(format!(
+                    "make them agree: `durable_object = \"{class}\"` in {}, or \"class_name\": \"{}\" in {file}",
+                    settings.file, object.class
+                ))]);
+        }
+        Some(_) => {}
+    }
+    let migrations = config
+        .get("migrations")
+        .and_then(|m| m.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let sqlite = migrations
+        .iter()
+        .any(|m| strs(m.get("new_sqlite_classes")).contains(&object.class));
+    if !sqlite {
+        let kv = migrations
+            .iter()
+            .any(|m| strs(m.get("new_classes")).contains(&object.class));
+        let d = object.origin.error(
+            format!(
+                "{file} does not create `{}` as a SQLite-backed Durable Object",
+                object.class
+            ),
+            "its storage must be SQLite",
+        );
+        return Err(vec![if kv {
+            d.help(format!(
+                "`{}` is under \"new_classes\" (key-value storage), which has no SQL; a class's \
+                 storage cannot change after it is deployed, so create a new SQLite-backed class \
+                 under \"new_sqlite_classes\" in a new migration in {file}",
+                object.class
+            ))
+        } else {
+            d.help(format!(
+                "add to {file}: \"migrations\": [{{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"{}\"] }}]",
+                object.class
+            ))
+        }]);
+    }
+    Ok(())
 }
 
 /// Reads a wrangler config (`.jsonc` with comments and trailing commas, `.json`, `.toml`)
