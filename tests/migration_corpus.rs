@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use mizzle_build::ir::{ColumnType, Schema};
 use mizzle_build::migrate::{converged, replay};
 use rusqlite::types::Value;
-use wrangler::wrangler_cmd;
+use wrangler::{Http, start, wrangler_cmd, write_config};
 
 /// One step: files to write (`None` removes), and what the step may legitimately change.
 struct Step {
@@ -626,6 +626,15 @@ fn open(state: &Path) -> rusqlite::Connection {
 
 /// Inserts two rows into every table (parents first), valid for the schema.
 fn seed(conn: &rusqlite::Connection, schema: &Schema, step: usize) {
+    for sql in seed_statements(schema, step) {
+        conn.execute(&sql, [])
+            .unwrap_or_else(|e| panic!("seeding: {e}\n{sql}"));
+    }
+}
+
+/// The statements [`seed`] runs.
+fn seed_statements(schema: &Schema, step: usize) -> Vec<String> {
+    let mut out = Vec::new();
     for t in mizzle_build::creation_order(schema) {
         for i in 0..2 {
             let mut cols = Vec::new();
@@ -671,10 +680,10 @@ fn seed(conn: &rusqlite::Connection, schema: &Schema, step: usize) {
                     vals.join(", ")
                 )
             };
-            conn.execute(&sql, [])
-                .unwrap_or_else(|e| panic!("seeding {}: {e}\n{sql}", t.name));
+            out.push(sql);
         }
     }
+    out
 }
 
 type Snapshot = BTreeMap<String, (Vec<String>, Vec<Vec<Value>>)>;
@@ -714,6 +723,53 @@ fn snapshot(conn: &rusqlite::Connection) -> Snapshot {
         out.insert(name.clone(), (cols, rows));
     }
     out
+}
+
+/// Every row of `before` is in `after` with its values, except what step `n` may change.
+fn rows_kept(n: usize, st: &Step, before: &Snapshot, after: &Snapshot) {
+    for (table, (cols, rows)) in before {
+        if st.changes.contains(&table.as_str()) {
+            continue;
+        }
+        let new_table = st
+            .table_renames
+            .iter()
+            .find(|(o, _)| o == table)
+            .map_or(table.as_str(), |(_, n)| *n);
+        let (new_cols, new_rows) = after
+            .get(new_table)
+            .unwrap_or_else(|| panic!("step {n}: table {table} vanished"));
+        assert_eq!(
+            rows.len(),
+            new_rows.len(),
+            "step {n} ({}): rows of {table}",
+            st.name
+        );
+        for (ci, col) in cols.iter().enumerate() {
+            let key = format!("{table}.{col}");
+            if st.changes.contains(&key.as_str()) {
+                continue;
+            }
+            let new_col = st
+                .column_renames
+                .iter()
+                .find(|(t, o, _)| *t == new_table && o == col)
+                .map_or(col.as_str(), |(_, _, n)| *n);
+            let nci = new_cols
+                .iter()
+                .position(|c| c == new_col)
+                .unwrap_or_else(|| panic!("step {n}: column {key} vanished"));
+            for (r, (old, new)) in rows.iter().zip(new_rows).enumerate() {
+                assert!(
+                    same_value(&old[ci], &new[nci]),
+                    "step {n} ({}): {key} row {r}: {:?} became {:?}",
+                    st.name,
+                    old[ci],
+                    new[nci]
+                );
+            }
+        }
+    }
 }
 
 fn same_value(a: &Value, b: &Value) -> bool {
@@ -803,50 +859,7 @@ fn migration_corpus_on_local_d1() {
             )
         });
         if let Some(before) = before {
-            let after = snapshot(&conn);
-            for (table, (cols, rows)) in &before {
-                if st.changes.contains(&table.as_str()) {
-                    continue;
-                }
-                let new_table = st
-                    .table_renames
-                    .iter()
-                    .find(|(o, _)| o == table)
-                    .map_or(table.as_str(), |(_, n)| *n);
-                let (new_cols, new_rows) = after
-                    .get(new_table)
-                    .unwrap_or_else(|| panic!("step {n}: table {table} vanished"));
-                assert_eq!(
-                    rows.len(),
-                    new_rows.len(),
-                    "step {n} ({}): rows of {table}",
-                    st.name
-                );
-                for (ci, col) in cols.iter().enumerate() {
-                    let key = format!("{table}.{col}");
-                    if st.changes.contains(&key.as_str()) {
-                        continue;
-                    }
-                    let new_col = st
-                        .column_renames
-                        .iter()
-                        .find(|(t, o, _)| *t == new_table && o == col)
-                        .map_or(col.as_str(), |(_, _, n)| *n);
-                    let nci = new_cols
-                        .iter()
-                        .position(|c| c == new_col)
-                        .unwrap_or_else(|| panic!("step {n}: column {key} vanished"));
-                    for (r, (old, new)) in rows.iter().zip(new_rows).enumerate() {
-                        assert!(
-                            same_value(&old[ci], &new[nci]),
-                            "step {n} ({}): {key} row {r}: {:?} became {:?}",
-                            st.name,
-                            old[ci],
-                            new[nci]
-                        );
-                    }
-                }
-            }
+            rows_kept(n, st, &before, &snapshot(&conn));
         }
         // Rows for the next step: every table has some, FK children included.
         seed(&conn, &schema, n);
@@ -858,6 +871,214 @@ fn migration_corpus_on_local_d1() {
     }
     println!(
         "migration corpus: {} steps, {applied_on_d1} applied on local D1, {total_rows} seeded rows carried through the steps",
+        steps.len()
+    );
+}
+
+/// The object the corpus runs in, and how to reach its debug routes.
+struct Object<'a> {
+    http: &'a Http,
+    path: String,
+}
+
+impl Object<'_> {
+    /// Runs `statements` inside the object; each one's rows, cells as SQLite values.
+    fn sql(&self, statements: &[String]) -> Vec<Vec<Vec<Value>>> {
+        let (s, body) = self.http.send(
+            "POST",
+            &format!("{}/debug/sql", self.path),
+            Some(serde_json::json!(statements)),
+        );
+        assert_eq!(s, 200, "{body}\n{statements:?}");
+        let cell = |c: &serde_json::Value| match c {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Object(o) => match o.iter().next() {
+                Some((k, v)) if k == "i" => Value::Integer(v.as_i64().unwrap()),
+                Some((k, v)) if k == "r" => Value::Real(v.as_f64().unwrap()),
+                Some((k, v)) if k == "t" => Value::Text(v.as_str().unwrap().to_owned()),
+                Some((k, v)) if k == "b" => Value::Blob(
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|b| b.as_u64().unwrap() as u8)
+                        .collect(),
+                ),
+                other => panic!("unknown cell {other:?}"),
+            },
+            other => panic!("unknown cell {other}"),
+        };
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|rows| {
+                rows.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_array().unwrap().iter().map(cell).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A copy of the object's database (its schema and rows, none of the internal tables)
+    /// in memory, so the D1 test's checks apply to it unchanged.
+    fn mirror(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let master = self
+            .sql(&[
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL \
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' \
+             AND name NOT LIKE '\\_\\_%' ESCAPE '\\' \
+             ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid"
+                    .to_owned(),
+            ])
+            .remove(0);
+        let mut tables = Vec::new();
+        for row in &master {
+            let (Value::Text(ty), Value::Text(name), Value::Text(sql)) =
+                (&row[0], &row[1], &row[2])
+            else {
+                panic!("sqlite_master row {row:?}")
+            };
+            conn.execute_batch(sql)
+                .unwrap_or_else(|e| panic!("{e}: {sql}"));
+            if ty == "table" {
+                tables.push(name.clone());
+            }
+        }
+        let selects: Vec<String> = tables
+            .iter()
+            .map(|t| format!("SELECT * FROM \"{t}\""))
+            .collect();
+        // Rows go in table by table, parents not necessarily first: the object itself checked
+        // the keys (run `foreign_key_check` there). Bundled SQLite enforces them by default,
+        // and turning that off takes effect only once the tables exist.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for (t, rows) in tables.iter().zip(self.sql(&selects)) {
+            for row in rows {
+                let marks = vec!["?"; row.len()].join(", ");
+                let sql = format!("INSERT INTO \"{t}\" VALUES ({marks})");
+                conn.execute(&sql, rusqlite::params_from_iter(row.iter()))
+                    .unwrap_or_else(|e| {
+                        let fk: i64 = conn
+                            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                            .unwrap();
+                        panic!("mirroring {t}: {e} (foreign_keys = {fk}): {sql} {row:?}")
+                    });
+            }
+        }
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn
+    }
+}
+
+/// The same corpus inside a SQLite-backed Durable Object (the example's `Notebook` class,
+/// under `wrangler dev`): each step's migration applied by the object the way
+/// `schema::durable_db` applies `MIGRATIONS`, each file in one `transactionSync`. Foreign
+/// keys are enforced in objects, so a rebuild that lost or orphaned a cascading child row
+/// would show here: after every step, every row is kept, `foreign_key_check` (run in the
+/// object) is empty, and the object has exactly the schema's shape.
+#[test]
+fn migration_corpus_in_a_durable_object() {
+    let built = std::process::Command::new("bash")
+        .arg(wrangler::root().join("scripts/build-worker.sh"))
+        .status()
+        .unwrap();
+    assert!(built.success(), "worker build failed");
+    let state = tempfile::tempdir().unwrap();
+    write_config(state.path());
+    let server = start(state.path(), &state.path().join("wrangler-dev.log"));
+    let http = Http::new(&server.base);
+    let object = Object {
+        http: &http,
+        path: "/notebooks/corpus-1".to_owned(),
+    };
+    let project = tempfile::tempdir().unwrap();
+    let steps = corpus();
+    let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut total_rows = 0;
+    for (n, st) in steps.iter().enumerate() {
+        for (name, text) in &st.files {
+            match text {
+                Some(t) => files.insert(name, t),
+                None => files.remove(name),
+            };
+        }
+        write_project(project.path(), &files);
+        let before = (n > 0).then(|| snapshot(&object.mirror()));
+        mizzle_build::Config::new()
+            .manifest_dir(project.path())
+            .check(false)
+            .cargo_directives(false)
+            .compile()
+            .unwrap_or_else(|e| panic!("step {n} ({}): build failed:\n{e}", st.name));
+        // Every migration so far, as the generated MIGRATIONS lists them: the object applies
+        // the one it has not.
+        let mut migrations: Vec<(String, String)> =
+            std::fs::read_dir(project.path().join("migrations"))
+                .unwrap()
+                .flatten()
+                .map(|e| {
+                    (
+                        e.file_name()
+                            .to_string_lossy()
+                            .trim_end_matches(".sql")
+                            .to_owned(),
+                        std::fs::read_to_string(e.path()).unwrap(),
+                    )
+                })
+                .collect();
+        migrations.sort();
+        let (s, applied) = http.send(
+            "POST",
+            &format!("{}/debug/apply", object.path),
+            Some(serde_json::json!(migrations)),
+        );
+        assert_eq!(
+            s, 200,
+            "step {n} ({}) failed in the object: {applied}",
+            st.name
+        );
+        assert_eq!(
+            applied.as_array().map(Vec::len),
+            Some(1),
+            "step {n}: {applied}"
+        );
+
+        let fk = object
+            .sql(&["PRAGMA foreign_key_check".to_owned()])
+            .remove(0);
+        assert!(
+            fk.is_empty(),
+            "step {n} ({}): foreign_key_check: {fk:?}",
+            st.name
+        );
+        let conn = object.mirror();
+        let schema = mizzle_build::Config::new()
+            .manifest_dir(project.path())
+            .load()
+            .unwrap()
+            .schema;
+        let expected = replay::expected(&schema).unwrap();
+        let actual = replay::introspect(&conn).unwrap();
+        converged(&actual, &expected).unwrap_or_else(|e| {
+            panic!(
+                "step {n} ({}): the object does not have the schema's shape: {e}",
+                st.name
+            )
+        });
+        if let Some(before) = before {
+            rows_kept(n, st, &before, &snapshot(&conn));
+        }
+        object.sql(&seed_statements(&schema, n));
+        for (table, (_, rows)) in snapshot(&object.mirror()) {
+            assert!(!rows.is_empty(), "step {n}: seeding left `{table}` empty");
+            total_rows += rows.len();
+        }
+    }
+    drop(server);
+    println!(
+        "migration corpus in a Durable Object: {} steps, {total_rows} seeded rows carried through",
         steps.len()
     );
 }
