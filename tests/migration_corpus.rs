@@ -1020,10 +1020,7 @@ fn migration_corpus_in_a_durable_object() {
                 .flatten()
                 .map(|e| {
                     (
-                        e.file_name()
-                            .to_string_lossy()
-                            .trim_end_matches(".sql")
-                            .to_owned(),
+                        e.file_name().to_string_lossy().into_owned(),
                         std::fs::read_to_string(e.path()).unwrap(),
                     )
                 })

@@ -33,10 +33,16 @@ pub fn wrangler() -> PathBuf {
 /// serves exactly what the test built instead of rebuilding and watching src/. The Durable
 /// Object binding and class are wrangler.jsonc's (and schema/mizzle.toml's).
 pub fn write_config(state: &Path) {
+    write_config_for(state, &root().join("build/worker/shim.mjs"));
+}
+
+/// [`write_config`] for the bundle `main` (another build of the example: the same Worker
+/// name, so a later version finds the same local Durable Object storage).
+pub fn write_config_for(state: &Path, main: &Path) {
     let root = root();
     let config = json!({
         "name": "mizzle-example-test",
-        "main": root.join("build/worker/shim.mjs"),
+        "main": main,
         "compatibility_date": "2025-09-01",
         "d1_databases": [{
             "binding": "DB",
