@@ -102,11 +102,13 @@ fn run_each(
         )));
     }
     // A statement mizzle built names its columns; only hand-written SQL needs SQLite's.
+    let width = prepared.column_count();
+    // A write without RETURNING has no columns to name.
     let reported: Option<Arc<[String]>> = match &stmt.columns {
         Some(_) => None,
+        None if width == 0 => None,
         None => Some(reported_names(names_cache, &stmt.sql, &prepared)),
     };
-    let width = prepared.column_count();
     let mut values: Vec<Value> = Vec::with_capacity(width);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map)? {
@@ -128,7 +130,8 @@ fn run_each(
         let row = match (&stmt.columns, &reported) {
             (Some(columns), _) => Row::of_statement(columns.clone(), cells),
             (None, Some(names)) => Row::new(names.clone(), cells),
-            (None, None) => unreachable!("names are read when the statement has none"),
+            // No columns (a write without RETURNING): there are no rows either.
+            (None, None) => Row::new(Arc::from(Vec::new()), cells),
         };
         values = each(row)?;
     }
