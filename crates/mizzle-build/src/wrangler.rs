@@ -26,38 +26,8 @@ pub fn check(
     manifest_dir: &Path,
     settings: &Settings,
 ) -> Result<Option<(String, D1Binding)>, Vec<Diagnostic>> {
-    let file = match &settings.wrangler {
-        Some(explicit) => {
-            if !manifest_dir.join(explicit).is_file() {
-                return Err(vec![settings.origins.wrangler.error(format!(
-                    "{} says `wrangler = \"{explicit}\"`, but there is no such file",
-                    settings.file
-                ), "no such file")
-                .help("fix the path (it is relative to the directory of Cargo.toml), or remove the setting")]);
-            }
-            explicit.clone()
-        }
-        None => {
-            let present: Vec<&str> = CANDIDATES
-                .iter()
-                .copied()
-                .filter(|c| manifest_dir.join(c).is_file())
-                .collect();
-            match present.as_slice() {
-                [] => return Ok(None),
-                [one] => (*one).to_owned(),
-                several => {
-                    return Err(vec![Diagnostic::bare(format!(
-                        "found more than one wrangler config: {}",
-                        several.join(" and ")
-                    ))
-                    .help(format!(
-                        "wrangler reads only {}; delete the others, or name the one to check with `wrangler = \"...\"` in {}",
-                        several[0], settings.file
-                    ))]);
-                }
-            }
-        }
+    let Some(file) = config_file(manifest_dir, settings)? else {
+        return Ok(None);
     };
     let config = read_config(manifest_dir, &file).map_err(|e| vec![Diagnostic::bare(e)])?;
     if let Some(object) = &settings.durable_object {
@@ -123,6 +93,47 @@ pub fn check(
         ))]);
     }
     Ok(Some((file, b.clone())))
+}
+
+/// The wrangler config file to check: the one the settings name, else the one of
+/// wrangler.jsonc / .json / .toml that exists (`None`: no config, not a Worker project).
+pub fn config_file(
+    manifest_dir: &Path,
+    settings: &Settings,
+) -> Result<Option<String>, Vec<Diagnostic>> {
+    Ok(Some(match &settings.wrangler {
+        Some(explicit) => {
+            if !manifest_dir.join(explicit).is_file() {
+                return Err(vec![settings.origins.wrangler.error(format!(
+                    "{} says `wrangler = \"{explicit}\"`, but there is no such file",
+                    settings.file
+                ), "no such file")
+                .help("fix the path (it is relative to the directory of Cargo.toml), or remove the setting")]);
+            }
+            explicit.clone()
+        }
+        None => {
+            let present: Vec<&str> = CANDIDATES
+                .iter()
+                .copied()
+                .filter(|c| manifest_dir.join(c).is_file())
+                .collect();
+            match present.as_slice() {
+                [] => return Ok(None),
+                [one] => (*one).to_owned(),
+                several => {
+                    return Err(vec![Diagnostic::bare(format!(
+                        "found more than one wrangler config: {}",
+                        several.join(" and ")
+                    ))
+                    .help(format!(
+                        "wrangler reads only {}; delete the others, or name the one to check with `wrangler = \"...\"` in {}",
+                        several[0], settings.file
+                    ))]);
+                }
+            }
+        }
+    }))
 }
 
 /// The Durable Object class must be bound under `durable_objects.bindings` with the

@@ -85,6 +85,8 @@ fn main() -> ExitCode {
 struct Project {
     root: PathBuf,
     binding: String,
+    /// Whether a D1 database holds the schema (not only Durable Objects).
+    d1: bool,
     config_file: Option<String>,
     migrations: Vec<migrate::Migration>,
 }
@@ -95,12 +97,14 @@ fn load(root: &Path) -> Result<Project, String> {
         .cargo_directives(false);
     let loaded = config.load().map_err(|r| r.to_string())?;
     let settings = &loaded.schema.settings;
-    let checked = mizzle_build::wrangler::check(root, settings).map_err(|errs| {
+    let messages = |errs: Vec<mizzle_build::diag::Diagnostic>| {
         errs.into_iter()
             .map(|d| format!("error: {}", d.message))
             .collect::<Vec<_>>()
             .join("\n")
-    })?;
+    };
+    mizzle_build::wrangler::check(root, settings).map_err(messages)?;
+    let config_file = mizzle_build::wrangler::config_file(root, settings).map_err(messages)?;
     let dir = root.join(&settings.migrations_dir);
     let migrations = migrate::read_migrations(&dir, &settings.migrations_dir).map_err(|errs| {
         errs.into_iter()
@@ -111,7 +115,8 @@ fn load(root: &Path) -> Result<Project, String> {
     Ok(Project {
         root: root.to_path_buf(),
         binding: settings.binding.clone(),
-        config_file: checked.map(|(file, _)| file),
+        d1: settings.target.d1(),
+        config_file,
         migrations,
     })
 }
@@ -147,22 +152,28 @@ fn run(cli: Cli) -> Result<(), String> {
             let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
             migrate::record_published(&p.root, &names)
                 .map_err(|e| format!("cannot record the migrations sent: {e}"))?;
-            eprintln!("[mizzle] applying pending migrations to the local D1");
-            let status = wrangler_command(&wrangler, &p.root)
-                .args([
-                    "d1",
-                    "migrations",
-                    "apply",
-                    &p.binding,
-                    "--local",
-                    "--config",
-                ])
-                .arg(&dev)
-                .env("CI", "true")
-                .status()
-                .map_err(|e| format!("cannot run wrangler: {e}"))?;
-            if !status.success() {
-                return Err("wrangler d1 migrations apply --local failed".into());
+            if p.d1 {
+                eprintln!("[mizzle] applying pending migrations to the local D1");
+                let status = wrangler_command(&wrangler, &p.root)
+                    .args([
+                        "d1",
+                        "migrations",
+                        "apply",
+                        &p.binding,
+                        "--local",
+                        "--config",
+                    ])
+                    .arg(&dev)
+                    .env("CI", "true")
+                    .status()
+                    .map_err(|e| format!("cannot run wrangler: {e}"))?;
+                if !status.success() {
+                    return Err("wrangler d1 migrations apply --local failed".into());
+                }
+            } else {
+                eprintln!(
+                    "[mizzle] the schema lives in Durable Objects: each applies its migrations on first touch"
+                );
             }
             if no_serve {
                 return Ok(());
@@ -198,6 +209,13 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Cmd::Status => {
             let p = load(&root)?;
+            if !p.d1 {
+                println!(
+                    "the schema's target is Durable Objects only: each object applies the {} migration(s) itself (table `__mizzle_migrations` in its storage)",
+                    p.migrations.len()
+                );
+                return Ok(());
+            }
             let applied = migrate::applied_locally(&p.root);
             println!(
                 "D1 binding {} ({})",
@@ -236,6 +254,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             };
             let p = load(&root)?;
+            if !p.d1 {
+                return Err("the schema's target is Durable Objects only: there is no D1 database to migrate; \
+                            each object applies its migrations itself on first touch (schema::durable_db)"
+                    .into());
+            }
             let pending: Vec<&str> = if target.local {
                 let applied = migrate::applied_locally(&p.root);
                 p.migrations

@@ -370,3 +370,38 @@ fn new_refuses_a_bad_name_or_a_full_folder_and_writes_nothing() {
         .collect();
     assert_eq!(left.len(), 1, "no temporary folder left: {left:?}");
 }
+
+/// A schema that lives only in Durable Objects has no D1 to migrate: `status` says how
+/// the objects migrate, `migrate` refuses and says why, `check` passes.
+#[test]
+fn a_durable_object_only_schema_has_no_d1_to_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("schema")).unwrap();
+    std::fs::write(
+        dir.path().join("schema/notes.toml"),
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("schema/mizzle.toml"),
+        "target = \"durable_object\"\ndurable_object = \"Notebook\"\ndurable_object_binding = \"NOTEBOOKS\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("wrangler.jsonc"),
+        "{ \"name\": \"t\", \"durable_objects\": { \"bindings\": [{ \"name\": \"NOTEBOOKS\", \"class_name\": \"Notebook\" }] }, \"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"Notebook\"] }] }\n",
+    )
+    .unwrap();
+    mizzle_build::Config::new()
+        .manifest_dir(dir.path())
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap();
+    let (ok, out) = mizzle(dir.path(), &["check"]);
+    assert!(ok, "{out}");
+    let (ok, out) = mizzle(dir.path(), &["status"]);
+    assert!(ok && out.contains("Durable Objects only"), "{out}");
+    let (ok, out) = mizzle(dir.path(), &["migrate", "--local"]);
+    assert!(!ok && out.contains("no D1 database to migrate"), "{out}");
+}
