@@ -235,34 +235,16 @@ impl Config {
         emit_rust::generate(schema, migrations)
     }
 
-    /// Loads the schema, checks the wrangler config, brings `migrations/` up to date (or,
-    /// in check mode, fails when it is not), and writes the generated module to `OUT_DIR`.
-    pub fn compile(&self) -> Result<Outcome, Report> {
-        let loaded = self.load()?;
+    /// Checks what the build checks before planning migrations: the wrangler config and the
+    /// SQL of every table.
+    fn validate(&self, loaded: &Loaded) -> Result<(), Report> {
         let Loaded {
             schema,
             sources,
-            files,
             spans,
-        } = &loaded;
+            ..
+        } = loaded;
         let fail = |errs: Vec<Diagnostic>| Report::new(sources, errs);
-        let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
-        let shown_migrations = self.shown(&migrations_dir);
-        if self.cargo {
-            println!("cargo:rerun-if-changed={}", self.schema_dir.display());
-            for f in files {
-                println!("cargo:rerun-if-changed={}", f.display());
-            }
-            println!("cargo:rerun-if-changed={}", migrations_dir.display());
-            for c in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
-                println!(
-                    "cargo:rerun-if-changed={}",
-                    self.manifest_dir.join(c).display()
-                );
-            }
-            println!("cargo:rerun-if-env-changed=MIZZLE_CHECK");
-            println!("cargo:rerun-if-env-changed=CI");
-        }
         wrangler::check(&self.manifest_dir, &schema.settings).map_err(fail)?;
         let bad_sql: Vec<Diagnostic> = migrate::validate_sql(schema)
             .into_iter()
@@ -284,39 +266,81 @@ impl Config {
         if !bad_sql.is_empty() {
             return Err(fail(bad_sql));
         }
-        let check = self.check_mode();
+        Ok(())
+    }
+
+    /// What `migrations/` needs to match the schema: the plan the build carries out (a new
+    /// file, a draft rewritten or removed), decided from the migrations on disk and the
+    /// facts about drafts (git, wrangler's local state, what `mizzle` sent).
+    fn plan_migrations(&self, loaded: &Loaded) -> Result<migrate::Plan, Report> {
+        let schema = &loaded.schema;
+        let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
+        let shown_migrations = self.shown(&migrations_dir);
         let allow = migrate::diff::Allow {
             settings_file: schema.settings.file.clone(),
             drops: schema.settings.allow_drop.clone(),
             everything: std::env::var("MIZZLE_ALLOW_DESTRUCTIVE").is_ok_and(|v| truthy(&v)),
         };
+        let facts = migrate::Facts::gather(&self.manifest_dir, &migrations_dir);
+        migrate::plan(
+            schema,
+            &migrations_dir,
+            &shown_migrations,
+            &allow,
+            Some(&facts),
+        )
+        .map_err(|errs| Report::new(&loaded.sources, errs))
+    }
+
+    /// The change the next build would make to `migrations/`, writing nothing (`mizzle
+    /// diff`): the schema and the wrangler config are checked as the build checks them.
+    pub fn preview(&self) -> Result<migrate::Plan, Report> {
+        let loaded = self.load()?;
+        self.validate(&loaded)?;
+        self.plan_migrations(&loaded)
+    }
+
+    /// Loads the schema, checks the wrangler config, brings `migrations/` up to date (or,
+    /// in check mode, fails when it is not), and writes the generated module to `OUT_DIR`.
+    pub fn compile(&self) -> Result<Outcome, Report> {
+        let loaded = self.load()?;
+        let Loaded {
+            schema,
+            sources,
+            files,
+            ..
+        } = &loaded;
+        let fail = |errs: Vec<Diagnostic>| Report::new(sources, errs);
+        let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
+        let shown_migrations = self.shown(&migrations_dir);
+        if self.cargo {
+            println!("cargo:rerun-if-changed={}", self.schema_dir.display());
+            for f in files {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+            println!("cargo:rerun-if-changed={}", migrations_dir.display());
+            for c in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    self.manifest_dir.join(c).display()
+                );
+            }
+            println!("cargo:rerun-if-env-changed=MIZZLE_CHECK");
+            println!("cargo:rerun-if-env-changed=CI");
+        }
+        self.validate(&loaded)?;
+        let check = self.check_mode();
         if self.cargo {
             println!("cargo:rerun-if-env-changed=MIZZLE_ALLOW_DESTRUCTIVE");
-        }
-        // Whether the newest migration is a draft depends on facts outside the schema,
-        // gathered once here. The record of what `mizzle` sent to a database is declared
-        // below; wrangler's local state and git's index are not: they change on every
-        // request to `wrangler dev` and every commit, and would rebuild the crate each time.
-        // A changed schema reruns the build, which then reads them afresh.
-        let facts = migrate::Facts::gather(&self.manifest_dir, &migrations_dir);
-        if self.cargo {
             let published = self.manifest_dir.join(migrate::PUBLISHED);
             if published.exists() {
                 println!("cargo:rerun-if-changed={}", published.display());
             }
         }
-        let plan_now = || {
-            migrate::plan(
-                schema,
-                &migrations_dir,
-                &shown_migrations,
-                &allow,
-                Some(&facts),
-            )
-        };
+        let plan_now = || self.plan_migrations(&loaded);
         let mut written = None;
         let plan = if check {
-            let plan = plan_now().map_err(fail)?;
+            let plan = plan_now()?;
             if !plan.is_up_to_date() {
                 let what = match (&plan.new_file, &plan.remove) {
                     (Some((name, text)), _) => {
@@ -336,7 +360,7 @@ impl Config {
         } else {
             // Decide and write under the directory lock, so concurrent builds agree.
             let lock = migrate::DirLock::acquire(&migrations_dir);
-            let mut plan = plan_now().map_err(fail)?;
+            let mut plan = plan_now()?;
             if !plan.is_up_to_date() {
                 let result = lock.and_then(|_guard| {
                     if let Some((name, text)) = &plan.new_file {

@@ -55,6 +55,28 @@ enum Cmd {
     Status,
     /// Apply pending migrations with wrangler, to the database you name.
     Migrate(Target),
+    /// Print the migration the next build would write (or the draft it would rewrite or
+    /// remove), writing nothing. Example: `mizzle diff`.
+    Diff {
+        /// Exit with status 1 when the next build would change migrations/.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Hand-written migrations. Example: `mizzle migration new backfill_slugs`.
+    Migration {
+        #[command(subcommand)]
+        command: MigrationCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrationCmd {
+    /// Create the next numbered migration file, empty, for SQL you write yourself (mizzle
+    /// replays it as written and never rewrites it).
+    New {
+        /// What it does, in lowercase letters, digits and `_` (`backfill_slugs`).
+        slug: String,
+    },
 }
 
 #[derive(Args)]
@@ -75,7 +97,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -119,6 +143,16 @@ fn load(root: &Path) -> Result<Project, String> {
         config_file,
         migrations,
     })
+}
+
+/// The project's migrations folder, as its settings name it.
+fn plan_dir(root: &Path) -> Result<String, String> {
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load()
+        .map_err(|r| r.to_string())?;
+    Ok(loaded.schema.settings.migrations_dir)
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -196,6 +230,76 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 Err(format!("wrangler dev exited with {status}"))
             }
+        }
+        Cmd::Diff { exit_code } => {
+            let plan = mizzle_build::Config::new()
+                .manifest_dir(&root)
+                .cargo_directives(false)
+                .preview()
+                .map_err(|r| r.to_string())?;
+            let dir = plan_dir(&root)?;
+            match (&plan.new_file, &plan.remove) {
+                (None, None) => {
+                    println!("{dir}/ is up to date: the next build writes nothing");
+                    return Ok(());
+                }
+                (Some((name, text)), _) => {
+                    match &plan.replaces_draft {
+                        Some(d) => println!(
+                            "the next build rewrites the draft {dir}/{d} as {dir}/{name}:\n"
+                        ),
+                        None => println!("the next build writes {dir}/{name}:\n"),
+                    }
+                    print!("{text}");
+                    for note in &plan.notes {
+                        println!("-- note: {note}");
+                    }
+                }
+                (None, Some(path)) => println!(
+                    "the next build removes the draft {} (the schema no longer needs it)",
+                    path.display()
+                ),
+            }
+            if exit_code {
+                return Err(String::new());
+            }
+            Ok(())
+        }
+        Cmd::Migration {
+            command: MigrationCmd::New { slug },
+        } => {
+            let valid = !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(format!(
+                    "error: `{slug}` is not a migration name: use lowercase letters, digits and `_` (`backfill_slugs`)"
+                ));
+            }
+            let dir_name = plan_dir(&root)?;
+            let dir = root.join(&dir_name);
+            // Numbered and written under the lock a build takes to write there, so the two
+            // cannot pick the same number.
+            let guard = migrate::DirLock::acquire(&dir)
+                .map_err(|e| format!("error: cannot lock {dir_name}/: {e}"))?;
+            let existing = migrate::read_migrations(&dir, &dir_name).map_err(|errs| {
+                errs.into_iter()
+                    .map(|d| format!("error: {}", d.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+            let next = existing.iter().map(|m| m.version).max().unwrap_or(0) + 1;
+            let name = format!("{next:04}_{slug}.sql");
+            let text = format!(
+                "-- {name}: written by hand. mizzle replays it as written at every build and\n\
+                 -- never rewrites it; the next build diffs the schema against what it leaves.\n\n"
+            );
+            migrate::write_atomic(&dir, &name, &text)
+                .map_err(|e| format!("error: cannot write {dir_name}/{name}: {e}"))?;
+            drop(guard);
+            println!("created {dir_name}/{name}");
+            Ok(())
         }
         Cmd::Check => {
             mizzle_build::Config::new()

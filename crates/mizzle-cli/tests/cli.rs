@@ -405,3 +405,59 @@ fn a_durable_object_only_schema_has_no_d1_to_migrate() {
     let (ok, out) = mizzle(dir.path(), &["migrate", "--local"]);
     assert!(!ok && out.contains("no D1 database to migrate"), "{out}");
 }
+
+/// `mizzle diff` shows the migration the next build would write and writes nothing;
+/// `mizzle migration new SLUG` adds the next numbered, hand-written file.
+#[test]
+fn diff_writes_nothing_and_migration_new_numbers_the_next_file() {
+    let p = project();
+    let count = || {
+        std::fs::read_dir(p.path().join("migrations"))
+            .unwrap()
+            .count()
+    };
+    let (ok, out) = mizzle(p.path(), &["diff"]);
+    assert!(ok && out.contains("up to date"), "{out}");
+    std::fs::write(
+        p.path().join("schema/notes.toml"),
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n\
+         title = { type = \"text\", nullable = true }\n",
+    )
+    .unwrap();
+    let before = count();
+    let (ok, out) = mizzle(p.path(), &["diff"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("ALTER TABLE \"notes\" ADD COLUMN \"title\" TEXT"),
+        "{out}"
+    );
+    let (ok, _) = mizzle(p.path(), &["diff", "--exit-code"]);
+    assert!(!ok, "--exit-code: changes pending");
+    assert_eq!(count(), before, "diff wrote nothing");
+
+    let (ok, out) = mizzle(p.path(), &["migration", "new", "Backfill-Titles"]);
+    assert!(!ok && out.contains("not a migration name"), "{out}");
+    let (ok, out) = mizzle(p.path(), &["migration", "new", "backfill_titles"]);
+    assert!(ok, "{out}");
+    let file = p.path().join("migrations/0002_backfill_titles.sql");
+    assert!(file.is_file(), "{out}");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("written by hand")
+    );
+    // The next build keeps the hand-written file and numbers its own after it.
+    let out = mizzle_build::Config::new()
+        .manifest_dir(p.path())
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap();
+    let written = out.written.expect("the column's migration");
+    assert!(
+        written.ends_with("0003_add_notes_title.sql"),
+        "{}",
+        written.display()
+    );
+    assert!(file.is_file(), "the hand-written file is kept");
+}
