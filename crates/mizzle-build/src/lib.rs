@@ -25,6 +25,7 @@ pub(crate) mod ast;
 pub mod diag;
 pub(crate) mod emit_rust;
 pub(crate) mod emit_sql;
+pub mod erd;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ir;

@@ -45,3 +45,32 @@ fn example_migrations_are_up_to_date() {
         "migrations/ is behind schema/: run cargo build and commit"
     );
 }
+
+#[test]
+fn example_schema_erd() {
+    let root = common::workspace();
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
+    insta::assert_snapshot!("example_erd", mizzle_build::erd::mermaid(&loaded.schema));
+}
+
+/// The README shows the example's diagram as `mizzle erd` draws it today.
+#[test]
+fn readme_diagram_is_current() {
+    let root = common::workspace();
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = format!(
+        "```mermaid\n{}```",
+        mizzle_build::erd::mermaid(&loaded.schema)
+    );
+    assert!(
+        readme.contains(&block),
+        "README.md's diagram is stale: replace its mermaid block with the output of `mizzle erd`"
+    );
+}

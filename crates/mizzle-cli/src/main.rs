@@ -62,6 +62,13 @@ enum Cmd {
         #[arg(long)]
         exit_code: bool,
     },
+    /// The schema as an entity-relationship diagram: tables with their columns, types and
+    /// keys, one edge per foreign key. Example: `mizzle erd > docs/schema.mmd`.
+    Erd {
+        /// The format: `mermaid` (an `erDiagram` for Markdown).
+        #[arg(long, default_value = "mermaid")]
+        format: String,
+    },
     /// Hand-written migrations. Example: `mizzle migration new backfill_slugs`.
     Migration {
         #[command(subcommand)]
@@ -263,6 +270,20 @@ fn run(cli: Cli) -> Result<(), String> {
             if exit_code {
                 return Err(String::new());
             }
+            Ok(())
+        }
+        Cmd::Erd { format } => {
+            if format != "mermaid" {
+                return Err(format!(
+                    "error: `--format {format}` is not supported: use `--format mermaid`"
+                ));
+            }
+            let loaded = mizzle_build::Config::new()
+                .manifest_dir(&root)
+                .cargo_directives(false)
+                .load()
+                .map_err(|r| r.to_string())?;
+            print!("{}", mizzle_build::erd::mermaid(&loaded.schema));
             Ok(())
         }
         Cmd::Migration {
