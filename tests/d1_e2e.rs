@@ -567,16 +567,7 @@ fn example_worker_on_local_d1() {
             );
         }
     }
-    let titles = |http: &Http, name: &str| -> Vec<String> {
-        let (s, notes) = http.send("GET", &format!("/notebooks/{name}/notes"), None);
-        assert_eq!(s, 200, "{notes}");
-        notes
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let titles = wrangler::notebook_titles;
     assert_eq!(titles(&http, "alpha"), ["a1", "a2"], "isolation");
     assert_eq!(titles(&http, "beta"), ["b1"], "isolation");
     assert!(

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::json;
-use wrangler::{Http, root, start, write_config, write_config_for};
+use wrangler::{Http, notebook_titles as titles, root, start, write_config, write_config_for};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -89,17 +89,6 @@ fn build(dir: &Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn titles(http: &Http, name: &str) -> Vec<String> {
-    let (s, notes) = http.send("GET", &format!("/notebooks/{name}/notes"), None);
-    assert_eq!(s, 200, "{notes}");
-    notes
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["title"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 fn migrations(http: &Http, name: &str) -> Vec<String> {

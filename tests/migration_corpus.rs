@@ -725,6 +725,34 @@ fn snapshot(conn: &rusqlite::Connection) -> Snapshot {
     out
 }
 
+/// After step `n`: the database behind `conn` has exactly the shape of the project's schema
+/// (`Err` says how it differs), and every row of `before` is still there. The schema.
+fn checked_step(
+    project: &Path,
+    n: usize,
+    st: &Step,
+    conn: &rusqlite::Connection,
+    before: Option<&Snapshot>,
+) -> Result<Schema, String> {
+    let schema = mizzle_build::Config::new()
+        .manifest_dir(project)
+        .load()
+        .unwrap()
+        .schema;
+    let expected = replay::expected(&schema).unwrap();
+    let actual = replay::introspect(conn).unwrap();
+    converged(&actual, &expected).map_err(|e| {
+        format!(
+            "does not have the schema's shape after step {n} ({}): {e}",
+            st.name
+        )
+    })?;
+    if let Some(before) = before {
+        rows_kept(n, st, before, &snapshot(conn));
+    }
+    Ok(schema)
+}
+
 /// Every row of `before` is in `after` with its values, except what step `n` may change.
 fn rows_kept(n: usize, st: &Step, before: &Snapshot, after: &Snapshot) {
     for (table, (cols, rows)) in before {
@@ -845,22 +873,8 @@ fn migration_corpus_on_local_d1() {
             "step {n} ({}): foreign_key_check: {fk:?}",
             st.name
         );
-        let schema = mizzle_build::Config::new()
-            .manifest_dir(project.path())
-            .load()
-            .unwrap()
-            .schema;
-        let expected = replay::expected(&schema).unwrap();
-        let actual = replay::introspect(&conn).unwrap();
-        converged(&actual, &expected).unwrap_or_else(|e| {
-            panic!(
-                "step {n} ({}): D1 does not have the schema's shape: {e}\n{sql}",
-                st.name
-            )
-        });
-        if let Some(before) = before {
-            rows_kept(n, st, &before, &snapshot(&conn));
-        }
+        let schema = checked_step(project.path(), n, st, &conn, before.as_ref())
+            .unwrap_or_else(|e| panic!("D1 {e}\n{sql}"));
         // Rows for the next step: every table has some, FK children included.
         seed(&conn, &schema, n);
         for (table, (_, rows)) in snapshot(&conn) {
@@ -1051,22 +1065,8 @@ fn migration_corpus_in_a_durable_object() {
             st.name
         );
         let conn = object.mirror();
-        let schema = mizzle_build::Config::new()
-            .manifest_dir(project.path())
-            .load()
-            .unwrap()
-            .schema;
-        let expected = replay::expected(&schema).unwrap();
-        let actual = replay::introspect(&conn).unwrap();
-        converged(&actual, &expected).unwrap_or_else(|e| {
-            panic!(
-                "step {n} ({}): the object does not have the schema's shape: {e}",
-                st.name
-            )
-        });
-        if let Some(before) = before {
-            rows_kept(n, st, &before, &snapshot(&conn));
-        }
+        let schema = checked_step(project.path(), n, st, &conn, before.as_ref())
+            .unwrap_or_else(|e| panic!("the object {e}"));
         object.sql(&seed_statements(&schema, n));
         for (table, (_, rows)) in snapshot(&object.mirror()) {
             assert!(!rows.is_empty(), "step {n}: seeding left `{table}` empty");

@@ -9,53 +9,12 @@
 //! feature it compiles against the API before cross-table queries existed, which is how
 //! bench/README.md's before/after is measured (the same file built at both commits).
 
-use std::future::Future;
 use std::time::Instant;
 
 use mizzle::Db;
 use mizzle::sqlite::SqliteExecutor;
+use mizzle_bench::{block_on, seeded};
 use mizzle_example::schema::*;
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
-
-/// 50 users with 5 posts each (every other published) and 4 comments per post.
-fn seeded() -> Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    let db = Db::new(exec).with_limits(mizzle::Limits::SQLITE);
-    block_on(async {
-        db.insert(users::table)
-            .values_many((0..50).map(|i| NewUser::new(format!("u{i}@x.io"), format!("User {i}"))))
-            .run()
-            .await
-            .unwrap();
-        db.insert(posts::table)
-            .values_many((0..250).map(|i| {
-                NewPost::new(i / 5 + 1, format!("Post {i}"), format!("p{i}")).published(i % 2 == 0)
-            }))
-            .run()
-            .await
-            .unwrap();
-        db.insert(comments::table)
-            .values_many(
-                (0..1000)
-                    .map(|i| NewComment::new(i / 4 + 1, format!("c{i}")).author_id(i % 50 + 1)),
-            )
-            .run()
-            .await
-            .unwrap();
-    });
-    db
-}
 
 /// A named contender: called with the op's index.
 type Case<'a> = (&'static str, Box<dyn FnMut(usize) + 'a>);

@@ -243,3 +243,15 @@ impl Http {
         }
     }
 }
+
+/// The titles of the notes in the example's notebook `name` (a Durable Object), in order.
+pub fn notebook_titles(http: &Http, name: &str) -> Vec<String> {
+    let (s, notes) = http.send("GET", &format!("/notebooks/{name}/notes"), None);
+    assert_eq!(s, 200, "{notes}");
+    notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["title"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -33,6 +33,15 @@ fn workspace() -> PathBuf {
 }
 
 fn project() -> tempfile::TempDir {
+    project_with(
+        None,
+        "// test project\n{ \"name\": \"t\", \"d1_databases\": [{ \"binding\": \"DB\", \"database_name\": \"t\", \"database_id\": \"x\", }] }\n",
+    )
+}
+
+/// A built project with one table, `settings` as schema/mizzle.toml and `wrangler` as
+/// wrangler.jsonc.
+fn project_with(settings: Option<&str>, wrangler: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("schema")).unwrap();
     std::fs::write(
@@ -40,11 +49,10 @@ fn project() -> tempfile::TempDir {
         "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n",
     )
     .unwrap();
-    std::fs::write(
-        dir.path().join("wrangler.jsonc"),
-        "// test project\n{ \"name\": \"t\", \"d1_databases\": [{ \"binding\": \"DB\", \"database_name\": \"t\", \"database_id\": \"x\", }] }\n",
-    )
-    .unwrap();
+    if let Some(settings) = settings {
+        std::fs::write(dir.path().join("schema/mizzle.toml"), settings).unwrap();
+    }
+    std::fs::write(dir.path().join("wrangler.jsonc"), wrangler).unwrap();
     mizzle_build::Config::new()
         .manifest_dir(dir.path())
         .check(false)
@@ -375,29 +383,12 @@ fn new_refuses_a_bad_name_or_a_full_folder_and_writes_nothing() {
 /// the objects migrate, `migrate` refuses and says why, `check` passes.
 #[test]
 fn a_durable_object_only_schema_has_no_d1_to_migrate() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("schema")).unwrap();
-    std::fs::write(
-        dir.path().join("schema/notes.toml"),
-        "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("schema/mizzle.toml"),
-        "target = \"durable_object\"\ndurable_object = \"Notebook\"\ndurable_object_binding = \"NOTEBOOKS\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("wrangler.jsonc"),
+    let dir = project_with(
+        Some(
+            "target = \"durable_object\"\ndurable_object = \"Notebook\"\ndurable_object_binding = \"NOTEBOOKS\"\n",
+        ),
         "{ \"name\": \"t\", \"durable_objects\": { \"bindings\": [{ \"name\": \"NOTEBOOKS\", \"class_name\": \"Notebook\" }] }, \"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"Notebook\"] }] }\n",
-    )
-    .unwrap();
-    mizzle_build::Config::new()
-        .manifest_dir(dir.path())
-        .check(false)
-        .cargo_directives(false)
-        .compile()
-        .unwrap();
+    );
     let (ok, out) = mizzle(dir.path(), &["check"]);
     assert!(ok, "{out}");
     let (ok, out) = mizzle(dir.path(), &["status"]);
