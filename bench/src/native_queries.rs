@@ -166,167 +166,31 @@ mod cross_table {
     }
 
     /// mizzle next to the same work written by hand with rusqlite on the same connection,
-    /// results built into the same structs: the ratios issue 14 tracks.
+    /// results built into the same structs and serialized to JSON: the routes of
+    /// `mizzle_bench::routes()` (the criterion benchmark's), interleaved round by round.
     fn versus_hand_written(db: &Db<SqliteExecutor>, rounds: usize, ops: usize) {
-        let conn = || db.executor().lock();
-        let mut cases: Vec<Case<'_>> = vec![
-            (
-                "vs:get_by_key_mizzle",
-                Box::new(|n| {
-                    let u = block_on(
-                        db.select(users::table)
-                            .filter(users::id.eq((n % 50 + 1) as i64))
-                            .get(),
-                    )
-                    .unwrap();
-                    std::hint::black_box(u);
-                }),
-            ),
-            (
-                "vs:get_by_key_hand",
-                Box::new(|n| {
-                    let c = conn();
-                    let mut st = c
-                        .prepare_cached(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?1"))
-                        .unwrap();
-                    let u = st
-                        .query_row([(n % 50 + 1) as i64], |r| hand_user(r, 0))
-                        .ok();
-                    std::hint::black_box(u);
-                }),
-            ),
-            (
-                "vs:list_50_filtered_mizzle",
-                Box::new(|_| {
-                    let rows = block_on(
-                        db.select(posts::table)
-                            .filter(posts::published.eq(true))
-                            .order_by(posts::id)
-                            .limit(50)
-                            .all(),
-                    )
-                    .unwrap();
-                    std::hint::black_box(rows);
-                }),
-            ),
-            (
-                "vs:list_50_filtered_hand",
-                Box::new(|_| {
-                    let c = conn();
-                    let mut st = c
-                        .prepare_cached(&format!("SELECT {POST_COLS} FROM posts p WHERE p.published = ?1 ORDER BY p.id LIMIT 50"))
-                        .unwrap();
-                    let rows: Vec<Post> = st
-                        .query_map([1], |r| hand_post(r, 0))
-                        .unwrap()
-                        .collect::<Result<_, _>>()
-                        .unwrap();
-                    std::hint::black_box(rows);
-                }),
-            ),
-            (
-                "vs:insert_returning_mizzle",
-                Box::new(|n| {
-                    let t = block_on(
-                        db.insert(tags::table)
-                            .values(NewTag::new(format!("m{n}-{}", std::process::id())))
-                            .on_conflict(tags::name)
-                            .do_nothing()
-                            .returning()
-                            .get(),
-                    )
-                    .unwrap();
-                    std::hint::black_box(t);
-                }),
-            ),
-            (
-                "vs:insert_returning_hand",
-                Box::new(|n| {
-                    let c = conn();
-                    let mut st = c
-                        .prepare_cached("INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING RETURNING id, name")
-                        .unwrap();
-                    let t = st
-                        .query_row([format!("h{n}-{}", std::process::id())], |r| {
-                            Ok(Tag {
-                                id: r.get(0)?,
-                                name: r.get(1)?,
-                            })
-                        })
-                        .ok();
-                    std::hint::black_box(t);
-                }),
-            ),
-            (
-                "vs:update_by_key_mizzle",
-                Box::new(|n| {
-                    let m = block_on(
-                        db.update(posts::table)
-                            .set(PostPatch::new().title(format!("t{n}")))
-                            .filter(posts::id.eq((n % 250 + 1) as i64))
-                            .run(),
-                    )
-                    .unwrap();
-                    std::hint::black_box(m);
-                }),
-            ),
-            (
-                "vs:update_by_key_hand",
-                Box::new(|n| {
-                    let c = conn();
-                    let mut st = c
-                        .prepare_cached(
-                            "UPDATE posts SET title = ?1, updated_at = ?2 WHERE id = ?3",
-                        )
-                        .unwrap();
-                    let m = st
-                        .execute(rusqlite::params![
-                            format!("t{n}"),
-                            mizzle::chrono::Utc::now().timestamp(),
-                            (n % 250 + 1) as i64
-                        ])
-                        .unwrap();
-                    std::hint::black_box(m);
-                }),
-            ),
-        ];
-        measure(rounds, ops, &mut cases);
-        // Bulk: 1,000 rows of `samples` in one call (mizzle chunks them under the
-        // parameter limit into one transaction) vs one prepared insert per row in one
-        // transaction.
-        let mut cases: Vec<Case<'_>> = vec![
-            (
-                "vs:bulk_1000_mizzle",
-                Box::new(|_| {
-                    let m = block_on(
-                        db.insert(samples::table)
-                            .values_many(
-                                (0..1000).map(|i| NewSample::new(format!("s{i}")).int_v(i)),
-                            )
-                            .run(),
-                    )
-                    .unwrap();
-                    assert_eq!(m.rows_affected, 1000);
-                }),
-            ),
-            (
-                "vs:bulk_1000_hand",
-                Box::new(|_| {
-                    let mut c = conn();
-                    let tx = c.transaction().unwrap();
-                    {
-                        let mut st = tx
-                            .prepare_cached("INSERT INTO samples (label, int_v) VALUES (?1, ?2)")
-                            .unwrap();
-                        for i in 0..1000i64 {
-                            st.execute(rusqlite::params![format!("s{i}"), i]).unwrap();
-                        }
-                    }
-                    tx.commit().unwrap();
-                }),
-            ),
-        ];
-        measure(rounds, (ops / 50).max(2), &mut cases);
+        for route in mizzle_bench::routes() {
+            let mut cases: Vec<Case<'_>> = vec![
+                (
+                    leak(format!("vs:{}_mizzle", route.name)),
+                    Box::new(move |n| {
+                        std::hint::black_box((route.mizzle)(db, n));
+                    }),
+                ),
+                (
+                    leak(format!("vs:{}_hand", route.name)),
+                    Box::new(move |n| {
+                        std::hint::black_box((route.hand)(db, n));
+                    }),
+                ),
+            ];
+            measure(rounds, (ops / route.weight).max(2), &mut cases);
+        }
+    }
+
+    /// A case name that lives as long as the program (a few per run).
+    fn leak(name: String) -> &'static str {
+        Box::leak(name.into_boxed_str())
     }
 
     pub fn run(db: &Db<SqliteExecutor>, rounds: usize, ops: usize) {
