@@ -16,11 +16,30 @@ use crate::schema::{self, NewNote, Note, notes};
 #[durable_object]
 pub struct Notebook {
     state: State,
+    /// The database, opened (and migrated) on the first request this instance serves. A
+    /// deploy starts new instances, which migrate again on their first request.
+    db: std::cell::RefCell<Option<Db<DurableExecutor>>>,
+}
+
+impl Notebook {
+    /// The object's database: migrated by the first call of this instance, then kept.
+    /// `open` runs no `await`, so concurrent requests cannot interleave inside it.
+    fn db(&self) -> mizzle::Result<Db<DurableExecutor>> {
+        if let Some(db) = self.db.borrow().as_ref() {
+            return Ok(db.clone());
+        }
+        let db = schema::durable_db(&self.state.storage())?;
+        *self.db.borrow_mut() = Some(db.clone());
+        Ok(db)
+    }
 }
 
 impl DurableObject for Notebook {
     fn new(state: State, _env: Env) -> Self {
-        Notebook { state }
+        Notebook {
+            state,
+            db: std::cell::RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -41,7 +60,7 @@ impl DurableObject for Notebook {
         {
             return corpus_route(&self.state.storage(), req.method(), &rest, &body).await;
         }
-        let db = match schema::durable_db(&self.state.storage()) {
+        let db = match self.db() {
             Ok(db) => db,
             Err(e) => return respond::<()>(Err(e.into())),
         };

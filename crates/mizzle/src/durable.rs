@@ -45,8 +45,9 @@ impl std::fmt::Debug for DurableExecutor {
 /// each file atomically, recorded in `__mizzle_migrations`), then queries with D1's limits
 /// (an object's SQLite has the same ones). Pass the generated `MIGRATIONS`.
 ///
-/// An object calls it on each request, or keeps the `Db`; once the object is up to date it
-/// costs two small statements.
+/// An object can call it on each request (once the object is up to date it costs two small
+/// statements) or keep the `Db` in its struct after the first request, as the example's
+/// `Notebook` does: a deploy starts new instances, which open it again.
 pub fn open(storage: &worker::Storage, migrations: &[(&str, &str)]) -> Result<Db<DurableExecutor>> {
     let exec = DurableExecutor::new(storage);
     exec.migrate(migrations)?;
