@@ -69,17 +69,19 @@ impl DurableExecutor {
     }
 
     /// Runs `stmts` inside `storage.transactionSync`: all of them, or, when one fails, none
-    /// (the failing one's position with its error).
+    /// (the failing one's position with its error). With `writes_meta`, a statement whose
+    /// columns mizzle does not know (a write) also reports its changes and last rowid.
     fn transaction(
         &self,
         stmts: Vec<Statement>,
+        writes_meta: bool,
     ) -> std::result::Result<Vec<Output>, (usize, Error)> {
         let sql = self.sql.clone();
         let state: Rc<RefCell<TransactionState>> = Rc::default();
         let inner = state.clone();
         let body = Closure::once(move || -> std::result::Result<JsValue, JsValue> {
             for (i, stmt) in stmts.iter().enumerate() {
-                match run(&sql, stmt, stmt.columns.is_none()) {
+                match run(&sql, stmt, writes_meta && stmt.columns.is_none()) {
                     Ok(out) => inner.borrow_mut().0.push(out),
                     Err(e) => {
                         inner.borrow_mut().1 = Some((i, e));
@@ -191,14 +193,10 @@ impl LedgerConn for DurableExecutor {
     ) -> std::result::Result<(), (usize, Error)> {
         let stmts = stmts
             .into_iter()
-            .map(|(sql, params)| {
-                let mut s = Statement::new(sql, params);
-                // Read for effect only: no meta statement after each.
-                s.columns = Some(crate::Columns::Table(&[]));
-                s
-            })
+            .map(|(sql, params)| Statement::new(sql, params))
             .collect();
-        self.transaction(stmts).map(|_| ())
+        // Run for their effect: no changes() read after each.
+        self.transaction(stmts, false).map(|_| ())
     }
 }
 
@@ -212,6 +210,7 @@ impl Executor for DurableExecutor {
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        self.transaction(stmts).map_err(|(i, e)| e.in_batch(i))
+        self.transaction(stmts, true)
+            .map_err(|(i, e)| e.in_batch(i))
     }
 }
