@@ -111,7 +111,9 @@ pub fn cast_integer_params<'a>(sql: &'a str, params: &[Value]) -> Cow<'a, str> {
             Piece::Param(index) => {
                 let index = index.unwrap_or(largest + 1);
                 largest = largest.max(index);
-                if matches!(params.get(index - 1), Some(Value::Integer(_))) {
+                // `?0` is not a placeholder SQLite accepts: left for it to refuse.
+                let bound = index.checked_sub(1).and_then(|i| params.get(i));
+                if matches!(bound, Some(Value::Integer(_))) {
                     out.push_str("CAST(");
                     out.push_str(text);
                     out.push_str(" AS INTEGER)");
@@ -212,6 +214,21 @@ mod tests {
             cast_integer_params("SELECT ?", &[Value::Text("x".into())]),
             Cow::Borrowed(_)
         ));
+        // Odd input is passed through, never a panic: `?0`, more placeholders than values,
+        // an unterminated quote or comment.
+        let one = [Value::Integer(1)];
+        assert_eq!(
+            cast_integer_params("SELECT ?0, ?, ?", &one),
+            "SELECT ?0, CAST(? AS INTEGER), ?"
+        );
+        assert_eq!(
+            cast_integer_params("SELECT 'open ?", &one),
+            "SELECT 'open ?"
+        );
+        assert_eq!(
+            cast_integer_params("SELECT ? /* open", &one),
+            "SELECT CAST(? AS INTEGER) /* open"
+        );
         // Quotes with doubled quotes inside, and unicode, pass through untouched.
         assert_eq!(
             cast_integer_params(
@@ -238,6 +255,36 @@ mod tests {
         );
         assert_eq!(split_statements("SELECT 1"), vec!["SELECT 1"]);
         assert!(split_statements("-- only a comment\n;;\n").is_empty());
+    }
+
+    /// Any text, however malformed: no panic; only `CAST(`/`AS INTEGER)` is ever added,
+    /// around placeholders; splitting loses no statement text.
+    #[test]
+    fn arbitrary_text_is_scanned_without_panicking() {
+        let alphabet: Vec<char> = "?;'\"`[]-/*\n 01aBé_EgInDTR".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let ints = vec![Value::Integer(1); 4];
+            let cast = cast_integer_params(&text, &ints);
+            assert_eq!(
+                cast.replace("CAST(", "").replace(" AS INTEGER)", ""),
+                text.replace("CAST(", "").replace(" AS INTEGER)", ""),
+                "{text:?}"
+            );
+            for stmt in split_statements(&text) {
+                assert!(text.contains(stmt), "{text:?} → {stmt:?}");
+            }
+        }
     }
 
     #[test]
