@@ -618,18 +618,23 @@ impl LevelMeta {
             push_ident(&mut sql, parent_col);
             sql.push_str(" JOIN ");
         }
-        // The child rows, filtered, as a derived table `c` (only the child's columns are in
-        // scope for the filter). Placeholders in text order: the parent's, then the filter's.
+        // The child rows as `c`: the table itself, or, with a filter, a derived table (where
+        // only the child's columns are in scope for the filter). Placeholders in text order:
+        // the parent's, then the filter's.
         let mut params = parent.params.clone();
-        sql.push_str("(SELECT ");
-        sql.push_str(self.child_columns_sql);
-        sql.push_str(" FROM ");
-        push_ident(&mut sql, self.child_name);
-        if let Some(f) = &filter {
-            sql.push_str(" WHERE ");
-            f.render(&mut sql, &mut params);
+        match &filter {
+            None => push_ident(&mut sql, self.child_name),
+            Some(f) => {
+                sql.push_str("(SELECT ");
+                sql.push_str(self.child_columns_sql);
+                sql.push_str(" FROM ");
+                push_ident(&mut sql, self.child_name);
+                sql.push_str(" WHERE ");
+                f.render(&mut sql, &mut params);
+                sql.push(')');
+            }
         }
-        sql.push_str(") AS c ON ");
+        sql.push_str(" AS c ON ");
         match self.join {
             Join::Direct { .. } => {
                 sql.push_str(&key_expr);
