@@ -3,6 +3,7 @@
 //! Every builder renders to [`Statement`]s (SQL + bound values together, so they cannot
 //! drift) and is checked against [`Limits`] before anything is sent.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use crate::expr::{Condition, Expr, Order};
@@ -724,19 +725,13 @@ fn patch_nodes(set: Vec<(&'static str, Value)>) -> Vec<(&'static str, Node)> {
     set.into_iter().map(|(c, v)| (c, Node::Bind(v))).collect()
 }
 
-fn render_set(sql: &mut String, params: &mut Vec<Value>, set: &[(&'static str, Node)]) {
-    for (i, (c, v)) in set.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        push_ident(sql, c);
-        sql.push_str(" = ");
-        v.render(false, sql, params);
-    }
-}
-
-/// [`render_set`], moving bound values instead of copying them.
-fn render_set_owned(sql: &mut String, params: &mut Vec<Value>, set: Vec<(&'static str, Node)>) {
+/// `col = value, …`. Bound values are moved when the nodes are owned (a write being sent)
+/// and copied when they are borrowed (a statement only shown).
+fn render_set<'n>(
+    sql: &mut String,
+    params: &mut Vec<Value>,
+    set: impl IntoIterator<Item = (&'static str, Cow<'n, Node>)>,
+) {
     for (i, (c, v)) in set.into_iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
@@ -744,13 +739,20 @@ fn render_set_owned(sql: &mut String, params: &mut Vec<Value>, set: Vec<(&'stati
         push_ident(sql, c);
         sql.push_str(" = ");
         match v {
-            Node::Bind(v) => {
+            Cow::Owned(Node::Bind(v)) => {
                 sql.push('?');
                 params.push(v);
             }
             other => other.render(false, sql, params),
         }
     }
+}
+
+/// The borrowed nodes of a set list, for [`render_set`].
+fn borrowed<'n>(
+    set: &'n [(&'static str, Node)],
+) -> impl ExactSizeIterator<Item = (&'static str, Cow<'n, Node>)> {
+    set.iter().map(|(c, n)| (*c, Cow::Borrowed(n)))
 }
 
 /// An `INSERT` with its rows.
@@ -1030,26 +1032,30 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             stmt.columns = columns_of::<T>();
             return stmt;
         }
-        let mut sql = String::with_capacity(128);
-        sql.push_str("UPDATE ");
-        push_ident(&mut sql, T::NAME);
-        sql.push_str(" SET ");
-        render_set(&mut sql, &mut params, &self.set);
-        push_where(&mut sql, &mut params, &self.filter);
-        returning_clause::<T>(sql, params, returning)
+        self.update_statement(borrowed(&self.set), returning)
     }
 
-    /// [`Update::render`] of a non-empty patch, its values moved into the statement.
-    fn into_statement(self, returning: bool) -> Statement {
+    /// [`Update::render`], the patch's values moved into the statement.
+    fn into_statement(mut self, returning: bool) -> Statement {
         if self.set.is_empty() {
             return self.render(returning);
         }
-        let mut params = Vec::with_capacity(self.set.len() + 1);
+        let set = std::mem::take(&mut self.set);
+        self.update_statement(set.into_iter().map(|(c, n)| (c, Cow::Owned(n))), returning)
+    }
+
+    /// `UPDATE … SET <set> WHERE …`, with `RETURNING` every column when asked.
+    fn update_statement<'n>(
+        &self,
+        set: impl ExactSizeIterator<Item = (&'static str, Cow<'n, Node>)>,
+        returning: bool,
+    ) -> Statement {
+        let mut params = Vec::with_capacity(set.len() + 1);
         let mut sql = String::with_capacity(128);
         sql.push_str("UPDATE ");
         push_ident(&mut sql, T::NAME);
         sql.push_str(" SET ");
-        render_set_owned(&mut sql, &mut params, self.set);
+        render_set(&mut sql, &mut params, set);
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
     }
@@ -1358,7 +1364,7 @@ fn conflict_clause(conflict: &Option<Conflict>) -> (String, Vec<Value>) {
         Some(Conflict::Update(cols, set)) => {
             let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
             let mut params = Vec::new();
-            render_set(&mut sql, &mut params, set);
+            render_set(&mut sql, &mut params, borrowed(set));
             (sql, params)
         }
     }
