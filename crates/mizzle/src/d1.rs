@@ -128,11 +128,7 @@ fn message(e: &worker::Error) -> String {
             String::from(js.message())
         }
         worker::Error::JsError(m) => m.clone(),
-        worker::Error::Internal(v) => v
-            .dyn_ref::<JsError>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| v.as_string())
-            .unwrap_or_else(|| format!("{v:?}")),
+        worker::Error::Internal(v) => js_message(v),
         other => other.to_string(),
     }
 }
@@ -175,11 +171,7 @@ fn object_rows(objects: &Array, columns: Option<&Columns>, sql: &str) -> Result<
                 cell(v).map_err(bad)
             })
             .collect::<Result<Vec<Value>>>()?;
-        rows.push(match (columns, &reported) {
-            (Some(cols), _) => Row::of_statement(cols.clone(), values),
-            (None, Some(names)) => Row::new(names.clone(), values),
-            (None, None) => unreachable!("names are read when the statement has none"),
-        });
+        rows.push(Row::for_statement(columns, reported.as_ref(), values));
     }
     Ok(rows)
 }

@@ -124,10 +124,7 @@ fn call(target: &JsValue, name: &str, args: &Array) -> std::result::Result<JsVal
 /// With `meta`, also reads `changes()` and `last_insert_rowid()` (a write).
 fn run(sql: &JsValue, stmt: &Statement, meta: bool) -> Result<Output> {
     let text = cast_integer_params(&stmt.sql, &stmt.params);
-    let cursor = exec(sql, &text, &stmt.params)?;
-    let raw = call(&cursor, "raw", &Array::new())
-        .map_err(|e| Error::database(js_message(&e), &stmt.sql))?;
-    let arrays = Array::from(&raw);
+    let (cursor, arrays) = exec(sql, &text, &stmt.params)?;
     let reported: Option<Arc<[String]>> = match &stmt.columns {
         Some(_) => None,
         None => Reflect::get(&cursor, &JsValue::from_str("columnNames"))
@@ -143,21 +140,17 @@ fn run(sql: &JsValue, stmt: &Statement, meta: bool) -> Result<Output> {
     for row in arrays.iter() {
         let mut values = Vec::new();
         array_cells(&row, &mut values, &stmt.sql)?;
-        rows.push(match (&stmt.columns, &reported) {
-            (Some(cols), _) => Row::of_statement(cols.clone(), values),
-            (None, Some(names)) => Row::new(names.clone(), values),
-            (None, None) => Row::new(Arc::from(Vec::new()), values),
-        });
+        rows.push(Row::for_statement(
+            stmt.columns.as_ref(),
+            reported.as_ref(),
+            values,
+        ));
     }
     let meta = if meta {
-        let cursor = exec(sql, "SELECT changes(), last_insert_rowid()", &[])?;
-        let cells = Array::from(
-            &call(&cursor, "raw", &Array::new())
-                .map_err(|e| Error::database(js_message(&e), "SELECT changes()"))?,
-        );
-        let row = cells.get(0);
+        const META: &str = "SELECT changes(), last_insert_rowid()";
+        let (_, rows) = exec(sql, META, &[])?;
         let mut values = Vec::new();
-        array_cells(&row, &mut values, "SELECT changes()")?;
+        array_cells(&rows.get(0), &mut values, META)?;
         match values.as_slice() {
             [Value::Integer(changes), Value::Integer(last)] => ExecMeta {
                 rows_affected: *changes as u64,
@@ -171,14 +164,18 @@ fn run(sql: &JsValue, stmt: &Statement, meta: bool) -> Result<Output> {
     Ok(Output { rows, meta })
 }
 
-/// `sql.exec(text, ...params)`.
-fn exec(sql: &JsValue, text: &str, params: &[Value]) -> Result<JsValue> {
+/// `sql.exec(text, ...params)`: the cursor, and its rows read to the end with `raw()` (an
+/// unread `RETURNING` cursor would fail the request).
+fn exec(sql: &JsValue, text: &str, params: &[Value]) -> Result<(JsValue, Array)> {
     let args = Array::new();
     args.push(&JsValue::from_str(text));
     for p in params {
         args.push(&bind_value(p)?);
     }
-    call(sql, "exec", &args).map_err(|e| Error::database(js_message(&e), text))
+    let fail = |e: JsValue| Error::database(js_message(&e), text);
+    let cursor = call(sql, "exec", &args).map_err(fail)?;
+    let rows = call(&cursor, "raw", &Array::new()).map_err(fail)?;
+    Ok((cursor, Array::from(&rows)))
 }
 
 impl LedgerConn for DurableExecutor {
@@ -187,16 +184,9 @@ impl LedgerConn for DurableExecutor {
         Ok(out.rows.into_iter().map(Row::into_values).collect())
     }
 
-    fn run_atomically(
-        &self,
-        stmts: Vec<(String, Vec<Value>)>,
-    ) -> std::result::Result<(), (usize, Error)> {
-        let stmts = stmts
-            .into_iter()
-            .map(|(sql, params)| Statement::new(sql, params))
-            .collect();
+    fn run_atomically(&self, stmts: Vec<Statement>) -> std::result::Result<(), (usize, Error)> {
         // Run for their effect: no changes() read after each.
-        self.transaction(stmts, false).map(|_| ())
+        self.transaction(stmts, false).map(drop)
     }
 }
 

@@ -156,6 +156,20 @@ impl Row {
         }
     }
 
+    /// A row of a statement's result: named by the statement's columns when mizzle built
+    /// it, else by the names the database `reported` (none: a statement without columns).
+    pub(crate) fn for_statement(
+        columns: Option<&Columns>,
+        reported: Option<&Arc<[String]>>,
+        values: Vec<Value>,
+    ) -> Self {
+        match (columns, reported) {
+            (Some(columns), _) => Row::of_statement(columns.clone(), values),
+            (None, Some(names)) => Row::new(names.clone(), values),
+            (None, None) => Row::new(Arc::from(Vec::new()), values),
+        }
+    }
+
     /// The name of column `i`.
     pub fn column(&self, i: usize) -> Option<&str> {
         self.names.get(i)

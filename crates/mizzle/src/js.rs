@@ -22,11 +22,7 @@ pub(crate) fn cell(v: JsValue) -> std::result::Result<Value, String> {
         return Ok(Value::Null);
     }
     if let Some(n) = v.as_f64() {
-        return Ok(if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 {
-            Value::Integer(n as i64)
-        } else {
-            Value::Real(n)
-        });
+        return Ok(Value::from_js_number(n));
     }
     if let Some(s) = v.as_string() {
         return Ok(Value::Text(s));

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::sqltext::{checksum, split_statements};
-use crate::{Error, Result, Value};
+use crate::{Error, Result, Statement, Value};
 
 /// The ledger table (a `__mizzle_` name: no schema may use one).
 pub const LEDGER: &str = "__mizzle_migrations";
@@ -20,10 +20,7 @@ pub(crate) trait LedgerConn {
     fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>>;
     /// Runs `stmts` in one transaction: all are kept, or, when one fails, none (with the
     /// failing statement's position).
-    fn run_atomically(
-        &self,
-        stmts: Vec<(String, Vec<Value>)>,
-    ) -> std::result::Result<(), (usize, Error)>;
+    fn run_atomically(&self, stmts: Vec<Statement>) -> std::result::Result<(), (usize, Error)>;
 }
 
 /// Applies the migrations not yet recorded, in order; the names it applied.
@@ -68,11 +65,11 @@ pub(crate) fn apply_pending(
             )));
         }
         let statements = split_statements(sql);
-        let mut batch: Vec<(String, Vec<Value>)> = statements
+        let mut batch: Vec<Statement> = statements
             .iter()
-            .map(|s| ((*s).to_owned(), Vec::new()))
+            .map(|s| Statement::new(*s, Vec::new()))
             .collect();
-        batch.push((
+        batch.push(Statement::new(
             format!(
                 "INSERT INTO \"{LEDGER}\" (name, checksum, applied_at) \
                  VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER))"

@@ -65,6 +65,21 @@ impl SqliteExecutor {
         crate::ledger::apply_pending(self, migrations)
     }
 
+    /// Runs `stmts` in one transaction (the native stand-in for D1's batch): all of them, or,
+    /// when one fails, none (its position with its error).
+    fn transaction(&self, stmts: &[Statement]) -> std::result::Result<Vec<Output>, (usize, Error)> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction()
+            .map_err(|e| (0, sqlite_err(e, "batch")))?;
+        let mut outputs = Vec::with_capacity(stmts.len());
+        for (i, stmt) in stmts.iter().enumerate() {
+            outputs.push(run(&tx, &self.names, stmt).map_err(|e| (i, e))?);
+        }
+        tx.commit().map_err(|e| (0, sqlite_err(e, "batch")))?;
+        Ok(outputs)
+    }
+
     /// The underlying connection (for tests and introspection).
     pub fn lock(&self) -> MutexGuard<'_, rusqlite::Connection> {
         // A panic while the lock was held leaves SQLite itself consistent.
@@ -127,13 +142,11 @@ fn run_each(
             });
         }
         let cells = std::mem::take(&mut values);
-        let row = match (&stmt.columns, &reported) {
-            (Some(columns), _) => Row::of_statement(columns.clone(), cells),
-            (None, Some(names)) => Row::new(names.clone(), cells),
-            // No columns (a write without RETURNING): there are no rows either.
-            (None, None) => Row::new(Arc::from(Vec::new()), cells),
-        };
-        values = each(row)?;
+        values = each(Row::for_statement(
+            stmt.columns.as_ref(),
+            reported.as_ref(),
+            cells,
+        ))?;
     }
     Ok(ExecMeta {
         rows_affected: conn.changes(),
@@ -191,15 +204,7 @@ impl Executor for SqliteExecutor {
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        let mut conn = self.lock();
-        // The native stand-in for D1's implicit batch transaction.
-        let tx = conn.transaction().map_err(|e| sqlite_err(e, "batch"))?;
-        let mut outputs = Vec::with_capacity(stmts.len());
-        for (i, stmt) in stmts.iter().enumerate() {
-            outputs.push(run(&tx, &self.names, stmt).map_err(|e| e.in_batch(i))?);
-        }
-        tx.commit().map_err(|e| sqlite_err(e, "batch"))?;
-        Ok(outputs)
+        self.transaction(&stmts).map_err(|(i, e)| e.in_batch(i))
     }
 
     /// Decodes each row as SQLite steps to it, reusing one cell vector for every row.
@@ -224,17 +229,7 @@ impl crate::ledger::LedgerConn for SqliteExecutor {
             .collect())
     }
 
-    fn run_atomically(
-        &self,
-        stmts: Vec<(String, Vec<Value>)>,
-    ) -> std::result::Result<(), (usize, Error)> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction()
-            .map_err(|e| (0, sqlite_err(e, "BEGIN")))?;
-        for (i, (sql, params)) in stmts.into_iter().enumerate() {
-            run(&tx, &self.names, &Statement::new(sql, params)).map_err(|e| (i, e))?;
-        }
-        tx.commit().map_err(|e| (0, sqlite_err(e, "COMMIT")))
+    fn run_atomically(&self, stmts: Vec<Statement>) -> std::result::Result<(), (usize, Error)> {
+        self.transaction(&stmts).map(drop)
     }
 }

@@ -33,6 +33,18 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The cell a JS number stands for: an INTEGER when it is integral and exact (within
+    /// ±(2^53 − 1)), else a REAL. Every value from D1 or a Durable Object is read this way.
+    pub(crate) fn from_js_number(n: f64) -> Value {
+        if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 {
+            Value::Integer(n as i64)
+        } else {
+            Value::Real(n)
+        }
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -130,12 +142,7 @@ impl<'de> serde::Deserialize<'de> for Value {
                     .map_err(|_| E::custom(format!("integer {v} does not fit in i64")))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-                // A JS number that is integral and exact is an INTEGER cell.
-                if v.fract() == 0.0 && v.abs() <= MAX_SAFE_INTEGER as f64 {
-                    Ok(Value::Integer(v as i64))
-                } else {
-                    Ok(Value::Real(v))
-                }
+                Ok(Value::from_js_number(v))
             }
             fn visit_str<E>(self, v: &str) -> Result<Value, E> {
                 Ok(Value::Text(v.to_owned()))
