@@ -174,11 +174,7 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         out.origins.wrangler = Origin(Some(w.span.clone()));
     }
     if let Some(b) = &s.binding {
-        let valid = !b.value.is_empty()
-            && b.value
-                .chars()
-                .all(|c| c == '_' || c.is_ascii_alphanumeric());
-        if !valid {
+        if !valid_binding_name(&b.value) {
             errs.push(Diagnostic::error(
                 format!("`{}` is not a valid binding name", b.value),
                 &b.span,
@@ -195,6 +191,11 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         .as_ref()
         .and_then(|r| rename_all(r, errs));
     out
+}
+
+/// A name wrangler accepts for a binding or a class: letters, digits and `_`.
+fn valid_binding_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 /// `target`, `durable_object` and `durable_object_binding`.
@@ -218,13 +219,11 @@ fn lower_target(s: &ast::SettingsFile, out: &mut Settings, errs: &mut Vec<Diagno
             return;
         }
     };
-    let valid_name =
-        |n: &str| !n.is_empty() && n.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
     for v in [&s.durable_object, &s.durable_object_binding]
         .into_iter()
         .flatten()
     {
-        if !valid_name(&v.value) {
+        if !valid_binding_name(&v.value) {
             errs.push(Diagnostic::error(
                 format!("`{}` is not a valid class or binding name", v.value),
                 &v.span,
