@@ -608,6 +608,67 @@ fn write_project(dir: &Path, files: &BTreeMap<&str, &str>) {
 }
 
 /// The local D1 database file wrangler keeps under `--persist-to`.
+/// `mizzle pull` on the step's local D1 database (wrangler's own tables in it): the files it
+/// writes say everything (no notes), build from an empty migrations/ folder a database of
+/// exactly the same shape, and, in a copy of the project whose migrations made the database,
+/// make the build write no migration.
+fn pull_round_trip(project: &Path, n: usize, name: &str, conn: &rusqlite::Connection) {
+    let pulled = mizzle_build::pull::pull(conn, &Default::default()).unwrap();
+    assert!(
+        pulled.notes.is_empty(),
+        "step {n} ({name}): pull reported {:#?}",
+        pulled.notes
+    );
+    let write = |root: &Path| {
+        std::fs::create_dir_all(root.join("schema")).unwrap();
+        for (file, text) in &pulled.files {
+            std::fs::write(root.join("schema").join(file), text).unwrap();
+        }
+    };
+    // From an empty migrations/ folder.
+    let fresh = tempfile::tempdir().unwrap();
+    write(fresh.path());
+    let out = mizzle_build::Config::new()
+        .manifest_dir(fresh.path())
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap_or_else(|e| panic!("step {n} ({name}): the pulled schema does not build:\n{e}"));
+    let first = out.written.expect("a first migration");
+    let mut replayed = replay::open();
+    replay::run_sql(&mut replayed, &std::fs::read_to_string(first).unwrap()).unwrap();
+    let got = replay::introspect(&replayed).unwrap();
+    let diffs = mizzle_build::pull::shape_differences(&pulled.shape, &got);
+    assert!(
+        diffs.is_empty(),
+        "step {n} ({name}): pulled shape differs: {diffs:#?}"
+    );
+    // Over the migrations that made the database.
+    let same = tempfile::tempdir().unwrap();
+    write(same.path());
+    std::fs::create_dir_all(same.path().join("migrations")).unwrap();
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(project.join("migrations"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), same.path().join("migrations").join(e.file_name())).unwrap();
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    mizzle_build::migrate::record_published(same.path(), &names).unwrap();
+    let plan = mizzle_build::Config::new()
+        .manifest_dir(same.path())
+        .cargo_directives(false)
+        .preview()
+        .unwrap_or_else(|e| panic!("step {n} ({name}): {e}"));
+    assert!(
+        plan.is_up_to_date(),
+        "step {n} ({name}): pulled over its own migrations, the build would write {:?}",
+        plan.new_file
+    );
+}
+
 fn d1_file(state: &Path) -> PathBuf {
     let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
     std::fs::read_dir(&dir)
@@ -875,6 +936,7 @@ fn migration_corpus_on_local_d1() {
         );
         let schema = checked_step(project.path(), n, st, &conn, before.as_ref())
             .unwrap_or_else(|e| panic!("D1 {e}\n{sql}"));
+        pull_round_trip(project.path(), n, st.name, &conn);
         // Rows for the next step: every table has some, FK children included.
         seed(&conn, &schema, n);
         for (table, (_, rows)) in snapshot(&conn) {

@@ -106,6 +106,8 @@ pub struct ColumnDef {
     pub enum_name: Option<Sp<String>>,
     /// `allow_destructive`.
     pub allow_destructive: Option<Sp<bool>>,
+    /// `db_check` (boolean and enum columns).
+    pub db_check: Option<Sp<bool>>,
 }
 
 /// One index.

@@ -77,6 +77,7 @@ fn column_def(t: &Table, c: &Column, is_pk: bool) -> String {
         }
     }
     match c.ty {
+        _ if !c.db_check => {}
         ColumnType::Enum => {
             let values = c
                 .enum_def
@@ -100,6 +101,7 @@ pub fn check_exprs(t: &Table) -> Vec<(Option<String>, String)> {
     let mut out = Vec::new();
     for c in &t.columns {
         match c.ty {
+            _ if !c.db_check => {}
             ColumnType::Enum => {
                 let list: Vec<String> = c
                     .enum_def

@@ -189,6 +189,9 @@ pub struct Column {
     pub renamed_from: Option<String>,
     /// Lossy changes allowed.
     pub allow_destructive: bool,
+    /// Whether the database enforces a boolean's 0/1 or an enum's values with a CHECK
+    /// (`db_check = false` for a database made without one, e.g. by drizzle-kit).
+    pub db_check: bool,
     /// Where the column's name is written.
     pub origin: crate::diag::Origin,
 }

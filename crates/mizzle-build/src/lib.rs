@@ -23,6 +23,7 @@
 
 pub(crate) mod ast;
 pub mod diag;
+pub mod drizzle;
 pub(crate) mod emit_rust;
 pub(crate) mod emit_sql;
 pub mod erd;
@@ -33,6 +34,7 @@ pub(crate) mod lower;
 pub mod migrate;
 pub(crate) mod naming;
 pub(crate) mod parse;
+pub mod pull;
 pub mod wrangler;
 
 use std::path::{Path, PathBuf};
@@ -158,7 +160,7 @@ impl Config {
 
     /// Reads, parses and checks the schema. No writes.
     pub fn load(&self) -> Result<Loaded, Report> {
-        let mut sources = Sources::default();
+        let sources = Sources::default();
         let mut errs = Vec::new();
         let shown_dir = self.shown(&self.schema_dir);
         let entries = match std::fs::read_dir(&self.schema_dir) {
@@ -176,20 +178,38 @@ impl Config {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
+        let mut texts = Vec::new();
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(t) => texts.push((path, t)),
+                Err(e) => errs.push(Diagnostic::bare(format!(
+                    "cannot read {}: {e}",
+                    self.shown(&path)
+                ))),
+            }
+        }
+        self.load_texts(texts, sources, errs)
+    }
+
+    /// Parses and checks schema files given as (path, text), as [`Config::load`] does with
+    /// the files of the schema directory. Pure: `mizzle pull` checks what it would write
+    /// before writing it.
+    pub fn load_files(&self, files: Vec<(PathBuf, String)>) -> Result<Loaded, Report> {
+        self.load_texts(files, Sources::default(), Vec::new())
+    }
+
+    fn load_texts(
+        &self,
+        texts: Vec<(PathBuf, String)>,
+        mut sources: Sources,
+        mut errs: Vec<Diagnostic>,
+    ) -> Result<Loaded, Report> {
+        let shown_dir = self.shown(&self.schema_dir);
         let mut settings = ast::SettingsFile::default();
         let mut tables = Vec::new();
         let mut files = Vec::new();
-        for path in &paths {
-            let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
-                Err(e) => {
-                    errs.push(Diagnostic::bare(format!(
-                        "cannot read {}: {e}",
-                        self.shown(path)
-                    )));
-                    continue;
-                }
-            };
+        for (path, text) in texts {
+            let path = &path;
             files.push(path.clone());
             let id = sources.add(self.shown(path), text.clone());
             let stem = path

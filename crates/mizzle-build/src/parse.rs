@@ -32,6 +32,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     "doc",
     "enum_name",
     "allow_destructive",
+    "db_check",
 ];
 /// The keys a table file accepts.
 pub const TABLE_KEYS: &[&str] = &[
@@ -375,6 +376,7 @@ fn column(
     c.doc = f.string("doc", errs);
     c.enum_name = f.string("enum_name", errs);
     c.allow_destructive = f.boolean("allow_destructive", errs);
+    c.db_check = f.boolean("db_check", errs);
     f.finish(&format!("column `{}`", name.value), COLUMN_KEYS, errs);
     match ty {
         Some(ty) => {
@@ -415,6 +417,7 @@ impl ColumnDef {
             doc: None,
             enum_name: None,
             allow_destructive: None,
+            db_check: None,
         }
     }
 }

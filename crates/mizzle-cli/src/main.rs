@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 use clap::{Args, Parser, Subcommand};
 use mizzle_build::migrate;
 
+mod pull;
 mod scaffold;
 mod toolchain;
 
@@ -68,6 +69,46 @@ enum Cmd {
         /// The format: `mermaid` (an `erDiagram` for Markdown).
         #[arg(long, default_value = "mermaid")]
         format: String,
+    },
+    /// Write schema/*.toml from an existing database: its tables, columns, keys, indexes,
+    /// checks, and relations inferred from its foreign keys. What TOML cannot say is
+    /// reported by name. Example: `mizzle pull --local`, or for a remote database
+    /// `wrangler d1 export DB --remote --no-data --output db.sql && mizzle pull --sql db.sql`.
+    Pull {
+        /// The local D1 that `wrangler dev` uses (the binding of schema/mizzle.toml, else
+        /// the wrangler config's only D1 database).
+        #[arg(long, conflicts_with_all = ["sqlite", "sql"], required_unless_present_any = ["sqlite", "sql"])]
+        local: bool,
+        /// A SQLite database file.
+        #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+        sqlite: Option<PathBuf>,
+        /// An SQL dump, e.g. from `wrangler d1 export`.
+        #[arg(long, value_name = "FILE")]
+        sql: Option<PathBuf>,
+        /// Replace the table files schema/ already has (schema/mizzle.toml is kept).
+        #[arg(long)]
+        force: bool,
+        /// Print the files instead of writing them.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Switch from drizzle-kit: write schema/ from a drizzle-kit migrations folder and keep
+    /// its SQL files as the migration history (wrangler's ledger stays valid), so the next
+    /// build writes no migration. Column modes (boolean, timestamp, json, text enums) are
+    /// read from the TypeScript schema that drizzle.config.ts names.
+    /// Example: `mizzle import-drizzle drizzle`.
+    ImportDrizzle {
+        /// drizzle-kit's `out` folder (with meta/_journal.json).
+        dir: PathBuf,
+        /// The drizzle schema file(s) or folder(s), when not found through drizzle.config.ts.
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// Replace the table files schema/ already has.
+        #[arg(long)]
+        force: bool,
+        /// Print what would be written instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Hand-written migrations. Example: `mizzle migration new backfill_slugs`.
     Migration {
@@ -238,6 +279,26 @@ fn run(cli: Cli) -> Result<(), String> {
                 Err(format!("wrangler dev exited with {status}"))
             }
         }
+        Cmd::Pull {
+            local,
+            sqlite,
+            sql,
+            force,
+            dry_run,
+        } => {
+            let source = match (local, sqlite, sql) {
+                (_, Some(f), _) => pull::Source::Sqlite(f),
+                (_, _, Some(f)) => pull::Source::Sql(f),
+                _ => pull::Source::Local,
+            };
+            pull::pull_command(&root, source, force, dry_run)
+        }
+        Cmd::ImportDrizzle {
+            dir,
+            schema,
+            force,
+            dry_run,
+        } => pull::import_drizzle(&root, &dir, schema, force, dry_run),
         Cmd::Diff { exit_code } => {
             let plan = mizzle_build::Config::new()
                 .manifest_dir(&root)

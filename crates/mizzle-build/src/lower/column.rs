@@ -206,6 +206,18 @@ pub(super) fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diag
         );
     }
     let auto_increment = flag(&c.auto_increment);
+    if let Some(d) = &c.db_check
+        && !matches!(ty, ColumnType::Boolean | ColumnType::Enum)
+    {
+        errs.push(
+            Diagnostic::error(
+                format!("`db_check` on `{name}`, which is {} {} column", article(ty.name()), ty.name()),
+                &d.span,
+                "only for boolean and enum columns",
+            )
+            .help("`db_check = false` leaves out the CHECK a boolean or enum column gets; other columns take `check = \"...\"`"),
+        );
+    }
     Column {
         name: name.clone(),
         rust_name,
@@ -223,6 +235,7 @@ pub(super) fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diag
         doc: c.doc.as_ref().map(|d| d.value.clone()),
         renamed_from: c.renamed_from.as_ref().map(|r| r.value.clone()),
         allow_destructive: flag(&c.allow_destructive),
+        db_check: c.db_check.as_ref().is_none_or(|d| d.value),
         origin: Origin(Some(c.name.span.clone())),
     }
 }

@@ -138,13 +138,14 @@ pub fn read_dir(dir: &Path, shown: &str) -> Result<Vec<Migration>, Vec<Diagnosti
             );
         }
     }
+    // Numbering starts at 1 (wrangler's `migrations create`) or at 0 (drizzle-kit's).
     if let Some(first) = out.first()
-        && first.version != 1
+        && first.version > 1
     {
         {
             errs.push(
                 Diagnostic::bare(format!(
-                    "the first migration is {} but numbering starts at 1",
+                    "the first migration is {} but numbering starts at 1 (or 0, as drizzle-kit numbers)",
                     first.file_name
                 ))
                 .help(format!(

@@ -212,6 +212,17 @@ pub fn normalise_sql(sql: &str) -> String {
     out
 }
 
+/// A column default normalised for comparison: `TRUE` and `FALSE` are SQLite's names for 1
+/// and 0, so `DEFAULT true` (drizzle-kit) and `DEFAULT 1` (mizzle) store the same value.
+fn normalise_default(sql: &str) -> String {
+    let n = normalise_sql(sql);
+    match n.as_str() {
+        "TRUE" => "1".to_owned(),
+        "FALSE" => "0".to_owned(),
+        _ => n,
+    }
+}
+
 /// The CHECK expressions in a normalised `CREATE TABLE` text.
 fn checks_of(normalised: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -285,6 +296,27 @@ pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
             .tables
             .insert(name.clone(), introspect_table(conn, &name, &sql)?);
     }
+    // `REFERENCES parent` without columns means the parent's primary key: name it, so the
+    // two spellings compare equal.
+    let keys: BTreeMap<String, Vec<String>> = state
+        .tables
+        .iter()
+        .map(|(name, t)| {
+            let mut pk: Vec<&DbColumn> = t.columns.iter().filter(|c| c.pk > 0).collect();
+            pk.sort_by_key(|c| c.pk);
+            (name.clone(), pk.iter().map(|c| c.name.clone()).collect())
+        })
+        .collect();
+    for t in state.tables.values_mut() {
+        for fk in &mut t.foreign_keys {
+            if fk.to.iter().all(String::is_empty)
+                && let Some(pk) = keys.get(&fk.table).filter(|pk| pk.len() == fk.to.len())
+            {
+                fk.to = pk.clone();
+            }
+        }
+        t.foreign_keys.sort();
+    }
     Ok(state)
 }
 
@@ -299,7 +331,9 @@ fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Resul
                 affinity: affinity(&decl),
                 decl_type: decl.to_uppercase(),
                 not_null: r.get::<_, i64>(2)? != 0,
-                default: r.get::<_, Option<String>>(3)?.map(|d| normalise_sql(&d)),
+                default: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|d| normalise_default(&d)),
                 pk: r.get(4)?,
             })
         })?
@@ -381,6 +415,18 @@ fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Resul
     uniques.sort();
     indexes.sort();
     let normalised = normalise_sql(sql);
+    let without_rowid = normalised.ends_with("WITHOUTROWID");
+    // A rowid alias (the one `INTEGER PRIMARY KEY` of a rowid table) is never NULL, whether
+    // or not `NOT NULL` is spelled out (drizzle-kit spells it, mizzle does not).
+    let mut columns = columns;
+    if !without_rowid && columns.iter().filter(|c| c.pk > 0).count() == 1 {
+        for c in columns
+            .iter_mut()
+            .filter(|c| c.pk > 0 && c.decl_type == "INTEGER")
+        {
+            c.not_null = true;
+        }
+    }
     Ok(DbTable {
         columns,
         foreign_keys,
@@ -388,7 +434,7 @@ fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Resul
         indexes,
         checks: checks_of(&normalised),
         autoincrement: normalised.contains("AUTOINCREMENT"),
-        without_rowid: normalised.ends_with("WITHOUTROWID"),
+        without_rowid,
     })
 }
 
@@ -403,6 +449,25 @@ pub fn expected(schema: &crate::ir::Schema) -> Result<DbState, String> {
 /// The CHECK expressions of a `CREATE TABLE` text as written (raw SQL, runnable), each with
 /// its normalised form as [`DbTable::checks`] holds it (`NAME:EXPR` for a named one).
 pub fn raw_checks(sql: &str) -> Vec<(String, String)> {
+    raw_checks_named(sql)
+        .into_iter()
+        .map(|c| (c.expr, c.entry))
+        .collect()
+}
+
+/// A CHECK constraint of a `CREATE TABLE` text, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawCheck {
+    /// The constraint's name as written, unquoted (`CONSTRAINT name CHECK (..)`).
+    pub name: Option<String>,
+    /// The expression as written.
+    pub expr: String,
+    /// Its normalised form as [`DbTable::checks`] holds it.
+    pub entry: String,
+}
+
+/// The CHECK constraints of a `CREATE TABLE` text, as written, in order.
+pub fn raw_checks_named(sql: &str) -> Vec<RawCheck> {
     let bytes = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -459,14 +524,41 @@ pub fn raw_checks(sql: &str) -> Vec<(String, String)> {
                     let n = &before[at + "CONSTRAINT".len()..];
                     (!n.is_empty() && !n.contains([',', '(', ')'])).then(|| n.to_owned())
                 });
+                let raw_name = name.as_ref().and_then(|_| {
+                    let upper = sql[..i].to_ascii_uppercase();
+                    let at = upper.rfind("CONSTRAINT")?;
+                    let n = sql[at + "CONSTRAINT".len()..i].trim();
+                    Some(unquote_ident(n))
+                });
                 let entry = name.map_or(norm.clone(), |n| format!("{n}:{norm}"));
-                out.push((expr, entry));
+                out.push(RawCheck {
+                    name: raw_name,
+                    expr,
+                    entry,
+                });
                 i = k;
             }
             _ => i += 1,
         }
     }
     out
+}
+
+/// An identifier as written in SQL, without its quotes (`"a""b"` → `a"b`).
+pub fn unquote_ident(s: &str) -> String {
+    let s = s.trim();
+    let pairs = [('"', '"'), ('`', '`'), ('[', ']')];
+    for (open, close) in pairs {
+        if s.len() >= 2 && s.starts_with(open) && s.ends_with(close) {
+            let inner = &s[1..s.len() - 1];
+            return if open == close {
+                inner.replace(&format!("{open}{open}"), &open.to_string())
+            } else {
+                inner.to_owned()
+            };
+        }
+    }
+    s.to_owned()
 }
 
 #[cfg(test)]

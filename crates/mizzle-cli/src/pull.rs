@@ -1,0 +1,406 @@
+//! `mizzle pull` and `mizzle import-drizzle`: schema/ from a database that already exists.
+//!
+//! Both read a database into an in-memory SQLite, hand it to `mizzle_build::pull`, check the
+//! files it makes the way a build reads them, and only then write: every file is prepared
+//! first, and each is written atomically (temp file + rename) under the folder's lock.
+
+use std::path::{Path, PathBuf};
+
+use mizzle_build::migrate::{self, replay};
+use mizzle_build::pull::{self, Hints, Pulled};
+use rusqlite::Connection;
+
+/// Where `mizzle pull` reads the database from.
+pub enum Source {
+    /// wrangler's local D1 (`wrangler d1 export --local --no-data`).
+    Local,
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+    /// An SQL dump (`wrangler d1 export`).
+    Sql(PathBuf),
+}
+
+/// Progress for a person watching: on stderr, so stdout stays the result.
+pub fn progress(what: &str) {
+    eprintln!("[mizzle] {what}");
+}
+
+/// `mizzle pull`.
+pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> Result<(), String> {
+    let conn = match &source {
+        Source::Sqlite(file) => {
+            progress(&format!("reading {}", file.display()));
+            Connection::open_with_flags(
+                file,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .and_then(|c| {
+                c.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+                Ok(c)
+            })
+            .map_err(|e| {
+                format!(
+                    "error: cannot read {} as a SQLite database: {e}",
+                    file.display()
+                )
+            })?
+        }
+        Source::Sql(file) => {
+            progress(&format!("running {} in memory", file.display()));
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("error: cannot read {}: {e}", file.display()))?;
+            load_dump(&text, &file.display().to_string())?
+        }
+        Source::Local => {
+            let dump = export_local(root)?;
+            load_dump(&dump, "the local D1's export")?
+        }
+    };
+    let pulled = pull::pull(&conn, &Hints::default())
+        .map_err(|e| format!("error: cannot read the database's catalog: {e}"))?;
+    if pulled.files.is_empty() {
+        return Err("error: the database has no tables to pull".into());
+    }
+    finish(root, pulled, Vec::new(), force, dry_run)
+}
+
+/// The SQL of the local D1 the project's wrangler config names, without its rows.
+fn export_local(root: &Path) -> Result<String, String> {
+    let (binding, config) = d1_binding(root)?;
+    progress(&format!(
+        "exporting the local D1 `{binding}` with wrangler (schema only)"
+    ));
+    let out = std::env::temp_dir().join(format!("mizzle-pull-{}.sql", std::process::id()));
+    let wrangler = crate::wrangler_bin(root);
+    let result = crate::wrangler_command(&wrangler, root)
+        .args(["d1", "export", &binding, "--local", "--no-data", "--output"])
+        .arg(&out)
+        .args(["--config", &config])
+        .env("CI", "true")
+        .output()
+        .map_err(|e| format!("error: cannot run wrangler: {e}"))?;
+    let text = std::fs::read_to_string(&out);
+    let _ = std::fs::remove_file(&out);
+    match (result.status.success(), text) {
+        (true, Ok(t)) => Ok(t),
+        (_, _) => Err(format!(
+            "error: `wrangler d1 export {binding} --local` failed:\n{}{}\nhelp: has the local D1 been created? `mizzle dev` (or `wrangler d1 migrations apply {binding} --local`) creates it",
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&result.stderr)
+        )),
+    }
+}
+
+/// The D1 binding and wrangler config file of the project: from schema/mizzle.toml when the
+/// project has a schema, else the config's only D1 database.
+fn d1_binding(root: &Path) -> Result<(String, String), String> {
+    let settings = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load()
+        .map(|l| l.schema.settings)
+        .unwrap_or_default();
+    let file = mizzle_build::wrangler::config_file(root, &settings)
+        .map_err(|e| e.into_iter().map(|d| d.message).collect::<Vec<_>>().join("\n"))?
+        .ok_or("error: no wrangler.jsonc (or wrangler.json / wrangler.toml) in the project: `--local` reads the D1 database it names")?;
+    let config = mizzle_build::wrangler::read_config(root, &file)?;
+    let names: Vec<String> = config["d1_databases"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d["binding"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let binding = if names.contains(&settings.binding) {
+        settings.binding.clone()
+    } else if names.len() == 1 {
+        names[0].clone()
+    } else {
+        return Err(format!(
+            "error: {file} has no D1 database with binding `{}` (it has: {})",
+            settings.binding,
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ));
+    };
+    Ok((binding, file))
+}
+
+/// Runs an SQL dump in a fresh in-memory database (foreign keys off: a dump's rows come in
+/// table order, not parent-first).
+fn load_dump(text: &str, shown: &str) -> Result<Connection, String> {
+    let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(|e| e.to_string())?;
+    replay::run_sql(&mut conn, text)
+        .map_err(|(what, stmt)| format!("error: {shown} does not run: {what}\n  in: {stmt}"))?;
+    Ok(conn)
+}
+
+/// Checks the pulled files the way the build reads them, prints what they could not keep,
+/// and writes them (and `extra` migration files) unless `dry_run`.
+fn finish(
+    root: &Path,
+    pulled: Pulled,
+    migrations: Vec<(String, String)>,
+    force: bool,
+    dry_run: bool,
+) -> Result<(), String> {
+    let schema_dir = root.join("schema");
+    let differences = pull::verify(&pulled, root, &schema_dir);
+    if !differences.is_empty() {
+        let mut msg = String::from(
+            "error: the schema files pulled from this database would not build it exactly, so none were written:\n",
+        );
+        for d in &differences {
+            msg.push_str(&format!("  - {d}\n"));
+        }
+        msg.push_str("help: this is a gap in `mizzle pull`; please report it with the CREATE statements above");
+        return Err(msg);
+    }
+    for n in &pulled.notes {
+        eprintln!("note: {n}");
+    }
+    if dry_run {
+        for (name, text) in &pulled.files {
+            println!("# schema/{name}\n{text}");
+        }
+        for (name, _) in &migrations {
+            println!("# would copy {name}");
+        }
+        return Ok(());
+    }
+    // Refuse to mix with a schema already there, unless asked to replace it.
+    let existing: Vec<PathBuf> = std::fs::read_dir(&schema_dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "toml") && !p.ends_with("mizzle.toml")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !existing.is_empty() && !force {
+        return Err(format!(
+            "error: schema/ already has {} table file(s); nothing was written\nhelp: `--force` replaces them (schema/mizzle.toml is kept), or `--dry-run` prints what would be written",
+            existing.len()
+        ));
+    }
+    let migrations_dir = settings_migrations_dir(root, &pulled)?;
+    let mdir = root.join(&migrations_dir);
+    for (name, text) in &migrations {
+        if let Ok(there) = std::fs::read_to_string(mdir.join(name))
+            && there != *text
+        {
+            return Err(format!(
+                "error: {migrations_dir}/{name} exists with other content; nothing was written"
+            ));
+        }
+    }
+    if !migrations.is_empty() {
+        let others: Vec<String> = migrate::read_migrations(&mdir, &migrations_dir)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.file_name)
+            .filter(|n| !migrations.iter().any(|(m, _)| m == n))
+            .collect();
+        if !others.is_empty() {
+            return Err(format!(
+                "error: {migrations_dir}/ already has other migrations ({}); nothing was written\nhelp: import into a project whose {migrations_dir}/ is empty",
+                others.join(", ")
+            ));
+        }
+    }
+    std::fs::create_dir_all(&schema_dir)
+        .map_err(|e| format!("error: cannot create schema/: {e}"))?;
+    let lock = migrate::DirLock::acquire(&schema_dir)
+        .map_err(|e| format!("error: cannot lock schema/: {e}"))?;
+    for (name, text) in &pulled.files {
+        migrate::write_atomic(&schema_dir, name, text)
+            .map_err(|e| format!("error: cannot write schema/{name}: {e}"))?;
+        println!("wrote schema/{name}");
+    }
+    for stale in existing {
+        let name = stale.file_name().map(|n| n.to_string_lossy().into_owned());
+        if !pulled.files.iter().any(|(n, _)| Some(n) == name.as_ref()) {
+            std::fs::remove_file(&stale)
+                .map_err(|e| format!("error: cannot remove {}: {e}", stale.display()))?;
+            println!(
+                "removed {} (no such table in the database)",
+                stale.display()
+            );
+        }
+    }
+    drop(lock);
+    if !migrations.is_empty() {
+        std::fs::create_dir_all(&mdir)
+            .map_err(|e| format!("error: cannot create {migrations_dir}/: {e}"))?;
+        let lock = migrate::DirLock::acquire(&mdir)
+            .map_err(|e| format!("error: cannot lock {migrations_dir}/: {e}"))?;
+        for (name, text) in &migrations {
+            migrate::write_atomic(&mdir, name, text)
+                .map_err(|e| format!("error: cannot write {migrations_dir}/{name}: {e}"))?;
+            println!("kept {migrations_dir}/{name}");
+        }
+        drop(lock);
+    }
+    Ok(())
+}
+
+/// The migrations folder the pulled schema will use (schema/mizzle.toml's, or the default).
+fn settings_migrations_dir(root: &Path, pulled: &Pulled) -> Result<String, String> {
+    let schema_dir = root.join("schema");
+    let mut files: Vec<(PathBuf, String)> = pulled
+        .files
+        .iter()
+        .map(|(n, t)| (schema_dir.join(n), t.clone()))
+        .collect();
+    if let Ok(t) = std::fs::read_to_string(schema_dir.join("mizzle.toml")) {
+        files.push((schema_dir.join("mizzle.toml"), t));
+    }
+    mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load_files(files)
+        .map(|l| l.schema.settings.migrations_dir)
+        .map_err(|r| r.to_string())
+}
+
+/// `mizzle import-drizzle DIR`.
+pub fn import_drizzle(
+    root: &Path,
+    dir: &Path,
+    schemas: Vec<PathBuf>,
+    force: bool,
+    dry_run: bool,
+) -> Result<(), String> {
+    let migrations =
+        mizzle_build::drizzle::read_migrations(dir).map_err(|e| format!("error: {e}"))?;
+    progress(&format!(
+        "replaying {} drizzle-kit migration(s) from {}",
+        migrations.len(),
+        dir.display()
+    ));
+    let mut conn = replay::open();
+    for m in &migrations {
+        replay::run_sql(&mut conn, &m.sql).map_err(|(what, stmt)| {
+            format!(
+                "error: {}/{} does not apply: {what}\n  in: {stmt}",
+                dir.display(),
+                m.file_name
+            )
+        })?;
+    }
+    let mut notes = Vec::new();
+    let schemas = if schemas.is_empty() {
+        find_schema_files(dir, root)
+    } else {
+        expand(&schemas)
+    };
+    let mut hints = Hints::default();
+    if schemas.is_empty() {
+        notes.push("no drizzle schema (TypeScript) found: booleans, timestamps, JSON and text enums come out as integer and text columns. Pass `--schema src/db/schema.ts` to read their modes".to_owned());
+    }
+    for file in &schemas {
+        progress(&format!("reading column modes from {}", file.display()));
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("error: cannot read {}: {e}", file.display()))?;
+        mizzle_build::drizzle::typescript_hints(
+            &text,
+            &file.display().to_string(),
+            &mut hints,
+            &mut notes,
+        );
+    }
+    let mut pulled = pull::pull(&conn, &hints)
+        .map_err(|e| format!("error: cannot read the replayed database: {e}"))?;
+    if let Some(snapshot) = mizzle_build::drizzle::snapshot_columns(dir) {
+        for (table, columns) in snapshot {
+            match pulled.shape.tables.get(&table) {
+                None => notes.push(format!("the newest snapshot has table `{table}`, which the SQL files do not create (were they edited?); schema/ follows the SQL")),
+                Some(t) => {
+                    for c in columns.iter().filter(|c| t.column(c).is_none()) {
+                        notes.push(format!("the newest snapshot has `{table}.{c}`, which the SQL files do not create; schema/ follows the SQL"));
+                    }
+                }
+            }
+        }
+    }
+    notes.append(&mut pulled.notes);
+    pulled.notes = notes;
+    let files: Vec<(String, String)> = migrations
+        .into_iter()
+        .map(|m| (m.file_name, m.sql))
+        .collect();
+    finish(root, pulled, files, force, dry_run)?;
+    if dry_run {
+        return Ok(());
+    }
+    // The point of keeping the history: the next build has nothing to add.
+    let plan = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .preview()
+        .map_err(|r| r.to_string())?;
+    if let Some((name, text)) = &plan.new_file {
+        return Err(format!(
+            "error: the imported schema does not match the drizzle history: the next build would write {name}:\n{text}"
+        ));
+    }
+    println!("imported: the next `cargo build` writes no migration");
+    println!(
+        "next: point wrangler's `migrations_dir` at the folder above, and `mizzle status` lists what the local D1 has applied"
+    );
+    Ok(())
+}
+
+/// The drizzle config next to the migrations folder (or in the project), and the schema
+/// files it names.
+fn find_schema_files(dir: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut places = Vec::new();
+    if let Some(p) = dir.parent() {
+        places.push(p.to_path_buf());
+    }
+    places.push(root.to_path_buf());
+    for place in places {
+        for name in [
+            "drizzle.config.ts",
+            "drizzle.config.js",
+            "drizzle.config.mjs",
+            "drizzle.config.json",
+        ] {
+            let f = place.join(name);
+            if f.exists() {
+                progress(&format!("found {}", f.display()));
+                return expand(&mizzle_build::drizzle::config_schema_paths(&f));
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Files, and the .ts/.js files under folders.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|d| d.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default();
+            inner.sort();
+            out.extend(expand(&inner).into_iter().filter(|f| {
+                f.extension()
+                    .is_some_and(|x| matches!(x.to_str(), Some("ts" | "js" | "mjs" | "mts")))
+            }));
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
