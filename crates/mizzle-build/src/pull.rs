@@ -52,6 +52,9 @@ pub struct Pulled {
     pub notes: Vec<String>,
     /// The database's shape, as the replay reads it (what [`verify`] compares with).
     pub shape: DbState,
+    /// Tables whose pulled shape differs from the database's as a note says (a NUMERIC
+    /// column, a constraint over several columns, an expression index..).
+    pub lossy: BTreeSet<String>,
 }
 
 /// A literal default.
@@ -146,6 +149,7 @@ impl PTable {
 pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
     let shape = replay::introspect(conn)?;
     let mut notes = Vec::new();
+    let mut lossy = BTreeSet::new();
     let kinds = table_kinds(conn)?;
     for (kind, name, table) in other_objects(conn)? {
         if crate::lower::reserved_sql_name(&table).is_none() {
@@ -174,7 +178,12 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
             [name],
             |r| r.get(0),
         )?;
-        tables.push(pull_table(conn, name, &sql, db, &shape, hints, &mut notes)?);
+        let before = notes.len();
+        let table = pull_table(conn, name, &sql, db, &shape, hints, &mut notes)?;
+        if notes[before..].iter().any(|n| n.contains(LOSSY)) {
+            lossy.insert(name.clone());
+        }
+        tables.push(table);
     }
     name_things(&mut tables);
     infer_relations(&mut tables, &shape);
@@ -190,8 +199,12 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
         files,
         notes,
         shape,
+        lossy,
     })
 }
+
+/// The words of a note whose table's pulled shape differs from the database's.
+const LOSSY: &str = "it is not pulled";
 
 /// `pragma table_list`: each table's kind (`table`, `virtual`, `shadow`) and STRICT.
 fn table_kinds(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (String, bool)>> {
@@ -305,7 +318,7 @@ fn pull_table(
             ("BLOB", _) => (ColumnType::Blob, Vec::new(), false),
             _ => {
                 notes.push(format!(
-                    "`{name}.{}` is declared `{}` (NUMERIC affinity), which no mizzle type has; pulled as `real`, so the next build changes its affinity to REAL",
+                    "`{name}.{}` is declared `{}` (NUMERIC affinity), which no mizzle type has; so it is not pulled as it is: it becomes `real`, and a build over the migrations that made this database would change its affinity to REAL",
                     c.name, c.decl
                 ));
                 (ColumnType::Real, Vec::new(), false)
@@ -1099,8 +1112,8 @@ fn render(t: &PTable, table_key: Option<&str>) -> String {
 }
 
 /// Reads `pulled`'s files back as a build would (as files of `schema_dir`) and compares the
-/// shape their DDL makes with the database's. Returns the differences, by table; empty when
-/// the files describe the database exactly.
+/// shape their DDL makes with the database's. Returns the differences, by table, that no
+/// note explains; empty when the files describe the database exactly (but for the notes).
 pub fn verify(pulled: &Pulled, manifest_dir: &Path, schema_dir: &Path) -> Vec<String> {
     let config = crate::Config::new()
         .manifest_dir(manifest_dir)
@@ -1119,7 +1132,16 @@ pub fn verify(pulled: &Pulled, manifest_dir: &Path, schema_dir: &Path) -> Vec<St
         Ok(s) => s,
         Err(e) => return vec![format!("the pulled files' DDL does not run: {e}")],
     };
-    shape_differences(&pulled.shape, &made)
+    // The tables a note already explains differ as it says.
+    let explained = |s: &DbState| DbState {
+        tables: s
+            .tables
+            .iter()
+            .filter(|(name, _)| !pulled.lossy.contains(*name))
+            .map(|(n, t)| (n.clone(), t.clone()))
+            .collect(),
+    };
+    shape_differences(&explained(&pulled.shape), &explained(&made))
 }
 
 /// How `got` differs from `want`, table by table, in words.

@@ -98,7 +98,7 @@ enum Cmd {
     /// read from the TypeScript schema that drizzle.config.ts names.
     /// Example: `mizzle import-drizzle drizzle`.
     ImportDrizzle {
-        /// drizzle-kit's `out` folder (with meta/_journal.json).
+        /// drizzle-kit's `out` folder (with meta/_journal.json), relative to the project.
         dir: PathBuf,
         /// The drizzle schema file(s) or folder(s), when not found through drizzle.config.ts.
         #[arg(long, value_name = "PATH")]
@@ -286,9 +286,10 @@ fn run(cli: Cli) -> Result<(), String> {
             force,
             dry_run,
         } => {
+            // Paths are relative to the project (the current folder unless `--project`).
             let source = match (local, sqlite, sql) {
-                (_, Some(f), _) => pull::Source::Sqlite(f),
-                (_, _, Some(f)) => pull::Source::Sql(f),
+                (_, Some(f), _) => pull::Source::Sqlite(root.join(f)),
+                (_, _, Some(f)) => pull::Source::Sql(root.join(f)),
                 _ => pull::Source::Local,
             };
             pull::pull_command(&root, source, force, dry_run)
@@ -298,7 +299,10 @@ fn run(cli: Cli) -> Result<(), String> {
             schema,
             force,
             dry_run,
-        } => pull::import_drizzle(&root, &dir, schema, force, dry_run),
+        } => {
+            let schema = schema.iter().map(|s| root.join(s)).collect();
+            pull::import_drizzle(&root, &root.join(dir), schema, force, dry_run)
+        }
         Cmd::Diff { exit_code } => {
             let plan = mizzle_build::Config::new()
                 .manifest_dir(&root)

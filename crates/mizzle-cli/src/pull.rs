@@ -62,7 +62,7 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
     if pulled.files.is_empty() {
         return Err("error: the database has no tables to pull".into());
     }
-    finish(root, pulled, Vec::new(), force, dry_run)
+    finish(root, pulled, Vec::new(), force, dry_run).map(drop)
 }
 
 /// The SQL of the local D1 the project's wrangler config names, without its rows.
@@ -150,7 +150,7 @@ fn finish(
     migrations: Vec<(String, String)>,
     force: bool,
     dry_run: bool,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let schema_dir = root.join("schema");
     let differences = pull::verify(&pulled, root, &schema_dir);
     if !differences.is_empty() {
@@ -166,6 +166,7 @@ fn finish(
     for n in &pulled.notes {
         eprintln!("note: {n}");
     }
+    let migrations_dir = settings_migrations_dir(root, &pulled)?;
     if dry_run {
         for (name, text) in &pulled.files {
             println!("# schema/{name}\n{text}");
@@ -173,7 +174,7 @@ fn finish(
         for (name, _) in &migrations {
             println!("# would copy {name}");
         }
-        return Ok(());
+        return Ok(migrations_dir);
     }
     // Refuse to mix with a schema already there, unless asked to replace it.
     let existing: Vec<PathBuf> = std::fs::read_dir(&schema_dir)
@@ -192,7 +193,6 @@ fn finish(
             existing.len()
         ));
     }
-    let migrations_dir = settings_migrations_dir(root, &pulled)?;
     let mdir = root.join(&migrations_dir);
     for (name, text) in &migrations {
         if let Ok(there) = std::fs::read_to_string(mdir.join(name))
@@ -250,7 +250,7 @@ fn finish(
         }
         drop(lock);
     }
-    Ok(())
+    Ok(migrations_dir)
 }
 
 /// The migrations folder the pulled schema will use (schema/mizzle.toml's, or the default).
@@ -338,7 +338,7 @@ pub fn import_drizzle(
         .into_iter()
         .map(|m| (m.file_name, m.sql))
         .collect();
-    finish(root, pulled, files, force, dry_run)?;
+    let dir_name = finish(root, pulled, files, force, dry_run)?;
     if dry_run {
         return Ok(());
     }
@@ -355,7 +355,7 @@ pub fn import_drizzle(
     }
     println!("imported: the next `cargo build` writes no migration");
     println!(
-        "next: point wrangler's `migrations_dir` at the folder above, and `mizzle status` lists what the local D1 has applied"
+        "next: set `migrations_dir = \"{dir_name}\"` for the D1 database in wrangler's config (the build checks it); `mizzle status` then lists what the local D1 has applied"
     );
     Ok(())
 }

@@ -452,3 +452,122 @@ fn diff_writes_nothing_and_migration_new_numbers_the_next_file() {
     );
     assert!(file.is_file(), "the hand-written file is kept");
 }
+
+/// `mizzle pull --local` reads the local D1 through wrangler: into a project that already
+/// has the schema it refuses (writing nothing) unless `--force`; the files it writes make the
+/// build write no migration over the migrations that made the database.
+#[test]
+fn pull_local_round_trips_the_project_it_came_from() {
+    let p = project();
+    std::fs::write(
+        p.path().join("schema/notes.toml"),
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n\
+         status = { type = \"enum\", values = [\"open\", \"done\"], default = \"open\" }\n\
+         owner_id = { type = \"integer\", nullable = true, references = \"owners.id\", on_delete = \"set null\" }\n\n\
+         [indexes]\nnotes_open = { columns = [\"owner_id\"], where = \"status = 'open'\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.path().join("schema/owners.toml"),
+        "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nname = { type = \"text\", unique = true }\n",
+    )
+    .unwrap();
+    mizzle_build::Config::new()
+        .manifest_dir(p.path())
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap();
+    let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+    assert!(ok, "{out}");
+    let before = std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap();
+    let (ok, out) = mizzle(p.path(), &["pull", "--local"]);
+    assert!(!ok && out.contains("already has 2 table file(s)"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap(),
+        before,
+        "nothing written on refusal"
+    );
+    let (ok, out) = mizzle(p.path(), &["pull", "--local", "--force"]);
+    assert!(ok, "{out}");
+    let notes = std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap();
+    for want in [
+        r#"status = { type = "enum", values = ["open", "done"], default = "open" }"#,
+        r#"owner_id = { type = "integer", nullable = true, references = "owners.id", on_delete = "set null" }"#,
+        r#"notes_open = { columns = ["owner_id"], where = "status = 'open'" }"#,
+        r#"owner = { belongs_to = "owners", key = "owner_id" }"#,
+    ] {
+        assert!(notes.contains(want), "{want}\nin\n{notes}");
+    }
+    let owners = std::fs::read_to_string(p.path().join("schema/owners.toml")).unwrap();
+    assert!(
+        owners.contains(r#"notes = { has_many = "notes", foreign_key = "owner_id" }"#),
+        "{owners}"
+    );
+    let (ok, out) = mizzle(p.path(), &["diff", "--exit-code"]);
+    assert!(ok && out.contains("up to date"), "{out}");
+}
+
+/// `--sql` runs a dump (rows in table order, children first) in memory; what schema/ cannot
+/// say is reported by name; a dump that does not run is an error naming the statement, and
+/// writes nothing. `--sqlite` reads a database file.
+#[test]
+fn pull_from_a_dump_or_a_file_reports_what_it_cannot_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("db.sql");
+    std::fs::write(
+        &dump,
+        "PRAGMA defer_foreign_keys=TRUE;\n\
+         CREATE TABLE d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE);\n\
+         CREATE TABLE \"posts\" (id INTEGER PRIMARY KEY, author INTEGER NOT NULL REFERENCES people(id), body TEXT COLLATE NOCASE);\n\
+         INSERT INTO \"posts\" VALUES(1,1,'x');\n\
+         CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score NUMERIC);\n\
+         INSERT INTO people VALUES(1,'Ada',1);\n\
+         CREATE VIEW named AS SELECT name FROM people;\n",
+    )
+    .unwrap();
+    let (ok, out) = mizzle(dir.path(), &["pull", "--sql", "db.sql"]);
+    assert!(ok, "{out}");
+    for want in [
+        "view `named`",
+        "`people.score` is declared `NUMERIC`",
+        "COLLATE",
+        "wrote schema/people.toml",
+    ] {
+        assert!(out.contains(want), "{want} in\n{out}");
+    }
+    assert!(!dir.path().join("schema/d1_migrations.toml").exists());
+    let posts = std::fs::read_to_string(dir.path().join("schema/posts.toml")).unwrap();
+    assert!(
+        posts.contains(r#"author = { type = "integer", references = "people.id" }"#)
+            && posts.contains(r#"person = { belongs_to = "people", key = "author" }"#),
+        "{posts}"
+    );
+
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("bad.sql"),
+        "CREATE TABLE a (x INTEGER);\nCREATE TABLE a (y INTEGER);\n",
+    )
+    .unwrap();
+    let (ok, out) = mizzle(bad.path(), &["pull", "--sql", "bad.sql"]);
+    assert!(!ok && out.contains("CREATE TABLE a (y INTEGER)"), "{out}");
+    assert!(!bad.path().join("schema").exists());
+
+    let file = bad.path().join("app.sqlite");
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;",
+        )
+        .unwrap();
+    let (ok, out) = mizzle(bad.path(), &["pull", "--sqlite", "app.sqlite", "--dry-run"]);
+    assert!(
+        ok && out.contains("# schema/tags.toml") && out.contains("STRICT"),
+        "{out}"
+    );
+    assert!(
+        !bad.path().join("schema").exists(),
+        "--dry-run writes nothing"
+    );
+}

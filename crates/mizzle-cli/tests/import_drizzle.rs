@@ -1,0 +1,226 @@
+//! `mizzle import-drizzle` on real drizzle-kit output: a TypeScript schema in two versions,
+//! turned into migrations by drizzle-kit (pinned in package.json), rows stored by drizzle-orm
+//! itself (its encoding of booleans, timestamps and JSON), then imported. The next build
+//! writes nothing, and a crate on the imported schema reads drizzle's rows back as the same
+//! values.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/drizzle")
+        .join(name)
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn drizzle_kit(project: &Path, name: &str) {
+    run(
+        Command::new(workspace().join("node_modules/.bin/drizzle-kit"))
+            .args(["generate", "--name", name])
+            .current_dir(project),
+    );
+}
+
+fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mizzle"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A JSON parameter as SQLite gets it from drizzle's driver.
+fn value(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Real(n.as_f64().unwrap()), Value::Integer),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => panic!("unexpected parameter {other}"),
+    }
+}
+
+#[test]
+fn a_drizzle_kit_project_imports_with_its_history_and_its_rows_read_back() {
+    assert!(
+        workspace().join("node_modules/.bin/drizzle-kit").exists(),
+        "drizzle-kit is not installed: run scripts/setup.sh (npm ci)"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
+    std::fs::create_dir_all(p.join("src/db")).unwrap();
+    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
+    std::fs::copy(fixture("seed.mjs"), p.join("seed.mjs")).unwrap();
+    // Two versions of the app, each turned into a migration by drizzle-kit.
+    std::fs::copy(fixture("schema_v1.ts"), p.join("src/db/schema.ts")).unwrap();
+    drizzle_kit(p, "init");
+    std::fs::copy(fixture("schema_v2.ts"), p.join("src/db/schema.ts")).unwrap();
+    drizzle_kit(p, "second");
+    let drizzle_files: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir(p.join("drizzle"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(drizzle_files, ["0000_init.sql", "0001_second.sql"]);
+
+    // The app's database: drizzle's migrations, then rows as drizzle-orm encodes them.
+    let db_file = p.join("app.sqlite");
+    let conn = rusqlite::Connection::open(&db_file).unwrap();
+    for f in &drizzle_files {
+        conn.execute_batch(&std::fs::read_to_string(p.join("drizzle").join(f)).unwrap())
+            .unwrap();
+    }
+    let seed = run(Command::new("node").arg("seed.mjs").current_dir(p));
+    let statements: Vec<serde_json::Value> = serde_json::from_str(seed.trim()).unwrap();
+    for st in &statements {
+        let params: Vec<rusqlite::types::Value> =
+            st["params"].as_array().unwrap().iter().map(value).collect();
+        conn.execute(
+            st["sql"].as_str().unwrap(),
+            rusqlite::params_from_iter(params),
+        )
+        .unwrap();
+    }
+    drop(conn);
+
+    // Refused into a folder of migrations that are not drizzle's, writing nothing.
+    std::fs::create_dir_all(p.join("migrations")).unwrap();
+    std::fs::write(p.join("migrations/0001_other.sql"), "SELECT 1;\n").unwrap();
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle"]);
+    assert!(!ok && out.contains("already has other migrations"), "{out}");
+    assert!(!p.join("schema").exists(), "nothing written on failure");
+    std::fs::remove_file(p.join("migrations/0001_other.sql")).unwrap();
+
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    let users = std::fs::read_to_string(p.join("schema/users.toml")).unwrap();
+    for want in [
+        r#"role = { type = "enum", values = ["admin", "member"], db_check = false, default = "member" }"#,
+        r#"active = { type = "boolean", db_check = false, default = true }"#,
+        r#"created_at = { type = "timestamp" }"#,
+        r#"prefs = { type = "json", nullable = true }"#,
+        r#"seen_at = { type = "timestamp_ms", nullable = true }"#,
+        r#"posts = { has_many = "posts", foreign_key = "author_id" }"#,
+    ] {
+        assert!(users.contains(want), "{want}\nin\n{users}");
+    }
+    let posts = std::fs::read_to_string(p.join("schema/posts.toml")).unwrap();
+    assert!(
+        posts.contains(r#"author = { belongs_to = "users", key = "author_id" }"#),
+        "{posts}"
+    );
+    assert!(
+        posts.contains(r#"tags = { many_to_many = "tags", through = "post_tags" }"#),
+        "{posts}"
+    );
+    // The history is drizzle's files, byte for byte (wrangler's ledger names them).
+    for f in &drizzle_files {
+        assert_eq!(
+            std::fs::read(p.join("migrations").join(f)).unwrap(),
+            std::fs::read(p.join("drizzle").join(f)).unwrap()
+        );
+    }
+    // Importing again changes nothing; `mizzle check` (CI's check mode) agrees: up to date.
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle", "--force"]);
+    assert!(ok, "{out}");
+    let (ok, out) = mizzle(p, &["check"]);
+    assert!(ok, "{out}");
+
+    // A crate on the imported schema reads drizzle's rows as the same values.
+    let ws = workspace();
+    let manifest = std::fs::read_to_string(fixture("reader/Cargo.toml"))
+        .unwrap()
+        .replace(
+            "MIZZLE_BUILD_PATH",
+            &ws.join("crates/mizzle-build").display().to_string(),
+        )
+        .replace(
+            "MIZZLE_PATH",
+            &ws.join("crates/mizzle").display().to_string(),
+        );
+    std::fs::write(p.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(fixture("reader/build.rs"), p.join("build.rs")).unwrap();
+    std::fs::create_dir_all(p.join("src")).unwrap();
+    std::fs::copy(fixture("reader/main.rs"), p.join("src/main.rs")).unwrap();
+    let out = run(Command::new("cargo")
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(p.join("Cargo.toml"))
+        .arg("--")
+        .arg(&db_file)
+        .env("CARGO_TARGET_DIR", ws.join("target/external"))
+        .env("MIZZLE_CHECK", "1"));
+    let tree: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let ada = &tree[0];
+    assert_eq!(ada["email"], "ada@example.com");
+    assert_eq!(ada["role"], "admin");
+    assert_eq!(ada["active"], true);
+    assert_eq!(ada["created_at"], "2024-05-06T07:08:09Z");
+    assert_eq!(ada["seen_at"], "2024-05-06T07:08:09.123Z");
+    assert_eq!(ada["prefs"], serde_json::json!({ "theme": "dark" }));
+    assert_eq!(ada["score"], 2.5);
+    assert_eq!(ada["posts"][0]["title"], "Hello");
+    assert_eq!(ada["posts"][0]["draft"], true);
+    assert_eq!(ada["posts"][0]["published_at"], "2024-06-01T00:00:00.250Z");
+    assert_eq!(ada["posts"][0]["tags"][0]["name"], "d1");
+    assert_eq!(ada["posts"][0]["tags"][1]["name"], "rust");
+    assert_eq!(ada["posts"][1]["draft"], false);
+    assert_eq!(ada["posts"][1]["published_at"], serde_json::Value::Null);
+    let bob = &tree[1];
+    assert_eq!(bob["role"], "member");
+    assert_eq!(bob["active"], false);
+    assert_eq!(bob["created_at"], "2023-01-02T03:04:05Z");
+    assert_eq!(bob["prefs"], serde_json::Value::Null);
+    // And the row mizzle wrote is stored the way drizzle stores it.
+    let conn = rusqlite::Connection::open(&db_file).unwrap();
+    let (role, active, created): (String, i64, i64) = conn
+        .query_row(
+            "SELECT role, active, created_at FROM users WHERE email = 'cy@example.com'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (role.as_str(), active, created),
+        ("admin", 0, 1_700_000_000)
+    );
+}
