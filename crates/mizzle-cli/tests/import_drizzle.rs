@@ -224,3 +224,49 @@ fn a_drizzle_kit_project_imports_with_its_history_and_its_rows_read_back() {
         ("admin", 0, 1_700_000_000)
     );
 }
+
+/// A schema no test of mizzle wrote: drizzle-kit's DDL for text keys, a self-reference with
+/// ON UPDATE, a named CHECK, a partial unique index, SQL defaults and a composite key. `pull`
+/// of its database round-trips (the files build exactly its shape, checked before writing),
+/// and `import-drizzle` of its folder leaves the next build nothing to write.
+#[test]
+fn a_wider_drizzle_kit_schema_pulls_and_imports_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
+    std::fs::create_dir_all(p.join("src/db")).unwrap();
+    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
+    std::fs::copy(fixture("schema_wide.ts"), p.join("src/db/schema.ts")).unwrap();
+    drizzle_kit(p, "wide");
+    let db_file = p.join("app.sqlite");
+    let conn = rusqlite::Connection::open(&db_file).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(p.join("drizzle/0000_wide.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+    let (ok, out) = mizzle(p, &["pull", "--sqlite", "app.sqlite"]);
+    assert!(ok, "{out}");
+    let accounts = std::fs::read_to_string(p.join("schema/accounts.toml")).unwrap();
+    for want in [
+        r#"referrer_id = { type = "text", nullable = true, references = "accounts.id", on_delete = "set null", on_update = "cascade" }"#,
+        r#"balance_positive = "\"accounts\".\"balance\" >= 0""#,
+        r#"accounts_handle_live = { columns = ["handle"], unique = true, where = "\"accounts\".\"kind\" = 'person'" }"#,
+        r#"created_at = { type = "text", default_sql = "CURRENT_TIMESTAMP" }"#,
+        r#"memberships_as_team = { has_many = "memberships", foreign_key = "team_id" }"#,
+    ] {
+        assert!(accounts.contains(want), "{want}\nin\n{accounts}");
+    }
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle", "--force"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    let accounts = std::fs::read_to_string(p.join("schema/accounts.toml")).unwrap();
+    assert!(
+        accounts
+            .contains(r#"kind = { type = "enum", values = ["person", "team"], db_check = false }"#),
+        "{accounts}"
+    );
+    let (ok, out) = mizzle(p, &["check"]);
+    assert!(ok, "{out}");
+}
