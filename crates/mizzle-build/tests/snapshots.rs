@@ -56,6 +56,22 @@ fn example_schema_erd() {
     insta::assert_snapshot!("example_erd", mizzle_build::erd::mermaid(&loaded.schema));
 }
 
+/// docs/erd.svg (shown in the README) is the example's diagram as `mizzle erd --format svg`
+/// draws it today.
+#[test]
+fn svg_diagram_is_current() {
+    let root = common::workspace();
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(&root)
+        .load()
+        .unwrap();
+    let svg = std::fs::read_to_string(root.join("docs/erd.svg")).unwrap();
+    assert!(
+        svg == mizzle_build::erd::svg(&loaded.schema),
+        "docs/erd.svg is stale: `mizzle erd --format svg > docs/erd.svg`"
+    );
+}
+
 /// The README shows the example's diagram as `mizzle erd` draws it today.
 #[test]
 fn readme_diagram_is_current() {

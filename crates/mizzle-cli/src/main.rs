@@ -64,9 +64,11 @@ enum Cmd {
         exit_code: bool,
     },
     /// The schema as an entity-relationship diagram: tables with their columns, types and
-    /// keys, one edge per foreign key. Example: `mizzle erd > docs/schema.mmd`.
+    /// keys, one edge per foreign key. Example: `mizzle erd > docs/schema.mmd`, or
+    /// `mizzle erd --format svg > docs/schema.svg`.
     Erd {
-        /// The format: `mermaid` (an `erDiagram` for Markdown).
+        /// The format: `mermaid` (an `erDiagram` for Markdown) or `svg` (a picture, laid out
+        /// by mizzle itself).
         #[arg(long, default_value = "mermaid")]
         format: String,
     },
@@ -338,9 +340,9 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Cmd::Erd { format } => {
-            if format != "mermaid" {
+            if format != "mermaid" && format != "svg" {
                 return Err(format!(
-                    "error: `--format {format}` is not supported: use `--format mermaid`"
+                    "error: `--format {format}` is not supported: use `--format mermaid` or `--format svg`"
                 ));
             }
             let loaded = mizzle_build::Config::new()
@@ -348,7 +350,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 .cargo_directives(false)
                 .load()
                 .map_err(|r| r.to_string())?;
-            print!("{}", mizzle_build::erd::mermaid(&loaded.schema));
+            if format == "svg" {
+                print!("{}", mizzle_build::erd::svg(&loaded.schema));
+            } else {
+                print!("{}", mizzle_build::erd::mermaid(&loaded.schema));
+            }
             Ok(())
         }
         Cmd::Migration {
