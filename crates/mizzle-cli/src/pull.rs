@@ -62,7 +62,45 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
     if pulled.files.is_empty() {
         return Err("error: the database has no tables to pull".into());
     }
-    finish(root, pulled, Vec::new(), force, dry_run).map(drop)
+    // A project without migrations gets the database's own DDL as its first one, so the
+    // next build does not write a CREATE TABLE for tables the database already has.
+    let dir_name = settings_migrations_dir(root, &pulled)?;
+    let has_migrations = migrate::read_migrations(&root.join(&dir_name), &dir_name)
+        .map(|m| !m.is_empty())
+        .unwrap_or(true);
+    let baseline = if has_migrations {
+        Vec::new()
+    } else {
+        let sql = pull::baseline_sql(&conn)
+            .map_err(|e| format!("error: cannot read the database's catalog: {e}"))?;
+        vec![("0001_baseline.sql".to_owned(), sql)]
+    };
+    finish(root, pulled, baseline, force, dry_run)?;
+    if dry_run {
+        return Ok(());
+    }
+    let plan = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .preview();
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(report) => {
+            println!(
+                "the next `cargo build` stops until the noted differences are settled (edit schema/ or allow them):\n{report}"
+            );
+            return Ok(());
+        }
+    };
+    match &plan.new_file {
+        None => println!(
+            "the next `cargo build` writes no migration: {dir_name}/ already makes this database"
+        ),
+        Some((name, _)) => println!(
+            "the next `cargo build` writes {dir_name}/{name}: {dir_name}/ does not make this database yet (`mizzle diff` shows it)"
+        ),
+    }
+    Ok(())
 }
 
 /// The SQL of the local D1 the project's wrangler config names, without its rows.
@@ -246,7 +284,7 @@ fn finish(
         for (name, text) in &migrations {
             migrate::write_atomic(&mdir, name, text)
                 .map_err(|e| format!("error: cannot write {migrations_dir}/{name}: {e}"))?;
-            println!("kept {migrations_dir}/{name}");
+            println!("wrote {migrations_dir}/{name}");
         }
         drop(lock);
     }

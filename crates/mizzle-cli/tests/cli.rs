@@ -490,6 +490,10 @@ fn pull_local_round_trips_the_project_it_came_from() {
     );
     let (ok, out) = mizzle(p.path(), &["pull", "--local", "--force"]);
     assert!(ok, "{out}");
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
     let notes = std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap();
     for want in [
         r#"status = { type = "enum", values = ["open", "done"], default = "open" }"#,
@@ -537,6 +541,20 @@ fn pull_from_a_dump_or_a_file_reports_what_it_cannot_keep() {
         assert!(out.contains(want), "{want} in\n{out}");
     }
     assert!(!dir.path().join("schema/d1_migrations.toml").exists());
+    // No migrations yet: the database's own DDL becomes the first, IF NOT EXISTS, so applying
+    // it to that database changes nothing; the NUMERIC column (noted) is what the next build
+    // would change.
+    let baseline =
+        std::fs::read_to_string(dir.path().join("migrations/0001_baseline.sql")).unwrap();
+    assert!(
+        baseline.contains("CREATE VIEW IF NOT EXISTS named") && !baseline.contains("d1_migrations"),
+        "{baseline}"
+    );
+    assert!(
+        out.contains("the next `cargo build` stops until the noted differences are settled")
+            && out.contains("narrows from NUMERIC to REAL"),
+        "{out}"
+    );
     let posts = std::fs::read_to_string(dir.path().join("schema/posts.toml")).unwrap();
     assert!(
         posts.contains(r#"author = { type = "integer", references = "people.id" }"#)
