@@ -255,6 +255,19 @@ fn a_wider_drizzle_kit_schema_pulls_and_imports_exactly() {
     ] {
         assert!(accounts.contains(want), "{want}\nin\n{accounts}");
     }
+    // Pulled into a project without migrations: the baseline, and nothing more to write.
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    assert!(p.join("migrations/0001_baseline.sql").exists());
+    // import-drizzle keeps drizzle's own files as the history instead.
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle", "--force"]);
+    assert!(
+        !ok && out.contains("already has other migrations (0001_baseline.sql)"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(p.join("migrations")).unwrap();
     let (ok, out) = mizzle(p, &["import-drizzle", "drizzle", "--force"]);
     assert!(ok, "{out}");
     assert!(
