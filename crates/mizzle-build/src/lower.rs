@@ -12,7 +12,7 @@ mod column;
 mod cross;
 mod literal;
 mod names;
-pub(crate) use names::reserved_sql_name;
+pub(crate) use names::{bad_type_name, module_name_ok, reserved_sql_name};
 mod relations;
 mod sql_expr;
 mod table;

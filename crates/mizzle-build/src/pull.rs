@@ -168,6 +168,14 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
             Some("shadow") => continue,
             _ => {}
         }
+        if !crate::lower::module_name_ok(name) {
+            notes.push(format!(
+                "table `{name}` makes no usable Rust module name (`{}`), so it is not pulled: rename it in a migration (`ALTER TABLE \"{name}\" RENAME TO ..`) and pull again",
+                naming::field_name(name)
+            ));
+            lossy.insert(name.clone());
+            continue;
+        }
         if kinds.get(name).is_some_and(|(_, strict)| *strict) {
             notes.push(format!(
                 "table `{name}` is STRICT; mizzle's tables are not, so the pulled one is not"
@@ -338,11 +346,10 @@ fn pull_table(
                 && in_list(&k.expr).is_some_and(|(col, _)| col.eq_ignore_ascii_case(&c.name))
         });
         let listed = in_check.and_then(|i| in_list(&checks[i].expr).map(|(_, l)| l));
-        let zero_one = listed.as_ref().is_some_and(|l| {
-            let mut l = l.clone();
-            l.sort();
-            l == [Item::Int(0), Item::Int(1)]
-        });
+        // In mizzle's order: `IN (1, 0)` stays an integer with its CHECK as written.
+        let zero_one = listed
+            .as_ref()
+            .is_some_and(|l| l == &[Item::Int(0), Item::Int(1)]);
         let strings: Option<Vec<String>> = listed.as_ref().and_then(|l| {
             l.iter()
                 .map(|i| match i {
@@ -358,14 +365,12 @@ fn pull_table(
             ("INTEGER", _) if zero_one => (ColumnType::Boolean, Vec::new(), true),
             ("INTEGER", _) => (ColumnType::Integer, Vec::new(), false),
             ("TEXT", Some(Hint::Json)) => (ColumnType::Json, Vec::new(), false),
-            ("TEXT", Some(Hint::Enum(v))) => match &strings {
+            ("TEXT", Some(Hint::Enum(v))) if enum_values_ok(v) => match &strings {
                 Some(s) if s == v => (ColumnType::Enum, s.clone(), true),
                 _ => (ColumnType::Enum, v.clone(), false),
             },
             ("TEXT", _) => match strings {
-                Some(s) if !s.is_empty() && s.iter().collect::<BTreeSet<_>>().len() == s.len() => {
-                    (ColumnType::Enum, s, true)
-                }
+                Some(s) if enum_values_ok(&s) => (ColumnType::Enum, s, true),
                 _ => (ColumnType::Text, Vec::new(), false),
             },
             ("REAL", _) => (ColumnType::Real, Vec::new(), false),
@@ -561,6 +566,17 @@ fn pull_table(
     })
 }
 
+/// Whether enum `values` make distinct Rust variants (else the column stays `text`, its
+/// CHECK kept as written).
+fn enum_values_ok(values: &[String]) -> bool {
+    let variants: BTreeSet<String> = values.iter().map(|v| naming::variant_name(v)).collect();
+    !values.is_empty()
+        && variants.len() == values.len()
+        && variants
+            .iter()
+            .all(|v| naming::is_valid_ident(v) && !naming::is_keyword(v) && !v.starts_with('_'))
+}
+
 /// The literal a default's text is, when mizzle writes that literal back as the same text.
 fn literal_default(text: &str, ty: ColumnType, values: &[String]) -> Option<Lit> {
     let t = text.trim();
@@ -688,24 +704,26 @@ fn split_ident(s: &str) -> Option<(String, &str)> {
     }
 }
 
-/// Whether `expr` names the identifier `name` (bare or quoted), outside string literals.
+/// Whether `expr` names the identifier `name` (bare or quoted, any case), outside string
+/// literals.
 fn mentions_ident(expr: &str, name: &str) -> bool {
-    let n = replay::normalise_sql(expr);
-    let want = name.to_uppercase();
-    let bytes = n.as_bytes();
-    let mut in_str = false;
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    for (i, _) in n.char_indices() {
-        let b = bytes[i];
-        if b == b'\'' {
-            in_str = !in_str;
-        }
-        if !in_str
-            && n[i..].starts_with(&want)
-            && (i == 0 || !word(bytes[i - 1]))
-            && bytes.get(i + want.len()).is_none_or(|b| !word(*b))
-        {
-            return true;
+    let mut rest = expr;
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            // Skip a string literal ('' inside is an escaped quote: two literals in a row).
+            rest = rest[1..].find('\'').map_or("", |e| &rest[e + 2..]);
+        } else if matches!(c, '"' | '`' | '[') || c.is_alphabetic() || c == '_' {
+            match split_ident(rest) {
+                Some((ident, after)) => {
+                    if ident.eq_ignore_ascii_case(name) {
+                        return true;
+                    }
+                    rest = after;
+                }
+                None => rest = &rest[c.len_utf8()..],
+            }
+        } else {
+            rest = &rest[c.len_utf8()..];
         }
     }
     false
@@ -747,23 +765,41 @@ fn partial_condition(sql: &str) -> Option<String> {
 fn name_things(tables: &mut [PTable]) {
     let mut structs = BTreeSet::new();
     for t in tables.iter_mut() {
-        let mut taken = BTreeSet::new();
+        // A field's name, its setters (`x`, and `x_null` for a nullable one) and the
+        // generated constructor `new` and handle `table` must not meet.
+        let mut taken: BTreeSet<String> = ["new", "table", "Table", "rel"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         for (i, c) in t.columns.iter_mut().enumerate() {
             let default = naming::field_name(&c.name);
             let mut name = default.clone();
             if !naming::is_valid_ident(&name) {
                 name = sanitise(&default, &format!("column_{}", i + 1));
             }
-            name = unique_name(&name, &taken);
+            if !naming::is_valid_ident(&name) {
+                name = format!("{name}_col");
+            }
+            let free = |n: &String| !taken.contains(n) && !taken.contains(&format!("{n}_null"));
+            if !free(&name) {
+                name = format!("{name}_col");
+            }
+            while !free(&name) {
+                name = unique_name(&name, &taken);
+                if !free(&name) {
+                    name.push('_');
+                }
+            }
             taken.insert(name.clone());
+            taken.insert(format!("{name}_null"));
             if name != default {
                 c.rust_name = Some(name);
             }
         }
         let default = naming::struct_name(&t.name);
         let mut name = default.clone();
-        if !naming::is_valid_ident(&name) || naming::is_keyword(&name) {
-            name = sanitise(&default, "Table").to_upper_camel_case();
+        if crate::lower::bad_type_name(&name).is_some() {
+            name = format!("{}Row", sanitise(&default, "Table").to_upper_camel_case());
         }
         let name = unique_name(&name, &structs);
         structs.insert(name.clone());
@@ -1391,6 +1427,33 @@ mod tests {
             replay::introspect(&conn).unwrap(),
             replay::introspect(&fresh).unwrap()
         );
+    }
+
+    #[test]
+    fn odd_names_get_rust_names_that_build() {
+        let (p, diffs) = pulled(
+            r#"CREATE TABLE "User Accounts" ("ID" INTEGER PRIMARY KEY, "type" TEXT, "table" TEXT, "new" INTEGER,
+                 "self" TEXT, "a" TEXT, "a_null" TEXT, "FirstName" TEXT, "first_name" TEXT, "1st" TEXT, "é" TEXT, "rel" TEXT);
+               CREATE TABLE "order" (id INTEGER PRIMARY KEY, "user" INTEGER REFERENCES "User Accounts"("ID"), "crate" TEXT, "Self" TEXT);
+               CREATE TABLE strings (id INTEGER PRIMARY KEY);
+               CREATE TABLE std (id INTEGER PRIMARY KEY);
+               CREATE TABLE "a-b" (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a b', 'A-B')), flag INTEGER CHECK (flag IN (1, 0)));"#,
+        );
+        assert_eq!(diffs, Vec::<String>::new(), "{:#?}", p.files);
+        assert!(
+            p.notes.iter().any(|n| n.contains("table `std`")),
+            "{:?}",
+            p.notes
+        );
+        let ab = &p.files.iter().find(|(n, _)| n == "a-b.toml").unwrap().1;
+        assert!(
+            ab.contains(
+                r#"kind = { type = "text", nullable = true, check = "kind IN ('a b', 'A-B')" }"#
+            ),
+            "{ab}"
+        );
+        let strings = &p.files.iter().find(|(n, _)| n == "strings.toml").unwrap().1;
+        assert!(strings.contains(r#"struct = "StringRow""#), "{strings}");
     }
 
     #[test]

@@ -168,6 +168,13 @@ pub fn check_table_name(name: &str, f: &TableFile, errs: &mut Vec<Diagnostic>) -
     true
 }
 
+/// Whether table `name` makes a module name the generated code can use: snake case, a valid
+/// identifier, and not the name of a crate the generated code names.
+pub fn module_name_ok(name: &str) -> bool {
+    let module = naming::field_name(name);
+    naming::is_valid_ident(&module) && !CRATE_NAMES.contains(&module.as_str())
+}
+
 /// Why `name` cannot be a generated struct or enum name, if it cannot.
 pub fn bad_type_name(name: &str) -> Option<String> {
     if !naming::is_valid_ident(name) || naming::is_keyword(name) {

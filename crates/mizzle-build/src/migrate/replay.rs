@@ -241,7 +241,7 @@ fn checks_of(normalised: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        if normalised[i..].starts_with("CHECK(") {
+        if bytes[i..].starts_with(b"CHECK(") {
             let start = i + "CHECK(".len();
             let mut depth = 1;
             let mut j = start;
