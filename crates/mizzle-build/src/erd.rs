@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{ColumnType, Schema};
+use crate::ir::{Column, ColumnType, Schema, Table};
 
 /// The diagram of `schema`.
 pub fn mermaid(schema: &Schema) -> String {
@@ -18,16 +18,7 @@ pub fn mermaid(schema: &Schema) -> String {
     for t in &schema.tables {
         let _ = writeln!(out, "    {} {{", entity(&t.name));
         for c in &t.columns {
-            let mut keys = Vec::new();
-            if t.primary_key.contains(&c.name) {
-                keys.push("PK");
-            }
-            if c.references.is_some() {
-                keys.push("FK");
-            }
-            if c.unique {
-                keys.push("UK");
-            }
+            let keys = keys(t, c);
             let mut line = format!("        {} {}", type_name(c.ty), entity(&c.name));
             if !keys.is_empty() {
                 line.push(' ');
@@ -67,6 +58,18 @@ pub fn mermaid(schema: &Schema) -> String {
         }
     }
     out
+}
+
+/// A column's keys as the diagrams mark them: `PK`, `FK`, `UK`.
+fn keys(t: &Table, c: &Column) -> Vec<&'static str> {
+    [
+        (t.primary_key.contains(&c.name), "PK"),
+        (c.references.is_some(), "FK"),
+        (c.unique, "UK"),
+    ]
+    .into_iter()
+    .filter_map(|(on, k)| on.then_some(k))
+    .collect()
 }
 
 /// A name Mermaid accepts as an entity or attribute: kept when it is a plain identifier,
@@ -137,16 +140,7 @@ fn graph(schema: &Schema) -> (Vec<TableBox>, Vec<Edge>) {
                 .columns
                 .iter()
                 .map(|c| {
-                    let mut keys = Vec::new();
-                    if t.primary_key.contains(&c.name) {
-                        keys.push("PK");
-                    }
-                    if c.references.is_some() {
-                        keys.push("FK");
-                    }
-                    if c.unique {
-                        keys.push("UK");
-                    }
+                    let keys = keys(t, c);
                     let ty = format!("{}{}", c.ty.name(), if c.nullable { "?" } else { "" });
                     (c.name.clone(), ty, keys.join(" "))
                 })
