@@ -169,6 +169,25 @@ fn d1_binding(root: &Path) -> Result<(String, String), String> {
     Ok((binding, file))
 }
 
+/// The `migrations_dir` wrangler's config gives the project's D1 database, if the project
+/// has one.
+fn wrangler_migrations_dir(root: &Path) -> Option<String> {
+    let (binding, file) = d1_binding(root).ok()?;
+    let config = mizzle_build::wrangler::read_config(root, &file).ok()?;
+    let db = config["d1_databases"]
+        .as_array()?
+        .iter()
+        .find(|d| d["binding"].as_str() == Some(binding.as_str()))?;
+    Some(
+        db["migrations_dir"]
+            .as_str()
+            .unwrap_or("migrations")
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_owned(),
+    )
+}
+
 /// Runs an SQL dump in a fresh in-memory database (foreign keys off: a dump's rows come in
 /// table order, not parent-first).
 fn load_dump(text: &str, shown: &str) -> Result<Connection, String> {
@@ -299,7 +318,11 @@ fn settings_migrations_dir(root: &Path, pulled: &Pulled) -> Result<String, Strin
         .iter()
         .map(|(n, t)| (schema_dir.join(n), t.clone()))
         .collect();
-    if let Ok(t) = std::fs::read_to_string(schema_dir.join("mizzle.toml")) {
+    let written = pulled.files.iter().any(|(n, _)| n == "mizzle.toml");
+    if let (false, Ok(t)) = (
+        written,
+        std::fs::read_to_string(schema_dir.join("mizzle.toml")),
+    ) {
         files.push((schema_dir.join("mizzle.toml"), t));
     }
     mizzle_build::Config::new()
@@ -372,10 +395,45 @@ pub fn import_drizzle(
     }
     notes.append(&mut pulled.notes);
     pulled.notes = notes;
-    let files: Vec<(String, String)> = migrations
-        .into_iter()
-        .map(|m| (m.file_name, m.sql))
-        .collect();
+    // Where the history stays: when wrangler already applies the drizzle folder (how
+    // drizzle-kit projects on D1 are set up), mizzle uses that folder as it is; otherwise
+    // the files are copied, byte for byte, into mizzle's migrations folder.
+    let relative = dir
+        .strip_prefix(root)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_owned();
+    let files: Vec<(String, String)> = if wrangler_migrations_dir(root).as_deref()
+        == Some(relative.as_str())
+    {
+        progress(&format!(
+            "wrangler applies {relative}/ already: it stays the migrations folder (nothing copied)"
+        ));
+        let settings = root.join("schema/mizzle.toml");
+        if settings.exists() {
+            let current = settings_migrations_dir(root, &pulled)?;
+            if current != relative {
+                return Err(format!(
+                    "error: schema/mizzle.toml says `migrations_dir = \"{current}\"`, but wrangler applies {relative}/; nothing was written\nhelp: set `migrations_dir = \"{relative}\"` in schema/mizzle.toml"
+                ));
+            }
+        } else {
+            pulled.files.push((
+                "mizzle.toml".to_owned(),
+                format!(
+                    "# mizzle's settings. The migration history is drizzle-kit's folder, which wrangler\n# applies; mizzle adds its migrations there.\nmigrations_dir = \"{relative}\"\n"
+                ),
+            ));
+        }
+        Vec::new()
+    } else {
+        migrations
+            .into_iter()
+            .map(|m| (m.file_name, m.sql))
+            .collect()
+    };
     let dir_name = finish(root, pulled, files, force, dry_run)?;
     if dry_run {
         return Ok(());

@@ -283,3 +283,85 @@ fn a_wider_drizzle_kit_schema_pulls_and_imports_exactly() {
     let (ok, out) = mizzle(p, &["check"]);
     assert!(ok, "{out}");
 }
+
+/// The usual drizzle-on-D1 set-up: wrangler applies drizzle-kit's folder. Imported, that
+/// folder stays the history (nothing copied, wrangler's config untouched): the local D1's
+/// ledger shows it applied, and the next schema change is a mizzle migration in the same
+/// folder, applied by wrangler on top.
+#[test]
+fn a_drizzle_folder_that_wrangler_applies_stays_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
+    std::fs::create_dir_all(p.join("src/db")).unwrap();
+    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
+    std::fs::copy(fixture("schema_v2.ts"), p.join("src/db/schema.ts")).unwrap();
+    drizzle_kit(p, "init");
+    std::fs::write(
+        p.join("wrangler.jsonc"),
+        r#"{ "name": "app", "d1_databases": [{ "binding": "DB", "database_name": "app", "database_id": "00000000-0000-0000-0000-000000000003", "migrations_dir": "drizzle" }] }"#,
+    )
+    .unwrap();
+    let wrangler = |args: &[&str]| {
+        run(Command::new(workspace().join("node_modules/.bin/wrangler"))
+            .args(args)
+            .current_dir(p)
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false"))
+    };
+    wrangler(&["d1", "migrations", "apply", "DB", "--local"]);
+
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("schema/mizzle.toml"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some(r#"migrations_dir = "drizzle""#)
+    );
+    assert!(!p.join("migrations").exists(), "nothing copied");
+    let (ok, out) = mizzle(p, &["status"]);
+    assert!(
+        ok && out.contains("applied 0000_init.sql") && out.contains("1 applied, 0 pending"),
+        "{out}"
+    );
+
+    // The next change is mizzle's, in the same folder, applied on top by wrangler.
+    let posts = std::fs::read_to_string(p.join("schema/posts.toml"))
+        .unwrap()
+        .replace(
+            "[indexes]",
+            "views = { type = \"integer\", default = 0 }\n\n[indexes]",
+        );
+    std::fs::write(p.join("schema/posts.toml"), posts).unwrap();
+    let (ok, out) = mizzle(p, &["diff"]);
+    assert!(
+        ok && out.contains("drizzle/0001_") && out.contains("ADD COLUMN \"views\""),
+        "{out}"
+    );
+    mizzle_build::Config::new()
+        .manifest_dir(p)
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap();
+    let (ok, out) = mizzle(p, &["migrate", "--local"]);
+    assert!(ok, "{out}");
+    let (ok, out) = mizzle(p, &["status"]);
+    assert!(ok && out.contains("2 applied, 0 pending"), "{out}");
+    let cols = wrangler(&[
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--json",
+        "--command",
+        "SELECT name FROM pragma_table_info('posts')",
+    ]);
+    assert!(cols.contains("\"views\""), "{cols}");
+}

@@ -491,7 +491,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         sql.push_str(select_list);
         sql.push_str(" FROM ");
         push_ident(&mut sql, T::NAME);
-        let mut params = Vec::new();
+        let mut params = Vec::with_capacity(4);
         if let Some(f) = &self.filter {
             sql.push_str(" WHERE ");
             f.render_q(qualified, &mut sql, &mut params);
@@ -1019,7 +1019,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     /// The statement. An empty patch updates nothing: it becomes a `SELECT` of the matching
     /// rows (so `.returning()` still returns them unchanged).
     fn render(&self, returning: bool) -> Statement {
-        let mut params = Vec::new();
+        let mut params = Vec::with_capacity(8);
         if self.set.is_empty() {
             // Nothing to write: select the matching rows instead (`run()` skips it).
             let mut sql = format!(
@@ -1118,7 +1118,7 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
         let mut sql = String::with_capacity(64);
         sql.push_str("DELETE FROM ");
         push_ident(&mut sql, T::NAME);
-        let mut params = Vec::new();
+        let mut params = Vec::with_capacity(4);
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
     }
