@@ -92,13 +92,25 @@ fn main() {
         );
         std::fs::write(&table, text).unwrap();
         let edit = build(&manifest);
+        // The newest generated module: its index and its one file per table.
         let module = std::fs::read_dir(workspace().join("target/external/debug/build"))
             .unwrap()
             .flatten()
-            .filter_map(|e| std::fs::metadata(e.path().join("out/mizzle_schema.rs")).ok())
-            .filter(|m| m.modified().is_ok())
-            .max_by_key(|m| m.modified().unwrap())
-            .map_or(0, |m| m.len());
+            .map(|e| e.path().join("out"))
+            .filter_map(|out| {
+                let index = std::fs::metadata(out.join("mizzle_schema.rs")).ok()?;
+                let parts: u64 = std::fs::read_dir(out.join("mizzle_schema"))
+                    .map(|d| {
+                        d.flatten()
+                            .filter_map(|e| e.metadata().ok())
+                            .map(|m| m.len())
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                Some((index.modified().ok()?, index.len() + parts))
+            })
+            .max_by_key(|(modified, _)| *modified)
+            .map_or(0, |(_, len)| len);
         println!(
             "| {n} | {} KiB | {cold:.1} s | {edit:.1} s |",
             module / 1024

@@ -441,21 +441,41 @@ impl Config {
             .iter()
             .map(|m| (m.file_name.clone(), m.sql.clone()))
             .collect();
-        let rust = self.generate(schema, &migrations);
         let mut rust_file = None;
         if let Some(out) = &self.out_dir {
-            let path = out.join("mizzle_schema.rs");
-            write_if_changed(&path, &rust).map_err(|e| {
+            // One file per table (see `emit_rust::generate_parts`), and the index that
+            // `include_schema!()` includes.
+            let parts = emit_rust::generate_parts(schema, &migrations);
+            let dir = out.join(PARTS_DIR);
+            let cannot = |path: &Path, e: std::io::Error| {
                 fail(vec![Diagnostic::bare(format!(
                     "cannot write {}: {e}",
                     path.display()
                 ))])
-            })?;
+            };
+            for (name, text) in &parts {
+                let path = dir.join(format!("{name}.rs"));
+                write_if_changed(&path, text).map_err(|e| cannot(&path, e))?;
+            }
+            // A table that is gone leaves no file behind.
+            for old in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let name = old.file_name().to_string_lossy().into_owned();
+                let ours = parts.iter().any(|(n, _)| format!("{n}.rs") == name);
+                if !ours && name.ends_with(".rs") {
+                    let _ = std::fs::remove_file(old.path());
+                }
+            }
+            let path = out.join("mizzle_schema.rs");
+            write_if_changed(&path, &emit_rust::index_file(&parts, PARTS_DIR))
+                .map_err(|e| cannot(&path, e))?;
             rust_file = Some(path);
         }
         Ok(Outcome { written, rust_file })
     }
 }
+
+/// The folder of OUT_DIR holding the generated module's parts.
+const PARTS_DIR: &str = "mizzle_schema";
 
 /// Writes `text` to `path` unless it already holds exactly that.
 fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {

@@ -204,6 +204,7 @@ pub mod settings {
         ::mizzle::sql::Nullable<::mizzle::sql::Json<::mizzle::serde_json::Value>>,
     > = ::mizzle::Column::new("extra");
 }
+
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
 pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a

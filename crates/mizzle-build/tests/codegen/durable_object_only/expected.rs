@@ -135,6 +135,7 @@ pub mod notes {
         "title",
     );
 }
+
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
 /// native SQLite database with `SqliteExecutor::migrate_pending`, as each object does.
 pub const MIGRATIONS: &[(&str, &str)] = &[];

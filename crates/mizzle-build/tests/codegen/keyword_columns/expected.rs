@@ -285,6 +285,7 @@ pub mod items {
         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
     > = ::mizzle::Column::new("self_");
 }
+
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
 pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a

@@ -148,6 +148,7 @@ pub mod post_tags {
         "tag_id",
     );
 }
+
 /// A row of `posts`.
 #[derive(
     Debug,
@@ -315,6 +316,7 @@ pub mod posts {
     /// `posts.tags`: many `tags` through `post_tags`. Load it with `.with(posts::tags)`.
     pub const tags: ::mizzle::Load<rel::Tags> = ::mizzle::Load::new(rel::Tags);
 }
+
 /// A row of `tags`.
 #[derive(
     Debug,
@@ -482,6 +484,7 @@ pub mod tags {
     /// `tags.posts`: many `posts` through `post_tags`. Load it with `.with(tags::posts)`.
     pub const posts: ::mizzle::Load<rel::Posts> = ::mizzle::Load::new(rel::Posts);
 }
+
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
 pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a

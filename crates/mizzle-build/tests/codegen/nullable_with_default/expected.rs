@@ -355,6 +355,7 @@ pub mod profiles {
         "status",
     );
 }
+
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
 pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a

@@ -220,6 +220,7 @@ pub mod comments {
     /// `comments.replies`: has many `comments` through `comments.parent_id`. Load it with `.with(comments::replies)`.
     pub const replies: ::mizzle::Load<rel::Replies> = ::mizzle::Load::new(rel::Replies);
 }
+
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
 pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
