@@ -88,6 +88,15 @@ pub trait Executor {
             rows.into_iter().map(T::from_row).collect()
         }
     }
+
+    /// The statement's first row, decoded into `T` (what `.get()` wants). Backends may stop
+    /// reading after it.
+    fn query_first_as<T: FromRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> {
+        async move { Ok(self.query_as(stmt).await?.into_iter().next()) }
+    }
 }
 
 impl<E: Executor> Executor for &E {
@@ -102,6 +111,12 @@ impl<E: Executor> Executor for &E {
     }
     fn query_as<T: FromRow>(&self, stmt: Statement) -> impl Future<Output = Result<Vec<T>>> {
         (**self).query_as(stmt)
+    }
+    fn query_first_as<T: FromRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> {
+        (**self).query_first_as(stmt)
     }
 }
 
@@ -391,5 +406,9 @@ impl<E: Executor> Executor for Counted<E> {
     async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
         self.tick();
         self.inner.query_as(stmt).await
+    }
+    async fn query_first_as<T: FromRow>(&self, stmt: Statement) -> Result<Option<T>> {
+        self.tick();
+        self.inner.query_first_as(stmt).await
     }
 }

@@ -275,6 +275,11 @@ impl<E: Executor> Db<E> {
         self.exec.query_as(stmt).await
     }
 
+    async fn query_first_as<R: FromRow>(&self, stmt: Statement) -> Result<Option<R>> {
+        self.limits.check(&stmt)?;
+        self.exec.query_first_as(stmt).await
+    }
+
     /// Checks `stmt` against the limits and runs it for its rows.
     pub(crate) async fn query_checked(&self, stmt: Statement) -> Result<Vec<Row>> {
         self.query(stmt).await
@@ -529,7 +534,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         let limit = Some(self.limit.map_or(1, |l| l.min(1)));
         let mut stmt = self.render(column_list::<T>(), limit);
         stmt.columns = columns_of::<T>();
-        Ok(self.db.query_as(stmt).await?.into_iter().next())
+        self.db.query_first_as(stmt).await
     }
 
     /// The number of matching rows (respecting limit and offset).

@@ -93,6 +93,7 @@ fn run_each(
     conn: &rusqlite::Connection,
     names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
     stmt: &Statement,
+    first_only: bool,
     mut each: impl FnMut(Row) -> Result<Vec<Value>>,
 ) -> Result<ExecMeta> {
     let map = |e| sqlite_err(e, &stmt.sql);
@@ -147,6 +148,10 @@ fn run_each(
             reported.as_ref(),
             cells,
         ))?;
+        if first_only {
+            // The statement is reset when `rows` goes, as rusqlite's `query_row` does.
+            break;
+        }
     }
     Ok(ExecMeta {
         rows_affected: conn.changes(),
@@ -182,7 +187,7 @@ fn run(
     stmt: &Statement,
 ) -> Result<Output> {
     let mut rows = Vec::new();
-    let meta = run_each(conn, names_cache, stmt, |row| {
+    let meta = run_each(conn, names_cache, stmt, false, |row| {
         rows.push(row);
         Ok(Vec::new())
     })?;
@@ -210,9 +215,19 @@ impl Executor for SqliteExecutor {
     /// Decodes each row as SQLite steps to it, reusing one cell vector for every row.
     async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        run_each(&self.lock(), &self.names, &stmt, |row| {
+        run_each(&self.lock(), &self.names, &stmt, false, |row| {
             let mut reader = row.reader();
             out.push(T::from_reader(&mut reader)?);
+            Ok(reader.into_row().into_values())
+        })?;
+        Ok(out)
+    }
+
+    async fn query_first_as<T: FromRow>(&self, stmt: Statement) -> Result<Option<T>> {
+        let mut out = None;
+        run_each(&self.lock(), &self.names, &stmt, true, |row| {
+            let mut reader = row.reader();
+            out = Some(T::from_reader(&mut reader)?);
             Ok(reader.into_row().into_values())
         })?;
         Ok(out)
