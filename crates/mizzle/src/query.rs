@@ -942,7 +942,16 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, 
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it).
     pub async fn get(self) -> Result<Option<T::Row>> {
-        Ok(self.all().await?.into_iter().next())
+        let db = self.inner.db();
+        let mut stmts = self.inner.into_returning_statements()?;
+        if stmts.len() == 1 {
+            // SQLite makes every change of a statement with RETURNING on its first step, so
+            // reading only the first row leaves nothing undone.
+            return db.query_first_as(stmts.remove(0)).await;
+        }
+        Ok(decode_all::<T::Row>(db.run_all(stmts, true).await?.rows)?
+            .into_iter()
+            .next())
     }
 
     /// The returned row; [`Error::NotFound`] when there is none.
