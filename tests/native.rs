@@ -253,6 +253,50 @@ async fn update_applies_patch_and_on_update_fn() {
     assert_eq!(same[0].name, "Z");
 }
 
+/// `.returning().get()` / `.one()` read one returned row, but the write changes every
+/// matching row (and the next statement on the connection runs): an update of three rows,
+/// a delete of three rows, and a multi-row insert.
+#[tokio::test]
+async fn returning_one_row_still_writes_every_row() {
+    let db = db();
+    let u = user(&db, "r@x.io").await;
+    for slug in ["a", "b", "c"] {
+        post(&db, u.id, slug).await;
+    }
+    let first = db
+        .update(posts::table)
+        .set(PostPatch::new().title("All"))
+        .filter(posts::author_id.eq(u.id))
+        .returning()
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(first.map(|p| p.title).as_deref(), Some("All"));
+    let titled = db
+        .select(posts::table)
+        .filter(posts::title.eq("All"))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(titled, 3);
+    let tags = db
+        .insert(tags::table)
+        .values_many(["x", "y", "z"].map(NewTag::new))
+        .returning()
+        .one()
+        .await
+        .unwrap();
+    assert_eq!(tags.name, "x");
+    assert_eq!(db.select(tags::table).count().await.unwrap(), 3);
+    db.delete(posts::table)
+        .filter(posts::author_id.eq(u.id))
+        .returning()
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(db.select(posts::table).count().await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn patch_json_null_sets_null() {
     let patch: PostPatch = mizzle::serde_json::from_str(r#"{"body": null, "title": "x"}"#).unwrap();
