@@ -227,13 +227,12 @@ fn collect_values(var: TokenStream, always: &[TokenStream], maybe: &[TokenStream
     if maybe.is_empty() {
         quote! { Vec::from([#(#always),*]) }
     } else {
-        let init = if always.is_empty() {
-            quote!(Vec::new())
-        } else {
-            quote!(Vec::from([#(#always),*]))
-        };
+        // Room for every column up front: no reallocation while the optional ones are
+        // pushed.
+        let room = always.len() + maybe.len();
         quote! {
-            let mut #var = #init;
+            let mut #var = Vec::with_capacity(#room);
+            #(#var.push(#always);)*
             #(#maybe)*
             #var
         }
@@ -345,7 +344,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                 fields.push(quote! { #field_doc pub #f: #base, });
                 required_params.push(quote! { #f: impl Into<#base> });
                 required_inits.push(quote! { #f: #f.into(), });
-                always.push(quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f)) });
+                always.push(quote! { (#col, ::mizzle::__private::encode_owned::<#st>(self.#f)) });
             }
             InsertField::NullableNoDefault => {
                 fields.push(quote! {
@@ -358,7 +357,7 @@ fn insert_struct(t: &Table) -> TokenStream {
                 // binds fewer parameters (more rows per statement).
                 maybe.push(quote! {
                     if self.#f.is_some() {
-                        values.push((#col, ::mizzle::__private::encode::<#st>(&self.#f)));
+                        values.push((#col, ::mizzle::__private::encode_owned::<#st>(self.#f)));
                     }
                 });
             }
@@ -373,12 +372,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                     Some(func) => {
                         let path = default_fn_path(func);
                         always.push(quote! {
-                            (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(#path)))
+                            (#col, ::mizzle::__private::encode_owned::<#st>(self.#f.unwrap_or_else(#path)))
                         });
                     }
                     None => maybe.push(quote! {
-                        if let Some(v) = &self.#f {
-                            values.push((#col, ::mizzle::__private::encode::<#st>(v)));
+                        if let Some(v) = self.#f {
+                            values.push((#col, ::mizzle::__private::encode_owned::<#st>(v)));
                         }
                     }),
                 }
@@ -394,12 +393,12 @@ fn insert_struct(t: &Table) -> TokenStream {
                     Some(func) => {
                         let path = default_fn_path(func);
                         always.push(quote! {
-                            (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(|| Some(#path()))))
+                            (#col, ::mizzle::__private::encode_owned::<#st>(self.#f.unwrap_or_else(|| Some(#path()))))
                         });
                     }
                     None => maybe.push(quote! {
-                        if let Some(v) = &self.#f {
-                            values.push((#col, ::mizzle::__private::encode::<#st>(v)));
+                        if let Some(v) = self.#f {
+                            values.push((#col, ::mizzle::__private::encode_owned::<#st>(v)));
                         }
                     }),
                 }
@@ -521,12 +520,12 @@ fn patch_struct(t: &Table) -> TokenStream {
                     path
                 };
                 always.push(
-                    quote! { (#col, ::mizzle::__private::encode::<#st>(&self.#f.unwrap_or_else(#fill))) },
+                    quote! { (#col, ::mizzle::__private::encode_owned::<#st>(self.#f.unwrap_or_else(#fill))) },
                 );
             }
             None => maybe.push(quote! {
-                if let Some(v) = &self.#f {
-                    set.push((#col, ::mizzle::__private::encode::<#st>(v)));
+                if let Some(v) = self.#f {
+                    set.push((#col, ::mizzle::__private::encode_owned::<#st>(v)));
                 }
             }),
         }

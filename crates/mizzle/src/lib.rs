@@ -49,7 +49,7 @@ pub mod serde_helpers;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::serde_helpers::double_option;
-    pub use crate::sql::{decode_enum, encode};
+    pub use crate::sql::{decode_enum, encode, encode_owned};
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,13 @@ pub trait SqlType {
     type Rust;
     /// Encodes a Rust value for binding.
     fn encode(value: &Self::Rust) -> Value;
+    /// Encodes an owned value, moving what it can (text and bytes are not copied).
+    fn encode_owned(value: Self::Rust) -> Value
+    where
+        Self::Rust: Sized,
+    {
+        Self::encode(&value)
+    }
     /// Decodes a value read from the database.
     fn decode(value: Value) -> Result<Self::Rust, DecodeError>;
 }
@@ -24,6 +31,16 @@ pub trait SqlType {
 #[doc(hidden)]
 pub fn encode<S: SqlType>(value: &S::Rust) -> Value {
     S::encode(value)
+}
+
+/// Encodes an owned value of SQL type `S`, moving it (used by generated inserts and patches,
+/// which own their values).
+#[doc(hidden)]
+pub fn encode_owned<S: SqlType>(value: S::Rust) -> Value
+where
+    S::Rust: Sized,
+{
+    S::encode_owned(value)
 }
 
 /// Marks SQL types whose columns are `NOT NULL`. Generated enums implement it too.
@@ -117,6 +134,9 @@ impl SqlType for Text {
     fn encode(v: &String) -> Value {
         Value::Text(v.clone())
     }
+    fn encode_owned(v: String) -> Value {
+        Value::Text(v)
+    }
     fn decode(v: Value) -> Result<String, DecodeError> {
         match v {
             Value::Text(s) => Ok(s),
@@ -129,6 +149,9 @@ impl SqlType for Blob {
     type Rust = Vec<u8>;
     fn encode(v: &Vec<u8>) -> Value {
         Value::Blob(v.clone())
+    }
+    fn encode_owned(v: Vec<u8>) -> Value {
+        Value::Blob(v)
     }
     fn decode(v: Value) -> Result<Vec<u8>, DecodeError> {
         match v {
@@ -259,6 +282,9 @@ impl<S: NonNull> SqlType for Nullable<S> {
     type Rust = Option<S::Rust>;
     fn encode(v: &Option<S::Rust>) -> Value {
         v.as_ref().map_or(Value::Null, S::encode)
+    }
+    fn encode_owned(v: Option<S::Rust>) -> Value {
+        v.map_or(Value::Null, S::encode_owned)
     }
     fn decode(v: Value) -> Result<Option<S::Rust>, DecodeError> {
         match v {

@@ -65,19 +65,23 @@ impl NewPostTag {
 impl ::mizzle::Insertable for NewPostTag {
     type Table = post_tags::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            (
+        let mut values = Vec::with_capacity(3usize);
+        values
+            .push((
                 "post_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.post_id),
-            ),
-            (
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(self.post_id),
+            ));
+        values
+            .push((
                 "tag_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.tag_id),
-            ),
-        ]);
-        if let Some(v) = &self.weight {
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(self.tag_id),
+            ));
+        if let Some(v) = self.weight {
             values
-                .push(("weight", ::mizzle::__private::encode::<::mizzle::sql::Real>(v)));
+                .push((
+                    "weight",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Real>(v),
+                ));
         }
         values
     }
@@ -127,21 +131,24 @@ impl PostTagPatch {
 impl ::mizzle::Patch for PostTagPatch {
     type Table = post_tags::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.post_id {
+        let mut set = Vec::with_capacity(3usize);
+        if let Some(v) = self.post_id {
             set.push((
                 "post_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
             ));
         }
-        if let Some(v) = &self.tag_id {
+        if let Some(v) = self.tag_id {
             set.push((
                 "tag_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
             ));
         }
-        if let Some(v) = &self.weight {
-            set.push(("weight", ::mizzle::__private::encode::<::mizzle::sql::Real>(v)));
+        if let Some(v) = self.weight {
+            set.push((
+                "weight",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Real>(v),
+            ));
         }
         set
     }

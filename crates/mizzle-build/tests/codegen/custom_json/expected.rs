@@ -67,27 +67,30 @@ impl NewSetting {
 impl ::mizzle::Insertable for NewSetting {
     type Table = settings::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            (
+        let mut values = Vec::with_capacity(3usize);
+        values
+            .push((
                 "prefs",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
-                >(&self.prefs),
-            ),
-        ]);
-        if let Some(v) = &self.id {
+                >(self.prefs),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         if self.extra.is_some() {
             values
                 .push((
                     "extra",
-                    ::mizzle::__private::encode::<
+                    ::mizzle::__private::encode_owned::<
                         ::mizzle::sql::Nullable<
                             ::mizzle::sql::Json<::mizzle::serde_json::Value>,
                         >,
-                    >(&self.extra),
+                    >(self.extra),
                 ));
         }
         values
@@ -143,22 +146,25 @@ impl SettingPatch {
 impl ::mizzle::Patch for SettingPatch {
     type Table = settings::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        let mut set = Vec::with_capacity(3usize);
+        if let Some(v) = self.id {
+            set.push((
+                "id",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+            ));
         }
-        if let Some(v) = &self.prefs {
+        if let Some(v) = self.prefs {
             set.push((
                 "prefs",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
                 >(v),
             ));
         }
-        if let Some(v) = &self.extra {
+        if let Some(v) = self.extra {
             set.push((
                 "extra",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<
                         ::mizzle::sql::Json<::mizzle::serde_json::Value>,
                     >,

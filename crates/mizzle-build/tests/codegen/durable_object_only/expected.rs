@@ -59,12 +59,18 @@ impl NewNote {
 impl ::mizzle::Insertable for NewNote {
     type Table = notes::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            ("title", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.title)),
-        ]);
-        if let Some(v) = &self.id {
+        let mut values = Vec::with_capacity(2usize);
+        values
+            .push((
+                "title",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(self.title),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         values
     }
@@ -98,9 +104,12 @@ impl NotePatch {
 impl ::mizzle::Patch for NotePatch {
     type Table = notes::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.title {
-            set.push(("title", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
+        let mut set = Vec::with_capacity(1usize);
+        if let Some(v) = self.title {
+            set.push((
+                "title",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
+            ));
         }
         set
     }

@@ -95,36 +95,42 @@ impl NewItem {
 impl ::mizzle::Insertable for NewItem {
     type Table = items::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            ("type", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.r#type)),
-        ]);
-        if let Some(v) = &self.id {
+        let mut values = Vec::with_capacity(5usize);
+        values
+            .push((
+                "type",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(self.r#type),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         if self.r#fn.is_some() {
             values
                 .push((
                     "fn",
-                    ::mizzle::__private::encode::<
+                    ::mizzle::__private::encode_owned::<
                         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
-                    >(&self.r#fn),
+                    >(self.r#fn),
                 ));
         }
-        if let Some(v) = &self.r#match {
+        if let Some(v) = self.r#match {
             values
                 .push((
                     "match",
-                    ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
                 ));
         }
         if self.myself.is_some() {
             values
                 .push((
                     "self_",
-                    ::mizzle::__private::encode::<
+                    ::mizzle::__private::encode_owned::<
                         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
-                    >(&self.myself),
+                    >(self.myself),
                 ));
         }
         values
@@ -209,31 +215,37 @@ impl ItemPatch {
 impl ::mizzle::Patch for ItemPatch {
     type Table = items::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        let mut set = Vec::with_capacity(5usize);
+        if let Some(v) = self.id {
+            set.push((
+                "id",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+            ));
         }
-        if let Some(v) = &self.r#type {
-            set.push(("type", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
+        if let Some(v) = self.r#type {
+            set.push((
+                "type",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
+            ));
         }
-        if let Some(v) = &self.r#fn {
+        if let Some(v) = self.r#fn {
             set.push((
                 "fn",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
             ));
         }
-        if let Some(v) = &self.r#match {
+        if let Some(v) = self.r#match {
             set.push((
                 "match",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
             ));
         }
-        if let Some(v) = &self.myself {
+        if let Some(v) = self.myself {
             set.push((
                 "self_",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
             ));

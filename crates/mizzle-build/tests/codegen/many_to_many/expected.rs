@@ -56,11 +56,11 @@ impl ::mizzle::Insertable for NewPostTag {
         Vec::from([
             (
                 "post_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.post_id),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(self.post_id),
             ),
             (
                 "tag_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(&self.tag_id),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(self.tag_id),
             ),
         ])
     }
@@ -102,17 +102,17 @@ impl PostTagPatch {
 impl ::mizzle::Patch for PostTagPatch {
     type Table = post_tags::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.post_id {
+        let mut set = Vec::with_capacity(2usize);
+        if let Some(v) = self.post_id {
             set.push((
                 "post_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
             ));
         }
-        if let Some(v) = &self.tag_id {
+        if let Some(v) = self.tag_id {
             set.push((
                 "tag_id",
-                ::mizzle::__private::encode::<::mizzle::sql::Integer>(v),
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
             ));
         }
         set
@@ -208,12 +208,18 @@ impl NewPost {
 impl ::mizzle::Insertable for NewPost {
     type Table = posts::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            ("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.name)),
-        ]);
-        if let Some(v) = &self.id {
+        let mut values = Vec::with_capacity(2usize);
+        values
+            .push((
+                "name",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(self.name),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         values
     }
@@ -255,12 +261,18 @@ impl PostPatch {
 impl ::mizzle::Patch for PostPatch {
     type Table = posts::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        let mut set = Vec::with_capacity(2usize);
+        if let Some(v) = self.id {
+            set.push((
+                "id",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+            ));
         }
-        if let Some(v) = &self.name {
-            set.push(("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
+        if let Some(v) = self.name {
+            set.push((
+                "name",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
+            ));
         }
         set
     }
@@ -376,12 +388,18 @@ impl NewTag {
 impl ::mizzle::Insertable for NewTag {
     type Table = tags::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            ("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.name)),
-        ]);
-        if let Some(v) = &self.id {
+        let mut values = Vec::with_capacity(2usize);
+        values
+            .push((
+                "name",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(self.name),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         values
     }
@@ -423,12 +441,18 @@ impl TagPatch {
 impl ::mizzle::Patch for TagPatch {
     type Table = tags::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        let mut set = Vec::with_capacity(2usize);
+        if let Some(v) = self.id {
+            set.push((
+                "id",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+            ));
         }
-        if let Some(v) = &self.name {
-            set.push(("name", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
+        if let Some(v) = self.name {
+            set.push((
+                "name",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
+            ));
         }
         set
     }

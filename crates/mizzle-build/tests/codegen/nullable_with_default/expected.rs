@@ -183,29 +183,33 @@ impl Default for NewProfile {
 impl ::mizzle::Insertable for NewProfile {
     type Table = profiles::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            (
+        let mut values = Vec::with_capacity(4usize);
+        values
+            .push((
                 "seen_at",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
-                >(&self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
-            ),
-        ]);
-        if let Some(v) = &self.id {
+                >(self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
-        if let Some(v) = &self.nick_name {
+        if let Some(v) = self.nick_name {
             values
                 .push((
                     "nick_name",
-                    ::mizzle::__private::encode::<
+                    ::mizzle::__private::encode_owned::<
                         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                     >(v),
                 ));
         }
-        if let Some(v) = &self.status {
-            values.push(("status", ::mizzle::__private::encode::<ProfileStatus>(v)));
+        if let Some(v) = self.status {
+            values
+                .push(("status", ::mizzle::__private::encode_owned::<ProfileStatus>(v)));
         }
         values
     }
@@ -285,27 +289,29 @@ impl ProfilePatch {
 impl ::mizzle::Patch for ProfilePatch {
     type Table = profiles::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::from([
-            (
-                "seen_at",
-                ::mizzle::__private::encode::<
-                    ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
-                >(&self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
-            ),
-        ]);
-        if let Some(v) = &self.id {
-            set.push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+        let mut set = Vec::with_capacity(4usize);
+        set.push((
+            "seen_at",
+            ::mizzle::__private::encode_owned::<
+                ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
+            >(self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
+        ));
+        if let Some(v) = self.id {
+            set.push((
+                "id",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+            ));
         }
-        if let Some(v) = &self.nick_name {
+        if let Some(v) = self.nick_name {
             set.push((
                 "nick_name",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
             ));
         }
-        if let Some(v) = &self.status {
-            set.push(("status", ::mizzle::__private::encode::<ProfileStatus>(v)));
+        if let Some(v) = self.status {
+            set.push(("status", ::mizzle::__private::encode_owned::<ProfileStatus>(v)));
         }
         set
     }

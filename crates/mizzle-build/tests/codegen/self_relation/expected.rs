@@ -72,20 +72,26 @@ impl NewComment {
 impl ::mizzle::Insertable for NewComment {
     type Table = comments::Table;
     fn into_values(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut values = Vec::from([
-            ("body", ::mizzle::__private::encode::<::mizzle::sql::Text>(&self.body)),
-        ]);
-        if let Some(v) = &self.id {
+        let mut values = Vec::with_capacity(3usize);
+        values
+            .push((
+                "body",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(self.body),
+            ));
+        if let Some(v) = self.id {
             values
-                .push(("id", ::mizzle::__private::encode::<::mizzle::sql::Integer>(v)));
+                .push((
+                    "id",
+                    ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
+                ));
         }
         if self.parent_id.is_some() {
             values
                 .push((
                     "parent_id",
-                    ::mizzle::__private::encode::<
+                    ::mizzle::__private::encode_owned::<
                         ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
-                    >(&self.parent_id),
+                    >(self.parent_id),
                 ));
         }
         values
@@ -137,17 +143,20 @@ impl CommentPatch {
 impl ::mizzle::Patch for CommentPatch {
     type Table = comments::Table;
     fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::new();
-        if let Some(v) = &self.parent_id {
+        let mut set = Vec::with_capacity(2usize);
+        if let Some(v) = self.parent_id {
             set.push((
                 "parent_id",
-                ::mizzle::__private::encode::<
+                ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
                 >(v),
             ));
         }
-        if let Some(v) = &self.body {
-            set.push(("body", ::mizzle::__private::encode::<::mizzle::sql::Text>(v)));
+        if let Some(v) = self.body {
+            set.push((
+                "body",
+                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
+            ));
         }
         set
     }
