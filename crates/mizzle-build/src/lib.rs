@@ -98,14 +98,20 @@ fn truthy(v: &str) -> bool {
 
 impl Config {
     /// Defaults for the crate being built: paths relative to `CARGO_MANIFEST_DIR`, output
-    /// into `OUT_DIR`, check mode from `MIZZLE_CHECK` or `CI`, `cargo:` lines printed.
+    /// into `OUT_DIR` when run by a build script, check mode from `MIZZLE_CHECK` or `CI`,
+    /// `cargo:` lines printed.
     pub fn new() -> Self {
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
             .map_or_else(|| PathBuf::from("."), PathBuf::from);
         Config {
             schema_dir: manifest_dir.join("schema"),
             manifest_dir,
-            out_dir: std::env::var_os("OUT_DIR").map(PathBuf::from),
+            // OUT_DIR is the crate's only inside its build script (cargo also sets it for
+            // the crate's tests and binaries, where writing there would overwrite the
+            // module the crate was built with): `TARGET` is set for build scripts only.
+            out_dir: std::env::var_os("OUT_DIR")
+                .filter(|_| std::env::var_os("TARGET").is_some())
+                .map(PathBuf::from),
             check: None,
             cargo: std::env::var_os("CARGO_MANIFEST_DIR").is_some(),
         }
@@ -485,7 +491,11 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension(format!("rs.{}.tmp", std::process::id()));
+    // Unique per process and per call: two builds may write the same file at once (a
+    // build and rust-analyzer's, or two threads of one test process).
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("rs.{}.{n}.tmp", std::process::id()));
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
 }

@@ -352,6 +352,37 @@ fn concurrent_builds_write_exactly_one_file() {
     assert_eq!(migrations(&root), ["0001_init.sql"]);
 }
 
+/// Builds writing the generated module into one OUT_DIR at once (cargo and rust-analyzer,
+/// or threads of one process) all succeed and leave every part whole.
+#[test]
+fn concurrent_builds_write_the_generated_module_whole() {
+    // Two versions of the schema, so the builds really write (each part differs).
+    let p = project(&[("schema/users.toml", USERS)]);
+    let q = project(&[(
+        "schema/users.toml",
+        &format!("{USERS}name = {{ type = \"text\", nullable = true }}\n"),
+    )]);
+    let out_dir = p.path().join("out");
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            let root = if i % 2 == 0 { p.path() } else { q.path() }.to_path_buf();
+            let out = out_dir.clone();
+            std::thread::spawn(move || config(&root).out_dir(&out).compile().map(drop))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    let part = std::fs::read_to_string(out_dir.join("mizzle_schema/users.rs")).unwrap();
+    assert!(part.contains("pub struct User"), "{part}");
+    let leftovers: Vec<_> = std::fs::read_dir(out_dir.join("mizzle_schema"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn generated_module_is_written_only_when_changed() {
     let p = project(&[("schema/users.toml", USERS)]);

@@ -540,7 +540,9 @@ impl DirLock {
 /// Writes `text` to `dir/name` atomically: a temporary file in the same directory, synced,
 /// then renamed into place. A reader never sees a half-written migration.
 pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
