@@ -96,18 +96,15 @@ fn main() {
         let module = std::fs::read_dir(workspace().join("target/external/debug/build"))
             .unwrap()
             .flatten()
-            .map(|e| e.path().join("out"))
-            .filter_map(|out| {
-                let index = std::fs::metadata(out.join("mizzle_schema.rs")).ok()?;
-                let parts: u64 = std::fs::read_dir(out.join("mizzle_schema"))
-                    .map(|d| {
-                        d.flatten()
-                            .filter_map(|e| e.metadata().ok())
-                            .map(|m| m.len())
-                            .sum()
-                    })
-                    .unwrap_or(0);
-                Some((index.modified().ok()?, index.len() + parts))
+            .map(|e| mizzle_build::generated_files(&e.path().join("out")))
+            .filter_map(|files| {
+                let modified = files.first()?.metadata().ok()?.modified().ok()?;
+                let len: u64 = files
+                    .iter()
+                    .filter_map(|f| f.metadata().ok())
+                    .map(|m| m.len())
+                    .sum();
+                Some((modified, len))
             })
             .max_by_key(|(modified, _)| *modified)
             .map_or(0, |(_, len)| len);

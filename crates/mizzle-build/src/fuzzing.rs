@@ -89,19 +89,10 @@ pub fn front_end_files(files: &[(String, String)]) -> Result<(), String> {
         Ok(outcome) => {
             // The index and every file it includes (one per table, and the project's).
             let index = outcome.rust_file.ok_or("no Rust file")?;
-            let mut paths = vec![index.clone()];
-            let parts = index.with_file_name("mizzle_schema");
-            let mut listed: Vec<_> = std::fs::read_dir(&parts)
-                .map_err(|e| format!("no generated parts in {}: {e}", parts.display()))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-                .collect();
-            listed.sort();
-            if listed.is_empty() {
+            let paths = crate::generated_files(index.parent().ok_or("no out dir")?);
+            if paths.len() < 2 {
                 return Err(format!("no generated parts for {files:?}"));
             }
-            paths.extend(listed);
             for path in paths {
                 let rust = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
                 syn::parse_file(&rust)

@@ -483,6 +483,28 @@ impl Config {
 /// The folder of OUT_DIR holding the generated module's parts.
 const PARTS_DIR: &str = "mizzle_schema";
 
+/// The generated module's files in `out_dir`, as a build left them: the index that
+/// `include_schema!()` includes, then its parts (one per table, and the project's), sorted.
+/// Empty when nothing was generated there.
+pub fn generated_files(out_dir: &Path) -> Vec<PathBuf> {
+    let index = out_dir.join("mizzle_schema.rs");
+    if !index.exists() {
+        return Vec::new();
+    }
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(out_dir.join(PARTS_DIR))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                .collect()
+        })
+        .unwrap_or_default();
+    parts.sort();
+    let mut files = vec![index];
+    files.extend(parts);
+    files
+}
+
 /// Writes `text` to `path` unless it already holds exactly that.
 fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {

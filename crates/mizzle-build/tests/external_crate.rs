@@ -176,16 +176,11 @@ fn hundred_tables_with_cyclic_relations_compile() {
 
 /// Bytes of the generated module in `out`: the index and its one file per table.
 fn generated_size(out: &Path) -> u64 {
-    let index = std::fs::metadata(out.join("mizzle_schema.rs")).map_or(0, |m| m.len());
-    let parts: u64 = std::fs::read_dir(out.join("mizzle_schema"))
-        .map(|d| {
-            d.flatten()
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
-    index + parts
+    mizzle_build::generated_files(out)
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Names that are legal and must generate code that compiles and runs: columns named like
