@@ -733,7 +733,8 @@ where
         for row in &own.rows {
             S::want(&mut sub, row)?;
         }
-        let mut grouped: Grouped<Self::Node> = HashMap::default();
+        let mut grouped: Grouped<Self::Node> =
+            HashMap::with_capacity_and_hasher(own.rows.len(), Default::default());
         // The key follows the child's columns.
         let key_at = <R::Child as Table>::COLUMNS.len();
         for row in own.rows {
@@ -784,9 +785,10 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
     /// Every statement, in the order they are sent (the selected rows first).
     pub fn to_statements(&self) -> Vec<Statement> {
         let root = self.select.to_statement();
-        let mut out = vec![root.clone()];
+        let mut out = Vec::with_capacity(4);
         // The selected rows are a table's, each there once.
         self.loads.statements(&root, true, &mut out);
+        out.insert(0, root);
         out
     }
 
