@@ -27,7 +27,10 @@ pub fn baseline_sql(conn: &Connection) -> rusqlite::Result<String> {
     for row in rows {
         let (kind, name, table, sql) = row?;
         let shadow = kinds.get(&name).is_some_and(|(k, _)| k == "shadow");
-        if shadow || crate::lower::reserved_sql_name(&table).is_some() {
+        if shadow
+            || crate::lower::reserved_sql_name(&table).is_some()
+            || tool_ledger(&table).is_some()
+        {
             continue;
         }
         let keyword = match kind.as_str() {

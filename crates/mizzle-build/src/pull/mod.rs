@@ -170,6 +170,13 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
     }
     let mut tables = Vec::new();
     for (name, db) in &shape.tables {
+        if let Some(tool) = tool_ledger(name) {
+            notes.push(format!(
+                "table `{name}` is {tool}'s ledger of applied migrations; it is not the app's, so it is left out"
+            ));
+            lossy.insert(name.clone());
+            continue;
+        }
         match kinds.get(name).map(|(k, _)| k.as_str()) {
             Some("virtual") => {
                 notes.push(format!("virtual table `{name}` is not pulled: mizzle has no virtual tables; keep it in a hand-written migration"));
@@ -219,6 +226,18 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
         shape,
         lossy,
     })
+}
+
+/// The tool whose migration ledger table `name` is, if it is one (wrangler's own
+/// `d1_migrations` is never a user table at all).
+pub(crate) fn tool_ledger(name: &str) -> Option<&'static str> {
+    match name {
+        "_prisma_migrations" => Some("Prisma"),
+        "__drizzle_migrations" => Some("drizzle-orm's migrate()"),
+        "_sqlx_migrations" => Some("sqlx"),
+        "__diesel_schema_migrations" => Some("diesel"),
+        _ => None,
+    }
 }
 
 /// The words of a note whose table's pulled shape differs from the database's.
@@ -332,11 +351,25 @@ fn pull_table(
             ("REAL", _) => (ColumnType::Real, Vec::new(), false),
             ("BLOB", _) => (ColumnType::Blob, Vec::new(), false),
             _ => {
+                // NUMERIC affinity (BOOLEAN, DATETIME, DECIMAL.., as Prisma and hand-written
+                // schemas declare them): the nearest mizzle type, said by name.
+                let decl = c.decl.to_ascii_uppercase();
+                let ty = if decl.contains("BOOL") {
+                    ColumnType::Boolean
+                } else if decl.contains("DATE") || decl.contains("TIME") {
+                    // Decodes integers (milliseconds) and text dates alike.
+                    ColumnType::TimestampMs
+                } else {
+                    ColumnType::Real
+                };
                 notes.push(format!(
-                    "`{name}.{}` is declared `{}` (NUMERIC affinity), which no mizzle type has; so it is not pulled as it is: it becomes `real`, and a build over the migrations that made this database would change its affinity to REAL",
-                    c.name, c.decl
+                    "`{name}.{}` is declared `{}` (NUMERIC affinity), which no mizzle type has, so it is not pulled as it is: it becomes `{}`, and a build over the migrations that made this database would change its affinity to {}",
+                    c.name,
+                    c.decl,
+                    ty.name(),
+                    ty.sql_type()
                 ));
-                (ColumnType::Real, Vec::new(), false)
+                (ty, Vec::new(), ty == ColumnType::Boolean && zero_one)
             }
         };
         if let Some(h) = hint {
@@ -753,6 +786,60 @@ mod tests {
         );
         let strings = &p.files.iter().find(|(n, _)| n == "strings.toml").unwrap().1;
         assert!(strings.contains(r#"struct = "StringRow""#), "{strings}");
+    }
+
+    /// A schema as Prisma writes it for SQLite: PascalCase tables, BOOLEAN and DATETIME
+    /// columns (NUMERIC affinity), named foreign key constraints, an implicit many-to-many
+    /// table `_AToB` with columns `A` and `B`, and its migration ledger.
+    #[test]
+    fn a_prisma_schema_pulls_with_its_ledger_left_out() {
+        let (p, diffs) = pulled(
+            r#"CREATE TABLE "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL);
+               CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL,
+                   "isAdmin" BOOLEAN NOT NULL DEFAULT false, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP);
+               CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "authorId" INTEGER NOT NULL,
+                   CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE);
+               CREATE TABLE "Tag" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT);
+               CREATE TABLE "_PostToTag" ("A" INTEGER NOT NULL, "B" INTEGER NOT NULL,
+                   FOREIGN KEY ("A") REFERENCES "Post" ("id") ON DELETE CASCADE, FOREIGN KEY ("B") REFERENCES "Tag" ("id") ON DELETE CASCADE);
+               CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+               CREATE UNIQUE INDEX "_PostToTag_AB_unique" ON "_PostToTag"("A", "B");"#,
+        );
+        assert_eq!(diffs, Vec::<String>::new(), "{:#?}", p.files);
+        assert!(
+            !p.files.iter().any(|(n, _)| n.contains("prisma")),
+            "{:?}",
+            p.files
+        );
+        assert!(
+            p.notes.iter().any(|n| n.contains("Prisma's ledger")),
+            "{:?}",
+            p.notes
+        );
+        let user = &p.files.iter().find(|(n, _)| n == "User.toml").unwrap().1;
+        assert!(
+            user.contains(r#"isAdmin = { type = "boolean", db_check = false, default = false }"#),
+            "{user}"
+        );
+        assert!(
+            user.contains(
+                r#"createdAt = { type = "timestamp_ms", default_sql = "CURRENT_TIMESTAMP" }"#
+            ),
+            "{user}"
+        );
+        assert!(
+            user.contains(r#"posts = { has_many = "Post", foreign_key = "authorId" }"#),
+            "{user}"
+        );
+        let post = &p.files.iter().find(|(n, _)| n == "Post.toml").unwrap().1;
+        assert!(
+            post.contains(r#"tags = { many_to_many = "Tag", through = "_PostToTag" }"#),
+            "{post}"
+        );
+        let conn = replay::open();
+        conn.execute_batch(r#"CREATE TABLE "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL)"#)
+            .unwrap();
+        assert!(!baseline_sql(&conn).unwrap().contains("_prisma_migrations"));
     }
 
     #[test]

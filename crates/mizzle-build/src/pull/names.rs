@@ -173,7 +173,7 @@ pub(super) fn infer_relations(tables: &mut [PTable], shape: &DbState) {
             .count()
             > 1;
         let base = if many {
-            child.to_snake_case()
+            plural(child)
         } else {
             naming::struct_name(child).to_snake_case()
         };
@@ -228,8 +228,8 @@ pub(super) fn infer_relations(tables: &mut [PTable], shape: &DbState) {
     for (join, a, b) in joins {
         for (from, to) in [(&a, &b), (&b, &a)] {
             let candidates = vec![
-                to.to_snake_case(),
-                format!("{}_via_{}", to.to_snake_case(), join.to_snake_case()),
+                plural(to),
+                format!("{}_via_{}", plural(to), join.to_snake_case()),
             ];
             let target = to.clone();
             let through = join.clone();
@@ -287,4 +287,14 @@ pub(super) fn file_names(tables: &[PTable]) -> Vec<String> {
             format!("{name}.toml")
         })
         .collect()
+}
+
+/// A has-many name for table `table`: its snake case, plural (`Post` → `posts`, `posts` →
+/// `posts`, `_CategoryToPost` → `category_to_posts`).
+fn plural(table: &str) -> String {
+    let snake = table.to_snake_case();
+    match snake.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", pluralizer::pluralize(last, 2, false)),
+        None => pluralizer::pluralize(&snake, 2, false),
+    }
 }
