@@ -434,25 +434,50 @@ pub fn import_drizzle(
             .map(|m| (m.file_name, m.sql))
             .collect()
     };
+    // The point of keeping the history: the next build has nothing to add. Checked on
+    // the drizzle folder itself (the history is its files, byte for byte) before anything
+    // is written.
+    let in_place = files.is_empty();
+    let schema_dir = root.join("schema");
+    let texts = pulled
+        .files
+        .iter()
+        .map(|(n, t)| (schema_dir.join(n), t.clone()))
+        .collect();
+    let schema = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load_files(texts)
+        .map_err(|r| r.to_string())?
+        .schema;
+    let plan = mizzle_build::migrate::plan(
+        &schema,
+        dir,
+        &relative,
+        &mizzle_build::migrate::Allow::default(),
+        None,
+    )
+    .map_err(|errs| {
+        errs.into_iter()
+            .map(|d| format!("error: {}", d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    if let Some((name, text)) = &plan.new_file {
+        return Err(format!(
+            "error: the schema read from the drizzle history does not match it (the next build would write {name}); nothing was written:\n{text}\nhelp: this is a gap in `mizzle import-drizzle`; please report it with the drizzle folder"
+        ));
+    }
     let dir_name = finish(root, pulled, files, force, dry_run)?;
     if dry_run {
         return Ok(());
     }
-    // The point of keeping the history: the next build has nothing to add.
-    let plan = mizzle_build::Config::new()
-        .manifest_dir(root)
-        .cargo_directives(false)
-        .preview()
-        .map_err(|r| r.to_string())?;
-    if let Some((name, text)) = &plan.new_file {
-        return Err(format!(
-            "error: the imported schema does not match the drizzle history: the next build would write {name}:\n{text}"
-        ));
-    }
     println!("imported: the next `cargo build` writes no migration");
-    println!(
-        "next: set `migrations_dir = \"{dir_name}\"` for the D1 database in wrangler's config (the build checks it); `mizzle status` then lists what the local D1 has applied"
-    );
+    if !in_place {
+        println!(
+            "next: set `migrations_dir = \"{dir_name}\"` for the D1 database in wrangler's config (the build checks it); `mizzle status` then lists what the local D1 has applied"
+        );
+    }
     Ok(())
 }
 
