@@ -1243,12 +1243,7 @@ fn render_insert(
             table.name
         )));
     }
-    let (conflict_sql, conflict_params) = conflict_clause(conflict);
-    let mut tail = conflict_sql;
-    if returning {
-        tail.push_str(" RETURNING ");
-        tail.push_str(table.columns_sql);
-    }
+    let (tail, conflict_params) = conflict_clause(conflict, returning.then_some(table.columns_sql));
     let mut stmts = Vec::new();
     for (cols, rows) in groups {
         let mut head = String::with_capacity(32 + cols.len() * 12);
@@ -1354,32 +1349,37 @@ fn render_insert(
     Ok(stmts)
 }
 
-fn conflict_clause(conflict: &Option<Conflict>) -> (String, Vec<Value>) {
-    let target = |cols: &[&str]| {
-        let mut sql = String::new();
+fn conflict_clause(
+    conflict: &Option<Conflict>,
+    returning_columns: Option<&str>,
+) -> (String, Vec<Value>) {
+    // The statement's tail: `ON CONFLICT (..) DO ..` and `RETURNING ..`, in one buffer.
+    let mut sql = String::with_capacity(48 + returning_columns.map_or(0, str::len));
+    let mut params = Vec::new();
+    if let Some(c) = conflict {
+        let (cols, set) = match c {
+            Conflict::Nothing(cols) => (cols, None),
+            Conflict::Update(cols, set) => (cols, (!set.is_empty()).then_some(set)),
+        };
+        sql.push_str(" ON CONFLICT (");
         for (i, c) in cols.iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
             }
             push_ident(&mut sql, c);
         }
-        sql
-    };
-    match conflict {
-        None => (String::new(), Vec::new()),
-        Some(Conflict::Nothing(cols)) => (
-            format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
-            Vec::new(),
-        ),
-        Some(Conflict::Update(cols, set)) if set.is_empty() => (
-            format!(" ON CONFLICT ({}) DO NOTHING", target(cols)),
-            Vec::new(),
-        ),
-        Some(Conflict::Update(cols, set)) => {
-            let mut sql = format!(" ON CONFLICT ({}) DO UPDATE SET ", target(cols));
-            let mut params = Vec::new();
-            render_set(&mut sql, &mut params, borrowed(set));
-            (sql, params)
+        sql.push(')');
+        match set {
+            None => sql.push_str(" DO NOTHING"),
+            Some(set) => {
+                sql.push_str(" DO UPDATE SET ");
+                render_set(&mut sql, &mut params, borrowed(set));
+            }
         }
     }
+    if let Some(columns) = returning_columns {
+        sql.push_str(" RETURNING ");
+        sql.push_str(columns);
+    }
+    (sql, params)
 }
