@@ -1229,7 +1229,7 @@ fn render_insert(
     }
     pad_omitted_nulls(table, &mut rows);
     // Rows grouped by the columns they set, in first-seen order.
-    let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::new();
+    let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::with_capacity(1);
     for row in rows {
         let same = |cols: &Vec<&'static str>| cols.iter().eq(row.iter().map(|(c, _)| c));
         match groups.iter_mut().find(|(c, _)| same(c)) {
@@ -1244,7 +1244,7 @@ fn render_insert(
         )));
     }
     let (tail, conflict_params) = conflict_clause(conflict, returning.then_some(table.columns_sql));
-    let mut stmts = Vec::new();
+    let mut stmts = Vec::with_capacity(groups.len());
     for (cols, rows) in groups {
         let mut head = String::with_capacity(32 + cols.len() * 12);
         head.push_str("INSERT INTO ");
