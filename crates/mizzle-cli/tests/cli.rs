@@ -1,36 +1,10 @@
 //! The `mizzle` command against a scratch project and real local D1 (wrangler).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mizzle"))
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .env(
-            "MIZZLE_WRANGLER",
-            workspace().join("node_modules/.bin/wrangler"),
-        )
-        .env("WRANGLER_SEND_METRICS", "false")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::{mizzle, workspace};
 
 fn project() -> tempfile::TempDir {
     project_with(
