@@ -333,82 +333,71 @@ fn strip_comments(s: &str) -> String {
     String::from_utf8_lossy(&out[..out.len().min(b.len())]).into_owned()
 }
 
-/// The index just past the bracket that closes the one at `open` (`(`, `[` or `{`).
-fn matching(s: &str, open: usize) -> Option<usize> {
+/// Walks `s` from `from`, skipping string literals (with `\` escapes), and calls
+/// `visit(i, byte, depth)` for every byte outside them, `depth` being the bracket depth
+/// after that byte (`<..>` counts as brackets when `angles`, for TypeScript generics).
+/// Returns the first index `visit` accepts.
+fn scan(
+    s: &str,
+    from: usize,
+    angles: bool,
+    mut visit: impl FnMut(usize, u8, i32) -> bool,
+) -> Option<usize> {
     let b = s.as_bytes();
-    let mut depth = 0i32;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
+    let (mut depth, mut quote) = (0i32, None::<u8>);
+    let mut i = from;
     while i < b.len() {
         let c = b[i];
         match quote {
             Some(_) if c == b'\\' => i += 1,
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None => match c {
-                b'"' | b'\'' | b'`' => quote = Some(c),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(i + 1);
-                    }
+            None => {
+                match c {
+                    b'"' | b'\'' | b'`' => quote = Some(c),
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth -= 1,
+                    b'<' if angles => depth += 1,
+                    // `>` of `=>` closes nothing.
+                    b'>' if angles && i > 0 && b[i - 1] != b'=' => depth -= 1,
+                    _ => {}
                 }
-                _ => {}
-            },
+                if quote.is_none() && visit(i, c, depth) {
+                    return Some(i);
+                }
+            }
         }
         i += 1;
     }
     None
+}
+
+/// The index just past the bracket that closes the one at `open` (`(`, `[` or `{`).
+fn matching(s: &str, open: usize) -> Option<usize> {
+    scan(s, open, false, |_, c, depth| {
+        matches!(c, b')' | b']' | b'}') && depth == 0
+    })
+    .map(|i| i + 1)
 }
 
 /// `s` split at its top-level commas.
 fn split_top(s: &str) -> Vec<&str> {
-    let b = s.as_bytes();
     let mut out = Vec::new();
-    let (mut depth, mut start, mut quote) = (0i32, 0, None::<u8>);
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(_) if c == b'\\' => i += 1,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                b'"' | b'\'' | b'`' => quote = Some(c),
-                b'(' | b'[' | b'{' | b'<' => depth += 1,
-                b')' | b']' | b'}' => depth -= 1,
-                b'>' if i > 0 && b[i - 1] != b'=' => depth -= 1,
-                b',' if depth == 0 => {
-                    out.push(&s[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
-            },
+    let mut start = 0;
+    scan(s, 0, true, |i, c, depth| {
+        if c == b',' && depth == 0 {
+            out.push(&s[start..i]);
+            start = i + 1;
         }
-        i += 1;
-    }
+        false
+    });
     out.push(&s[start..]);
     out
 }
 
+/// The first `:` outside brackets and strings.
 fn top_level_colon(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let (mut depth, mut quote) = (0i32, None::<u8>);
-    for (i, &c) in b.iter().enumerate() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                b'"' | b'\'' | b'`' => quote = Some(c),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth -= 1,
-                b':' if depth == 0 => return Some(i),
-                _ => {}
-            },
-        }
-    }
-    None
+    scan(s, 0, false, |_, c, depth| c == b':' && depth == 0)
 }
 
 /// The value of a JS string literal without interpolation.
