@@ -5,19 +5,26 @@ use super::*;
 
 /// The value of a single-quoted SQL string literal.
 pub(super) fn sql_string(t: &str) -> Option<String> {
-    let inner = t.strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::new();
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
+    leading_string(t).and_then(|(value, rest)| rest.is_empty().then_some(value))
+}
+
+/// A leading single-quoted SQL string literal (`''` inside is a quote): its value and what
+/// follows it.
+fn leading_string(s: &str) -> Option<(String, &str)> {
+    let inner = s.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if c == '\'' {
-            // Only a doubled quote may appear inside.
-            if chars.next() != Some('\'') {
-                return None;
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+            } else {
+                return Some((value, &inner[i + 1..]));
             }
         }
-        out.push(c);
+        value.push(c);
     }
-    Some(out)
+    None
 }
 
 /// An item of an `IN (..)` list.
@@ -41,23 +48,10 @@ pub(super) fn in_list(expr: &str) -> Option<(String, Vec<Item>)> {
     let mut items = Vec::new();
     loop {
         rest = rest.trim_start();
-        if let Some(r) = rest.strip_prefix('\'') {
-            let mut value = String::new();
-            let mut end = None;
-            let mut chars = r.char_indices().peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                        chars.next();
-                    } else {
-                        end = Some(i + 1);
-                        break;
-                    }
-                }
-                value.push(c);
-            }
+        if rest.starts_with('\'') {
+            let (value, after) = leading_string(rest)?;
             items.push(Item::Str(value));
-            rest = &r[end?..];
+            rest = after;
         } else {
             let len = rest
                 .find(|c: char| !(c.is_ascii_digit() || c == '-'))
