@@ -64,7 +64,8 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
     }
     // A project without migrations gets the database's own DDL as its first one, so the
     // next build does not write a CREATE TABLE for tables the database already has.
-    let dir_name = settings_migrations_dir(root, &pulled)?;
+    let schema = load_pulled(root, &pulled)?;
+    let dir_name = schema.settings.migrations_dir.clone();
     let has_migrations = migrate::read_migrations(&root.join(&dir_name), &dir_name)
         .map(|m| !m.is_empty())
         .unwrap_or(true);
@@ -75,7 +76,7 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
             .map_err(|e| format!("error: cannot read the database's catalog: {e}"))?;
         vec![("0001_baseline.sql".to_owned(), sql)]
     };
-    finish(root, pulled, baseline, force, dry_run)?;
+    finish(root, pulled, &schema, baseline, force, dry_run)?;
     if dry_run {
         return Ok(());
     }
@@ -204,12 +205,13 @@ fn load_dump(text: &str, shown: &str) -> Result<Connection, String> {
 fn finish(
     root: &Path,
     pulled: Pulled,
+    schema: &mizzle_build::ir::Schema,
     migrations: Vec<(String, String)>,
     force: bool,
     dry_run: bool,
-) -> Result<String, String> {
+) -> Result<(), String> {
     let schema_dir = root.join("schema");
-    let differences = pull::verify(&pulled, root, &schema_dir);
+    let differences = pull::verify_schema(&pulled, schema);
     if !differences.is_empty() {
         let mut msg = String::from(
             "error: the schema files pulled from this database would not build it exactly, so none were written:\n",
@@ -223,7 +225,7 @@ fn finish(
     for n in &pulled.notes {
         eprintln!("note: {n}");
     }
-    let migrations_dir = settings_migrations_dir(root, &pulled)?;
+    let migrations_dir = &schema.settings.migrations_dir;
     if dry_run {
         for (name, text) in &pulled.files {
             println!("# schema/{name}\n{text}");
@@ -231,7 +233,7 @@ fn finish(
         for (name, _) in &migrations {
             println!("# would copy {name}");
         }
-        return Ok(migrations_dir);
+        return Ok(());
     }
     // Refuse to mix with a schema already there, unless asked to replace it.
     let existing: Vec<PathBuf> = std::fs::read_dir(&schema_dir)
@@ -250,7 +252,7 @@ fn finish(
             existing.len()
         ));
     }
-    let mdir = root.join(&migrations_dir);
+    let mdir = root.join(migrations_dir);
     for (name, text) in &migrations {
         if let Ok(there) = std::fs::read_to_string(mdir.join(name))
             && there != *text
@@ -261,7 +263,7 @@ fn finish(
         }
     }
     if !migrations.is_empty() {
-        let others: Vec<String> = migrate::read_migrations(&mdir, &migrations_dir)
+        let others: Vec<String> = migrate::read_migrations(&mdir, migrations_dir)
             .unwrap_or_default()
             .into_iter()
             .map(|m| m.file_name)
@@ -307,11 +309,13 @@ fn finish(
         }
         drop(lock);
     }
-    Ok(migrations_dir)
+    Ok(())
 }
 
-/// The migrations folder the pulled schema will use (schema/mizzle.toml's, or the default).
-fn settings_migrations_dir(root: &Path, pulled: &Pulled) -> Result<String, String> {
+/// The pulled files read as the build will read them, with the project's
+/// schema/mizzle.toml (unless the pull writes one): the schema to check them against and
+/// the settings they will run under.
+fn load_pulled(root: &Path, pulled: &Pulled) -> Result<mizzle_build::ir::Schema, String> {
     let schema_dir = root.join("schema");
     let mut files: Vec<(PathBuf, String)> = pulled
         .files
@@ -329,8 +333,12 @@ fn settings_migrations_dir(root: &Path, pulled: &Pulled) -> Result<String, Strin
         .manifest_dir(root)
         .cargo_directives(false)
         .load_files(files)
-        .map(|l| l.schema.settings.migrations_dir)
-        .map_err(|r| r.to_string())
+        .map(|l| l.schema)
+        .map_err(|report| {
+            format!(
+                "error: the schema files pulled from this database do not build, so none were written:\n{report}\nhelp: this is a gap in `mizzle pull`; please report it with the CREATE statements above"
+            )
+        })
 }
 
 /// `mizzle import-drizzle DIR`.
@@ -411,15 +419,7 @@ pub fn import_drizzle(
         progress(&format!(
             "wrangler applies {relative}/ already: it stays the migrations folder (nothing copied)"
         ));
-        let settings = root.join("schema/mizzle.toml");
-        if settings.exists() {
-            let current = settings_migrations_dir(root, &pulled)?;
-            if current != relative {
-                return Err(format!(
-                    "error: schema/mizzle.toml says `migrations_dir = \"{current}\"`, but wrangler applies {relative}/; nothing was written\nhelp: set `migrations_dir = \"{relative}\"` in schema/mizzle.toml"
-                ));
-            }
-        } else {
+        if !root.join("schema/mizzle.toml").exists() {
             pulled.files.push((
                 "mizzle.toml".to_owned(),
                 format!(
@@ -438,18 +438,13 @@ pub fn import_drizzle(
     // the drizzle folder itself (the history is its files, byte for byte) before anything
     // is written.
     let in_place = files.is_empty();
-    let schema_dir = root.join("schema");
-    let texts = pulled
-        .files
-        .iter()
-        .map(|(n, t)| (schema_dir.join(n), t.clone()))
-        .collect();
-    let schema = mizzle_build::Config::new()
-        .manifest_dir(root)
-        .cargo_directives(false)
-        .load_files(texts)
-        .map_err(|r| r.to_string())?
-        .schema;
+    let schema = load_pulled(root, &pulled)?;
+    let dir_name = schema.settings.migrations_dir.clone();
+    if in_place && dir_name != relative {
+        return Err(format!(
+            "error: schema/mizzle.toml says `migrations_dir = \"{dir_name}\"`, but wrangler applies {relative}/; nothing was written\nhelp: set `migrations_dir = \"{relative}\"` in schema/mizzle.toml"
+        ));
+    }
     let plan = mizzle_build::migrate::plan(
         &schema,
         dir,
@@ -468,7 +463,7 @@ pub fn import_drizzle(
             "error: the schema read from the drizzle history does not match it (the next build would write {name}); nothing was written:\n{text}\nhelp: this is a gap in `mizzle import-drizzle`; please report it with the drizzle folder"
         ));
     }
-    let dir_name = finish(root, pulled, files, force, dry_run)?;
+    finish(root, pulled, &schema, files, force, dry_run)?;
     if dry_run {
         return Ok(());
     }

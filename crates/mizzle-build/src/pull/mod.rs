@@ -611,11 +611,15 @@ pub fn verify(pulled: &Pulled, manifest_dir: &Path, schema_dir: &Path) -> Vec<St
         .iter()
         .map(|(n, t)| (schema_dir.join(n), t.clone()))
         .collect();
-    let schema = match config.load_files(files) {
-        Ok(l) => l.schema,
-        Err(report) => return vec![format!("the pulled files do not build:\n{report}")],
-    };
-    let made = match replay::expected(&schema) {
+    match config.load_files(files) {
+        Ok(l) => verify_schema(pulled, &l.schema),
+        Err(report) => vec![format!("the pulled files do not build:\n{report}")],
+    }
+}
+
+/// [`verify`] for pulled files already loaded into `schema`.
+pub fn verify_schema(pulled: &Pulled, schema: &crate::ir::Schema) -> Vec<String> {
+    let made = match replay::expected(schema) {
         Ok(s) => s,
         Err(e) => return vec![format!("the pulled files' DDL does not run: {e}")],
     };
