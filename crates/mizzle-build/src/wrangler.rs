@@ -36,28 +36,7 @@ pub fn check(
     if !settings.target.d1() {
         return Ok(None);
     }
-    let bindings: Vec<D1Binding> = config
-        .get("d1_databases")
-        .and_then(|d| d.as_array())
-        .map(|arr| {
-            arr.iter()
-                .filter_map(|d| {
-                    Some(D1Binding {
-                        binding: d.get("binding")?.as_str()?.to_owned(),
-                        database_name: d
-                            .get("database_name")
-                            .and_then(|n| n.as_str())
-                            .map(str::to_owned),
-                        migrations_dir: d
-                            .get("migrations_dir")
-                            .and_then(|m| m.as_str())
-                            .unwrap_or("migrations")
-                            .to_owned(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let bindings = d1_bindings(&config);
     let Some(b) = bindings.iter().find(|b| b.binding == settings.binding) else {
         let declared: Vec<&str> = bindings.iter().map(|b| b.binding.as_str()).collect();
         let d = settings.origins.binding.error(
@@ -256,7 +235,36 @@ pub fn read_config(manifest_dir: &Path, file: &str) -> Result<serde_json::Value,
     .map_err(|e| format!("{file} is not valid: {e}"))
 }
 
-fn normalise(p: &str) -> String {
+/// The D1 databases a wrangler config (read by [`read_config`]) declares, with wrangler's
+/// default `migrations_dir`.
+pub fn d1_bindings(config: &serde_json::Value) -> Vec<D1Binding> {
+    config
+        .get("d1_databases")
+        .and_then(|d| d.as_array())
+        .map(|arr| {
+            arr.iter()
+                .filter_map(|d| {
+                    Some(D1Binding {
+                        binding: d.get("binding")?.as_str()?.to_owned(),
+                        database_name: d
+                            .get("database_name")
+                            .and_then(|n| n.as_str())
+                            .map(str::to_owned),
+                        migrations_dir: d
+                            .get("migrations_dir")
+                            .and_then(|m| m.as_str())
+                            .unwrap_or("migrations")
+                            .to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A folder path as wrangler's config and mizzle's settings may both spell it, for
+/// comparing: no `./` in front, no `/` behind.
+pub fn normalise(p: &str) -> String {
     let p = p.trim().trim_end_matches('/');
     p.strip_prefix("./").unwrap_or(p).to_owned()
 }

@@ -106,7 +106,8 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
 
 /// The SQL of the local D1 the project's wrangler config names, without its rows.
 fn export_local(root: &Path) -> Result<String, String> {
-    let (binding, config) = d1_binding(root)?;
+    let (config, d1) = project_d1(root)?;
+    let binding = d1.binding;
     progress(&format!(
         "exporting the local D1 `{binding}` with wrangler (schema only)"
     ));
@@ -131,9 +132,9 @@ fn export_local(root: &Path) -> Result<String, String> {
     }
 }
 
-/// The D1 binding and wrangler config file of the project: from schema/mizzle.toml when the
-/// project has a schema, else the config's only D1 database.
-fn d1_binding(root: &Path) -> Result<(String, String), String> {
+/// The project's D1 database as its wrangler config declares it, and the config file: the
+/// binding of schema/mizzle.toml, else the config's only D1 database.
+fn project_d1(root: &Path) -> Result<(String, mizzle_build::wrangler::D1Binding), String> {
     let settings = mizzle_build::Config::new()
         .manifest_dir(root)
         .cargo_directives(false)
@@ -144,49 +145,24 @@ fn d1_binding(root: &Path) -> Result<(String, String), String> {
         .map_err(|e| e.into_iter().map(|d| d.message).collect::<Vec<_>>().join("\n"))?
         .ok_or("error: no wrangler.jsonc (or wrangler.json / wrangler.toml) in the project: `--local` reads the D1 database it names")?;
     let config = mizzle_build::wrangler::read_config(root, &file)?;
-    let names: Vec<String> = config["d1_databases"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| d["binding"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let binding = if names.contains(&settings.binding) {
-        settings.binding.clone()
-    } else if names.len() == 1 {
-        names[0].clone()
-    } else {
-        return Err(format!(
-            "error: {file} has no D1 database with binding `{}` (it has: {})",
-            settings.binding,
-            if names.is_empty() {
-                "none".to_owned()
-            } else {
-                names.join(", ")
-            }
-        ));
+    let mut bindings = mizzle_build::wrangler::d1_bindings(&config);
+    let at = match bindings.iter().position(|b| b.binding == settings.binding) {
+        Some(at) => at,
+        None if bindings.len() == 1 => 0,
+        None => {
+            let names: Vec<&str> = bindings.iter().map(|b| b.binding.as_str()).collect();
+            return Err(format!(
+                "error: {file} has no D1 database with binding `{}` (it has: {})",
+                settings.binding,
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        }
     };
-    Ok((binding, file))
-}
-
-/// The `migrations_dir` wrangler's config gives the project's D1 database, if the project
-/// has one.
-fn wrangler_migrations_dir(root: &Path) -> Option<String> {
-    let (binding, file) = d1_binding(root).ok()?;
-    let config = mizzle_build::wrangler::read_config(root, &file).ok()?;
-    let db = config["d1_databases"]
-        .as_array()?
-        .iter()
-        .find(|d| d["binding"].as_str() == Some(binding.as_str()))?;
-    Some(
-        db["migrations_dir"]
-            .as_str()
-            .unwrap_or("migrations")
-            .trim_start_matches("./")
-            .trim_end_matches('/')
-            .to_owned(),
-    )
+    Ok((file, bindings.swap_remove(at)))
 }
 
 /// Runs an SQL dump in a fresh in-memory database (foreign keys off: a dump's rows come in
@@ -406,16 +382,12 @@ pub fn import_drizzle(
     // Where the history stays: when wrangler already applies the drizzle folder (how
     // drizzle-kit projects on D1 are set up), mizzle uses that folder as it is; otherwise
     // the files are copied, byte for byte, into mizzle's migrations folder.
-    let relative = dir
-        .strip_prefix(root)
-        .unwrap_or(dir)
-        .to_string_lossy()
-        .trim_start_matches("./")
-        .trim_end_matches('/')
-        .to_owned();
-    let files: Vec<(String, String)> = if wrangler_migrations_dir(root).as_deref()
-        == Some(relative.as_str())
-    {
+    let relative =
+        mizzle_build::wrangler::normalise(&dir.strip_prefix(root).unwrap_or(dir).to_string_lossy());
+    let wrangler_dir = project_d1(root)
+        .ok()
+        .map(|(_, d1)| mizzle_build::wrangler::normalise(&d1.migrations_dir));
+    let files: Vec<(String, String)> = if wrangler_dir.as_deref() == Some(relative.as_str()) {
         progress(&format!(
             "wrangler applies {relative}/ already: it stays the migrations folder (nothing copied)"
         ));
