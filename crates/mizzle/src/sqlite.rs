@@ -80,6 +80,22 @@ impl SqliteExecutor {
         Ok(outputs)
     }
 
+    /// Runs `stmt` and hands each row to `take` decoded into `T`, as SQLite steps to it
+    /// (only the first when `first_only`).
+    fn decode_each<T: FromRow>(
+        &self,
+        stmt: &Statement,
+        first_only: bool,
+        mut take: impl FnMut(T),
+    ) -> Result<()> {
+        run_each(&self.lock(), &self.names, stmt, first_only, |row| {
+            let mut reader = row.reader();
+            take(T::from_reader(&mut reader)?);
+            Ok(reader.into_row().into_values())
+        })
+        .map(drop)
+    }
+
     /// The underlying connection (for tests and introspection).
     pub fn lock(&self) -> MutexGuard<'_, rusqlite::Connection> {
         // A panic while the lock was held leaves SQLite itself consistent.
@@ -215,21 +231,13 @@ impl Executor for SqliteExecutor {
     /// Decodes each row as SQLite steps to it, reusing one cell vector for every row.
     async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        run_each(&self.lock(), &self.names, &stmt, false, |row| {
-            let mut reader = row.reader();
-            out.push(T::from_reader(&mut reader)?);
-            Ok(reader.into_row().into_values())
-        })?;
+        self.decode_each(&stmt, false, |row| out.push(row))?;
         Ok(out)
     }
 
     async fn query_first_as<T: FromRow>(&self, stmt: Statement) -> Result<Option<T>> {
         let mut out = None;
-        run_each(&self.lock(), &self.names, &stmt, true, |row| {
-            let mut reader = row.reader();
-            out = Some(T::from_reader(&mut reader)?);
-            Ok(reader.into_row().into_values())
-        })?;
+        self.decode_each(&stmt, true, |row| out = Some(row))?;
         Ok(out)
     }
 }
