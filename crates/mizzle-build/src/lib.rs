@@ -166,7 +166,6 @@ impl Config {
 
     /// Reads, parses and checks the schema. No writes.
     pub fn load(&self) -> Result<Loaded, Report> {
-        let sources = Sources::default();
         let mut errs = Vec::new();
         let shown_dir = self.shown(&self.schema_dir);
         let entries = match std::fs::read_dir(&self.schema_dir) {
@@ -175,7 +174,7 @@ impl Config {
                 let d = Diagnostic::bare(format!("cannot read the schema directory {shown_dir}/: {e}")).help(format!(
                     "mizzle reads one table per file from {shown_dir}/ next to Cargo.toml; create it with a file like {shown_dir}/users.toml"
                 ));
-                return Err(Report::new(&sources, vec![d]));
+                return Err(Report::new(&Sources::default(), vec![d]));
             }
         };
         let mut paths: Vec<PathBuf> = entries
@@ -194,22 +193,22 @@ impl Config {
                 ))),
             }
         }
-        self.load_texts(texts, sources, errs)
+        self.load_texts(texts, errs)
     }
 
     /// Parses and checks schema files given as (path, text), as [`Config::load`] does with
     /// the files of the schema directory. Pure: `mizzle pull` checks what it would write
     /// before writing it.
     pub fn load_files(&self, files: Vec<(PathBuf, String)>) -> Result<Loaded, Report> {
-        self.load_texts(files, Sources::default(), Vec::new())
+        self.load_texts(files, Vec::new())
     }
 
     fn load_texts(
         &self,
         texts: Vec<(PathBuf, String)>,
-        mut sources: Sources,
         mut errs: Vec<Diagnostic>,
     ) -> Result<Loaded, Report> {
+        let mut sources = Sources::default();
         let shown_dir = self.shown(&self.schema_dir);
         let mut settings = ast::SettingsFile::default();
         let mut tables = Vec::new();
