@@ -203,9 +203,12 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
             [name],
             |r| r.get(0),
         )?;
-        let before = notes.len();
-        let table = pull_table(conn, name, &sql, db, &shape, hints, &mut notes)?;
-        if notes[before..].iter().any(|n| n.contains(LOSSY)) {
+        let mut said = TableNotes {
+            notes: &mut notes,
+            lossy: false,
+        };
+        let table = pull_table(conn, name, &sql, db, &shape, hints, &mut said)?;
+        if said.lossy {
             lossy.insert(name.clone());
         }
         tables.push(table);
@@ -240,8 +243,26 @@ pub(crate) fn tool_ledger(name: &str) -> Option<&'static str> {
     }
 }
 
-/// The words of a note whose table's pulled shape differs from the database's.
-const LOSSY: &str = "it is not pulled";
+/// What pull says about one table, and whether any of it means the pulled table's shape
+/// differs from the database's (so [`verify`] lets that table differ).
+struct TableNotes<'a> {
+    notes: &'a mut Vec<String>,
+    lossy: bool,
+}
+
+impl TableNotes<'_> {
+    /// Something changed or left out that the shape does not show (a declared type, a
+    /// collation).
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// Something left out or changed that makes the pulled shape differ.
+    fn lost(&mut self, note: String) {
+        self.notes.push(note);
+        self.lossy = true;
+    }
+}
 
 /// `pragma table_list`: each table's kind (`table`, `virtual`, `shadow`) and STRICT.
 fn table_kinds(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (String, bool)>> {
@@ -272,7 +293,7 @@ fn pull_table(
     db: &DbTable,
     shape: &DbState,
     hints: &Hints,
-    notes: &mut Vec<String>,
+    notes: &mut TableNotes<'_>,
 ) -> rusqlite::Result<PTable> {
     let normalised = replay::normalise_sql(sql);
     let mut st = conn.prepare(
@@ -302,7 +323,7 @@ fn pull_table(
         let (c, hidden) = row?;
         match hidden {
             0 => raw.push(c),
-            2 | 3 => notes.push(format!(
+            2 | 3 => notes.lost(format!(
                 "`{name}.{}` is a generated column; mizzle has none, so it is not pulled",
                 c.name
             )),
@@ -362,7 +383,7 @@ fn pull_table(
                 } else {
                     ColumnType::Real
                 };
-                notes.push(format!(
+                notes.lost(format!(
                     "`{name}.{}` is declared `{}` (NUMERIC affinity), which no mizzle type has, so it is not pulled as it is: it becomes `{}`, and a build over the migrations that made this database would change its affinity to {}",
                     c.name,
                     c.decl,
@@ -378,7 +399,7 @@ fn pull_table(
                 Hint::Json | Hint::Enum(_) => affinity == "TEXT",
             };
             if !fits {
-                notes.push(format!(
+                notes.note(format!(
                     "`{name}.{}`: the schema says {h:?}, but the column is declared `{}`; pulled as `{}`",
                     c.name,
                     c.decl,
@@ -390,12 +411,12 @@ fn pull_table(
             checks.remove(i);
         }
         if c.decl.is_empty() {
-            notes.push(format!(
+            notes.note(format!(
                 "`{name}.{}` has no declared type (BLOB affinity); pulled as `blob`",
                 c.name
             ));
         } else if !c.decl.eq_ignore_ascii_case(ty.sql_type()) && affinity != "NUMERIC" {
-            notes.push(format!(
+            notes.note(format!(
                 "`{name}.{}` is declared `{}`; pulled as `{}` ({}, the same affinity: SQLite enforces no length or precision)",
                 c.name,
                 c.decl,
@@ -432,7 +453,7 @@ fn pull_table(
         });
     }
     for u in db.uniques.iter().filter(|u| u.len() > 1) {
-        notes.push(format!(
+        notes.lost(format!(
             "table `{name}` has UNIQUE ({}), a constraint over several columns, which schema/ cannot declare; it is not pulled (a unique index over the same columns does the same job: add one under [indexes])",
             u.join(", ")
         ));
@@ -453,7 +474,7 @@ fn pull_table(
                     ));
                 }
             }
-            _ => notes.push(format!(
+            _ => notes.lost(format!(
                 "table `{name}` has FOREIGN KEY ({}) REFERENCES {}, over several columns (or to a table that is not there), which schema/ cannot declare; it is not pulled",
                 fk.from.join(", "),
                 fk.table
@@ -461,12 +482,12 @@ fn pull_table(
         }
     }
     if normalised.contains("DEFERRABLE") {
-        notes.push(format!(
+        notes.note(format!(
             "table `{name}` has a DEFERRABLE foreign key; mizzle's are not deferrable, so the pulled one is not"
         ));
     }
     if normalised.contains("COLLATE") {
-        notes.push(format!(
+        notes.note(format!(
             "table `{name}` uses COLLATE; schema/ cannot declare a collation, so the pulled columns use SQLite's default (BINARY)"
         ));
     }
@@ -488,7 +509,7 @@ fn pull_table(
                 };
                 match slot {
                     Some(c) => c.check = Some(k.expr),
-                    None => notes.push(format!(
+                    None => notes.lost(format!(
                         "table `{name}`: CHECK ({}) has no column left to carry it (one `check` each); it is not pulled — name it under [checks]",
                         k.expr
                     )),
@@ -499,7 +520,7 @@ fn pull_table(
     let mut indexes = Vec::new();
     for ix in &db.indexes {
         if ix.columns.iter().any(String::is_empty) {
-            notes.push(format!(
+            notes.lost(format!(
                 "index `{}` on `{name}` is over an expression; schema/ indexes list columns, so it is not pulled — keep it in a hand-written migration",
                 ix.name
             ));
@@ -511,7 +532,7 @@ fn pull_table(
             |r| r.get(0),
         )?;
         if odd > 0 {
-            notes.push(format!(
+            notes.note(format!(
                 "index `{}` on `{name}` has DESC or COLLATE columns; pulled as a plain ascending index",
                 ix.name
             ));
