@@ -344,12 +344,10 @@ impl Config {
             for f in files {
                 println!("cargo:rerun-if-changed={}", f.display());
             }
-            println!("cargo:rerun-if-changed={}", migrations_dir.display());
-            for c in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
-                println!(
-                    "cargo:rerun-if-changed={}",
-                    self.manifest_dir.join(c).display()
-                );
+            // Missing paths are left out: cargo reruns the script on every build while one is
+            // missing. The migrations folder is watched below, once the build has made it.
+            for c in wrangler::watched_configs(&self.manifest_dir, &schema.settings) {
+                println!("cargo:rerun-if-changed={}", c.display());
             }
             println!("cargo:rerun-if-env-changed=MIZZLE_CHECK");
             println!("cargo:rerun-if-env-changed=CI");
@@ -441,6 +439,9 @@ impl Config {
             }
             plan
         };
+        if self.cargo && migrations_dir.is_dir() {
+            println!("cargo:rerun-if-changed={}", migrations_dir.display());
+        }
         let migrations: Vec<(String, String)> = plan
             .existing
             .iter()

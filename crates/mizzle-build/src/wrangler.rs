@@ -1,7 +1,7 @@
 //! Checks the wrangler config against the schema settings: the D1 binding mizzle's code
 //! uses must be declared there, and its `migrations_dir` must be the folder mizzle writes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::ir::Settings;
@@ -72,6 +72,21 @@ pub fn check(
         ))]);
     }
     Ok(Some((file, b.clone())))
+}
+
+/// The wrangler config files a build depends on: the one the settings name and those of
+/// wrangler.jsonc / .json / .toml that exist. Only existing files: cargo reruns a build script
+/// on every build while a `rerun-if-changed` path is missing, which would recompile the crate
+/// each time in a project without (one of) these files.
+pub fn watched_configs(manifest_dir: &Path, settings: &Settings) -> Vec<PathBuf> {
+    settings
+        .wrangler
+        .iter()
+        .map(String::as_str)
+        .chain(CANDIDATES.iter().copied())
+        .map(|f| manifest_dir.join(f))
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 /// The wrangler config file to check: the one the settings name, else the one of

@@ -62,6 +62,51 @@ fn crate_outside_the_workspace_builds_and_runs() {
     assert!(tmp.path().join("migrations/0001_init.sql").exists());
 }
 
+/// A second `cargo build` with nothing changed is a no-op: the build script is not rerun and
+/// the crate not recompiled, with or without a wrangler config (cargo reruns a build script on
+/// every build while a path it watches is missing). Editing the schema does rerun it.
+#[test]
+fn unchanged_project_rebuilds_nothing() {
+    let _one = BUILD.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = external_project(tmp.path());
+    let build = |what: &str| {
+        let out = cargo(&["build", "-v"], &manifest);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{what}: {stderr}");
+        stderr
+    };
+    let reran = |log: &str| log.contains("build-script-build`") || log.contains("Running `/");
+    // The first build writes migrations/ while its script runs, so cargo (comparing the
+    // folder's time with the script's start) runs it once more; from then on nothing changes.
+    build("first build");
+    build("second build");
+    let again = build("no wrangler config, unchanged");
+    assert!(
+        again.contains("Fresh external-user") && !reran(&again),
+        "an unchanged project without a wrangler config was rebuilt:\n{again}"
+    );
+    std::fs::write(
+        tmp.path().join("wrangler.jsonc"),
+        r#"{ "name": "x", "d1_databases": [{ "binding": "DB", "database_name": "x", "database_id": "x" }] }"#,
+    )
+    .unwrap();
+    // The new config is not watched until the script runs again: a schema edit does that.
+    let notes = tmp.path().join("schema/notes.toml");
+    let text = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(&notes, format!("{text}\n")).unwrap();
+    let edited = build("schema edited");
+    assert!(
+        reran(&edited),
+        "a schema edit did not rerun the build script:\n{edited}"
+    );
+    let again = build("with wrangler.jsonc, unchanged");
+    assert!(
+        again.contains("Fresh external-user") && !reran(&again),
+        "an unchanged project with wrangler.jsonc was rebuilt:\n{again}"
+    );
+}
+
 /// D1 pitfall 6 ("Type instantiation is excessively deep"): 100 tables whose relations form
 /// cycles (each table belongs to the one before it and has many of the one after; the last
 /// loops back to the first) and self-references compile, clippy-clean and under
