@@ -304,6 +304,35 @@ async fn patch_json_null_sets_null() {
     assert_eq!(patch.title.as_deref(), Some("x"));
     let absent: PostPatch = mizzle::serde_json::from_str(r#"{}"#).unwrap();
     assert_eq!(absent.body, None);
+    // Serialized the same way back: unset fields left out, NULL as `null`.
+    let json = mizzle::serde_json::to_string(&patch).unwrap();
+    assert_eq!(json, r#"{"title":"x","body":null}"#);
+    let again: PostPatch = mizzle::serde_json::from_str(&json).unwrap();
+    assert_eq!(again, patch);
+    let set = PostPatch::new().body("b");
+    let json = mizzle::serde_json::to_string(&set).unwrap();
+    assert_eq!(json, r#"{"body":"b"}"#);
+    assert_eq!(
+        mizzle::serde_json::from_str::<PostPatch>(&json).unwrap(),
+        set
+    );
+    // Errors name the public struct and the field's type.
+    let err = mizzle::serde_json::from_str::<PostPatch>("5").unwrap_err();
+    assert!(
+        err.to_string().contains("expected struct PostPatch"),
+        "{err}"
+    );
+    let err = mizzle::serde_json::from_str::<PostPatch>(r#"{"body": 5}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("invalid type: integer `5`"),
+        "{err}"
+    );
+    // An insert with a nullable column: `null` and leaving it out both mean NULL.
+    let new: NewComment =
+        mizzle::serde_json::from_str(r#"{"post_id": 1, "body": "c", "author_id": null}"#).unwrap();
+    assert_eq!(new, NewComment::new(1, "c"));
+    let err = mizzle::serde_json::from_str::<NewComment>(r#"{"body": "c"}"#).unwrap_err();
+    assert!(err.to_string().contains("missing field `post_id`"), "{err}");
 }
 
 #[tokio::test]

@@ -8,7 +8,8 @@
 //! depend on the schema; their own first build is reported once, separately). The target directory
 //! is the one the external-crate tests use, so CI builds those dependencies once. The edit
 //! adds a column to one table: the build script writes a migration and regenerates the
-//! module, and rustc recompiles the crate.
+//! module, and rustc recompiles the crate. With `MIZZLE_BENCH_KEEP=1` the crates are kept
+//! (their paths printed) for profiling, and the module sizes are not reported.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -92,6 +93,10 @@ fn main() {
         );
         std::fs::write(&table, text).unwrap();
         let edit = build(&manifest);
+        if std::env::var_os("MIZZLE_BENCH_KEEP").is_some() {
+            println!("kept: {}", dir.keep().display());
+            continue;
+        }
         // The newest generated module: its index and its one file per table.
         let module = std::fs::read_dir(workspace().join("target/external/debug/build"))
             .unwrap()

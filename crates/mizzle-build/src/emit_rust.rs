@@ -37,9 +37,10 @@ pub fn generate_parts(schema: &Schema, migrations: &[(String, String)]) -> Vec<(
             }
         }
         items.push(row_struct(t));
-        items.push(insert_struct(t));
-        items.push(patch_struct(t));
-        items.push(table_module(t));
+        let (insert, insert_input) = insert_struct(t);
+        let (patch, patch_input) = patch_struct(t);
+        items.extend([insert, patch]);
+        items.push(table_module(t, quote!(#insert_input #patch_input)));
         parts.push((
             crate::naming::field_name(&t.name),
             unparse(quote! { #(#items)* }),
@@ -166,6 +167,11 @@ fn json_type(c: &Column, nested: bool) -> TokenStream {
 
 /// The Rust type of a column's value, without nullability.
 fn base_type(c: &Column) -> TokenStream {
+    base_type_in(c, false)
+}
+
+/// The field type, as written inside a table module (see `sql_type_in`).
+fn base_type_in(c: &Column, nested: bool) -> TokenStream {
     match c.ty {
         ColumnType::Integer => quote!(i64),
         ColumnType::Real => quote!(f64),
@@ -175,13 +181,17 @@ fn base_type(c: &Column) -> TokenStream {
         ColumnType::Timestamp | ColumnType::TimestampMs => {
             quote!(::mizzle::chrono::DateTime<::mizzle::chrono::Utc>)
         }
-        ColumnType::Json => json_type(c, false),
+        ColumnType::Json => json_type(c, nested),
         ColumnType::Enum => {
             let e = format_ident!(
                 "{}",
                 c.enum_def.as_ref().map_or("Unknown", |e| e.name.as_str())
             );
-            quote!(#e)
+            if nested {
+                quote!(super::#e)
+            } else {
+                quote!(#e)
+            }
         }
     }
 }
@@ -193,21 +203,119 @@ fn field_type(c: &Column) -> TokenStream {
 
 /// Derives for a table's structs: a custom json type only promises serde.
 fn derives(t: &Table, extra: TokenStream) -> TokenStream {
-    let rename = match &t.serde_rename_all {
-        Some(rule) => quote!(#[serde(rename_all = #rule)]),
-        None => quote!(),
+    derives_from(t, extra, None)
+}
+
+/// `derives`, deserializing through `from` (see `JsonInput`) when it is given.
+fn derives_from(t: &Table, extra: TokenStream, from: Option<String>) -> TokenStream {
+    let rename = rename_all(t);
+    let krate = match from {
+        Some(from) => quote!(#[serde(crate = "::mizzle::serde", from = #from)]),
+        None => quote!(#[serde(crate = "::mizzle::serde")]),
     };
     if t.columns.iter().any(|c| c.json_rust.is_some()) {
         quote! {
             #[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
-            #[serde(crate = "::mizzle::serde")]
+            #krate
             #rename
         }
     } else {
         quote! {
             #[derive(Debug, Clone, PartialEq #extra, ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
-            #[serde(crate = "::mizzle::serde")]
+            #krate
             #rename
+        }
+    }
+}
+
+fn rename_all(t: &Table) -> TokenStream {
+    match &t.serde_rename_all {
+        Some(rule) => quote!(#[serde(rename_all = #rule)]),
+        None => quote!(),
+    }
+}
+
+/// How an insert or patch struct with `Option<Option<T>>` fields (a nullable column that can
+/// be left unset) is deserialized: through a struct of the same fields in the table module,
+/// whose such fields are `SetOrNull<T>` (`null` → `Some(None)`), converted with `From`.
+///
+/// Not `#[serde(with = ..)]` on the fields: serde's derive makes a wrapper type with its own
+/// `Serialize`/`Deserialize` impl per such field, so adding or removing a nullable column
+/// changes the crate's set of serde impls, and rustc's incremental build then checks every
+/// table's serde impls again (a one-table edit at 100 tables: 7.5 s instead of 4.6 s).
+#[derive(Default)]
+struct JsonInput {
+    /// The input struct's fields.
+    fields: Vec<TokenStream>,
+    /// `field: input.field` (`.0` for a `SetOrNull`).
+    moves: Vec<TokenStream>,
+    /// Whether any field needs it (else the struct derives `Deserialize` directly).
+    needed: bool,
+}
+
+/// A field of an insert or patch struct, by its type.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// `T`: required.
+    Value,
+    /// `Option<T>`: may be left out.
+    Optional,
+    /// `Option<Option<T>>`: may be left out or set to NULL.
+    SetOrNull,
+}
+
+impl JsonInput {
+    fn field(&mut self, c: &Column, shape: Shape) {
+        let f = ident(&c.rust_name);
+        let base = base_type_in(c, true);
+        let (field, take) = match shape {
+            Shape::Value => (quote!(#f: #base,), quote!(input.#f)),
+            Shape::Optional => (
+                quote!(#[serde(default)] #f: Option<#base>,),
+                quote!(input.#f),
+            ),
+            Shape::SetOrNull => {
+                self.needed = true;
+                (
+                    quote!(#[serde(default)] #f: ::mizzle::__private::SetOrNull<#base>,),
+                    quote!(input.#f.0),
+                )
+            }
+        };
+        self.fields.push(field);
+        self.moves.push(quote!(#f: #take,));
+    }
+
+    /// The `from = ".."` path for the public struct, when the input struct is needed.
+    fn serde_from(&self, t: &Table, input: &str) -> Option<String> {
+        self.needed.then(|| format!("{}::{input}", module_ident(t)))
+    }
+
+    /// The input struct and its `From`, to go in the table module.
+    fn items(&self, t: &Table, input: &str, target: &syn::Ident) -> TokenStream {
+        if !self.needed {
+            return quote!();
+        }
+        let input = format_ident!("{input}");
+        let rename = rename_all(t);
+        let shown = target.to_string();
+        let doc = format!(
+            " `{shown}` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset."
+        );
+        let expecting = format!("struct {shown}");
+        let (fields, moves) = (&self.fields, &self.moves);
+        quote! {
+            #[doc = #doc]
+            #[derive(::mizzle::serde::Deserialize)]
+            #[serde(crate = "::mizzle::serde", rename = #shown, expecting = #expecting)]
+            #rename
+            pub(super) struct #input { #(#fields)* }
+
+            impl From<#input> for super::#target {
+                fn from(input: #input) -> Self {
+                    Self { #(#moves)* }
+                }
+            }
         }
     }
 }
@@ -298,10 +406,11 @@ fn insert_field(t: &Table, c: &Column) -> InsertField {
     }
 }
 
-fn insert_struct(t: &Table) -> TokenStream {
+/// The insert struct, and what goes in the table module for it (see `JsonInput`).
+fn insert_struct(t: &Table) -> (TokenStream, TokenStream) {
     let name = format_ident!("New{}", t.struct_name);
     let module = module_ident(t);
-    let derives = derives(t, quote!());
+    let mut input = JsonInput::default();
     let doc = format!(
         " A new row of `{}`: `{name}::new(..)` takes the required columns, setters the rest.",
         t.name
@@ -320,6 +429,14 @@ fn insert_struct(t: &Table) -> TokenStream {
         let col = &c.name;
         let st = sql_type(c);
         let kind = insert_field(t, c);
+        input.field(
+            c,
+            match kind {
+                InsertField::Required => Shape::Value,
+                InsertField::NullableNoDefault | InsertField::Defaulted => Shape::Optional,
+                InsertField::NullableDefaulted => Shape::SetOrNull,
+            },
+        );
         let default_doc = match (&c.default, c.default_fn, t.is_rowid_alias(c)) {
             (_, Some(func), _) => format!(
                 "Defaults to `{}()`.",
@@ -385,7 +502,7 @@ fn insert_struct(t: &Table) -> TokenStream {
             InsertField::NullableDefaulted => {
                 fields.push(quote! {
                     #field_doc
-                    #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::__private::double_option")]
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub #f: Option<Option<#base>>,
                 });
                 optional_inits.push(quote! { #f: None, });
@@ -434,7 +551,9 @@ fn insert_struct(t: &Table) -> TokenStream {
     } else {
         quote!()
     };
-    quote! {
+    let derives = derives_from(t, quote!(), input.serde_from(t, "NewInput"));
+    let input = input.items(t, "NewInput", &name);
+    let item = quote! {
         #[doc = #doc]
         #derives
         pub struct #name { #(#fields)* }
@@ -455,13 +574,15 @@ fn insert_struct(t: &Table) -> TokenStream {
                 #into_values
             }
         }
-    }
+    };
+    (item, input)
 }
 
-fn patch_struct(t: &Table) -> TokenStream {
+/// The patch struct, and what goes in the table module for it (see `JsonInput`).
+fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
     let name = format_ident!("{}Patch", t.struct_name);
     let module = module_ident(t);
-    let derives = derives(t, quote!(, Default));
+    let mut input = JsonInput::default();
     let doc = format!(
         " Changes to a `{}` row: only the fields that are set are written.",
         t.name
@@ -477,10 +598,18 @@ fn patch_struct(t: &Table) -> TokenStream {
         let st = sql_type(c);
         let field_doc = doc_attrs(c.doc.as_deref(), &format!("`{}.{}`.", t.name, c.name));
         let sdoc = format!(" Sets `{}`.", c.name);
+        input.field(
+            c,
+            if c.nullable {
+                Shape::SetOrNull
+            } else {
+                Shape::Optional
+            },
+        );
         if c.nullable {
             fields.push(quote! {
                 #field_doc
-                #[serde(default, skip_serializing_if = "Option::is_none", with = "::mizzle::__private::double_option")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub #f: Option<Option<#base>>,
             });
             let null_fn = format_ident!("{}_null", c.rust_name.trim_start_matches("r#"));
@@ -531,7 +660,9 @@ fn patch_struct(t: &Table) -> TokenStream {
         }
     }
     let into_assignments = collect_values(quote!(set), &always, &maybe);
-    quote! {
+    let derives = derives_from(t, quote!(, Default), input.serde_from(t, "PatchInput"));
+    let input = input.items(t, "PatchInput", &name);
+    let item = quote! {
         #[doc = #doc]
         #derives
         pub struct #name { #(#fields)* }
@@ -550,10 +681,12 @@ fn patch_struct(t: &Table) -> TokenStream {
                 #into_assignments
             }
         }
-    }
+    };
+    (item, input)
 }
 
-fn table_module(t: &Table) -> TokenStream {
+/// The table module; `inputs`: the structs insert and patch structs deserialize through.
+fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
     let module = module_ident(t);
     let row = format_ident!("{}", t.struct_name);
     let new = format_ident!("New{}", t.struct_name);
@@ -614,6 +747,8 @@ fn table_module(t: &Table) -> TokenStream {
             #(#handles)*
 
             #relations
+
+            #inputs
         }
     }
 }

@@ -24,3 +24,21 @@ pub mod double_option {
         Option::<T>::deserialize(d).map(Some)
     }
 }
+
+/// A nullable column's field of an insert or patch struct as it is deserialized: left out →
+/// `None` (unset), `null` → `Some(None)` (NULL), a value → `Some(Some(v))`. Generated code
+/// deserializes such structs through one with these fields (`#[serde(from = ..)]`) rather
+/// than `#[serde(with = "double_option")]` on each field, which makes a serde impl per field.
+pub struct SetOrNull<T>(pub Option<Option<T>>);
+
+impl<T> Default for SetOrNull<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for SetOrNull<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        double_option::deserialize(d).map(Self)
+    }
+}

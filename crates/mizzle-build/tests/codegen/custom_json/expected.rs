@@ -98,7 +98,7 @@ impl ::mizzle::Insertable for NewSetting {
 }
 /// Changes to a `settings` row: only the fields that are set are written.
 #[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
-#[serde(crate = "::mizzle::serde")]
+#[serde(crate = "::mizzle::serde", from = "settings::PatchInput")]
 pub struct SettingPatch {
     /// `settings.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,11 +107,7 @@ pub struct SettingPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefs: Option<std::collections::BTreeMap<String, String>>,
     /// `settings.extra`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Option<::mizzle::serde_json::Value>>,
 }
 impl SettingPatch {
@@ -209,6 +205,30 @@ pub mod settings {
         Table,
         ::mizzle::sql::Nullable<::mizzle::sql::Json<::mizzle::serde_json::Value>>,
     > = ::mizzle::Column::new("extra");
+    /// `SettingPatch` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset.
+    #[derive(::mizzle::serde::Deserialize)]
+    #[serde(
+        crate = "::mizzle::serde",
+        rename = "SettingPatch",
+        expecting = "struct SettingPatch"
+    )]
+    pub(super) struct PatchInput {
+        #[serde(default)]
+        id: Option<i64>,
+        #[serde(default)]
+        prefs: Option<std::collections::BTreeMap<String, String>>,
+        #[serde(default)]
+        extra: ::mizzle::__private::SetOrNull<::mizzle::serde_json::Value>,
+    }
+    impl From<PatchInput> for super::SettingPatch {
+        fn from(input: PatchInput) -> Self {
+            Self {
+                id: input.id,
+                prefs: input.prefs,
+                extra: input.extra.0,
+            }
+        }
+    }
 }
 
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.

@@ -145,7 +145,7 @@ impl ::mizzle::Insertable for NewItem {
     ::mizzle::serde::Serialize,
     ::mizzle::serde::Deserialize
 )]
-#[serde(crate = "::mizzle::serde")]
+#[serde(crate = "::mizzle::serde", from = "items::PatchInput")]
 pub struct ItemPatch {
     /// `items.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,21 +154,13 @@ pub struct ItemPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `items.fn`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#fn: Option<Option<String>>,
     /// `items.match`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<i64>,
     /// `items.self_`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myself: Option<Option<String>>,
 }
 impl ItemPatch {
@@ -296,6 +288,36 @@ pub mod items {
         Table,
         ::mizzle::sql::Nullable<::mizzle::sql::Text>,
     > = ::mizzle::Column::new("self_");
+    /// `ItemPatch` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset.
+    #[derive(::mizzle::serde::Deserialize)]
+    #[serde(
+        crate = "::mizzle::serde",
+        rename = "ItemPatch",
+        expecting = "struct ItemPatch"
+    )]
+    pub(super) struct PatchInput {
+        #[serde(default)]
+        id: Option<i64>,
+        #[serde(default)]
+        r#type: Option<String>,
+        #[serde(default)]
+        r#fn: ::mizzle::__private::SetOrNull<String>,
+        #[serde(default)]
+        r#match: Option<i64>,
+        #[serde(default)]
+        myself: ::mizzle::__private::SetOrNull<String>,
+    }
+    impl From<PatchInput> for super::ItemPatch {
+        fn from(input: PatchInput) -> Self {
+            Self {
+                id: input.id,
+                r#type: input.r#type,
+                r#fn: input.r#fn.0,
+                r#match: input.r#match,
+                myself: input.myself.0,
+            }
+        }
+    }
 }
 
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.

@@ -117,25 +117,17 @@ impl ::mizzle::FromRow for Profile {
     ::mizzle::serde::Serialize,
     ::mizzle::serde::Deserialize
 )]
-#[serde(crate = "::mizzle::serde")]
+#[serde(crate = "::mizzle::serde", from = "profiles::NewInput")]
 #[serde(rename_all = "camelCase")]
 pub struct NewProfile {
     /// `profiles.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `profiles.nick_name`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<Option<String>>,
     /// `profiles.seen_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen_at: Option<Option<::mizzle::chrono::DateTime<::mizzle::chrono::Utc>>>,
     /// `profiles.status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,25 +215,17 @@ impl ::mizzle::Insertable for NewProfile {
     ::mizzle::serde::Serialize,
     ::mizzle::serde::Deserialize
 )]
-#[serde(crate = "::mizzle::serde")]
+#[serde(crate = "::mizzle::serde", from = "profiles::PatchInput")]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilePatch {
     /// `profiles.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `profiles.nick_name`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<Option<String>>,
     /// `profiles.seen_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen_at: Option<Option<::mizzle::chrono::DateTime<::mizzle::chrono::Utc>>>,
     /// `profiles.status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,6 +344,66 @@ pub mod profiles {
     pub const status: ::mizzle::Column<Table, super::ProfileStatus> = ::mizzle::Column::new(
         "status",
     );
+    /// `NewProfile` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset.
+    #[derive(::mizzle::serde::Deserialize)]
+    #[serde(
+        crate = "::mizzle::serde",
+        rename = "NewProfile",
+        expecting = "struct NewProfile"
+    )]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct NewInput {
+        #[serde(default)]
+        id: Option<i64>,
+        #[serde(default)]
+        nick_name: ::mizzle::__private::SetOrNull<String>,
+        #[serde(default)]
+        seen_at: ::mizzle::__private::SetOrNull<
+            ::mizzle::chrono::DateTime<::mizzle::chrono::Utc>,
+        >,
+        #[serde(default)]
+        status: Option<super::ProfileStatus>,
+    }
+    impl From<NewInput> for super::NewProfile {
+        fn from(input: NewInput) -> Self {
+            Self {
+                id: input.id,
+                nick_name: input.nick_name.0,
+                seen_at: input.seen_at.0,
+                status: input.status,
+            }
+        }
+    }
+    /// `ProfilePatch` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset.
+    #[derive(::mizzle::serde::Deserialize)]
+    #[serde(
+        crate = "::mizzle::serde",
+        rename = "ProfilePatch",
+        expecting = "struct ProfilePatch"
+    )]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct PatchInput {
+        #[serde(default)]
+        id: Option<i64>,
+        #[serde(default)]
+        nick_name: ::mizzle::__private::SetOrNull<String>,
+        #[serde(default)]
+        seen_at: ::mizzle::__private::SetOrNull<
+            ::mizzle::chrono::DateTime<::mizzle::chrono::Utc>,
+        >,
+        #[serde(default)]
+        status: Option<super::ProfileStatus>,
+    }
+    impl From<PatchInput> for super::ProfilePatch {
+        fn from(input: PatchInput) -> Self {
+            Self {
+                id: input.id,
+                nick_name: input.nick_name.0,
+                seen_at: input.seen_at.0,
+                status: input.status,
+            }
+        }
+    }
 }
 
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.

@@ -106,14 +106,10 @@ impl ::mizzle::Insertable for NewComment {
     ::mizzle::serde::Serialize,
     ::mizzle::serde::Deserialize
 )]
-#[serde(crate = "::mizzle::serde")]
+#[serde(crate = "::mizzle::serde", from = "comments::PatchInput")]
 pub struct CommentPatch {
     /// `comments.parent_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::mizzle::__private::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<Option<i64>>,
     /// `comments.body`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,6 +224,27 @@ pub mod comments {
     pub const parent: ::mizzle::Load<rel::Parent> = ::mizzle::Load::new(rel::Parent);
     /// `comments.replies`: has many `comments` through `comments.parent_id`. Load it with `.with(comments::replies)`.
     pub const replies: ::mizzle::Load<rel::Replies> = ::mizzle::Load::new(rel::Replies);
+    /// `CommentPatch` as it is deserialized: `null` for a nullable column sets it to NULL, leaving it out leaves it unset.
+    #[derive(::mizzle::serde::Deserialize)]
+    #[serde(
+        crate = "::mizzle::serde",
+        rename = "CommentPatch",
+        expecting = "struct CommentPatch"
+    )]
+    pub(super) struct PatchInput {
+        #[serde(default)]
+        parent_id: ::mizzle::__private::SetOrNull<i64>,
+        #[serde(default)]
+        body: Option<String>,
+    }
+    impl From<PatchInput> for super::CommentPatch {
+        fn from(input: PatchInput) -> Self {
+            Self {
+                parent_id: input.parent_id.0,
+                body: input.body,
+            }
+        }
+    }
 }
 
 /// The D1 binding this schema's database is bound to (`DB`), as in wrangler's config.
