@@ -3,7 +3,6 @@
 //! Every builder renders to [`Statement`]s (SQL + bound values together, so they cannot
 //! drift) and is checked against [`Limits`] before anything is sent.
 
-use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use crate::expr::{Condition, Expr, Order};
@@ -697,7 +696,7 @@ conflict_tuple!(A 0, B 1, C 2, D 3);
 
 enum Conflict {
     Nothing(Vec<&'static str>),
-    Update(Vec<&'static str>, Vec<(&'static str, Node)>),
+    Update(Vec<&'static str>, SetList),
 }
 
 /// One assignment `column = expression` of table `T`, for [`Update::set_expr`] and
@@ -726,38 +725,88 @@ where
     }
 }
 
-fn patch_nodes(set: Vec<(&'static str, Value)>) -> Vec<(&'static str, Node)> {
-    set.into_iter().map(|(c, v)| (c, Node::Bind(v))).collect()
+/// The assignments of an `UPDATE … SET` or `ON CONFLICT … DO UPDATE SET`: a patch's values
+/// as the patch gave them (no expression node per value), then assignments by expression.
+#[derive(Clone, Default)]
+struct SetList {
+    values: Vec<(&'static str, Value)>,
+    exprs: Vec<(&'static str, Node)>,
 }
 
-/// `col = value, …`. Bound values are moved when the nodes are owned (a write being sent)
-/// and copied when they are borrowed (a statement only shown).
-fn render_set<'n>(
-    sql: &mut String,
-    params: &mut Vec<Value>,
-    set: impl IntoIterator<Item = (&'static str, Cow<'n, Node>)>,
-) {
-    for (i, (c, v)) in set.into_iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
+impl SetList {
+    fn patch(values: Vec<(&'static str, Value)>) -> Self {
+        SetList {
+            values,
+            exprs: Vec::new(),
         }
-        push_ident(sql, c);
-        sql.push_str(" = ");
-        match v {
-            Cow::Owned(Node::Bind(v)) => {
-                sql.push('?');
-                params.push(v);
-            }
-            other => other.render(false, sql, params),
+    }
+
+    fn exprs(exprs: Vec<(&'static str, Node)>) -> Self {
+        SetList {
+            values: Vec::new(),
+            exprs,
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.exprs.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.values.len() + self.exprs.len()
+    }
+
+    /// Sets `column` by expression, replacing what was set for it.
+    fn assign(&mut self, column: &'static str, value: Node) {
+        self.values.retain(|(c, _)| *c != column);
+        self.exprs.retain(|(c, _)| *c != column);
+        self.exprs.push((column, value));
+    }
+
+    /// `col = value, …`, the values copied (a statement only shown, or a conflict clause
+    /// repeated in every chunk of an insert).
+    fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
+        for (i, (c, v)) in self.values.iter().enumerate() {
+            push_assignment(sql, i, c);
+            sql.push('?');
+            params.push(v.clone());
+        }
+        render_exprs(&self.exprs, self.values.len(), sql, params);
+    }
+
+    /// [`SetList::render`], the values moved (a write being sent).
+    fn render_owned(self, sql: &mut String, params: &mut Vec<Value>) {
+        let SetList { values, exprs } = self;
+        let n = values.len();
+        for (i, (c, v)) in values.into_iter().enumerate() {
+            push_assignment(sql, i, c);
+            sql.push('?');
+            params.push(v);
+        }
+        render_exprs(&exprs, n, sql, params);
     }
 }
 
-/// The borrowed nodes of a set list, for [`render_set`].
-fn borrowed<'n>(
-    set: &'n [(&'static str, Node)],
-) -> impl ExactSizeIterator<Item = (&'static str, Cow<'n, Node>)> {
-    set.iter().map(|(c, n)| (*c, Cow::Borrowed(n)))
+/// The assignments by expression of a [`SetList`], after `before` others.
+fn render_exprs(
+    exprs: &[(&'static str, Node)],
+    before: usize,
+    sql: &mut String,
+    params: &mut Vec<Value>,
+) {
+    for (i, (c, node)) in exprs.iter().enumerate() {
+        push_assignment(sql, before + i, c);
+        node.render(false, sql, params);
+    }
+}
+
+/// `, col = ` (no comma before the first).
+fn push_assignment(sql: &mut String, i: usize, column: &str) {
+    if i > 0 {
+        sql.push_str(", ");
+    }
+    push_ident(sql, column);
+    sql.push_str(" = ");
 }
 
 /// An `INSERT` with its rows.
@@ -795,7 +844,7 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
     pub fn do_update(mut self, patch: T::Patch) -> Insert<'a, E, T> {
         self.insert.conflict = Some(Conflict::Update(
             self.target,
-            patch_nodes(patch.into_assignments()),
+            SetList::patch(patch.into_assignments()),
         ));
         self.insert
     }
@@ -805,7 +854,7 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
     /// `assign(users::name, users::name.excluded())`.
     pub fn do_update_set(mut self, sets: impl IntoIterator<Item = Assign<T>>) -> Insert<'a, E, T> {
         let set = sets.into_iter().map(|a| (a.column, a.value)).collect();
-        self.insert.conflict = Some(Conflict::Update(self.target, set));
+        self.insert.conflict = Some(Conflict::Update(self.target, SetList::exprs(set)));
         self.insert
     }
 }
@@ -976,7 +1025,7 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     pub fn set(self, patch: T::Patch) -> Update<'a, E, T> {
         Update {
             db: self.db,
-            set: patch_nodes(patch.into_assignments()),
+            set: SetList::patch(patch.into_assignments()),
             filter: None,
             _t: PhantomData,
         }
@@ -987,7 +1036,7 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     pub fn set_expr(self, assignment: Assign<T>) -> Update<'a, E, T> {
         Update {
             db: self.db,
-            set: vec![(assignment.column, assignment.value)],
+            set: SetList::exprs(vec![(assignment.column, assignment.value)]),
             filter: None,
             _t: PhantomData,
         }
@@ -998,7 +1047,7 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
 #[must_use = "an update does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Update<'a, E, T> {
     db: &'a Db<E>,
-    set: Vec<(&'static str, Node)>,
+    set: SetList,
     filter: Option<Expr>,
     _t: PhantomData<T>,
 }
@@ -1015,8 +1064,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 
     /// Also sets a column by expression (replacing the patch's value for that column).
     pub fn set_expr(mut self, assignment: Assign<T>) -> Self {
-        self.set.retain(|(c, _)| *c != assignment.column);
-        self.set.push((assignment.column, assignment.value));
+        self.set.assign(assignment.column, assignment.value);
         self
     }
 
@@ -1046,7 +1094,10 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             stmt.columns = columns_of::<T>();
             return stmt;
         }
-        self.update_statement(borrowed(&self.set), returning)
+        let mut params = Vec::with_capacity(self.set.len() + 1);
+        let mut sql = self.update_head();
+        self.set.render(&mut sql, &mut params);
+        self.update_tail(sql, params, returning)
     }
 
     /// [`Update::render`], the patch's values moved into the statement.
@@ -1055,21 +1106,23 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             return self.render(returning);
         }
         let set = std::mem::take(&mut self.set);
-        self.update_statement(set.into_iter().map(|(c, n)| (c, Cow::Owned(n))), returning)
+        let mut params = Vec::with_capacity(set.len() + 1);
+        let mut sql = self.update_head();
+        set.render_owned(&mut sql, &mut params);
+        self.update_tail(sql, params, returning)
     }
 
-    /// `UPDATE … SET <set> WHERE …`, with `RETURNING` every column when asked.
-    fn update_statement<'n>(
-        &self,
-        set: impl ExactSizeIterator<Item = (&'static str, Cow<'n, Node>)>,
-        returning: bool,
-    ) -> Statement {
-        let mut params = Vec::with_capacity(set.len() + 1);
+    /// `UPDATE <table> SET `.
+    fn update_head(&self) -> String {
         let mut sql = String::with_capacity(128);
         sql.push_str("UPDATE ");
         push_ident(&mut sql, T::NAME);
         sql.push_str(" SET ");
-        render_set(&mut sql, &mut params, set);
+        sql
+    }
+
+    /// ` WHERE …`, with `RETURNING` every column when asked.
+    fn update_tail(&self, mut sql: String, mut params: Vec<Value>, returning: bool) -> Statement {
         push_where(&mut sql, &mut params, &self.filter);
         returning_clause::<T>(sql, params, returning)
     }
@@ -1373,7 +1426,7 @@ fn conflict_clause(
             None => sql.push_str(" DO NOTHING"),
             Some(set) => {
                 sql.push_str(" DO UPDATE SET ");
-                render_set(&mut sql, &mut params, borrowed(set));
+                set.render(&mut sql, &mut params);
             }
         }
     }
