@@ -69,6 +69,61 @@ fn splice(readme: &str, section: &str) -> String {
     }
 }
 
+/// The gzip size after `wasm-opt` of `worker` in `bench/workers/build.sh`'s output.
+fn wasm_gzip(sizes: &str, worker: &str) -> Option<u64> {
+    let line = sizes
+        .lines()
+        .find(|l| l.starts_with(&format!("wasm {worker}:")))?;
+    let after = line.split("after wasm-opt").next()?;
+    let open = after.rfind('(')?;
+    after[open + 1..].split_whitespace().next()?.parse().ok()
+}
+
+/// The seconds of "after a one-file edit" for `tables` in compile-time's table.
+fn edit_seconds(compile: &str, tables: usize) -> Option<f64> {
+    let row = compile
+        .lines()
+        .find(|l| l.starts_with(&format!("| {tables} |")))?;
+    row.trim_end_matches('|')
+        .rsplit('|')
+        .next()?
+        .trim()
+        .trim_end_matches(" s")
+        .parse()
+        .ok()
+}
+
+/// Issue 14's goals against this run's numbers: a table of goal, measured, met.
+fn goals(ratios: &[(String, f64)], sizes: &str, compile: &str) -> String {
+    let met = |ok: bool| if ok { "yes" } else { "**no**" };
+    let mut out = String::from(
+        "### Issue 14's goals, this run
+
+| goal | measured | met |\n|---|---:|---|\n",
+    );
+    for (route, ratio) in ratios {
+        out.push_str(&format!(
+            "| {route}: mizzle ÷ hand-written ≤ 1.10 (criterion) | {ratio:.2} | {} |\n",
+            met(*ratio <= 1.10)
+        ));
+    }
+    if let (Some(m), Some(h)) = (wasm_gzip(sizes, "mizzle"), wasm_gzip(sizes, "hand")) {
+        let over = (m as f64 / h as f64 - 1.0) * 100.0;
+        out.push_str(&format!(
+            "| Worker wasm: mizzle's addition ≤ 15 % (gzip, after wasm-opt) | +{over:.1} % ({m} vs {h} bytes) | {} |\n",
+            met(over <= 15.0)
+        ));
+    }
+    if let Some(secs) = edit_seconds(compile, 100) {
+        out.push_str(&format!(
+            "| a one-file edit at 100 tables rebuilds in < 5 s | {secs:.1} s | {} |\n",
+            met(secs < 5.0)
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 fn main() {
     let built = Command::new("bash")
         .arg(root().join("scripts/build-worker.sh"))
@@ -84,38 +139,51 @@ fn main() {
     let mut section = format!(
         "Written by `bench/run.sh` on {date}; machine noise applies (see the ratios, not the absolute numbers).\n\n"
     );
+    let mut compile = String::new();
+    let mut body = String::new();
     for (title, bin, args) in [
         ("native-queries (µs/op, medians)", "native-queries", &[][..]),
         ("build-stage (ms, medians)", "build-stage", &[][..]),
         ("tree-vs-naive on local D1", "tree-vs-naive", &[][..]),
         ("compile time of generated code", "compile-time", &[][..]),
     ] {
-        section.push_str(&format!(
-            "### {title}\n\n```text\n{}```\n\n",
-            run(bin, args)
-        ));
+        let out = run(bin, args);
+        if bin == "compile-time" {
+            compile = out.clone();
+        }
+        body.push_str(&format!("### {title}\n\n```text\n{out}```\n\n"));
     }
     // The six routes against hand-written rusqlite, with criterion: its ratio lines.
     let routes = run_cmd(
         env!("CARGO"),
         &["bench", "-q", "-p", "mizzle-bench", "--bench", "routes"],
     );
-    let ratios: String = routes
+    let ratio_lines: Vec<&str> = routes
         .lines()
         .filter_map(|l| l.strip_prefix("ratio "))
-        .map(|l| format!("| {l} |\n"))
         .collect();
-    section.push_str(&format!(
+    let ratios: String = ratio_lines.iter().map(|l| format!("| {l} |\n")).collect();
+    // "route | mizzle | hand | ratio"
+    let route_ratios: Vec<(String, f64)> = ratio_lines
+        .iter()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            Some((cells.first()?.to_string(), cells.last()?.parse().ok()?))
+        })
+        .collect();
+    body.push_str(&format!(
         "### routes (criterion): mizzle vs hand-written rusqlite, same structs, JSON-serialized\n\n\
          | route | mizzle µs | hand-written µs | mizzle ÷ hand |\n|---|---:|---:|---:|\n{ratios}\n"
     ));
     // The three benchmark Workers: wasm sizes, then the a/b/c run on local D1.
     let sizes = run_cmd("bash", &["bench/workers/build.sh"]);
-    section.push_str(&format!("### Worker wasm sizes\n\n```text\n{sizes}```\n\n"));
+    body.push_str(&format!("### Worker wasm sizes\n\n```text\n{sizes}```\n\n"));
     let abc = run_cmd("node", &["bench/workers/abc.mjs"]);
-    section.push_str(&format!(
+    body.push_str(&format!(
         "### workerd: mizzle / hand-written / drizzle-orm\n\n{abc}\n"
     ));
+    section.push_str(&goals(&route_ratios, &sizes, &compile));
+    section.push_str(&body);
     let path = root().join("bench/README.md");
     let readme = std::fs::read_to_string(&path).expect("bench/README.md");
     std::fs::write(&path, splice(&readme, &section)).expect("write bench/README.md");
@@ -136,5 +204,38 @@ mod tests {
         );
         let appended = splice("# B\n", "x\n");
         assert!(appended.ends_with(&format!("{START}\nx\n{END}\n")));
+    }
+
+    #[test]
+    fn goals_are_read_from_the_programs_output() {
+        let sizes = "wasm mizzle: 755288 bytes (259504 gzip) unoptimized, 518874 bytes (216177 gzip) after wasm-opt -Oz\n\
+                     wasm hand: 645688 bytes (219712 gzip) unoptimized, 434507 bytes (180693 gzip) after wasm-opt -Oz\n";
+        assert_eq!(wasm_gzip(sizes, "mizzle"), Some(216177));
+        assert_eq!(wasm_gzip(sizes, "hand"), Some(180693));
+        let compile = "| tables | generated module | cold build of the crate | after a one-file edit |\n\
+                       |---:|---:|---:|---:|\n| 10 | 158 KiB | 2.4 s | 0.8 s |\n| 100 | 1462 KiB | 10.8 s | 4.7 s |\n";
+        assert_eq!(edit_seconds(compile, 100), Some(4.7));
+        assert_eq!(edit_seconds(compile, 10), Some(0.8));
+        assert_eq!(edit_seconds(compile, 500), None);
+        let table = goals(
+            &[("get_by_key".into(), 1.15), ("bulk".into(), 0.41)],
+            sizes,
+            compile,
+        );
+        assert!(
+            table.contains(
+                "| get_by_key: mizzle ÷ hand-written ≤ 1.10 (criterion) | 1.15 | **no** |"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains("| bulk: mizzle ÷ hand-written ≤ 1.10 (criterion) | 0.41 | yes |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("+19.6 % (216177 vs 180693 bytes) | **no** |"),
+            "{table}"
+        );
+        assert!(table.contains("| 4.7 s | yes |"), "{table}");
     }
 }
