@@ -202,26 +202,30 @@ fn field_type(c: &Column) -> TokenStream {
 }
 
 /// Derives for a table's structs: a custom json type only promises serde.
-fn derives(t: &Table, extra: TokenStream) -> TokenStream {
-    derives_from(t, extra, None)
+fn derives(t: &Table) -> TokenStream {
+    derives_from(t, false, None)
 }
 
-/// `derives`, deserializing through `from` (see `JsonInput`) when it is given.
-fn derives_from(t: &Table, extra: TokenStream, from: Option<String>) -> TokenStream {
+/// `derives`, with `Default` when `default` (a patch: every field an `Option`), and
+/// deserializing through `from` (see `JsonInput`) when it is given.
+fn derives_from(t: &Table, default: bool, from: Option<String>) -> TokenStream {
     let rename = rename_all(t);
     let krate = match from {
         Some(from) => quote!(#[serde(crate = "::mizzle::serde", from = #from)]),
         None => quote!(#[serde(crate = "::mizzle::serde")]),
     };
+    let default = if default { quote!(Default,) } else { quote!() };
     if t.columns.iter().any(|c| c.json_rust.is_some()) {
+        // A JSON column's own Rust type need not be Debug, Clone or PartialEq (a patch's
+        // Default does not depend on it).
         quote! {
-            #[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
+            #[derive(#default ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
             #krate
             #rename
         }
     } else {
         quote! {
-            #[derive(Debug, Clone, PartialEq #extra, ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #default ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
             #krate
             #rename
         }
@@ -354,7 +358,7 @@ fn module_ident(t: &Table) -> proc_macro2::Ident {
 fn row_struct(t: &Table) -> TokenStream {
     let name = format_ident!("{}", t.struct_name);
     let doc = doc_attrs(t.doc.as_deref(), &format!("A row of `{}`.", t.name));
-    let derives = derives(t, quote!());
+    let derives = derives(t);
     let fields = t.columns.iter().map(|c| {
         let f = ident(&c.rust_name);
         let ty = field_type(c);
@@ -551,7 +555,7 @@ fn insert_struct(t: &Table) -> (TokenStream, TokenStream) {
     } else {
         quote!()
     };
-    let derives = derives_from(t, quote!(), input.serde_from(t, "NewInput"));
+    let derives = derives_from(t, false, input.serde_from(t, "NewInput"));
     let input = input.items(t, "NewInput", &name);
     let item = quote! {
         #[doc = #doc]
@@ -660,7 +664,7 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
         }
     }
     let into_assignments = collect_values(quote!(set), &always, &maybe);
-    let derives = derives_from(t, quote!(, Default), input.serde_from(t, "PatchInput"));
+    let derives = derives_from(t, true, input.serde_from(t, "PatchInput"));
     let input = input.items(t, "PatchInput", &name);
     let item = quote! {
         #[doc = #doc]

@@ -97,7 +97,7 @@ impl ::mizzle::Insertable for NewSetting {
     }
 }
 /// Changes to a `settings` row: only the fields that are set are written.
-#[derive(::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
+#[derive(Default, ::mizzle::serde::Serialize, ::mizzle::serde::Deserialize)]
 #[serde(crate = "::mizzle::serde", from = "settings::PatchInput")]
 pub struct SettingPatch {
     /// `settings.id`.
