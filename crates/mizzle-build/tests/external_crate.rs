@@ -46,19 +46,34 @@ fn cargo(args: &[&str], manifest: &Path) -> std::process::Output {
         .unwrap()
 }
 
+/// Runs the crate; its standard output, which must contain `expect`.
+fn run_ok(manifest: &Path, expect: &str) -> String {
+    let out = cargo(&["run", "--quiet"], manifest);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && stdout.contains(expect),
+        "expected {expect:?}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// `cargo clippy -- -D warnings` on the crate passes.
+fn clippy_ok(manifest: &Path) {
+    let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], manifest);
+    assert!(
+        clippy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clippy.stderr)
+    );
+}
+
 #[test]
 fn crate_outside_the_workspace_builds_and_runs() {
     let _one = BUILD.lock().unwrap_or_else(|p| p.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let manifest = external_project(tmp.path());
-    let out = cargo(&["run", "--quiet"], &manifest);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("external crate ok: hello"), "{stdout}");
+    run_ok(&manifest, "external crate ok: hello");
     assert!(tmp.path().join("migrations/0001_init.sql").exists());
 }
 
@@ -195,18 +210,8 @@ fn hundred_tables_with_cyclic_relations_compile() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let run = cargo(&["run", "--quiet"], &manifest);
-    assert!(
-        String::from_utf8_lossy(&run.stdout).contains("deep tree rows: 0"),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &manifest);
-    assert!(
-        clippy.status.success(),
-        "{}",
-        String::from_utf8_lossy(&clippy.stderr)
-    );
+    run_ok(&manifest, "deep tree rows: 0");
+    clippy_ok(&manifest);
     let generated = std::fs::read_dir(common::workspace().join("target/external/debug/build"))
         .unwrap()
         .flatten()
@@ -284,13 +289,7 @@ fn main() {
 "##,
     )
     .unwrap();
-    let out = cargo(&["run", "--quiet"], &manifest);
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("json ok"),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(&manifest, "json ok");
 }
 
 /// Every column kind and default of the schema language in one crate (the fixture
@@ -308,19 +307,8 @@ fn every_column_kind_compiles_and_runs() {
         &common::workspace().join("crates/mizzle-build/tests/fixtures/every_kind"),
         tmp.path(),
     );
-    let out = cargo(&["run", "--quiet"], &manifest);
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("every kind ok"),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &manifest);
-    assert!(
-        clippy.status.success(),
-        "{}",
-        String::from_utf8_lossy(&clippy.stderr)
-    );
+    run_ok(&manifest, "every kind ok");
+    clippy_ok(&manifest);
 }
 
 /// Names that are legal and must generate code that compiles and runs: columns named like
@@ -386,14 +374,7 @@ fn legal_tricky_names_compile_and_migrate() {
             "block_on(run).expect(\"queries\");\n    println!(\"tricky: {}\", block_on(tricky::run(&db)).expect(\"tricky\"));",
         );
     std::fs::write(&main, text).unwrap();
-    let out = cargo(&["run", "--quiet"], &manifest);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("tricky: None None 4 Some"), "{stdout}");
+    run_ok(&manifest, "tricky: None None 4 Some");
     let init = std::fs::read_to_string(tmp.path().join("migrations/0001_init.sql")).unwrap();
     for t in ["acf_fields", "sqlite3_stats", "options"] {
         assert!(
@@ -401,10 +382,5 @@ fn legal_tricky_names_compile_and_migrate() {
             "{t} missing:\n{init}"
         );
     }
-    let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &manifest);
-    assert!(
-        clippy.status.success(),
-        "{}",
-        String::from_utf8_lossy(&clippy.stderr)
-    );
+    clippy_ok(&manifest);
 }
