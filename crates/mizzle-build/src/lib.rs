@@ -149,12 +149,24 @@ impl Config {
         self
     }
 
-    fn check_mode(&self) -> bool {
-        self.check
+    /// Why this build must not write `migrations/`, if it must not: check mode (`CI`,
+    /// `MIZZLE_CHECK`, [`Config::check`]), or a crate unpacked from a package.
+    fn read_only_because(&self) -> Option<&'static str> {
+        // `cargo package` (and `cargo publish`) verifies a package by building it unpacked,
+        // and fails when its build script changes the source; a registry dependency is
+        // unpacked the same way. Both keep the manifest as written in `Cargo.toml.orig`.
+        if self.cargo && self.manifest_dir.join("Cargo.toml.orig").is_file() {
+            return Some(
+                "this crate is unpacked from a package (`cargo package`'s verification build, or a dependency from a registry), whose source must not change",
+            );
+        }
+        let check = self
+            .check
             .unwrap_or_else(|| match std::env::var("MIZZLE_CHECK") {
                 Ok(v) => truthy(&v),
                 Err(_) => std::env::var("CI").is_ok_and(|v| truthy(&v)),
-            })
+            });
+        check.then_some("check mode: CI or MIZZLE_CHECK is set")
     }
 
     fn shown(&self, path: &Path) -> String {
@@ -353,7 +365,8 @@ impl Config {
             println!("cargo:rerun-if-env-changed=CI");
         }
         self.validate(&loaded)?;
-        let check = self.check_mode();
+        let read_only = self.read_only_because();
+        let check = read_only.is_some();
         if self.cargo {
             println!("cargo:rerun-if-env-changed=MIZZLE_ALLOW_DESTRUCTIVE");
             let published = self.manifest_dir.join(migrate::PUBLISHED);
@@ -375,8 +388,9 @@ impl Config {
                     }
                     (None, None) => unreachable!("not up to date"),
                 };
+                let why = read_only.unwrap_or_default();
                 return Err(fail(vec![Diagnostic::bare(format!(
-                    "migrations are out of date: {what}\n(check mode: CI or MIZZLE_CHECK is set, so nothing was written)"
+                    "migrations are out of date: {what}\n({why}, so nothing was written)"
                 ))
                 .help("run `cargo build` locally without CI/MIZZLE_CHECK to update migrations/, then commit it")]));
             }

@@ -233,6 +233,48 @@ fn generated_size(out: &Path) -> u64 {
         .sum()
 }
 
+/// A crate unpacked from a package (`cargo package`'s verification build, a registry
+/// dependency: both have `Cargo.toml.orig`) is never written to: with its migrations out of
+/// date the build fails saying why, and leaves the tree as it was; up to date, it builds.
+#[test]
+fn a_packaged_crate_never_writes_its_source() {
+    let _one = BUILD.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = external_project(tmp.path());
+    std::fs::copy(&manifest, tmp.path().join("Cargo.toml.orig")).unwrap();
+    let out = cargo(&["build", "--quiet"], &manifest);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("migrations are out of date") && stderr.contains("unpacked from a package"),
+        "{stderr}"
+    );
+    assert!(
+        !tmp.path().join("migrations").exists(),
+        "it wrote migrations/"
+    );
+    // Up to date (built once as a checkout would be): the packaged build passes.
+    std::fs::remove_file(tmp.path().join("Cargo.toml.orig")).unwrap();
+    run_ok(&manifest, "external crate ok");
+    std::fs::copy(&manifest, tmp.path().join("Cargo.toml.orig")).unwrap();
+    let listed = |dir: &Path| {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = listed(&tmp.path().join("migrations"));
+    // Rerun the build script, now as a packaged crate.
+    let notes = tmp.path().join("schema/notes.toml");
+    let text = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(&notes, format!("{text}\n")).unwrap();
+    run_ok(&manifest, "external crate ok");
+    assert_eq!(listed(&tmp.path().join("migrations")), before);
+}
+
 /// The golden codegen cases compile in a real crate (the golden test only parses them), and
 /// their insert and patch structs read and write JSON as documented: camelCase names,
 /// `null` for NULL, a left-out field left unset, through keyword fields and JSON columns.
