@@ -275,7 +275,8 @@ fn a_packaged_crate_never_writes_its_source() {
     assert_eq!(listed(&tmp.path().join("migrations")), before);
 }
 
-/// The golden codegen cases compile in a real crate (the golden test only parses them), and
+/// The golden codegen cases compile in a real crate (the golden test only parses them;
+/// `durable_object_only` needs a Durable Object and is built by the DO tests), and
 /// their insert and patch structs read and write JSON as documented: camelCase names,
 /// `null` for NULL, a left-out field left unset, through keyword fields and JSON columns.
 #[test]
@@ -332,6 +333,13 @@ fn main() {
     )
     .unwrap();
     run_ok(&manifest, "json ok");
+    // The cases whose table names collide with those above, each in a crate of its own.
+    for case in ["composite_key", "many_to_many"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let manifest = external_project(tmp.path());
+        common::copy_dir(&cases.join(case).join("schema"), &tmp.path().join("schema"));
+        run_ok(&manifest, "external crate ok");
+    }
 }
 
 /// Every column kind and default of the schema language in one crate (the fixture
