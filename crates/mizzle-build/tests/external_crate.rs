@@ -276,7 +276,7 @@ fn a_packaged_crate_never_writes_its_source() {
 }
 
 /// The golden codegen cases compile in a real crate (the golden test only parses them;
-/// `durable_object_only` needs a Durable Object and is built by the DO tests), and
+/// `durable_object_only` is left out: it has no D1 migrations to run natively), and
 /// their insert and patch structs read and write JSON as documented: camelCase names,
 /// `null` for NULL, a left-out field left unset, through keyword fields and JSON columns.
 #[test]
