@@ -282,6 +282,7 @@ impl RowReader {
 
     /// Decodes cell `i` as SQL type `S` and moves past it; `column` names it in an error
     /// (called only then).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn take<S: SqlType>(
         &mut self,
         i: usize,
@@ -296,6 +297,10 @@ impl RowReader {
     }
 
     /// Decodes the column `name` as SQL type `S`.
+    // Inlined into each generated `from_reader` natively (about 1 % fewer instructions
+    // on the routes that read rows); left to the optimizer on wasm32, where it would add
+    // 1.7 KB of gzipped code to a Worker.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
         let i = if self.positional && self.next < self.row.values.len() {
             // A table's statement names its columns as its row struct reads them (joins and

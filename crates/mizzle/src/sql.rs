@@ -96,6 +96,7 @@ impl SqlType for Integer {
     fn encode(v: &i64) -> Value {
         Value::Integer(*v)
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<i64, DecodeError> {
         match v {
             Value::Integer(i) => Ok(i),
@@ -120,6 +121,7 @@ impl SqlType for Real {
     fn encode(v: &f64) -> Value {
         Value::Real(*v)
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<f64, DecodeError> {
         match v {
             Value::Real(r) => Ok(r),
@@ -137,6 +139,7 @@ impl SqlType for Text {
     fn encode_owned(v: String) -> Value {
         Value::Text(v)
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<String, DecodeError> {
         match v {
             Value::Text(s) => Ok(s),
@@ -153,6 +156,7 @@ impl SqlType for Blob {
     fn encode_owned(v: Vec<u8>) -> Value {
         Value::Blob(v)
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<Vec<u8>, DecodeError> {
         match v {
             Value::Blob(b) => Ok(b),
@@ -166,6 +170,7 @@ impl SqlType for Boolean {
     fn encode(v: &bool) -> Value {
         Value::Integer(i64::from(*v))
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<bool, DecodeError> {
         match v {
             Value::Integer(0) => Ok(false),
@@ -286,6 +291,7 @@ impl<S: NonNull> SqlType for Nullable<S> {
     fn encode_owned(v: Option<S::Rust>) -> Value {
         v.map_or(Value::Null, S::encode_owned)
     }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<Option<S::Rust>, DecodeError> {
         match v {
             Value::Null => Ok(None),
