@@ -58,6 +58,23 @@ fn run_ok(manifest: &Path, expect: &str) -> String {
     stdout
 }
 
+/// Adds `mod <module>;` to the fixture's program in `dir`, and `then` (statements) after its
+/// own queries have run (`db` is in scope there).
+fn add_module(dir: &Path, module: &str, then: &str) {
+    let main = dir.join("src/main.rs");
+    let text = std::fs::read_to_string(&main)
+        .unwrap()
+        .replace(
+            "mizzle::include_schema!();",
+            &format!("mizzle::include_schema!();\n\nmod {module};"),
+        )
+        .replace(
+            "block_on(run).expect(\"queries\");",
+            &format!("block_on(run).expect(\"queries\");\n    {then}"),
+        );
+    std::fs::write(&main, text).unwrap();
+}
+
 /// `cargo clippy -- -D warnings` on the crate passes.
 fn clippy_ok(manifest: &Path) {
     let clippy = cargo(&["clippy", "--quiet", "--", "-D", "warnings"], manifest);
@@ -357,15 +374,11 @@ fn every_column_kind_compiles_and_runs() {
         &common::workspace().join("crates/mizzle-build/tests/fixtures/every_kind"),
         tmp.path(),
     );
-    let main = tmp.path().join("src/main.rs");
-    let text = std::fs::read_to_string(&main)
-        .unwrap()
-        .replace("mizzle::include_schema!();", "mizzle::include_schema!();\n\nmod every_kind;")
-        .replace(
-            "block_on(run).expect(\"queries\");",
-            "block_on(run).expect(\"queries\");\n    block_on(every_kind::run(&db)).expect(\"every kind\");\n    println!(\"every kind ok\");",
-        );
-    std::fs::write(&main, text).unwrap();
+    add_module(
+        tmp.path(),
+        "every_kind",
+        "block_on(every_kind::run(&db)).expect(\"every kind\");\n    println!(\"every kind ok\");",
+    );
     run_ok(&manifest, "every kind ok");
     clippy_ok(&manifest);
 }
@@ -424,15 +437,11 @@ fn legal_tricky_names_compile_and_migrate() {
          }\n",
     )
     .unwrap();
-    let main = tmp.path().join("src/main.rs");
-    let text = std::fs::read_to_string(&main)
-        .unwrap()
-        .replace("mizzle::include_schema!();", "mizzle::include_schema!();\n\nmod tricky;")
-        .replace(
-            "block_on(run).expect(\"queries\");",
-            "block_on(run).expect(\"queries\");\n    println!(\"tricky: {}\", block_on(tricky::run(&db)).expect(\"tricky\"));",
-        );
-    std::fs::write(&main, text).unwrap();
+    add_module(
+        tmp.path(),
+        "tricky",
+        "println!(\"tricky: {}\", block_on(tricky::run(&db)).expect(\"tricky\"));",
+    );
     run_ok(&manifest, "tricky: None None 4 Some");
     let init = std::fs::read_to_string(tmp.path().join("migrations/0001_init.sql")).unwrap();
     for t in ["acf_fields", "sqlite3_stats", "options"] {
