@@ -1081,9 +1081,9 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     /// The statement. An empty patch updates nothing: it becomes a `SELECT` of the matching
     /// rows (so `.returning()` still returns them unchanged).
     fn render(&self, returning: bool) -> Statement {
-        let mut params = Vec::with_capacity(8);
         if self.set.is_empty() {
             // Nothing to write: select the matching rows instead (`run()` skips it).
+            let mut params = Vec::new();
             let mut sql = format!(
                 "SELECT {} FROM {}",
                 column_list::<T>(),
