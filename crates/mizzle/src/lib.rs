@@ -48,8 +48,8 @@ pub mod serde_helpers;
 /// What only generated code calls. Not part of the API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::serde_helpers::{SetOrNull, double_option};
-    pub use crate::sql::{decode_enum, encode, encode_owned};
+    pub use crate::serde_helpers::SetOrNull;
+    pub use crate::sql::{decode_enum, encode_owned};
 }
 
 #[cfg(target_arch = "wasm32")]

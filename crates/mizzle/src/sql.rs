@@ -27,12 +27,6 @@ pub trait SqlType {
     fn decode(value: Value) -> Result<Self::Rust, DecodeError>;
 }
 
-/// Encodes a value of SQL type `S` (used by generated code: `sql::encode::<Text>(&name)`).
-#[doc(hidden)]
-pub fn encode<S: SqlType>(value: &S::Rust) -> Value {
-    S::encode(value)
-}
-
 /// Encodes an owned value of SQL type `S`, moving it (used by generated inserts and patches,
 /// which own their values).
 #[doc(hidden)]
