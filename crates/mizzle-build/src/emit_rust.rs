@@ -290,16 +290,14 @@ impl JsonInput {
         self.moves.push(quote!(#f: #take,));
     }
 
-    /// The `from = ".."` path for the public struct, when the input struct is needed.
-    fn serde_from(&self, t: &Table, input: &str) -> Option<String> {
-        self.needed.then(|| format!("{}::{input}", module_ident(t)))
-    }
-
-    /// The input struct and its `From`, to go in the table module.
-    fn items(&self, t: &Table, input: &str, target: &syn::Ident) -> TokenStream {
+    /// For the public struct `target`: the `from = ".."` path its `Deserialize` goes through,
+    /// and the input struct named `input` with its `From`, to go in the table module (both
+    /// nothing when no field needs them).
+    fn finish(self, t: &Table, input: &str, target: &syn::Ident) -> (Option<String>, TokenStream) {
         if !self.needed {
-            return quote!();
+            return (None, quote!());
         }
+        let from = format!("{}::{input}", module_ident(t));
         let input = format_ident!("{input}");
         let rename = rename_all(t);
         let shown = target.to_string();
@@ -308,7 +306,7 @@ impl JsonInput {
         );
         let expecting = format!("struct {shown}");
         let (fields, moves) = (&self.fields, &self.moves);
-        quote! {
+        let items = quote! {
             #[doc = #doc]
             #[derive(::mizzle::serde::Deserialize)]
             #[serde(crate = "::mizzle::serde", rename = #shown, expecting = #expecting)]
@@ -320,7 +318,8 @@ impl JsonInput {
                     Self { #(#moves)* }
                 }
             }
-        }
+        };
+        (Some(from), items)
     }
 }
 
@@ -555,8 +554,8 @@ fn insert_struct(t: &Table) -> (TokenStream, TokenStream) {
     } else {
         quote!()
     };
-    let derives = derives_from(t, false, input.serde_from(t, "NewInput"));
-    let input = input.items(t, "NewInput", &name);
+    let (from, input) = input.finish(t, "NewInput", &name);
+    let derives = derives_from(t, false, from);
     let item = quote! {
         #[doc = #doc]
         #derives
@@ -664,8 +663,8 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
         }
     }
     let into_assignments = collect_values(quote!(set), &always, &maybe);
-    let derives = derives_from(t, true, input.serde_from(t, "PatchInput"));
-    let input = input.items(t, "PatchInput", &name);
+    let (from, input) = input.finish(t, "PatchInput", &name);
+    let derives = derives_from(t, true, from);
     let item = quote! {
         #[doc = #doc]
         #derives
