@@ -524,14 +524,16 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    // Unique per process and per call: two builds may write the same file at once (a
-    // build and rust-analyzer's, or two threads of one test process).
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("rs.{}.{n}.tmp", std::process::id()));
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(std::io::Error::other(format!(
+            "not a file path: {}",
+            path.display()
+        )));
+    };
+    std::fs::create_dir_all(dir)?;
+    // Not `migrate::write_atomic`: a generated module needs no fsync, and a cold build writes
+    // one file per table.
+    let tmp = migrate::temp_path(dir, &name.to_string_lossy());
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
 }

@@ -537,12 +537,19 @@ impl DirLock {
     }
 }
 
+/// A temporary file's path beside `dir/name`, unique per process and per call: two builds
+/// may write the same file at once (a build and rust-analyzer's, or two threads of one test
+/// process).
+pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()))
+}
+
 /// Writes `text` to `dir/name` atomically: a temporary file in the same directory, synced,
 /// then renamed into place. A reader never sees a half-written migration.
 pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+    let tmp = temp_path(dir, name);
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
