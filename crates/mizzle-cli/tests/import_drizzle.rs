@@ -35,6 +35,18 @@ fn drizzle_kit(project: &Path, name: &str) {
     );
 }
 
+/// A drizzle-kit project in a temp dir: the workspace's node_modules, drizzle.config.ts, and
+/// the fixture `schema` as src/db/schema.ts.
+fn drizzle_project(schema: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
+    std::fs::create_dir_all(p.join("src/db")).unwrap();
+    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
+    std::fs::copy(fixture(schema), p.join("src/db/schema.ts")).unwrap();
+    tmp
+}
+
 /// A JSON parameter as SQLite gets it from drizzle's driver.
 fn value(v: &serde_json::Value) -> rusqlite::types::Value {
     use rusqlite::types::Value;
@@ -55,14 +67,10 @@ fn a_drizzle_kit_project_imports_with_its_history_and_its_rows_read_back() {
         workspace().join("node_modules/.bin/drizzle-kit").exists(),
         "drizzle-kit is not installed: run scripts/setup.sh (npm ci)"
     );
-    let tmp = tempfile::tempdir().unwrap();
-    let p = tmp.path();
-    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
-    std::fs::create_dir_all(p.join("src/db")).unwrap();
-    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
-    std::fs::copy(fixture("seed.mjs"), p.join("seed.mjs")).unwrap();
     // Two versions of the app, each turned into a migration by drizzle-kit.
-    std::fs::copy(fixture("schema_v1.ts"), p.join("src/db/schema.ts")).unwrap();
+    let tmp = drizzle_project("schema_v1.ts");
+    let p = tmp.path();
+    std::fs::copy(fixture("seed.mjs"), p.join("seed.mjs")).unwrap();
     drizzle_kit(p, "init");
     std::fs::copy(fixture("schema_v2.ts"), p.join("src/db/schema.ts")).unwrap();
     drizzle_kit(p, "second");
@@ -210,12 +218,8 @@ fn a_drizzle_kit_project_imports_with_its_history_and_its_rows_read_back() {
 /// and `import-drizzle` of its folder leaves the next build nothing to write.
 #[test]
 fn a_wider_drizzle_kit_schema_pulls_and_imports_exactly() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = drizzle_project("schema_wide.ts");
     let p = tmp.path();
-    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
-    std::fs::create_dir_all(p.join("src/db")).unwrap();
-    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
-    std::fs::copy(fixture("schema_wide.ts"), p.join("src/db/schema.ts")).unwrap();
     drizzle_kit(p, "wide");
     let db_file = p.join("app.sqlite");
     let conn = rusqlite::Connection::open(&db_file).unwrap();
@@ -269,12 +273,8 @@ fn a_wider_drizzle_kit_schema_pulls_and_imports_exactly() {
 /// folder, applied by wrangler on top.
 #[test]
 fn a_drizzle_folder_that_wrangler_applies_stays_the_history() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = drizzle_project("schema_v2.ts");
     let p = tmp.path();
-    std::os::unix::fs::symlink(workspace().join("node_modules"), p.join("node_modules")).unwrap();
-    std::fs::create_dir_all(p.join("src/db")).unwrap();
-    std::fs::copy(fixture("drizzle.config.ts"), p.join("drizzle.config.ts")).unwrap();
-    std::fs::copy(fixture("schema_v2.ts"), p.join("src/db/schema.ts")).unwrap();
     drizzle_kit(p, "init");
     std::fs::write(
         p.join("wrangler.jsonc"),

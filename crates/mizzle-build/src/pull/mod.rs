@@ -732,6 +732,21 @@ mod tests {
         (p, diffs)
     }
 
+    /// The text of the pulled file `name`.
+    fn file<'p>(p: &'p Pulled, name: &str) -> &'p str {
+        &p.files.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    /// Asserts that a note mentions `text`.
+    #[track_caller]
+    fn assert_note(p: &Pulled, text: &str) {
+        assert!(
+            p.notes.iter().any(|n| n.contains(text)),
+            "no note mentions {text:?}: {:?}",
+            p.notes
+        );
+    }
+
     #[test]
     fn a_hand_made_database_round_trips() {
         let (p, diffs) = pulled(
@@ -751,7 +766,7 @@ mod tests {
             "#,
         );
         assert_eq!(diffs, Vec::<String>::new(), "{:#?}", p.files);
-        let people = &p.files.iter().find(|(n, _)| n == "people.toml").unwrap().1;
+        let people = file(&p, "people.toml");
         assert!(
             people.contains(r#"active = { type = "boolean", default = true }"#),
             "{people}"
@@ -765,7 +780,7 @@ mod tests {
             people.contains(r#""weird name" = { type = "text", nullable = true }"#),
             "{people}"
         );
-        let posts = &p.files.iter().find(|(n, _)| n == "posts.toml").unwrap().1;
+        let posts = file(&p, "posts.toml");
         assert!(
             posts.contains(r#"author = { belongs_to = "people", key = "author_id" }"#),
             "{posts}"
@@ -774,16 +789,8 @@ mod tests {
             posts.contains(r#"tags = { many_to_many = "tags", through = "post_tags" }"#),
             "{posts}"
         );
-        assert!(
-            p.notes.iter().any(|n| n.contains("view `recent`")),
-            "{:?}",
-            p.notes
-        );
-        assert!(
-            p.notes.iter().any(|n| n.contains("VARCHAR(200)")),
-            "{:?}",
-            p.notes
-        );
+        assert_note(&p, "view `recent`");
+        assert_note(&p, "VARCHAR(200)");
     }
 
     #[test]
@@ -797,19 +804,15 @@ mod tests {
                CREATE TABLE "a-b" (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a b', 'A-B')), flag INTEGER CHECK (flag IN (1, 0)));"#,
         );
         assert_eq!(diffs, Vec::<String>::new(), "{:#?}", p.files);
-        assert!(
-            p.notes.iter().any(|n| n.contains("table `std`")),
-            "{:?}",
-            p.notes
-        );
-        let ab = &p.files.iter().find(|(n, _)| n == "a-b.toml").unwrap().1;
+        assert_note(&p, "table `std`");
+        let ab = file(&p, "a-b.toml");
         assert!(
             ab.contains(
                 r#"kind = { type = "text", nullable = true, check = "kind IN ('a b', 'A-B')" }"#
             ),
             "{ab}"
         );
-        let strings = &p.files.iter().find(|(n, _)| n == "strings.toml").unwrap().1;
+        let strings = file(&p, "strings.toml");
         assert!(strings.contains(r#"struct = "StringRow""#), "{strings}");
     }
 
@@ -836,12 +839,8 @@ mod tests {
             "{:?}",
             p.files
         );
-        assert!(
-            p.notes.iter().any(|n| n.contains("Prisma's ledger")),
-            "{:?}",
-            p.notes
-        );
-        let user = &p.files.iter().find(|(n, _)| n == "User.toml").unwrap().1;
+        assert_note(&p, "Prisma's ledger");
+        let user = file(&p, "User.toml");
         assert!(
             user.contains(r#"isAdmin = { type = "boolean", db_check = false, default = false }"#),
             "{user}"
@@ -856,7 +855,7 @@ mod tests {
             user.contains(r#"posts = { has_many = "Post", foreign_key = "authorId" }"#),
             "{user}"
         );
-        let post = &p.files.iter().find(|(n, _)| n == "Post.toml").unwrap().1;
+        let post = file(&p, "Post.toml");
         assert!(
             post.contains(r#"tags = { many_to_many = "Tag", through = "_PostToTag" }"#),
             "{post}"
