@@ -29,6 +29,7 @@ pub mod double_option {
 /// `None` (unset), `null` → `Some(None)` (NULL), a value → `Some(Some(v))`. Generated code
 /// deserializes such structs through one with these fields (`#[serde(from = ..)]`) rather
 /// than `#[serde(with = "double_option")]` on each field, which makes a serde impl per field.
+#[doc(hidden)]
 pub struct SetOrNull<T>(pub Option<Option<T>>);
 
 impl<T> Default for SetOrNull<T> {
