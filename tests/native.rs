@@ -950,3 +950,64 @@ async fn bulk_inserts_bind_only_the_columns_rows_set() {
     );
     assert_eq!(p[0].role, UserRole::Reader);
 }
+
+/// Rows are decoded from SQLite's cells as the statement steps (no owned value in between):
+/// the same results and the same errors as decoding an owned row.
+#[tokio::test]
+async fn cells_read_straight_from_sqlite_decode_like_owned_rows() {
+    use mizzle::{FromRow, Row, sql::Text};
+    let db = db();
+    let u = user(&db, "a@x.io").await;
+    let by_id = || db.select(users::table).filter(users::id.eq(u.id));
+
+    // Text that is not UTF-8 reads lossily, in a typed row and in an owned one.
+    db.raw(
+        "UPDATE users SET name = CAST(x'41ff42' AS TEXT) WHERE id = ?",
+        params![u.id],
+    )
+    .run()
+    .await
+    .unwrap();
+    assert_eq!(by_id().get().await.unwrap().unwrap().name, "A\u{fffd}B");
+    assert_eq!(by_id().all().await.unwrap()[0].name, "A\u{fffd}B");
+    let rows: Vec<Row> = db
+        .raw("SELECT name FROM users", params![])
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(rows[0].values(), &[Value::Text("A\u{fffd}B".into())]);
+
+    // A type your own `from_row` decodes gets the whole row, read by name.
+    #[derive(Debug, PartialEq)]
+    struct NameOnly(String);
+    impl FromRow for NameOnly {
+        fn from_row(row: Row) -> mizzle::Result<Self> {
+            Ok(NameOnly(row.reader().read::<Text>("name")?))
+        }
+    }
+    let names: Vec<NameOnly> = db
+        .raw("SELECT id, name FROM users", params![])
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(names, vec![NameOnly("A\u{fffd}B".into())]);
+
+    // A cell that is not its column's type names the column, from `.get()` and `.all()`.
+    db.raw(
+        "UPDATE users SET created_at = 'soon' WHERE id = ?",
+        params![u.id],
+    )
+    .run()
+    .await
+    .unwrap();
+    for err in [
+        by_id().get().await.unwrap_err(),
+        by_id().all().await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(err, Error::Decode { ref column, ref error }
+                if column == "created_at" && error.to_string().contains("\"soon\"")),
+            "{err}"
+        );
+    }
+}

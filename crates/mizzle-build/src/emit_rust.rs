@@ -380,7 +380,7 @@ fn row_struct(t: &Table) -> TokenStream {
                 Self::from_reader(&mut row.reader())
             }
 
-            fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+            fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
                 Ok(Self { #(#reads)* })
             }
         }
@@ -901,7 +901,7 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
             type Err = ::mizzle::DecodeError;
             /// Parses the stored text (`"draft"`), the same as the JSON value.
             fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
-                ::mizzle::__private::decode_enum(::mizzle::Value::Text(s.to_owned()), #enum_name)
+                ::mizzle::__private::decode_enum(::mizzle::ValueRef::Text(s), #enum_name)
             }
         }
 
@@ -930,6 +930,9 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
                 ::mizzle::Value::Text(value.as_str().to_owned())
             }
             fn decode(value: ::mizzle::Value) -> Result<Self, ::mizzle::DecodeError> {
+                ::mizzle::__private::decode_enum(value.as_ref(), #enum_name)
+            }
+            fn decode_ref(value: ::mizzle::ValueRef<'_>) -> Result<Self, ::mizzle::DecodeError> {
                 ::mizzle::__private::decode_enum(value, #enum_name)
             }
         }

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::sql::SqlType;
-use crate::{Error, Result, Value};
+use crate::{Error, Result, Value, ValueRef};
 
 /// One SQL statement with its bound values.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +173,7 @@ impl Row {
 
     /// A row of a statement's result: named by the statement's columns when mizzle built
     /// it, else by the names the database `reported` (none: a statement without columns).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn for_statement(
         columns: Option<&Columns>,
         reported: Option<&Arc<[String]>>,
@@ -211,12 +212,12 @@ impl Row {
     }
 
     /// A reader that decodes the cells field by field.
-    pub fn reader(self) -> RowReader {
+    pub fn reader(self) -> RowReader<'static> {
         // Only a whole table's columns are known to be in the order its row struct reads
         // them; any other row is read by name.
         let positional = matches!(self.names, Names::Known(Columns::Table(_)));
         RowReader {
-            row: self,
+            source: Source::Row(self),
             next: 0,
             positional,
         }
@@ -224,9 +225,9 @@ impl Row {
 
     /// A reader that decodes the cells strictly in order, ignoring their names (joins and
     /// projections, whose statements mizzle builds column by column).
-    pub fn positional_reader(self) -> RowReader {
+    pub fn positional_reader(self) -> RowReader<'static> {
         RowReader {
-            row: self,
+            source: Source::Row(self),
             next: 0,
             positional: true,
         }
@@ -236,16 +237,147 @@ impl Row {
 /// Decodes a row's cells in order. A row of a statement mizzle built is read by position;
 /// a row of hand-written SQL is read by name (in order when the names match, which is the
 /// common case, else by searching).
-pub struct RowReader {
-    row: Row,
+///
+/// Natively, the SQLite executor hands out readers over the row SQLite is stepping, so a
+/// field is decoded from SQLite's own cell (no [`Value`] in between).
+pub struct RowReader<'r> {
+    source: Source<'r>,
     next: usize,
     positional: bool,
 }
 
-impl RowReader {
-    /// The next cell, not consumed (`None` past the end).
-    pub fn peek(&self, offset: usize) -> Option<&Value> {
-        self.row.values.get(self.next + offset)
+/// Where a reader's cells are.
+enum Source<'r> {
+    /// An owned row (D1, Durable Objects, batches).
+    Row(Row),
+    /// The row a native SQLite statement is on, with the statement's column names.
+    #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+    Sqlite {
+        row: &'r rusqlite::Row<'r>,
+        names: &'r Names,
+        width: usize,
+    },
+    #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+    #[allow(dead_code)]
+    Never(std::convert::Infallible, std::marker::PhantomData<&'r ()>),
+}
+
+/// Column names of a statement, for readers over rows a backend is stepping.
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+pub(crate) struct StatementNames(Names);
+
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+impl StatementNames {
+    /// The names of the statement mizzle built (`columns`), else those the database
+    /// `reported` (none: a statement without columns).
+    pub(crate) fn new(columns: Option<&Columns>, reported: Option<&Arc<[String]>>) -> Self {
+        StatementNames(match (columns, reported) {
+            (Some(columns), _) => Names::Known(columns.clone()),
+            (None, Some(names)) => Names::Reported(names.clone()),
+            // Nothing to name (a write without RETURNING): no allocation.
+            (None, None) => Names::Known(Columns::Table(&[])),
+        })
+    }
+
+    /// Row `row` of this statement, its cells copied out.
+    pub(crate) fn row(&self, row: &rusqlite::Row<'_>, width: usize) -> Row {
+        Row {
+            names: self.0.clone(),
+            values: sqlite_values(row, width, 0),
+        }
+    }
+
+    /// A reader over `row`, one of this statement's rows (`width` cells).
+    pub(crate) fn reader<'r>(&'r self, row: &'r rusqlite::Row<'r>, width: usize) -> RowReader<'r> {
+        RowReader {
+            positional: matches!(self.0, Names::Known(Columns::Table(_))),
+            source: Source::Sqlite {
+                row,
+                names: &self.0,
+                width,
+            },
+            next: 0,
+        }
+    }
+}
+
+/// SQLite's cell as a [`ValueRef`], and the owned value instead when its text is not UTF-8
+/// (read lossily, as SQLite's own text functions would show it).
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+pub(crate) fn sqlite_cell(
+    cell: rusqlite::types::ValueRef<'_>,
+) -> std::result::Result<ValueRef<'_>, Value> {
+    use rusqlite::types::ValueRef as R;
+    Ok(match cell {
+        R::Null => ValueRef::Null,
+        R::Integer(n) => ValueRef::Integer(n),
+        R::Real(r) => ValueRef::Real(r),
+        R::Text(t) => match std::str::from_utf8(t) {
+            Ok(s) => ValueRef::Text(s),
+            Err(_) => return Err(Value::Text(String::from_utf8_lossy(t).into_owned())),
+        },
+        R::Blob(b) => ValueRef::Blob(b),
+    })
+}
+
+/// The `width` cells of SQLite's `row` as values, the first `skipped` as `Null`.
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+fn sqlite_values(row: &rusqlite::Row<'_>, width: usize, skipped: usize) -> Vec<Value> {
+    let mut values = Vec::with_capacity(width);
+    values.resize(skipped.min(width), Value::Null);
+    for i in values.len()..width {
+        values.push(match row.get_ref(i).map(sqlite_cell) {
+            Ok(Ok(v)) => v.to_value(),
+            Ok(Err(v)) => v,
+            // An index below the statement's column count is always readable.
+            Err(_) => Value::Null,
+        });
+    }
+    values
+}
+
+impl<'r> RowReader<'r> {
+    fn names(&self) -> &Names {
+        match &self.source {
+            Source::Row(row) => &row.names,
+            #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+            Source::Sqlite { names, .. } => names,
+            #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+            Source::Never(n, _) => match *n {},
+        }
+    }
+
+    /// How many cells the row has.
+    fn width(&self) -> usize {
+        match &self.source {
+            Source::Row(row) => row.values.len(),
+            #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+            Source::Sqlite { width, .. } => *width,
+            #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+            Source::Never(n, _) => match *n {},
+        }
+    }
+
+    /// The cell `offset` past the next one, not consumed (`None` past the end).
+    pub fn peek(&self, offset: usize) -> Option<ValueRef<'_>> {
+        let i = self.next + offset;
+        match &self.source {
+            Source::Row(row) => row.values.get(i).map(Value::as_ref),
+            #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+            Source::Sqlite { row, width, .. } => {
+                if i >= *width {
+                    return None;
+                }
+                // A cell that cannot be read or is not UTF-8 is not NULL either.
+                match row.get_ref(i).map(sqlite_cell) {
+                    Ok(Ok(v)) => Some(v),
+                    _ => Some(ValueRef::Blob(&[])),
+                }
+            }
+            #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+            Source::Never(n, _) => match *n {},
+        }
     }
 
     /// Skips `n` cells.
@@ -259,39 +391,64 @@ impl RowReader {
     }
 
     /// The row, with the cells read so far taken out (as `Null`).
-    pub fn into_row(self) -> Row {
-        self.row
+    pub fn into_row(mut self) -> Row {
+        self.take_row()
+    }
+
+    /// The row, with the cells read so far taken out (as `Null`); the reader is left empty.
+    fn take_row(&mut self) -> Row {
+        let empty = Source::Row(Row::new(Arc::from(Vec::new()), Vec::new()));
+        match std::mem::replace(&mut self.source, empty) {
+            Source::Row(row) => row,
+            #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+            Source::Sqlite { row, names, width } => Row {
+                names: names.clone(),
+                values: sqlite_values(row, width, self.next),
+            },
+            #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+            Source::Never(n, _) => match n {},
+        }
     }
 
     /// Decodes the next cell as SQL type `S` (positional reading).
     pub fn read_next<S: SqlType>(&mut self) -> Result<S::Rust> {
         let i = self.next;
-        let column = |row: &Row| {
-            row.names
-                .get(i)
-                .map_or_else(|| format!("#{i}"), str::to_owned)
-        };
-        if i >= self.row.values.len() {
+        if i >= self.width() {
             return Err(Error::Decode {
-                column: column(&self.row),
+                column: self.column(i),
                 error: crate::DecodeError::new("the result has fewer columns than the query"),
             });
         }
-        self.take::<S>(i, column)
+        self.take::<S>(i, None)
     }
 
-    /// Decodes cell `i` as SQL type `S` and moves past it; `column` names it in an error
-    /// (called only then).
+    /// The name of column `i` for an error.
+    fn column(&self, i: usize) -> String {
+        self.names()
+            .get(i)
+            .map_or_else(|| format!("#{i}"), str::to_owned)
+    }
+
+    /// Decodes cell `i` as SQL type `S` and moves past it; `name` (else the statement's
+    /// name for `i`) names it in an error.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn take<S: SqlType>(
-        &mut self,
-        i: usize,
-        column: impl FnOnce(&Row) -> String,
-    ) -> Result<S::Rust> {
+    fn take<S: SqlType>(&mut self, i: usize, name: Option<&str>) -> Result<S::Rust> {
         self.next = i + 1;
-        let value = std::mem::replace(&mut self.row.values[i], Value::Null);
-        S::decode(value).map_err(|error| Error::Decode {
-            column: column(&self.row),
+        let decoded = match &mut self.source {
+            Source::Row(row) => S::decode(std::mem::replace(&mut row.values[i], Value::Null)),
+            #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+            Source::Sqlite { row, .. } => match row.get_ref(i) {
+                Ok(cell) => match sqlite_cell(cell) {
+                    Ok(v) => S::decode_ref(v),
+                    Err(owned) => S::decode(owned),
+                },
+                Err(e) => Err(crate::DecodeError::new(e.to_string())),
+            },
+            #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
+            Source::Never(n, _) => match *n {},
+        };
+        decoded.map_err(|error| Error::Decode {
+            column: name.map_or_else(|| self.column(i), str::to_owned),
             error,
         })
     }
@@ -302,25 +459,25 @@ impl RowReader {
     // 1.7 KB of gzipped code to a Worker.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        let i = if self.positional && self.next < self.row.values.len() {
+        let i = if self.positional && self.next < self.width() {
             // A table's statement names its columns as its row struct reads them (joins and
             // projections name theirs `c0`, `c1`, …).
             debug_assert!(
-                !matches!(self.row.names, Names::Known(Columns::Table(_)))
-                    || self.row.names.get(self.next) == Some(name),
+                !matches!(self.names(), Names::Known(Columns::Table(_)))
+                    || self.names().get(self.next) == Some(name),
                 "positional read of `{name}` at column {:?}",
-                self.row.names.get(self.next)
+                self.names().get(self.next)
             );
             self.next
-        } else if self.row.names.get(self.next) == Some(name) {
+        } else if self.names().get(self.next) == Some(name) {
             self.next
         } else {
-            self.row.names.position(name).ok_or_else(|| Error::Decode {
+            self.names().position(name).ok_or_else(|| Error::Decode {
                 column: name.to_owned(),
                 error: crate::DecodeError::new("the result has no such column"),
             })?
         };
-        self.take::<S>(i, |_| name.to_owned())
+        self.take::<S>(i, Some(name))
     }
 }
 
@@ -337,19 +494,14 @@ pub trait FromRow: Sized {
     ///
     /// By default a reader that has read nothing yet is handed over whole to
     /// [`FromRow::from_row`]; a type read from the middle of a row must implement this.
-    fn from_reader(reader: &mut RowReader) -> Result<Self> {
+    fn from_reader(reader: &mut RowReader<'_>) -> Result<Self> {
         if !reader.at_start() {
             return Err(Error::Other(format!(
                 "{} can be decoded from a whole row only",
                 std::any::type_name::<Self>()
             )));
         }
-        let row = std::mem::replace(
-            reader,
-            Row::new(Arc::from(Vec::new()), Vec::new()).positional_reader(),
-        )
-        .into_row();
-        Self::from_row(row)
+        Self::from_row(reader.take_row())
     }
 }
 

@@ -47,7 +47,7 @@ pub trait Segment {
     /// Its source's name, alias and columns.
     fn source() -> (&'static str, &'static str, &'static [&'static str]);
     /// Decodes its cells.
-    fn decode(r: &mut RowReader) -> Result<Self::Out>;
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Out>;
 }
 
 /// An inner-joined (or the first) table: always a row.
@@ -60,7 +60,7 @@ impl<T: Source> Segment for Req<T> {
     fn source() -> (&'static str, &'static str, &'static [&'static str]) {
         (T::NAME, T::ALIAS, T::COLUMNS)
     }
-    fn decode(r: &mut RowReader) -> Result<T::Row> {
+    fn decode(r: &mut RowReader<'_>) -> Result<T::Row> {
         T::Row::from_reader(r)
     }
 }
@@ -70,11 +70,11 @@ impl<T: Source> Segment for Opt<T> {
     fn source() -> (&'static str, &'static str, &'static [&'static str]) {
         (T::NAME, T::ALIAS, T::COLUMNS)
     }
-    fn decode(r: &mut RowReader) -> Result<Option<T::Row>> {
+    fn decode(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
         // No matching row: its key is NULL (every cell, for a table without a key).
         let null = |c: &&str| {
             let i = T::COLUMNS.iter().position(|x| x == c).unwrap_or(0);
-            matches!(r.peek(i), Some(Value::Null) | None)
+            matches!(r.peek(i), Some(crate::ValueRef::Null) | None)
         };
         let missing = if T::PRIMARY_KEY.is_empty() {
             T::COLUMNS.iter().all(null)
@@ -96,7 +96,7 @@ pub trait Segments {
     /// Every segment's source, in order.
     fn sources() -> Vec<(&'static str, &'static str, &'static [&'static str])>;
     /// Decodes a row.
-    fn decode(r: &mut RowReader) -> Result<Self::Out>;
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Out>;
 }
 
 /// Appends `X` to a tuple.
@@ -112,7 +112,7 @@ macro_rules! tuples {
             fn sources() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
                 vec![$($s::source()),*]
             }
-            fn decode(r: &mut RowReader) -> Result<Self::Out> {
+            fn decode(r: &mut RowReader<'_>) -> Result<Self::Out> {
                 Ok(($($s::decode(r)?,)*))
             }
         }
@@ -230,7 +230,7 @@ macro_rules! from_builders {
 /// Decodes rows by position with `decode` (a joined row's parts, or a projection).
 pub(crate) fn decode_rows<T>(
     rows: impl IntoIterator<Item = crate::Row>,
-    decode: fn(&mut RowReader) -> Result<T>,
+    decode: fn(&mut RowReader<'_>) -> Result<T>,
 ) -> Result<Vec<T>> {
     rows.into_iter()
         .map(|r| decode(&mut r.positional_reader()))
@@ -456,7 +456,7 @@ pub trait Projection<Q, I> {
     /// Appends the select list items and their result names.
     fn push(&self, items: &mut Vec<(Node, &'static str)>);
     /// Decodes the cells of one row.
-    fn decode(r: &mut RowReader) -> Result<Self::Output>;
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Output>;
 }
 
 /// A projection of exactly one expression of SQL type `Sql` (for `IN (SELECT …)`).
@@ -473,7 +473,7 @@ where
     fn push(&self, items: &mut Vec<(Node, &'static str)>) {
         items.push((Node::Col(self.col_ref()), self.name()));
     }
-    fn decode(r: &mut RowReader) -> Result<S::Rust> {
+    fn decode(r: &mut RowReader<'_>) -> Result<S::Rust> {
         r.read_next::<S>()
     }
 }
@@ -490,7 +490,7 @@ where
     fn push(&self, items: &mut Vec<(Node, &'static str)>) {
         items.push((self.node.clone(), ""));
     }
-    fn decode(r: &mut RowReader) -> Result<S::Rust> {
+    fn decode(r: &mut RowReader<'_>) -> Result<S::Rust> {
         r.read_next::<S>()
     }
 }
@@ -521,7 +521,7 @@ impl<Q, I, V: Projection<Q, I>> Projection<Q, I> for Named<V> {
             item.1 = self.name;
         }
     }
-    fn decode(r: &mut RowReader) -> Result<V::Output> {
+    fn decode(r: &mut RowReader<'_>) -> Result<V::Output> {
         V::decode(r)
     }
 }
@@ -543,7 +543,7 @@ where
             ));
         }
     }
-    fn decode(r: &mut RowReader) -> Result<T::Row> {
+    fn decode(r: &mut RowReader<'_>) -> Result<T::Row> {
         T::Row::from_reader(r)
     }
 }
@@ -555,7 +555,7 @@ macro_rules! projection_tuples {
             fn push(&self, items: &mut Vec<(Node, &'static str)>) {
                 $(self.$n.push(items);)*
             }
-            fn decode(r: &mut RowReader) -> Result<Self::Output> {
+            fn decode(r: &mut RowReader<'_>) -> Result<Self::Output> {
                 Ok(($($p::decode(r)?,)*))
             }
         }

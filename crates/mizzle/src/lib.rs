@@ -73,7 +73,7 @@ pub use query::{
 };
 pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use table::{Insertable, Patch, Table};
-pub use value::{MAX_SAFE_INTEGER, Value};
+pub use value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use value_expr::{
     Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,
     now_ms, sum,

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::{DecodeError, Value};
+use crate::{DecodeError, Value, ValueRef};
 
 /// A column's SQL type: its Rust type and how that is stored.
 pub trait SqlType {
@@ -25,6 +25,11 @@ pub trait SqlType {
     }
     /// Decodes a value read from the database.
     fn decode(value: Value) -> Result<Self::Rust, DecodeError>;
+    /// Decodes a cell borrowed from where it was read (natively, SQLite's row as it is
+    /// stepped), copying only what the field keeps. By default through an owned copy.
+    fn decode_ref(value: ValueRef<'_>) -> Result<Self::Rust, DecodeError> {
+        Self::decode(value.to_value())
+    }
 }
 
 /// Encodes an owned value of SQL type `S`, moving it (used by generated inserts and patches,
@@ -71,7 +76,7 @@ pub struct Json<R>(PhantomData<fn() -> R>);
 /// A nullable column of type `S` ↔ `Option<S::Rust>`.
 pub struct Nullable<S>(PhantomData<fn() -> S>);
 
-fn mismatch(expected: &'static str, got: &Value) -> DecodeError {
+fn mismatch(expected: &'static str, got: ValueRef<'_>) -> DecodeError {
     DecodeError::new(format!(
         "expected {expected}, found {} {got}",
         got.type_name()
@@ -92,20 +97,24 @@ impl SqlType for Integer {
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<i64, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<i64, DecodeError> {
         match v {
-            Value::Integer(i) => Ok(i),
+            ValueRef::Integer(i) => Ok(i),
             // Integral and exact: beyond 2^53 a float may already have been rounded (D1
             // returns every number through JavaScript), so it is refused, not guessed.
-            Value::Real(r) if r.fract() == 0.0 && r.abs() <= crate::MAX_SAFE_INTEGER as f64 => {
+            ValueRef::Real(r) if r.fract() == 0.0 && r.abs() <= crate::MAX_SAFE_INTEGER as f64 => {
                 Ok(r as i64)
             }
-            Value::Real(r) if r.fract() == 0.0 => Err(DecodeError::new(format!(
+            ValueRef::Real(r) if r.fract() == 0.0 => Err(DecodeError::new(format!(
                 "integer {r} is beyond ±(2^53 − 1) and may have been rounded on its way out of D1; \
                  read it as text (`CAST(col AS TEXT)`)"
             ))),
             // Exact 64-bit integers can be read back as text (`CAST(x AS TEXT)`).
-            Value::Text(ref s) => s.parse().map_err(|_| mismatch("an integer", &v)),
-            other => Err(mismatch("an integer", &other)),
+            ValueRef::Text(s) => s.parse().map_err(|_| mismatch("an integer", v)),
+            other => Err(mismatch("an integer", other)),
         }
     }
 }
@@ -117,10 +126,14 @@ impl SqlType for Real {
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<f64, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<f64, DecodeError> {
         match v {
-            Value::Real(r) => Ok(r),
-            Value::Integer(i) => Ok(i as f64),
-            other => Err(mismatch("a real", &other)),
+            ValueRef::Real(r) => Ok(r),
+            ValueRef::Integer(i) => Ok(i as f64),
+            other => Err(mismatch("a real", other)),
         }
     }
 }
@@ -137,7 +150,14 @@ impl SqlType for Text {
     fn decode(v: Value) -> Result<String, DecodeError> {
         match v {
             Value::Text(s) => Ok(s),
-            other => Err(mismatch("text", &other)),
+            other => Err(mismatch("text", other.as_ref())),
+        }
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<String, DecodeError> {
+        match v {
+            ValueRef::Text(s) => Ok(s.to_owned()),
+            other => Err(mismatch("text", other)),
         }
     }
 }
@@ -154,7 +174,14 @@ impl SqlType for Blob {
     fn decode(v: Value) -> Result<Vec<u8>, DecodeError> {
         match v {
             Value::Blob(b) => Ok(b),
-            other => Err(mismatch("a blob", &other)),
+            other => Err(mismatch("a blob", other.as_ref())),
+        }
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<Vec<u8>, DecodeError> {
+        match v {
+            ValueRef::Blob(b) => Ok(b.to_vec()),
+            other => Err(mismatch("a blob", other)),
         }
     }
 }
@@ -166,10 +193,14 @@ impl SqlType for Boolean {
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn decode(v: Value) -> Result<bool, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<bool, DecodeError> {
         match v {
-            Value::Integer(0) => Ok(false),
-            Value::Integer(1) => Ok(true),
-            other => Err(mismatch("a boolean (0 or 1)", &other)),
+            ValueRef::Integer(0) => Ok(false),
+            ValueRef::Integer(1) => Ok(true),
+            other => Err(mismatch("a boolean (0 or 1)", other)),
         }
     }
 }
@@ -224,13 +255,17 @@ fn parse_text_timestamp(s: &str) -> Option<DateTime<Utc>> {
     Some((local - chrono::Duration::seconds(offset_secs)).and_utc())
 }
 
-fn decode_epoch(v: Value, scale: i64, what: &'static str) -> Result<DateTime<Utc>, DecodeError> {
+fn decode_epoch(
+    v: ValueRef<'_>,
+    scale: i64,
+    what: &'static str,
+) -> Result<DateTime<Utc>, DecodeError> {
     let n = match v {
-        Value::Integer(n) => n,
-        Value::Real(r) if r.fract() == 0.0 => r as i64,
+        ValueRef::Integer(n) => n,
+        ValueRef::Real(r) if r.fract() == 0.0 => r as i64,
         // Tolerate SQLite's own text timestamps (`CURRENT_TIMESTAMP`, ISO 8601).
-        Value::Text(ref s) => return parse_text_timestamp(s).ok_or_else(|| mismatch(what, &v)),
-        other => return Err(mismatch(what, &other)),
+        ValueRef::Text(s) => return parse_text_timestamp(s).ok_or_else(|| mismatch(what, v)),
+        other => return Err(mismatch(what, other)),
     };
     let dt = if scale == 1 {
         Utc.timestamp_opt(n, 0).single()
@@ -246,6 +281,9 @@ impl SqlType for Timestamp {
         Value::Integer(v.timestamp())
     }
     fn decode(v: Value) -> Result<DateTime<Utc>, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    fn decode_ref(v: ValueRef<'_>) -> Result<DateTime<Utc>, DecodeError> {
         decode_epoch(v, 1, "a timestamp (seconds)")
     }
 }
@@ -256,6 +294,9 @@ impl SqlType for TimestampMs {
         Value::Integer(v.timestamp_millis())
     }
     fn decode(v: Value) -> Result<DateTime<Utc>, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    fn decode_ref(v: ValueRef<'_>) -> Result<DateTime<Utc>, DecodeError> {
         decode_epoch(v, 1000, "a timestamp (milliseconds)")
     }
 }
@@ -268,11 +309,14 @@ impl<R: serde::Serialize + serde::de::DeserializeOwned> SqlType for Json<R> {
         Value::Text(serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned()))
     }
     fn decode(v: Value) -> Result<R, DecodeError> {
+        Self::decode_ref(v.as_ref())
+    }
+    fn decode_ref(v: ValueRef<'_>) -> Result<R, DecodeError> {
         match v {
-            Value::Text(s) => {
-                serde_json::from_str(&s).map_err(|e| DecodeError::new(format!("invalid JSON: {e}")))
+            ValueRef::Text(s) => {
+                serde_json::from_str(s).map_err(|e| DecodeError::new(format!("invalid JSON: {e}")))
             }
-            other => Err(mismatch("JSON text", &other)),
+            other => Err(mismatch("JSON text", other)),
         }
     }
 }
@@ -290,6 +334,13 @@ impl<S: NonNull> SqlType for Nullable<S> {
         match v {
             Value::Null => Ok(None),
             v => S::decode(v).map(Some),
+        }
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn decode_ref(v: ValueRef<'_>) -> Result<Option<S::Rust>, DecodeError> {
+        match v {
+            ValueRef::Null => Ok(None),
+            v => S::decode_ref(v).map(Some),
         }
     }
 }
@@ -315,15 +366,15 @@ pub trait SqlEnum: Sized + 'static {
 
 /// Decodes a generated enum from its stored text (used by generated `SqlType` impls).
 #[doc(hidden)]
-pub fn decode_enum<E: SqlEnum>(v: Value, enum_name: &'static str) -> Result<E, DecodeError> {
+pub fn decode_enum<E: SqlEnum>(v: ValueRef<'_>, enum_name: &'static str) -> Result<E, DecodeError> {
     match v {
-        Value::Text(s) => E::from_db_str(&s).ok_or_else(|| {
+        ValueRef::Text(s) => E::from_db_str(s).ok_or_else(|| {
             let allowed: Vec<&str> = E::VARIANTS.iter().map(SqlEnum::as_str).collect();
             DecodeError::new(format!(
                 "{s:?} is not a variant of {enum_name} (expected one of {allowed:?})"
             ))
         }),
-        other => Err(mismatch("enum text", &other)),
+        other => Err(mismatch("enum text", other)),
     }
 }
 

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::types::ValueRef;
-
+use crate::exec::StatementNames;
 use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, Statement, Value};
 
 /// A SQLite connection as a mizzle executor.
@@ -81,18 +80,23 @@ impl SqliteExecutor {
     }
 
     /// Runs `stmt` and hands each row to `take` decoded into `T`, as SQLite steps to it
-    /// (only the first when `first_only`).
+    /// (only the first when `first_only`): the fields are read from SQLite's cells.
     fn decode_each<T: FromRow>(
         &self,
         stmt: &Statement,
         first_only: bool,
         mut take: impl FnMut(T),
     ) -> Result<()> {
-        run_each(&self.lock(), &self.names, stmt, first_only, |row| {
-            let mut reader = row.reader();
-            take(T::from_reader(&mut reader)?);
-            Ok(reader.into_row().into_values())
-        })
+        run_each(
+            &self.lock(),
+            &self.names,
+            stmt,
+            first_only,
+            |names, row, width| {
+                take(T::from_reader(&mut names.reader(row, width))?);
+                Ok(())
+            },
+        )
         .map(drop)
     }
 
@@ -103,14 +107,14 @@ impl SqliteExecutor {
     }
 }
 
-/// Runs `stmt`, handing each row to `each`, which gives back the row's cell vector (or an
-/// empty one) for the next row to reuse.
+/// Runs `stmt`, handing each row to `each` with the statement's column names and the
+/// row's width.
 fn run_each(
     conn: &rusqlite::Connection,
     names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
     stmt: &Statement,
     first_only: bool,
-    mut each: impl FnMut(Row) -> Result<Vec<Value>>,
+    mut each: impl FnMut(&StatementNames, &rusqlite::Row<'_>, usize) -> Result<()>,
 ) -> Result<ExecMeta> {
     let map = |e| sqlite_err(e, &stmt.sql);
     let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
@@ -141,29 +145,10 @@ fn run_each(
         None if width == 0 => None,
         None => Some(reported_names(names_cache, &stmt.sql, &prepared)),
     };
-    let mut values: Vec<Value> = Vec::with_capacity(width);
+    let names = StatementNames::new(stmt.columns.as_ref(), reported.as_ref());
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map)? {
-        values.clear();
-        values.reserve(width);
-        for i in 0..width {
-            values.push(match row.get_ref(i).map_err(map)? {
-                ValueRef::Null => Value::Null,
-                ValueRef::Integer(n) => Value::Integer(n),
-                ValueRef::Real(r) => Value::Real(r),
-                ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
-                    Ok(s) => s.to_owned(),
-                    Err(_) => String::from_utf8_lossy(t).into_owned(),
-                }),
-                ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-            });
-        }
-        let cells = std::mem::take(&mut values);
-        values = each(Row::for_statement(
-            stmt.columns.as_ref(),
-            reported.as_ref(),
-            cells,
-        ))?;
+        each(&names, row, width)?;
         if first_only {
             // The statement is reset when `rows` goes, as rusqlite's `query_row` does.
             break;
@@ -203,9 +188,9 @@ fn run(
     stmt: &Statement,
 ) -> Result<Output> {
     let mut rows = Vec::new();
-    let meta = run_each(conn, names_cache, stmt, false, |row| {
-        rows.push(row);
-        Ok(Vec::new())
+    let meta = run_each(conn, names_cache, stmt, false, |names, row, width| {
+        rows.push(names.row(row, width));
+        Ok(())
     })?;
     Ok(Output { rows, meta })
 }

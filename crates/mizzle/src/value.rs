@@ -23,13 +23,7 @@ pub enum Value {
 impl Value {
     /// The storage class name, as SQLite's `typeof()` spells it.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Integer(_) => "integer",
-            Value::Real(_) => "real",
-            Value::Text(_) => "text",
-            Value::Blob(_) => "blob",
-        }
+        self.as_ref().type_name()
     }
 }
 
@@ -47,12 +41,72 @@ impl Value {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_ref().fmt(f)
+    }
+}
+
+/// A cell borrowed from where it was read (a [`Value`], or a native SQLite row as it is
+/// stepped): what [`crate::sql::SqlType::decode_ref`] reads, so text and bytes are copied
+/// only into the field that keeps them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    /// SQL `NULL`.
+    Null,
+    /// A 64-bit signed integer.
+    Integer(i64),
+    /// A 64-bit float.
+    Real(f64),
+    /// UTF-8 text.
+    Text(&'a str),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+impl Value {
+    /// The value, borrowed.
+    pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
-            Value::Null => f.write_str("NULL"),
-            Value::Integer(i) => write!(f, "{i}"),
-            Value::Real(r) => write!(f, "{r}"),
-            Value::Text(s) => write!(f, "{s:?}"),
-            Value::Blob(b) => write!(f, "<{} bytes>", b.len()),
+            Value::Null => ValueRef::Null,
+            Value::Integer(i) => ValueRef::Integer(*i),
+            Value::Real(r) => ValueRef::Real(*r),
+            Value::Text(s) => ValueRef::Text(s),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
+impl ValueRef<'_> {
+    /// An owned copy.
+    pub fn to_value(self) -> Value {
+        match self {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Integer(i),
+            ValueRef::Real(r) => Value::Real(r),
+            ValueRef::Text(s) => Value::Text(s.to_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+
+    /// The storage class name, as SQLite's `typeof()` spells it.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ValueRef::Null => "null",
+            ValueRef::Integer(_) => "integer",
+            ValueRef::Real(_) => "real",
+            ValueRef::Text(_) => "text",
+            ValueRef::Blob(_) => "blob",
+        }
+    }
+}
+
+impl fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueRef::Null => f.write_str("NULL"),
+            ValueRef::Integer(i) => write!(f, "{i}"),
+            ValueRef::Real(r) => write!(f, "{r}"),
+            ValueRef::Text(s) => write!(f, "{s:?}"),
+            ValueRef::Blob(b) => write!(f, "<{} bytes>", b.len()),
         }
     }
 }

@@ -21,7 +21,7 @@ impl ::mizzle::FromRow for PostTag {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             post_id: row.read::<::mizzle::sql::Integer>("post_id")?,
             tag_id: row.read::<::mizzle::sql::Integer>("tag_id")?,

@@ -15,7 +15,7 @@ impl ::mizzle::FromRow for Setting {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             id: row.read::<::mizzle::sql::Integer>("id")?,
             prefs: row

@@ -19,7 +19,7 @@ impl ::mizzle::FromRow for PostTag {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             post_id: row.read::<::mizzle::sql::Integer>("post_id")?,
             tag_id: row.read::<::mizzle::sql::Integer>("tag_id")?,
@@ -168,7 +168,7 @@ impl ::mizzle::FromRow for Post {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             id: row.read::<::mizzle::sql::Integer>("id")?,
             name: row.read::<::mizzle::sql::Text>("name")?,
@@ -348,7 +348,7 @@ impl ::mizzle::FromRow for Tag {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             id: row.read::<::mizzle::sql::Integer>("id")?,
             name: row.read::<::mizzle::sql::Text>("name")?,

@@ -39,10 +39,7 @@ impl ::std::str::FromStr for ProfileStatus {
     type Err = ::mizzle::DecodeError;
     /// Parses the stored text (`"draft"`), the same as the JSON value.
     fn from_str(s: &str) -> ::std::result::Result<Self, ::mizzle::DecodeError> {
-        ::mizzle::__private::decode_enum(
-            ::mizzle::Value::Text(s.to_owned()),
-            "ProfileStatus",
-        )
+        ::mizzle::__private::decode_enum(::mizzle::ValueRef::Text(s), "ProfileStatus")
     }
 }
 impl ::std::fmt::Display for ProfileStatus {
@@ -70,6 +67,9 @@ impl ::mizzle::sql::SqlType for ProfileStatus {
         ::mizzle::Value::Text(value.as_str().to_owned())
     }
     fn decode(value: ::mizzle::Value) -> Result<Self, ::mizzle::DecodeError> {
+        ::mizzle::__private::decode_enum(value.as_ref(), "ProfileStatus")
+    }
+    fn decode_ref(value: ::mizzle::ValueRef<'_>) -> Result<Self, ::mizzle::DecodeError> {
         ::mizzle::__private::decode_enum(value, "ProfileStatus")
     }
 }
@@ -98,7 +98,7 @@ impl ::mizzle::FromRow for Profile {
     fn from_row(row: ::mizzle::Row) -> ::mizzle::Result<Self> {
         Self::from_reader(&mut row.reader())
     }
-    fn from_reader(row: &mut ::mizzle::RowReader) -> ::mizzle::Result<Self> {
+    fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
         Ok(Self {
             id: row.read::<::mizzle::sql::Integer>("id")?,
             nick_name: row
