@@ -356,3 +356,38 @@ async fn trees_match_the_naive_assembly_for_shared_and_filtered_levels() {
         }
     }
 }
+
+/// Each level's rows are decoded as SQLite steps through the batch: a cell that does not
+/// decode fails the whole load with the column's name, at any depth.
+#[tokio::test]
+async fn a_bad_cell_at_any_level_fails_the_load_naming_its_column() {
+    let db = seeded().await;
+    db.raw("UPDATE comments SET created_at = 'soon'", [])
+        .run()
+        .await
+        .unwrap();
+    let err = db
+        .select(users::table)
+        .with(users::posts.with(posts::comments))
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, mizzle::Error::Decode { ref column, .. } if column == "created_at"),
+        "{err}"
+    );
+    // Without the broken level the same tree loads.
+    let users = db
+        .select(users::table)
+        .with(users::posts)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        users
+            .iter()
+            .map(|u| u.get(users::posts).len())
+            .sum::<usize>(),
+        4
+    );
+}

@@ -97,6 +97,23 @@ pub trait Executor {
     ) -> impl Future<Output = Result<Option<T>>> {
         async move { Ok(self.query_as(stmt).await?.into_iter().next()) }
     }
+
+    /// Runs statements atomically, as [`batch`](Self::batch) does, handing every result
+    /// row to `each` with the index of its statement, in order. Backends override it to hand
+    /// over each row as the database yields it, without a [`Row`] per row.
+    fn batch_each<F>(&self, stmts: Vec<Statement>, mut each: F) -> impl Future<Output = Result<()>>
+    where
+        F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
+    {
+        async move {
+            for (i, output) in self.batch(stmts).await?.into_iter().enumerate() {
+                for row in output.rows {
+                    each(i, &mut row.reader())?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 impl<E: Executor> Executor for &E {
@@ -117,6 +134,12 @@ impl<E: Executor> Executor for &E {
         stmt: Statement,
     ) -> impl Future<Output = Result<Option<T>>> {
         (**self).query_first_as(stmt)
+    }
+    fn batch_each<F>(&self, stmts: Vec<Statement>, each: F) -> impl Future<Output = Result<()>>
+    where
+        F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
+    {
+        (**self).batch_each(stmts, each)
     }
 }
 
@@ -380,6 +403,12 @@ impl<'r> RowReader<'r> {
         }
     }
 
+    /// Reads the cells in order from here on, whatever their names (a statement mizzle
+    /// built column by column).
+    pub(crate) fn by_position(&mut self) {
+        self.positional = true;
+    }
+
     /// Skips `n` cells.
     pub fn skip(&mut self, n: usize) {
         self.next += n;
@@ -567,5 +596,12 @@ impl<E: Executor> Executor for Counted<E> {
     async fn query_first_as<T: FromRow>(&self, stmt: Statement) -> Result<Option<T>> {
         self.tick();
         self.inner.query_first_as(stmt).await
+    }
+    async fn batch_each<F>(&self, stmts: Vec<Statement>, each: F) -> Result<()>
+    where
+        F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
+    {
+        self.tick();
+        self.inner.batch_each(stmts, each).await
     }
 }

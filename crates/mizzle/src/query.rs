@@ -264,6 +264,22 @@ impl<E: Executor> Db<E> {
         self.exec.batch(stmts).await
     }
 
+    /// Runs prebuilt statements atomically as one batch, handing each result row to `each`
+    /// with its statement's index as the database yields it.
+    pub(crate) async fn batch_statements_each(
+        &self,
+        stmts: Vec<Statement>,
+        each: impl FnMut(usize, &mut crate::RowReader<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if stmts.is_empty() {
+            return Ok(());
+        }
+        for s in &stmts {
+            self.limits.check(s)?;
+        }
+        self.exec.batch_each(stmts, each).await
+    }
+
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
         self.limits.check(&stmt)?;
         self.exec.query(stmt).await

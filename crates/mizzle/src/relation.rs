@@ -24,14 +24,15 @@
 //! relation handle with [`Node::get`]. Asking for a relation that was not loaded, or that
 //! does not exist, does not compile.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
 use crate::expr::{Condition, Expr, Order};
 use crate::query::{Select, and_filter};
 use crate::{
-    Columns, Error, Executor, FromRow, Output, Result, Row, Statement, Table, Value, quote_ident,
+    Columns, Error, Executor, FromRow, Result, RowReader, Statement, Table, Value, ValueRef,
+    quote_ident,
 };
 
 /// How many related rows a relation has per parent.
@@ -396,12 +397,18 @@ pub enum Key {
 
 impl From<&Value> for Key {
     fn from(v: &Value) -> Self {
+        Key::from(v.as_ref())
+    }
+}
+
+impl From<ValueRef<'_>> for Key {
+    fn from(v: ValueRef<'_>) -> Self {
         match v {
-            Value::Null => Key::Null,
-            Value::Integer(i) => Key::Int(*i),
-            Value::Real(r) => Key::Real(r.to_bits()),
-            Value::Text(s) => Key::Text(s.clone()),
-            Value::Blob(b) => Key::Blob(b.clone()),
+            ValueRef::Null => Key::Null,
+            ValueRef::Integer(i) => Key::Int(i),
+            ValueRef::Real(r) => Key::Real(r.to_bits()),
+            ValueRef::Text(s) => Key::Text(s.to_owned()),
+            ValueRef::Blob(b) => Key::Blob(b.to_vec()),
         }
     }
 }
@@ -409,12 +416,78 @@ impl From<&Value> for Key {
 const KEY: &str = "__mizzle_key";
 const RN: &str = "__mizzle_rn";
 
-fn key_of(row: &Row, column: &str) -> Result<Key> {
-    row.get(column).map(Key::from).ok_or_else(|| {
+/// The key in cell `at` of `reader`'s row (not consumed).
+fn key_at(reader: &RowReader<'_>, at: usize, column: &str) -> Result<Key> {
+    reader.peek(at).map(Key::from).ok_or_else(|| {
         Error::Other(format!(
             "relation key column `{column}` missing from result"
         ))
     })
+}
+
+/// Where `column` is among a table's `columns`.
+fn column_at(columns: &[&str], column: &str) -> Result<usize> {
+    columns.iter().position(|c| *c == column).ok_or_else(|| {
+        Error::Other(format!(
+            "relation key column `{column}` is not in its table"
+        ))
+    })
+}
+
+/// The decoded rows of one statement (a level, or the selected rows): each row with the
+/// keys its own relations will look up (`stride` per row, in the list's order) and, for a
+/// level, the parent key it belongs to.
+pub struct Decoded<T> {
+    rows: Vec<(Key, T)>,
+    keys: Vec<Key>,
+}
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Self {
+        Decoded {
+            rows: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<T> Decoded<T> {
+    /// Decodes a row read by `reader` of table `columns`, after noting the keys its loads
+    /// `L` want; `group` is the parent key it belongs to.
+    fn push<P, L: LoadList<P>>(
+        &mut self,
+        columns: &[&str],
+        group: Key,
+        reader: &mut RowReader<'_>,
+        decode: impl FnOnce(&mut RowReader<'_>) -> Result<T>,
+    ) -> Result<()> {
+        L::keys(columns, reader, &mut self.keys)?;
+        let row = decode(reader)?;
+        self.rows.push((group, row));
+        Ok(())
+    }
+
+    /// Each row with its relations from `grouped` (every row says first what it wants, so
+    /// groups go, moved, to the last row that wants them).
+    fn attach<P, L: LoadList<P>>(
+        self,
+        grouped: &mut L::Grouped,
+    ) -> impl Iterator<Item = (Key, Node<T, L::Out>)> {
+        let stride = L::KEYS;
+        if stride > 0 {
+            for keys in self.keys.chunks(stride) {
+                L::want(grouped, keys);
+            }
+        }
+        let keys = self.keys;
+        self.rows
+            .into_iter()
+            .enumerate()
+            .map(move |(n, (group, row))| {
+                let rel = L::attach(grouped, &keys[n * stride..(n + 1) * stride]);
+                (group, Node { row, rel })
+            })
+    }
 }
 
 /// Related rows grouped by the parent key they belong to, with how many parent rows still
@@ -435,11 +508,17 @@ pub trait LoadSpec {
     type Rel: Relation;
     /// One loaded related row.
     type Node: Clone;
+    /// Its decoded rows and those of its nested loads, before they are grouped.
+    type Rows: Default;
+    /// How many statements it sends (its own, then its nested loads').
+    const STATEMENTS: usize;
     /// Its statements, given the statement that selects the parent rows (and whether that
     /// statement yields each row at most once).
     fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>);
-    /// Reads its outputs (in statement order) and groups the rows by parent key.
-    fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Grouped<Self::Node>>;
+    /// Decodes a row of its statement `i` (0 is its own) as the database yields it.
+    fn accept(&self, rows: &mut Self::Rows, i: usize, reader: &mut RowReader<'_>) -> Result<()>;
+    /// Groups its decoded rows by parent key, each with its nested relations.
+    fn finish(&self, rows: Self::Rows) -> Result<Grouped<Self::Node>>;
 }
 
 /// A list of relations to load under table `P`.
@@ -448,29 +527,49 @@ pub trait LoadList<P> {
     type Out;
     /// Grouped results of every load in the list.
     type Grouped;
+    /// Decoded rows of every load in the list.
+    type Rows: Default;
+    /// How many statements the list sends.
+    const STATEMENTS: usize;
+    /// How many keys a parent row gives the list (one per load: its parent column).
+    const KEYS: usize;
     /// Statements of every load (see [`LoadSpec::statements`]).
     fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>);
-    /// Decodes the outputs of every load.
-    fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Self::Grouped>;
-    /// Notes that parent row `row` will want its groups (called for every parent row
-    /// before any [`attach`](Self::attach)).
-    fn want(grouped: &mut Self::Grouped, row: &Row) -> Result<()>;
-    /// The loaded relations of the parent row `row`.
-    fn attach(grouped: &mut Self::Grouped, row: &Row) -> Result<Self::Out>;
+    /// Decodes a row of the list's statement `i` (see [`LoadSpec::accept`]).
+    fn accept(&self, rows: &mut Self::Rows, i: usize, reader: &mut RowReader<'_>) -> Result<()>;
+    /// Groups every load's rows.
+    fn finish(&self, rows: Self::Rows) -> Result<Self::Grouped>;
+    /// Appends the keys a parent row (of table `columns`, read by `reader`, not consumed)
+    /// gives the list, one per load.
+    fn keys(columns: &[&str], reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()>;
+    /// Notes that a parent row with `keys` will want its groups (called for every parent
+    /// row before any [`attach`](Self::attach)).
+    fn want(grouped: &mut Self::Grouped, keys: &[Key]);
+    /// The loaded relations of the parent row with `keys`.
+    fn attach(grouped: &mut Self::Grouped, keys: &[Key]) -> Self::Out;
 }
 
 impl<P> LoadList<P> for Nil {
     type Out = Nil;
     type Grouped = ();
+    type Rows = ();
+    const STATEMENTS: usize = 0;
+    const KEYS: usize = 0;
     fn statements(&self, _: &Statement, _: bool, _: &mut Vec<Statement>) {}
-    fn decode(&self, _: &mut VecDeque<Output>) -> Result<()> {
+    fn accept(&self, _: &mut (), i: usize, _: &mut RowReader<'_>) -> Result<()> {
+        Err(Error::Other(format!(
+            "relation batch returned a result {i} too many"
+        )))
+    }
+    fn finish(&self, _: ()) -> Result<()> {
         Ok(())
     }
-    fn want(_: &mut (), _: &Row) -> Result<()> {
+    fn keys(_: &[&str], _: &RowReader<'_>, _: &mut Vec<Key>) -> Result<()> {
         Ok(())
     }
-    fn attach(_: &mut (), _: &Row) -> Result<Nil> {
-        Ok(Nil)
+    fn want(_: &mut (), _: &[Key]) {}
+    fn attach(_: &mut (), _: &[Key]) -> Nil {
+        Nil
     }
 }
 
@@ -479,44 +578,57 @@ type Attached<L> = <<<L as LoadSpec>::Rel as Relation>::Card as Card>::Out<<L as
 impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest> {
     type Out = With<Rel<L::Rel, Attached<L>>, Rest::Out>;
     type Grouped = (Grouped<L::Node>, Rest::Grouped);
+    type Rows = (L::Rows, Rest::Rows);
+    const STATEMENTS: usize = L::STATEMENTS + Rest::STATEMENTS;
+    const KEYS: usize = 1 + Rest::KEYS;
     fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>) {
         self.0.statements(parent, parent_unique_rows, out);
         self.1.statements(parent, parent_unique_rows, out);
     }
-    fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Self::Grouped> {
-        let mine = self.0.decode(outputs)?;
-        Ok((mine, self.1.decode(outputs)?))
+    fn accept(&self, rows: &mut Self::Rows, i: usize, reader: &mut RowReader<'_>) -> Result<()> {
+        if i < L::STATEMENTS {
+            self.0.accept(&mut rows.0, i, reader)
+        } else {
+            self.1.accept(&mut rows.1, i - L::STATEMENTS, reader)
+        }
     }
-    fn want(grouped: &mut Self::Grouped, row: &Row) -> Result<()> {
-        let key = key_of(row, <L::Rel as Relation>::JOIN.parent_col())?;
-        if let Some((_, wanted)) = grouped.0.get_mut(&key) {
+    fn finish(&self, rows: Self::Rows) -> Result<Self::Grouped> {
+        Ok((self.0.finish(rows.0)?, self.1.finish(rows.1)?))
+    }
+    fn keys(columns: &[&str], reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()> {
+        let column = <L::Rel as Relation>::JOIN.parent_col();
+        out.push(key_at(reader, column_at(columns, column)?, column)?);
+        Rest::keys(columns, reader, out)
+    }
+    fn want(grouped: &mut Self::Grouped, keys: &[Key]) {
+        if let Some((_, wanted)) = grouped.0.get_mut(&keys[0]) {
             *wanted += 1;
         }
-        Rest::want(&mut grouped.1, row)
+        Rest::want(&mut grouped.1, &keys[1..]);
     }
 
-    fn attach(grouped: &mut Self::Grouped, row: &Row) -> Result<Self::Out> {
-        let key = key_of(row, <L::Rel as Relation>::JOIN.parent_col())?;
-        let items = match grouped.0.get_mut(&key) {
+    fn attach(grouped: &mut Self::Grouped, keys: &[Key]) -> Self::Out {
+        let key = &keys[0];
+        let items = match grouped.0.get_mut(key) {
             Some((items, wanted)) if *wanted > 1 => {
                 *wanted -= 1;
                 items.clone()
             }
             Some(_) => grouped
                 .0
-                .remove(&key)
+                .remove(key)
                 .map(|(items, _)| items)
                 .unwrap_or_default(),
             None => Vec::new(),
         };
         let value = <<L::Rel as Relation>::Card as Card>::collect(items);
-        Ok(With(
+        With(
             Rel {
                 value,
                 _rel: PhantomData,
             },
-            Rest::attach(&mut grouped.1, row)?,
-        ))
+            Rest::attach(&mut grouped.1, &keys[1..]),
+        )
     }
 }
 
@@ -701,6 +813,8 @@ where
     type Parent = R::Parent;
     type Rel = R;
     type Node = Node<<R::Child as Table>::Row, S::Out>;
+    type Rows = (Decoded<<R::Child as Table>::Row>, S::Rows);
+    const STATEMENTS: usize = 1 + S::STATEMENTS;
 
     fn statements(&self, parent: &Statement, parent_unique_rows: bool, out: &mut Vec<Statement>) {
         let level = LevelMeta {
@@ -725,27 +839,25 @@ where
         self.sub.statements(&scope, unique_rows, out);
     }
 
-    fn decode(&self, outputs: &mut VecDeque<Output>) -> Result<Grouped<Self::Node>> {
-        let own = outputs
-            .pop_front()
-            .ok_or_else(|| Error::Other("relation batch returned too few results".into()))?;
-        let mut sub = self.sub.decode(outputs)?;
-        for row in &own.rows {
-            S::want(&mut sub, row)?;
+    fn accept(&self, rows: &mut Self::Rows, i: usize, reader: &mut RowReader<'_>) -> Result<()> {
+        if i > 0 {
+            return self.sub.accept(&mut rows.1, i - 1, reader);
         }
+        // The parent key follows the child's columns.
+        let columns = <R::Child as Table>::COLUMNS;
+        let group = key_at(reader, columns.len(), KEY)?;
+        reader.by_position();
+        rows.0.push::<R::Child, S>(columns, group, reader, |r| {
+            <R::Child as Table>::Row::from_reader(r)
+        })
+    }
+
+    fn finish(&self, rows: Self::Rows) -> Result<Grouped<Self::Node>> {
+        let (own, sub) = rows;
+        let mut sub = self.sub.finish(sub)?;
         let mut grouped: Grouped<Self::Node> =
             HashMap::with_capacity_and_hasher(own.rows.len(), Default::default());
-        // The key follows the child's columns.
-        let key_at = <R::Child as Table>::COLUMNS.len();
-        for row in own.rows {
-            let key = row.values().get(key_at).map(Key::from).ok_or_else(|| {
-                Error::Other(format!("relation key column `{KEY}` missing from result"))
-            })?;
-            let rel = S::attach(&mut sub, &row)?;
-            let node = Node {
-                row: <R::Child as Table>::Row::from_reader(&mut row.positional_reader())?,
-                rel,
-            };
+        for (key, node) in own.attach::<R::Child, S>(&mut sub) {
             grouped
                 .entry(key)
                 .or_insert_with(|| (Vec::new(), 0))
@@ -792,27 +904,28 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
         out
     }
 
-    /// The selected rows with their relations: one round trip (one batch).
+    /// The selected rows with their relations: one round trip (one batch), each row
+    /// decoded as the database yields it.
     pub async fn all(self) -> Result<Vec<Node<T::Row, Ls::Out>>> {
         let stmts = self.to_statements();
-        let mut outputs: VecDeque<Output> = self.select.db().batch_statements(stmts).await?.into();
-        let root = outputs
-            .pop_front()
-            .ok_or_else(|| Error::Other("empty batch result".into()))?;
-        let mut grouped = self.loads.decode(&mut outputs)?;
-        for row in &root.rows {
-            Ls::want(&mut grouped, row)?;
-        }
-        root.rows
-            .into_iter()
-            .map(|row| {
-                let rel = Ls::attach(&mut grouped, &row)?;
-                Ok(Node {
-                    row: T::Row::from_row(row)?,
-                    rel,
-                })
+        let mut root: Decoded<T::Row> = Decoded::default();
+        let mut rows = Ls::Rows::default();
+        let loads = &self.loads;
+        self.select
+            .db()
+            .batch_statements_each(stmts, |i, reader| {
+                if i == 0 {
+                    root.push::<T, Ls>(T::COLUMNS, Key::Null, reader, T::Row::from_reader)
+                } else {
+                    loads.accept(&mut rows, i - 1, reader)
+                }
             })
-            .collect()
+            .await?;
+        let mut grouped = self.loads.finish(rows)?;
+        Ok(root
+            .attach::<T, Ls>(&mut grouped)
+            .map(|(_, node)| node)
+            .collect())
     }
 
     /// The first selected row with its relations, if any.

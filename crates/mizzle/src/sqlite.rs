@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::exec::StatementNames;
-use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, Statement, Value};
+use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, RowReader, Statement, Value};
 
 /// A SQLite connection as a mizzle executor.
 pub struct SqliteExecutor {
@@ -224,6 +224,23 @@ impl Executor for SqliteExecutor {
         let mut out = None;
         self.decode_each(&stmt, true, |row| out = Some(row))?;
         Ok(out)
+    }
+
+    /// One transaction, each row handed over as SQLite steps to it. Nothing is committed
+    /// when a statement or `each` fails.
+    async fn batch_each<F>(&self, stmts: Vec<Statement>, mut each: F) -> Result<()>
+    where
+        F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
+    {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| sqlite_err(e, "batch"))?;
+        for (i, stmt) in stmts.iter().enumerate() {
+            run_each(&tx, &self.names, stmt, false, |names, row, width| {
+                each(i, &mut names.reader(row, width))
+            })
+            .map_err(|e| e.in_batch(i))?;
+        }
+        tx.commit().map_err(|e| sqlite_err(e, "batch"))
     }
 }
 
