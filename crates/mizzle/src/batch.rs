@@ -27,11 +27,11 @@ fn sum_meta(outputs: &[Output]) -> ExecMeta {
 }
 
 fn rows<R: FromRow>(outputs: Vec<Output>) -> Result<Vec<R>> {
-    outputs
-        .into_iter()
-        .flat_map(|o| o.rows)
-        .map(R::from_row)
-        .collect()
+    let mut all = Vec::new();
+    for o in outputs {
+        all.extend(o.rows);
+    }
+    crate::exec::decode_all(all)
 }
 
 impl<E: Executor, T: Table> BatchItem for Select<'_, E, T> {

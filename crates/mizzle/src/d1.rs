@@ -16,7 +16,7 @@ use worker::worker_sys::{
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
 use crate::js::{array_cells, bind_value, cell, js_message};
-use crate::{Columns, Error, ExecMeta, Executor, FromRow, Output, Result, Row, Statement, Value};
+use crate::{Columns, Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 
 /// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {
@@ -134,7 +134,11 @@ fn message(e: &worker::Error) -> String {
 }
 
 fn bind_values(params: &[Value]) -> Result<Vec<JsValue>> {
-    params.iter().map(bind_value).collect()
+    let mut out = Vec::with_capacity(params.len());
+    for p in params {
+        out.push(bind_value(p)?);
+    }
+    Ok(out)
 }
 
 /// Rows of one statement's result objects. With the statement's columns known, each row
@@ -146,31 +150,29 @@ fn object_rows(objects: &Array, columns: Option<&Columns>, sql: &str) -> Result<
     if objects.length() == 0 {
         return Ok(rows);
     }
+    let mut keys: Vec<JsValue> = Vec::new();
     let reported: Option<Arc<[String]>> = match columns {
-        Some(_) => None,
-        None => Some(
-            Object::keys(objects.get(0).unchecked_ref::<Object>())
-                .iter()
-                .map(|k| k.as_string().unwrap_or_default())
-                .collect(),
-        ),
-    };
-    let keys: Vec<JsValue> = match (columns, &reported) {
-        (Some(cols), _) => cols.iter().map(|c| JsValue::from_str(c)).collect(),
-        (None, names) => names
-            .iter()
-            .flat_map(|n| n.iter())
-            .map(|c| JsValue::from_str(c))
-            .collect(),
+        Some(cols) => {
+            for c in cols.iter() {
+                keys.push(JsValue::from_str(c));
+            }
+            None
+        }
+        None => {
+            let mut names = Vec::new();
+            for k in Object::keys(objects.get(0).unchecked_ref::<Object>()).iter() {
+                names.push(k.as_string().unwrap_or_default());
+                keys.push(k);
+            }
+            Some(names.into())
+        }
     };
     for object in objects.iter() {
-        let values = keys
-            .iter()
-            .map(|k| {
-                let v = Reflect::get(&object, k).map_err(|e| bad(js_message(&e)))?;
-                cell(v).map_err(bad)
-            })
-            .collect::<Result<Vec<Value>>>()?;
+        let mut values = Vec::with_capacity(keys.len());
+        for k in &keys {
+            let v = Reflect::get(&object, k).map_err(|e| bad(js_message(&e)))?;
+            values.push(cell(v).map_err(bad)?);
+        }
         rows.push(Row::for_statement(columns, reported.as_ref(), values));
     }
     Ok(rows)
@@ -252,24 +254,6 @@ impl Executor for D1Executor {
         }
     }
 
-    /// Decodes each `raw()` row straight into `T`, reusing one cell vector.
-    async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
-        let Some(cols) = &stmt.columns else {
-            let rows = self.query(stmt).await?;
-            return rows.into_iter().map(T::from_row).collect();
-        };
-        let arrays = self.raw_arrays(&stmt).await?;
-        let mut out = Vec::with_capacity(arrays.length() as usize);
-        let mut values = Vec::new();
-        for row in arrays.iter() {
-            array_cells(&row, &mut values, &stmt.sql)?;
-            let mut reader = Row::of_statement(cols.clone(), values).reader();
-            out.push(T::from_reader(&mut reader)?);
-            values = reader.into_row().into_values();
-        }
-        Ok(out)
-    }
-
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let prepared = self.prepare(&stmt)?;
         let result: D1ResultSys = settle(prepared.inner().run())
@@ -280,33 +264,31 @@ impl Executor for D1Executor {
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        let prepared = stmts
-            .iter()
-            .map(|s| self.prepare(s))
-            .collect::<Result<Vec<_>>>()?;
+        let mut prepared = Vec::with_capacity(stmts.len());
+        for s in &stmts {
+            prepared.push(self.prepare(s)?);
+        }
         let results = match self.run_batch(prepared).await {
             Ok(r) => r,
             Err(message) => return Err(self.locate_failure(&stmts, message).await),
         };
-        stmts
-            .iter()
-            .zip(results.iter())
-            .map(|(stmt, result)| {
-                let result: D1ResultSys = result.unchecked_into();
-                if let Ok(Some(e)) = result.error() {
-                    return Err(Error::database(e, &stmt.sql));
-                }
-                Ok(Output {
-                    rows: result_rows(&result, stmt.columns.as_ref(), &stmt.sql)?,
-                    // A statement read for its rows has no use for `meta`: only writes
-                    // (whose columns mizzle does not know) read it.
-                    meta: match stmt.columns {
-                        Some(_) => ExecMeta::default(),
-                        None => meta_of(&result, &stmt.sql)?,
-                    },
-                })
-            })
-            .collect()
+        let mut outputs = Vec::with_capacity(stmts.len());
+        for (stmt, result) in stmts.iter().zip(results.iter()) {
+            let result: D1ResultSys = result.unchecked_into();
+            if let Ok(Some(e)) = result.error() {
+                return Err(Error::database(e, &stmt.sql));
+            }
+            outputs.push(Output {
+                rows: result_rows(&result, stmt.columns.as_ref(), &stmt.sql)?,
+                // A statement read for its rows has no use for `meta`: only writes
+                // (whose columns mizzle does not know) read it.
+                meta: match stmt.columns {
+                    Some(_) => ExecMeta::default(),
+                    None => meta_of(&result, &stmt.sql)?,
+                },
+            });
+        }
+        Ok(outputs)
     }
 }
 
@@ -358,13 +340,22 @@ impl D1Executor {
             }
             match self.run_batch(probe).await {
                 Err(e) if e == original => hi = mid,
-                Err(e) if e.contains("malformed JSON") => lo = mid + 1,
+                Err(e) if contains(&e, "malformed JSON") => lo = mid + 1,
                 // Something else changed between the two runs: say what is known.
                 _ => return unlocated(),
             }
         }
         Error::database(original, &stmts[lo].sql).in_batch(lo)
     }
+}
+
+/// Whether `haystack` contains `needle` (a plain scan: the messages searched are short, and
+/// a Worker's wasm is spared the general substring searcher).
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len().max(1))
+        .any(|w| w == needle.as_bytes())
 }
 
 fn batch_sql(stmts: &[Statement]) -> String {

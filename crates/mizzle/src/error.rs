@@ -41,17 +41,23 @@ pub enum DbErrorKind {
 impl DbErrorKind {
     /// Classifies a SQLite / D1 error message (`D1_ERROR: UNIQUE constraint failed: …`).
     pub fn classify(message: &str) -> Self {
-        if message.contains("UNIQUE constraint failed") {
-            DbErrorKind::UniqueViolation
-        } else if message.contains("FOREIGN KEY constraint failed") {
-            DbErrorKind::ForeignKeyViolation
-        } else if message.contains("CHECK constraint failed") {
-            DbErrorKind::CheckViolation
-        } else if message.contains("NOT NULL constraint failed") {
-            DbErrorKind::NotNullViolation
-        } else {
-            DbErrorKind::Other
+        const KINDS: [(&str, DbErrorKind); 4] = [
+            ("UNIQUE", DbErrorKind::UniqueViolation),
+            ("FOREIGN KEY", DbErrorKind::ForeignKeyViolation),
+            ("CHECK", DbErrorKind::CheckViolation),
+            ("NOT NULL", DbErrorKind::NotNullViolation),
+        ];
+        // `<KIND> constraint failed`, found by its fixed suffix.
+        let m = message.as_bytes();
+        let suffix = b" constraint failed";
+        for end in (0..m.len()).filter(|&i| m[i..].starts_with(suffix)) {
+            for (kind, k) in KINDS {
+                if m[..end].ends_with(kind.as_bytes()) {
+                    return k;
+                }
+            }
         }
+        DbErrorKind::Other
     }
 }
 
@@ -184,3 +190,40 @@ impl std::error::Error for Error {}
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::DbErrorKind;
+
+    #[test]
+    fn classifies_sqlite_and_d1_constraint_messages() {
+        for (message, kind) in [
+            (
+                "UNIQUE constraint failed: users.email",
+                DbErrorKind::UniqueViolation,
+            ),
+            (
+                "D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT",
+                DbErrorKind::UniqueViolation,
+            ),
+            (
+                "FOREIGN KEY constraint failed",
+                DbErrorKind::ForeignKeyViolation,
+            ),
+            (
+                "D1_ERROR: CHECK constraint failed: length(name) > 0: SQLITE_CONSTRAINT",
+                DbErrorKind::CheckViolation,
+            ),
+            (
+                "NOT NULL constraint failed: posts.title",
+                DbErrorKind::NotNullViolation,
+            ),
+            ("no such table: nope", DbErrorKind::Other),
+            ("constraint failed", DbErrorKind::Other),
+            ("PRIMARY KEY must be unique", DbErrorKind::Other),
+            ("", DbErrorKind::Other),
+        ] {
+            assert_eq!(DbErrorKind::classify(message), kind, "{message}");
+        }
+    }
+}

@@ -83,10 +83,7 @@ pub trait Executor {
     /// decode straight from the database's cells as they are read, without a [`Row`] per
     /// row.
     fn query_as<T: FromRow>(&self, stmt: Statement) -> impl Future<Output = Result<Vec<T>>> {
-        async move {
-            let rows = self.query(stmt).await?;
-            rows.into_iter().map(T::from_row).collect()
-        }
+        async move { decode_all(self.query(stmt).await?) }
     }
 
     /// The statement's first row, decoded into `T` (what `.get()` wants). Backends may stop
@@ -476,19 +473,26 @@ impl<'r> RowReader<'r> {
             #[cfg(not(all(feature = "sqlite", not(target_arch = "wasm32"))))]
             Source::Never(n, _) => match *n {},
         };
-        decoded.map_err(|error| Error::Decode {
-            column: name.map_or_else(|| self.column(i), str::to_owned),
-            error,
-        })
+        decoded.map_err(|error| self.decode_error(i, name, error))
     }
 
-    /// Decodes the column `name` as SQL type `S`.
-    // Inlined into each generated `from_reader` natively (about 1 % fewer instructions
-    // on the routes that read rows); left to the optimizer on wasm32, where it would add
-    // 1.7 KB of gzipped code to a Worker.
+    /// The error for cell `i` (called `name`, else by the statement's name) not decoding.
+    #[cold]
+    #[inline(never)]
+    fn decode_error(&self, i: usize, name: Option<&str>, error: crate::DecodeError) -> Error {
+        Error::Decode {
+            column: name.map_or_else(|| self.column(i), str::to_owned),
+            error,
+        }
+    }
+
+    /// Where the column `name` is: the next cell when reading by position, else found by
+    /// name (in order when the names match, which is the common case).
+    // Inlined natively; on wasm32 one copy serves every field of every row type.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
-        let i = if self.positional && self.next < self.width() {
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn locate(&self, name: &str) -> Result<usize> {
+        if self.positional && self.next < self.width() {
             // A table's statement names its columns as its row struct reads them (joins and
             // projections name theirs `c0`, `c1`, …).
             debug_assert!(
@@ -497,15 +501,24 @@ impl<'r> RowReader<'r> {
                 "positional read of `{name}` at column {:?}",
                 self.names().get(self.next)
             );
-            self.next
+            Ok(self.next)
         } else if self.names().get(self.next) == Some(name) {
-            self.next
+            Ok(self.next)
         } else {
             self.names().position(name).ok_or_else(|| Error::Decode {
                 column: name.to_owned(),
                 error: crate::DecodeError::new("the result has no such column"),
-            })?
-        };
+            })
+        }
+    }
+
+    /// Decodes the column `name` as SQL type `S`.
+    // Inlined into each generated `from_reader` natively (about 1 % fewer instructions
+    // on the routes that read rows); left to the optimizer on wasm32, where it would add
+    // 1.7 KB of gzipped code to a Worker.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
+        let i = self.locate(name)?;
         self.take::<S>(i, Some(name))
     }
 }
@@ -532,6 +545,16 @@ pub trait FromRow: Sized {
         }
         Self::from_row(reader.take_row())
     }
+}
+
+/// Decodes every row into `T`, in order (a loop, not an iterator chain: one small function
+/// per row type in a Worker's wasm).
+pub(crate) fn decode_all<T: FromRow>(rows: Vec<Row>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(T::from_row(row)?);
+    }
+    Ok(out)
 }
 
 impl FromRow for Row {

@@ -353,25 +353,7 @@ impl Expr {
                 values,
                 negated,
             } => {
-                if values.is_empty() {
-                    // `x IN ()` is false for every row, `x NOT IN ()` true.
-                    sql.push_str(if *negated { "1" } else { "0" });
-                    return;
-                }
-                column.render(qualified, sql);
-                sql.push_str(if *negated { " NOT IN " } else { " IN " });
-                let blobs = values.iter().any(|v| matches!(v, Value::Blob(_)));
-                if values.len() <= INLINE_LIST_MAX || blobs {
-                    sql.push('(');
-                    for (i, v) in values.iter().enumerate() {
-                        sql.push_str(if i == 0 { "?" } else { ", ?" });
-                        params.push(v.clone());
-                    }
-                    sql.push(')');
-                } else {
-                    sql.push_str("(SELECT value FROM json_each(?))");
-                    params.push(Value::Text(json_array(values)));
-                }
+                render_in(column, values, *negated, qualified, sql, params);
             }
             Expr::Between { column, low, high } => {
                 column.render(qualified, sql);
@@ -382,7 +364,17 @@ impl Expr {
             Expr::Or(items) if items.len() > INLINE_LIST_MAX => {
                 // `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON array
                 // instead of one parameter per term (D1 allows 100 per statement).
-                render_terms(&fold_equalities(items), " OR ", "0", qualified, sql, params);
+                for (i, term) in fold_equalities(items).iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(" OR ");
+                    }
+                    match term {
+                        Term::In(column, values) => {
+                            render_in(column, values, false, qualified, sql, params)
+                        }
+                        Term::Other(item) => render_term(item, qualified, sql, params),
+                    }
+                }
             }
             Expr::And(items) => render_terms(items, " AND ", "1", qualified, sql, params),
             Expr::Or(items) => render_terms(items, " OR ", "0", qualified, sql, params),
@@ -442,23 +434,64 @@ fn render_terms(
                 if i > 0 {
                     sql.push_str(joiner);
                 }
-                let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
-                if group {
-                    sql.push('(');
-                }
-                item.render_q(qualified, sql, params);
-                if group {
-                    sql.push(')');
-                }
+                render_term(item, qualified, sql, params);
             }
         }
     }
 }
 
+/// One term of an AND or OR chain, in parentheses when it is a chain or raw SQL itself.
+fn render_term(item: &Expr, qualified: bool, sql: &mut String, params: &mut Vec<Value>) {
+    let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
+    if group {
+        sql.push('(');
+    }
+    item.render_q(qualified, sql, params);
+    if group {
+        sql.push(')');
+    }
+}
+
+/// `column [NOT] IN (…)`: each value bound, or one JSON array for a long list.
+fn render_in(
+    column: &ColRef,
+    values: &[Value],
+    negated: bool,
+    qualified: bool,
+    sql: &mut String,
+    params: &mut Vec<Value>,
+) {
+    if values.is_empty() {
+        // `x IN ()` is false for every row, `x NOT IN ()` true.
+        sql.push_str(if negated { "1" } else { "0" });
+        return;
+    }
+    column.render(qualified, sql);
+    sql.push_str(if negated { " NOT IN " } else { " IN " });
+    let blobs = values.iter().any(|v| matches!(v, Value::Blob(_)));
+    if values.len() <= INLINE_LIST_MAX || blobs {
+        sql.push('(');
+        for (i, v) in values.iter().enumerate() {
+            sql.push_str(if i == 0 { "?" } else { ", ?" });
+            params.push(v.clone());
+        }
+        sql.push(')');
+    } else {
+        sql.push_str("(SELECT value FROM json_each(?))");
+        params.push(Value::Text(json_array(values)));
+    }
+}
+
+/// A term of a folded OR chain: the equalities on one column as a list, or a term as it is.
+enum Term<'a> {
+    In(ColRef, Vec<Value>),
+    Other(&'a Expr),
+}
+
 /// Folds the `column = value` terms of an OR chain into one `IN` list per column, keeping
 /// the first position of each column and every other term as it is.
-fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
-    let mut out: Vec<Expr> = Vec::new();
+fn fold_equalities(items: &[Expr]) -> Vec<Term<'_>> {
+    let mut out: Vec<Term<'_>> = Vec::new();
     for item in items {
         if let Expr::Compare {
             column,
@@ -468,23 +501,15 @@ fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
         {
             let column = *column;
             let existing = out.iter_mut().find_map(|e| match e {
-                Expr::InList {
-                    column: c,
-                    values,
-                    negated: false,
-                } if *c == column => Some(values),
+                Term::In(c, values) if *c == column => Some(values),
                 _ => None,
             });
             match existing {
                 Some(values) => values.push(value.clone()),
-                None => out.push(Expr::InList {
-                    column,
-                    values: vec![value.clone()],
-                    negated: false,
-                }),
+                None => out.push(Term::In(column, vec![value.clone()])),
             }
         } else {
-            out.push(item.clone());
+            out.push(Term::Other(item));
         }
     }
     out
@@ -493,17 +518,26 @@ fn fold_equalities(items: &[Expr]) -> Vec<Expr> {
 /// Encodes values as a JSON array for `json_each(?)`. Integers stay exact (SQLite parses
 /// 64-bit JSON integers exactly), text is escaped by serde_json.
 fn json_array(values: &[Value]) -> String {
-    let items: Vec<serde_json::Value> = values
-        .iter()
-        .map(|v| match v {
-            Value::Null => serde_json::Value::Null,
-            Value::Integer(i) => serde_json::Value::from(*i),
-            Value::Real(r) => serde_json::Value::from(*r),
-            Value::Text(s) => serde_json::Value::from(s.as_str()),
-            Value::Blob(_) => unreachable!("blob lists are bound inline"),
-        })
-        .collect();
-    serde_json::Value::Array(items).to_string()
+    let mut out: Vec<u8> = Vec::with_capacity(2 + values.len() * 8);
+    out.push(b'[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing into a Vec cannot fail; a non-finite real is written as null.
+        let _ = match v {
+            Value::Null | Value::Blob(_) => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+            Value::Integer(n) => serde_json::to_writer(&mut out, n),
+            Value::Real(r) => serde_json::to_writer(&mut out, r),
+            Value::Text(s) => serde_json::to_writer(&mut out, s.as_str()),
+        };
+    }
+    out.push(b']');
+    // Only serde_json's output and ASCII punctuation: UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A boolean condition on the columns of table `T`.
@@ -738,6 +772,46 @@ mod tests {
         assert_eq!(sql, r#""id" IN (?, ?)"#);
         assert_eq!(params.len(), 2);
         assert_eq!(render(ID.in_list(Vec::<i64>::new())).0, "0");
+    }
+
+    #[test]
+    fn long_or_chains_fold_equalities_per_column_and_keep_other_terms() {
+        let c = or((0..20)
+            .map(|i| ID.eq(i))
+            .chain([NAME.like("x%").and(ID.gt(3))])
+            .chain((0..3).map(|i| AGE.eq(i))));
+        let (sql, params) = render(c);
+        assert_eq!(
+            sql,
+            r#""id" IN (SELECT value FROM json_each(?)) OR ("name" LIKE ? AND "id" > ?) OR "age" IN (?, ?, ?)"#
+        );
+        assert_eq!(params.len(), 6);
+        assert_eq!(
+            params[0],
+            Value::Text(format!(
+                "[{}]",
+                (0..20).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+            ))
+        );
+    }
+
+    #[test]
+    fn json_arrays_keep_integers_exact_and_escape_text() {
+        let text = "a\"b\\c\n\u{1}é";
+        let array = json_array(&[
+            Value::Integer(i64::MAX),
+            Value::Integer(-3),
+            Value::Real(1.5),
+            Value::Real(f64::INFINITY),
+            Value::Null,
+            Value::Text(text.into()),
+        ]);
+        assert!(
+            array.starts_with("[9223372036854775807,-3,1.5,null,null,"),
+            "{array}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&array).unwrap();
+        assert_eq!(parsed[5], serde_json::Value::from(text));
     }
 
     #[test]

@@ -339,10 +339,6 @@ impl<E: Executor> Db<E> {
     }
 }
 
-fn decode_all<R: FromRow>(rows: Vec<Row>) -> Result<Vec<R>> {
-    rows.into_iter().map(R::from_row).collect()
-}
-
 fn column_list<T: Table>() -> &'static str {
     T::COLUMNS_SQL
 }
@@ -1002,7 +998,7 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, 
         if stmts.len() == 1 {
             return db.query_as(stmts.remove(0)).await;
         }
-        decode_all(db.run_all(stmts, true).await?.rows)
+        crate::exec::decode_all(db.run_all(stmts, true).await?.rows)
     }
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it).
@@ -1014,9 +1010,11 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, 
             // reading only the first row leaves nothing undone.
             return db.query_first_as(stmts.remove(0)).await;
         }
-        Ok(decode_all::<T::Row>(db.run_all(stmts, true).await?.rows)?
-            .into_iter()
-            .next())
+        Ok(
+            crate::exec::decode_all::<T::Row>(db.run_all(stmts, true).await?.rows)?
+                .into_iter()
+                .next(),
+        )
     }
 
     /// The returned row; [`Error::NotFound`] when there is none.

@@ -496,9 +496,15 @@ impl<T> Decoded<T> {
 /// parents share (a `belongs_to`, a row reached twice through a many-to-many) is cloned for
 /// all but the last.
 ///
-/// Hashed with foldhash (seeded per process), several times faster than SipHash on the
-/// integer keys nearly every relation has.
-pub type Grouped<N> = HashMap<Key, (Vec<N>, usize), foldhash::fast::RandomState>;
+/// Hashed with foldhash, several times faster than SipHash on the integer keys nearly every
+/// relation has: seeded per process natively; with a fixed seed on wasm32, which has no
+/// source of randomness to seed from (a Worker's wasm is spared the seeding code).
+pub type Grouped<N> = HashMap<Key, (Vec<N>, usize), KeyHasher>;
+
+#[cfg(not(target_arch = "wasm32"))]
+type KeyHasher = foldhash::fast::RandomState;
+#[cfg(target_arch = "wasm32")]
+type KeyHasher = foldhash::fast::FixedState;
 
 /// One relation to load under a parent table (implemented by [`Load`]).
 pub trait LoadSpec {
