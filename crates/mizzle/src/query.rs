@@ -339,6 +339,37 @@ impl<E: Executor> Db<E> {
     }
 }
 
+/// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
+/// once, whatever the table.
+fn render_select(
+    table: &str,
+    select_list: &str,
+    filter: &Option<Expr>,
+    order: &[(crate::value_expr::Node, bool)],
+    (limit, offset): (Option<u64>, Option<u64>),
+    qualified: bool,
+) -> Statement {
+    let mut sql = String::with_capacity(64 + select_list.len());
+    sql.push_str("SELECT ");
+    sql.push_str(select_list);
+    sql.push_str(" FROM ");
+    push_ident(&mut sql, table);
+    let mut params = Vec::with_capacity(4);
+    if let Some(f) = filter {
+        sql.push_str(" WHERE ");
+        f.render_q(qualified, &mut sql, &mut params);
+    }
+    for (i, (node, desc)) in order.iter().enumerate() {
+        sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+        node.render(qualified, &mut sql, &mut params);
+        if *desc {
+            sql.push_str(" DESC");
+        }
+    }
+    limit_clause(&mut sql, limit, offset);
+    Statement::new(sql, params)
+}
+
 fn column_list<T: Table>() -> &'static str {
     T::COLUMNS_SQL
 }
@@ -502,25 +533,14 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     /// The statement, columns qualified by the table's name when `qualified` (inside
     /// another statement).
     fn render_q(&self, select_list: &str, limit: Option<u64>, qualified: bool) -> Statement {
-        let mut sql = String::with_capacity(64 + select_list.len());
-        sql.push_str("SELECT ");
-        sql.push_str(select_list);
-        sql.push_str(" FROM ");
-        push_ident(&mut sql, T::NAME);
-        let mut params = Vec::with_capacity(4);
-        if let Some(f) = &self.filter {
-            sql.push_str(" WHERE ");
-            f.render_q(qualified, &mut sql, &mut params);
-        }
-        for (i, (node, desc)) in self.order.iter().enumerate() {
-            sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            node.render(qualified, &mut sql, &mut params);
-            if *desc {
-                sql.push_str(" DESC");
-            }
-        }
-        limit_clause(&mut sql, limit, self.offset);
-        Statement::new(sql, params)
+        render_select(
+            T::NAME,
+            select_list,
+            &self.filter,
+            &self.order,
+            (limit, self.offset),
+            qualified,
+        )
     }
 
     /// The database it runs on.
@@ -1298,10 +1318,18 @@ fn render_insert(
     // Rows grouped by the columns they set, in first-seen order.
     let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::with_capacity(1);
     for row in rows {
-        let same = |cols: &Vec<&'static str>| cols.iter().eq(row.iter().map(|(c, _)| c));
+        let same = |cols: &[&str]| {
+            cols.len() == row.len() && row.iter().zip(cols).all(|((a, _), b)| a == b)
+        };
         match groups.iter_mut().find(|(c, _)| same(c)) {
             Some((_, rows)) => rows.push(row),
-            None => groups.push((row.iter().map(|(c, _)| *c).collect(), vec![row])),
+            None => {
+                let mut cols = Vec::with_capacity(row.len());
+                for (c, _) in &row {
+                    cols.push(*c);
+                }
+                groups.push((cols, vec![row]));
+            }
         }
     }
     if from_last.is_some() && groups.len() > 1 {
@@ -1381,15 +1409,18 @@ fn render_insert(
         }
         placeholder.push(')');
         let skip = filled.map(|(at, _)| at);
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk = rows.by_ref().take(per_stmt);
+        let mut left = rows.len();
+        let mut rows = rows.into_iter();
+        while left > 0 {
+            let n = left.min(per_stmt);
+            left -= n;
             let mut sql = String::with_capacity(
-                head.len() + per_stmt.min(64) * (placeholder.len() + 2) + tail.len(),
+                head.len() + n.min(64) * (placeholder.len() + 2) + tail.len(),
             );
             sql.push_str(&head);
-            let mut params = Vec::with_capacity(per_stmt.min(64) * cols.len());
-            for (i, row) in chunk.enumerate() {
+            let mut params = Vec::with_capacity(n.min(64) * cols.len());
+            for i in 0..n {
+                let Some(row) = rows.next() else { break };
                 if cols.is_empty() {
                     break;
                 }
@@ -1397,12 +1428,11 @@ fn render_insert(
                     sql.push_str(", ");
                 }
                 sql.push_str(&placeholder);
-                params.extend(
-                    row.into_iter()
-                        .enumerate()
-                        .filter(|(j, _)| Some(*j) != skip)
-                        .map(|(_, (_, v))| v),
-                );
+                for (j, (_, v)) in row.into_iter().enumerate() {
+                    if Some(j) != skip {
+                        params.push(v);
+                    }
+                }
             }
             sql.push_str(&tail);
             params.extend(conflict_params.iter().cloned());

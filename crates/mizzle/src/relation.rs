@@ -472,21 +472,20 @@ impl<T> Decoded<T> {
     fn attach<P, L: LoadList<P>>(
         self,
         grouped: &mut L::Grouped,
-    ) -> impl Iterator<Item = (Key, Node<T, L::Out>)> {
+        mut each: impl FnMut(Key, Node<T, L::Out>),
+    ) {
         let stride = L::KEYS;
         if stride > 0 {
             for keys in self.keys.chunks(stride) {
                 L::want(grouped, keys);
             }
         }
-        let keys = self.keys;
-        self.rows
-            .into_iter()
-            .enumerate()
-            .map(move |(n, (group, row))| {
-                let rel = L::attach(grouped, &keys[n * stride..(n + 1) * stride]);
-                (group, Node { row, rel })
-            })
+        let mut at = 0;
+        for (group, row) in self.rows {
+            let rel = L::attach(grouped, &self.keys[at..at + stride]);
+            at += stride;
+            each(group, Node { row, rel });
+        }
     }
 }
 
@@ -787,13 +786,12 @@ impl LevelMeta {
         stmt_sql.push_str(&scope.sql);
         stmt_sql.push_str(&order);
         let mut stmt = Statement::new(stmt_sql, scope.params.clone());
-        let names: Vec<&'static str> = self
-            .child_columns
-            .iter()
-            .copied()
-            .chain([KEY])
-            .chain(limit.map(|_| RN))
-            .collect();
+        let mut names: Vec<&'static str> = Vec::with_capacity(self.child_columns.len() + 2);
+        names.extend_from_slice(self.child_columns);
+        names.push(KEY);
+        if limit.is_some() {
+            names.push(RN);
+        }
         stmt.columns = Some(Columns::Built(names.into()));
         (stmt, scope)
     }
@@ -863,13 +861,13 @@ where
         let mut sub = self.sub.finish(sub)?;
         let mut grouped: Grouped<Self::Node> =
             HashMap::with_capacity_and_hasher(own.rows.len(), Default::default());
-        for (key, node) in own.attach::<R::Child, S>(&mut sub) {
+        own.attach::<R::Child, S>(&mut sub, |key, node| {
             grouped
                 .entry(key)
                 .or_insert_with(|| (Vec::new(), 0))
                 .0
                 .push(node);
-        }
+        });
         Ok(grouped)
     }
 }
@@ -928,10 +926,9 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
             })
             .await?;
         let mut grouped = self.loads.finish(rows)?;
-        Ok(root
-            .attach::<T, Ls>(&mut grouped)
-            .map(|(_, node)| node)
-            .collect())
+        let mut nodes = Vec::with_capacity(root.rows.len());
+        root.attach::<T, Ls>(&mut grouped, |_, node| nodes.push(node));
+        Ok(nodes)
     }
 
     /// The first selected row with its relations, if any.
