@@ -203,10 +203,11 @@ impl Executor for SqliteExecutor {
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let conn = self.lock();
         let before = conn.total_changes();
-        let out = run(&conn, &self.names, &stmt)?;
+        // Rows (of a statement run for its effect) are stepped through, not kept.
+        let meta = run_each(&conn, &self.names, &stmt, false, |_, _, _| Ok(()))?;
         // `changes()` keeps the last write's count across reads; report 0 for a read.
         let wrote = conn.total_changes() != before;
-        Ok(if wrote { out.meta } else { ExecMeta::default() })
+        Ok(if wrote { meta } else { ExecMeta::default() })
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
