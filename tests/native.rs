@@ -1011,3 +1011,50 @@ async fn cells_read_straight_from_sqlite_decode_like_owned_rows() {
         );
     }
 }
+
+/// A bulk upsert whose `DO UPDATE` binds values of its own: every chunk repeats the clause
+/// with its values, and rows plus clause stay under the parameter limit.
+#[tokio::test]
+async fn chunked_upserts_repeat_the_conflict_clause_with_its_values() {
+    let db = db();
+    let rows = (0..120).map(|i| {
+        let u = NewUser::new(format!("u{i}@x.io"), format!("U{i}"));
+        // Some rows set a bio; the others are padded with NULL, one statement shape.
+        if i % 3 == 0 { u.bio("b") } else { u }
+    });
+    let insert = db
+        .insert(users::table)
+        .values_many(rows)
+        .on_conflict(users::email)
+        .do_update(UserPatch::new().name("again"));
+    let stmts = insert.to_statements().unwrap();
+    assert!(stmts.len() > 2, "{} statements", stmts.len());
+    for s in &stmts {
+        assert!(s.params.len() <= 100, "{} parameters", s.params.len());
+        assert!(
+            s.sql
+                .ends_with(r#" ON CONFLICT ("email") DO UPDATE SET "name" = ?"#),
+            "{}",
+            s.sql
+        );
+        assert_eq!(s.params.last(), Some(&Value::Text("again".into())));
+    }
+    insert.run().await.unwrap();
+    assert_eq!(db.select(users::table).count().await.unwrap(), 120);
+    // Run again: every row conflicts and is updated.
+    let again = db
+        .insert(users::table)
+        .values_many((0..120).map(|i| NewUser::new(format!("u{i}@x.io"), "x")))
+        .on_conflict(users::email)
+        .do_update(UserPatch::new().name("again"));
+    assert_eq!(again.run().await.unwrap().rows_affected, 120);
+    let names: Vec<String> = db
+        .select(users::table)
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert!(names.iter().all(|n| n == "again"), "{names:?}");
+}

@@ -1315,144 +1315,191 @@ fn render_insert(
         }
     }
     pad_omitted_nulls(table, &mut rows);
-    // Rows grouped by the columns they set, in first-seen order.
-    let mut groups: Vec<(Vec<&'static str>, Vec<RowValues>)> = Vec::with_capacity(1);
-    for row in rows {
-        let same = |cols: &[&str]| {
-            cols.len() == row.len() && row.iter().zip(cols).all(|((a, _), b)| a == b)
-        };
-        match groups.iter_mut().find(|(c, _)| same(c)) {
-            Some((_, rows)) => rows.push(row),
-            None => {
-                let mut cols = Vec::with_capacity(row.len());
-                for (c, _) in &row {
-                    cols.push(*c);
-                }
-                groups.push((cols, vec![row]));
-            }
-        }
+    let tail = Tail {
+        conflict,
+        returning: returning.then_some(table.columns_sql),
+        params: conflict_param_count(conflict),
+    };
+    let mut stmts = Vec::with_capacity(1);
+    // Rows that all set the same columns (one row, or a bulk insert of one struct) are one
+    // group as they are; otherwise grouped by the columns they set, in first-seen order.
+    let same = |a: &RowValues, b: &RowValues| {
+        a.len() == b.len() && a.iter().zip(b).all(|((x, _), (y, _))| x == y)
+    };
+    if rows.iter().all(|r| same(r, &rows[0])) {
+        render_insert_group(table, rows, from_last, &tail, max, &mut stmts)?;
+        return Ok(stmts);
     }
-    if from_last.is_some() && groups.len() > 1 {
+    if from_last.is_some() {
         return Err(Error::Other(format!(
             "an insert filled from the last insert must be one statement, but its rows of `{}` set different columns; set the same ones in every row",
             table.name
         )));
     }
-    let (tail, conflict_params) = conflict_clause(conflict, returning.then_some(table.columns_sql));
-    let mut stmts = Vec::with_capacity(groups.len());
-    for (cols, rows) in groups {
-        let mut head = String::with_capacity(32 + cols.len() * 12);
-        head.push_str("INSERT INTO ");
-        push_ident(&mut head, table.name);
-        if cols.is_empty() {
-            head.push_str(" DEFAULT VALUES");
-        } else {
-            head.push_str(" (");
-            for (i, c) in cols.iter().enumerate() {
-                if i > 0 {
-                    head.push_str(", ");
-                }
-                push_ident(&mut head, c);
-            }
-            head.push_str(") VALUES ");
+    let mut groups: Vec<Vec<RowValues>> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|g| same(&g[0], &row)) {
+            Some(group) => group.push(row),
+            None => groups.push(vec![row]),
         }
-        let per_stmt = if cols.is_empty() {
-            1
-        } else {
-            let room = max.saturating_sub(conflict_params.len());
-            if room < cols.len() {
-                return Err(Error::Limit(format!(
-                    "one row of `{}` binds {} parameters; the limit is {max}",
-                    table.name,
-                    cols.len() + conflict_params.len()
-                )));
-            }
-            room / cols.len()
-        };
-        let filled =
-            from_last.and_then(|f| cols.iter().position(|c| *c == f.column).map(|i| (i, f)));
-        let (head, per_stmt) = match filled {
-            Some((_, f)) => {
-                if rows.len() > per_stmt {
-                    return Err(Error::Limit(format!(
-                        "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
-                        rows.len(),
-                        table.name,
-                        rows.len() * (cols.len() - 1)
-                    )));
-                }
-                (
-                    format!(
-                        "WITH \"__last\" AS MATERIALIZED (SELECT {} FROM {} WHERE rowid = last_insert_rowid()) {head}",
-                        quote_ident(f.key),
-                        quote_ident(f.table)
-                    ),
-                    per_stmt.max(1),
-                )
-            }
-            None => (head, per_stmt),
-        };
-        let mut placeholder = String::with_capacity(2 + cols.len() * 3);
-        placeholder.push('(');
-        for i in 0..cols.len() {
-            if i > 0 {
-                placeholder.push_str(", ");
-            }
-            match filled {
-                Some((at, f)) if at == i => {
-                    placeholder.push_str("(SELECT ");
-                    push_ident(&mut placeholder, f.key);
-                    placeholder.push_str(" FROM \"__last\")");
-                }
-                _ => placeholder.push('?'),
-            }
-        }
-        placeholder.push(')');
-        let skip = filled.map(|(at, _)| at);
-        let mut left = rows.len();
-        let mut rows = rows.into_iter();
-        while left > 0 {
-            let n = left.min(per_stmt);
-            left -= n;
-            let mut sql = String::with_capacity(
-                head.len() + n.min(64) * (placeholder.len() + 2) + tail.len(),
-            );
-            sql.push_str(&head);
-            let mut params = Vec::with_capacity(n.min(64) * cols.len());
-            for i in 0..n {
-                let Some(row) = rows.next() else { break };
-                if cols.is_empty() {
-                    break;
-                }
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&placeholder);
-                for (j, (_, v)) in row.into_iter().enumerate() {
-                    if Some(j) != skip {
-                        params.push(v);
-                    }
-                }
-            }
-            sql.push_str(&tail);
-            params.extend(conflict_params.iter().cloned());
-            let mut stmt = Statement::new(sql, params);
-            if returning {
-                stmt.columns = Some(Columns::Table(table.columns));
-            }
-            stmts.push(stmt);
-        }
+    }
+    for rows in groups {
+        render_insert_group(table, rows, from_last, &tail, max, &mut stmts)?;
     }
     Ok(stmts)
 }
 
-fn conflict_clause(
+/// What follows an insert's rows: `ON CONFLICT …` and `RETURNING …`, and how many
+/// parameters the conflict clause binds.
+struct Tail<'a> {
+    conflict: &'a Option<Conflict>,
+    returning: Option<&'a str>,
+    params: usize,
+}
+
+/// The parameters `ON CONFLICT … DO UPDATE SET …` binds (none for the other clauses).
+fn conflict_param_count(conflict: &Option<Conflict>) -> usize {
+    match conflict {
+        Some(Conflict::Update(_, set)) if !set.is_empty() => {
+            let mut params = Vec::new();
+            set.render(&mut String::new(), &mut params);
+            params.len()
+        }
+        _ => 0,
+    }
+}
+
+/// The statements of rows that set the same columns: as many rows to a statement as the
+/// parameter limit allows. The SQL is written straight into each statement's buffer.
+fn render_insert_group(
+    table: &TableMeta,
+    rows: Vec<RowValues>,
+    from_last: Option<FromLast>,
+    tail: &Tail<'_>,
+    max: usize,
+    stmts: &mut Vec<Statement>,
+) -> Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let width = first.len();
+    let per_stmt = if width == 0 {
+        1
+    } else {
+        let room = max.saturating_sub(tail.params);
+        if room < width {
+            return Err(Error::Limit(format!(
+                "one row of `{}` binds {} parameters; the limit is {max}",
+                table.name,
+                width + tail.params
+            )));
+        }
+        room / width
+    };
+    let filled = from_last.and_then(|f| {
+        first
+            .iter()
+            .position(|(c, _)| *c == f.column)
+            .map(|i| (i, f))
+    });
+    let per_stmt = match filled {
+        Some(_) if rows.len() > per_stmt => {
+            return Err(Error::Limit(format!(
+                "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
+                rows.len(),
+                table.name,
+                rows.len() * (width - 1)
+            )));
+        }
+        Some(_) => per_stmt.max(1),
+        None => per_stmt,
+    };
+    let capacity =
+        |n: usize| 96 + n.min(64) * (width * 4 + 24) + tail.returning.map_or(0, str::len);
+    // The first statement's head (`[WITH …] INSERT INTO t (a, b) VALUES `), written before
+    // the rows are taken apart; later statements copy it from there.
+    let mut next_sql = String::with_capacity(capacity(rows.len().min(per_stmt)));
+    push_insert_head(&mut next_sql, table.name, first, filled.map(|(_, f)| f));
+    let head_len = next_sql.len();
+    let first_stmt = stmts.len();
+    let mut left = rows.len();
+    let mut rows = rows.into_iter();
+    while left > 0 {
+        let n = left.min(per_stmt);
+        left -= n;
+        let mut sql = std::mem::take(&mut next_sql);
+        if sql.is_empty() {
+            sql.reserve(capacity(n));
+            sql.push_str(&stmts[first_stmt].sql[..head_len]);
+        }
+        let mut params = Vec::with_capacity(n.min(64) * width + tail.params);
+        for i in 0..n {
+            let Some(row) = rows.next() else { break };
+            if width == 0 {
+                break;
+            }
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for (j, (_, v)) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                match filled {
+                    Some((at, f)) if at == j => {
+                        sql.push_str("(SELECT ");
+                        push_ident(&mut sql, f.key);
+                        sql.push_str(" FROM \"__last\")");
+                    }
+                    _ => {
+                        sql.push('?');
+                        params.push(v);
+                    }
+                }
+            }
+            sql.push(')');
+        }
+        push_conflict_clause(&mut sql, &mut params, tail.conflict, tail.returning);
+        let mut stmt = Statement::new(sql, params);
+        if tail.returning.is_some() {
+            stmt.columns = Some(Columns::Table(table.columns));
+        }
+        stmts.push(stmt);
+    }
+    Ok(())
+}
+
+/// `[WITH "__last" AS (…)] INSERT INTO "t" ("a", "b") VALUES ` for rows setting the
+/// columns of `row` (`DEFAULT VALUES` for none).
+fn push_insert_head(sql: &mut String, table: &str, row: &RowValues, from_last: Option<FromLast>) {
+    if let Some(f) = from_last {
+        sql.push_str("WITH \"__last\" AS MATERIALIZED (SELECT ");
+        push_ident(sql, f.key);
+        sql.push_str(" FROM ");
+        push_ident(sql, f.table);
+        sql.push_str(" WHERE rowid = last_insert_rowid()) ");
+    }
+    sql.push_str("INSERT INTO ");
+    push_ident(sql, table);
+    if row.is_empty() {
+        sql.push_str(" DEFAULT VALUES");
+        return;
+    }
+    sql.push_str(" (");
+    for (i, (c, _)) in row.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        push_ident(sql, c);
+    }
+    sql.push_str(") VALUES ");
+}
+
+/// Appends the statement's tail: `ON CONFLICT (..) DO ..` and `RETURNING ..`.
+fn push_conflict_clause(
+    sql: &mut String,
+    params: &mut Vec<Value>,
     conflict: &Option<Conflict>,
     returning_columns: Option<&str>,
-) -> (String, Vec<Value>) {
-    // The statement's tail: `ON CONFLICT (..) DO ..` and `RETURNING ..`, in one buffer.
-    let mut sql = String::with_capacity(48 + returning_columns.map_or(0, str::len));
-    let mut params = Vec::new();
+) {
     if let Some(c) = conflict {
         let (cols, set) = match c {
             Conflict::Nothing(cols) => (cols, None),
@@ -1463,14 +1510,14 @@ fn conflict_clause(
             if i > 0 {
                 sql.push_str(", ");
             }
-            push_ident(&mut sql, c);
+            push_ident(sql, c);
         }
         sql.push(')');
         match set {
             None => sql.push_str(" DO NOTHING"),
             Some(set) => {
                 sql.push_str(" DO UPDATE SET ");
-                set.render(&mut sql, &mut params);
+                set.render(sql, params);
             }
         }
     }
@@ -1478,5 +1525,4 @@ fn conflict_clause(
         sql.push_str(" RETURNING ");
         sql.push_str(columns);
     }
-    (sql, params)
 }
