@@ -1058,3 +1058,14 @@ async fn chunked_upserts_repeat_the_conflict_clause_with_its_values() {
         .collect();
     assert!(names.iter().all(|n| n == "again"), "{names:?}");
 }
+
+#[test]
+fn a_patch_lists_its_assignments_in_column_order() {
+    use mizzle::Patch;
+    let set = PostPatch::new().views(3).title("t").into_assignments();
+    let names: Vec<&str> = set.iter().map(|(c, _)| *c).collect();
+    // `updated_at` is filled by its `on_update_fn`; every value in column order.
+    assert_eq!(names, ["title", "views", "updated_at"]);
+    assert_eq!(set[0].1, Value::Text("t".into()));
+    assert_eq!(set[1].1, Value::Integer(3));
+}

@@ -624,7 +624,7 @@ fn the_sql_reads_like_hand_written_sql() {
         "UPDATE \"posts\" SET \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
     );
     // An expression replaces what the patch set for its column; the patch's values come
-    // first, in its order (`on_update_fn` columns first), then the expressions.
+    // first, in column order (`on_update_fn` columns among them), then the expressions.
     let upd = db
         .update(posts::table)
         .set(PostPatch::new().title("t").views(3))
@@ -633,10 +633,10 @@ fn the_sql_reads_like_hand_written_sql() {
     let stmt = &upd.to_statements().unwrap()[0];
     assert_eq!(
         stmt.sql,
-        "UPDATE \"posts\" SET \"updated_at\" = ?, \"title\" = ?, \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
+        "UPDATE \"posts\" SET \"title\" = ?, \"updated_at\" = ?, \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
     );
     assert_eq!(stmt.params.len(), 4);
-    assert_eq!(stmt.params[1], mizzle::Value::Text("t".into()));
+    assert_eq!(stmt.params[0], mizzle::Value::Text("t".into()));
     assert_eq!(stmt.params[2], mizzle::Value::Integer(1));
 }
 

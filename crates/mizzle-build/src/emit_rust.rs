@@ -592,12 +592,16 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
     );
     let mut fields = Vec::new();
     let mut setters = Vec::new();
-    let mut always = Vec::new();
-    let mut maybe = Vec::new();
-    for c in t.columns.iter().filter(|c| !c.auto_increment) {
+    let mut assignments = Vec::new();
+    for (index, c) in t
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.auto_increment)
+    {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
         let f = ident(&c.rust_name);
         let base = base_type(c);
-        let col = &c.name;
         let st = sql_type(c);
         let field_doc = doc_attrs(c.doc.as_deref(), &format!("`{}.{}`.", t.name, c.name));
         let sdoc = format!(" Sets `{}`.", c.name);
@@ -651,18 +655,18 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
                 } else {
                     path
                 };
-                always.push(
-                    quote! { (#col, ::mizzle::__private::encode_owned::<#st>(self.#f.unwrap_or_else(#fill))) },
-                );
+                assignments.push(quote! {
+                    set.push(#index, ::mizzle::__private::encode_owned::<#st>(self.#f.unwrap_or_else(#fill)));
+                });
             }
-            None => maybe.push(quote! {
+            None => assignments.push(quote! {
                 if let Some(v) = self.#f {
-                    set.push((#col, ::mizzle::__private::encode_owned::<#st>(v)));
+                    set.push(#index, ::mizzle::__private::encode_owned::<#st>(v));
                 }
             }),
         }
     }
-    let into_assignments = collect_values(quote!(set), &always, &maybe);
+    let room = proc_macro2::Literal::usize_unsuffixed(assignments.len());
     let (from, input) = input.finish(t, "PatchInput", &name);
     let derives = derives_from(t, true, from);
     let item = quote! {
@@ -680,8 +684,10 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
 
         impl ::mizzle::Patch for #name {
             type Table = #module::Table;
-            fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-                #into_assignments
+            fn into_set(self) -> ::mizzle::SetValues {
+                let mut set = ::mizzle::SetValues::with_capacity(#room);
+                #(#assignments)*
+                set
             }
         }
     };
@@ -699,6 +705,11 @@ fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
     let tdoc = format!(" The `{name}` table.");
     let hdoc = format!(" The `{name}` table, for `db.select({module}::table)`.");
     let cols = t.columns.iter().map(|c| c.name.as_str());
+    let quoted = t
+        .columns
+        .iter()
+        .map(|c| crate::naming::quote_ident(&c.name));
+    let name_sql = crate::naming::quote_ident(&t.name);
     let cols_sql = t
         .columns
         .iter()
@@ -740,6 +751,8 @@ fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
                 const NAME: &'static str = #name;
                 const COLUMNS: &'static [&'static str] = &[#(#cols),*];
                 const COLUMNS_SQL: &'static str = #cols_sql;
+                const COLUMNS_QUOTED: &'static [&'static str] = &[#(#quoted),*];
+                const NAME_SQL: &'static str = #name_sql;
                 const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
                 const NULL_WHEN_OMITTED: &'static [&'static str] = &[#(#omitted),*];
                 fn default_handle() -> Self {
@@ -913,6 +926,7 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
 
         impl ::mizzle::sql::SqlEnum for #name {
             const VARIANTS: &'static [Self] = &[#(Self::#variants),*];
+            const TEXTS: &'static [&'static str] = &[#(#values),*];
             fn as_str(&self) -> &'static str {
                 #name::as_str(self)
             }

@@ -72,7 +72,7 @@ pub use query::{
     Raw, Returning, ReturningWrite, Select, Update, UpdateTable, assign,
 };
 pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
-pub use table::{Insertable, Patch, Table};
+pub use table::{Insertable, Patch, SetValues, Table};
 pub use value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use value_expr::{
     Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,

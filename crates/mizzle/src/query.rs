@@ -15,7 +15,7 @@ use crate::scope::Covers;
 use crate::value_expr::{Node, Val};
 use crate::{
     Column, Columns, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row,
-    Statement, Table, Value, push_ident, quote_ident,
+    SetValues, Statement, Table, Value, push_ident, quote_ident,
 };
 
 /// D1's limits on a single statement. Every statement mizzle builds is checked against
@@ -342,7 +342,7 @@ impl<E: Executor> Db<E> {
 /// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
 /// once, whatever the table.
 fn render_select(
-    table: &str,
+    table_sql: &str,
     select_list: &str,
     filter: &Option<Expr>,
     order: &[(crate::value_expr::Node, bool)],
@@ -353,7 +353,7 @@ fn render_select(
     sql.push_str("SELECT ");
     sql.push_str(select_list);
     sql.push_str(" FROM ");
-    push_ident(&mut sql, table);
+    sql.push_str(table_sql);
     let mut params = Vec::with_capacity(4);
     if let Some(f) = filter {
         sql.push_str(" WHERE ");
@@ -534,7 +534,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     /// another statement).
     fn render_q(&self, select_list: &str, limit: Option<u64>, qualified: bool) -> Statement {
         render_select(
-            T::NAME,
+            T::NAME_SQL,
             select_list,
             &self.filter,
             &self.order,
@@ -758,64 +758,82 @@ where
 }
 
 /// The assignments of an `UPDATE … SET` or `ON CONFLICT … DO UPDATE SET`: a patch's values
-/// as the patch gave them (no expression node per value), then assignments by expression.
+/// by column, as the patch gave them, then assignments by expression. It knows its table's
+/// column names (quoted, as written into the SQL), so it is compiled once for every table.
 #[derive(Clone, Default)]
 struct SetList {
-    values: Vec<(&'static str, Value)>,
+    columns: &'static [&'static str],
+    quoted: &'static [&'static str],
+    set: SetValues,
     exprs: Vec<(&'static str, Node)>,
 }
 
 impl SetList {
-    fn patch(values: Vec<(&'static str, Value)>) -> Self {
+    fn patch<T: Table>(set: SetValues) -> Self {
         SetList {
-            values,
+            columns: T::COLUMNS,
+            quoted: T::COLUMNS_QUOTED,
+            set,
             exprs: Vec::new(),
         }
     }
 
-    fn exprs(exprs: Vec<(&'static str, Node)>) -> Self {
+    fn exprs<T: Table>(exprs: Vec<(&'static str, Node)>) -> Self {
         SetList {
-            values: Vec::new(),
+            columns: T::COLUMNS,
+            quoted: T::COLUMNS_QUOTED,
+            set: SetValues::default(),
             exprs,
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.exprs.is_empty()
+        self.set.is_empty() && self.exprs.is_empty()
     }
 
     fn len(&self) -> usize {
-        self.values.len() + self.exprs.len()
+        self.set.len() + self.exprs.len()
     }
 
     /// Sets `column` by expression, replacing what was set for it.
     fn assign(&mut self, column: &'static str, value: Node) {
-        self.values.retain(|(c, _)| *c != column);
+        if let Some(i) = self.columns.iter().position(|c| *c == column) {
+            self.set.remove(i);
+        }
         self.exprs.retain(|(c, _)| *c != column);
         self.exprs.push((column, value));
+    }
+
+    /// `"col" = ?, …` for the patch's columns.
+    fn render_columns(&self, sql: &mut String) {
+        let mut i = 0;
+        self.set.for_each_column(|c| {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            i += 1;
+            // A set column is one of the table's: it has its quoted name.
+            sql.push_str(self.quoted.get(c).copied().unwrap_or_default());
+            sql.push_str(" = ?");
+        });
     }
 
     /// `col = value, …`, the values copied (a statement only shown, or a conflict clause
     /// repeated in every chunk of an insert).
     fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
-        for (i, (c, v)) in self.values.iter().enumerate() {
-            push_assignment(sql, i, c);
-            sql.push('?');
-            params.push(v.clone());
-        }
-        render_exprs(&self.exprs, self.values.len(), sql, params);
+        self.render_columns(sql);
+        params.extend(self.set.values().iter().cloned());
+        render_exprs(&self.exprs, self.set.len(), sql, params);
     }
 
-    /// [`SetList::render`], the values moved (a write being sent).
-    fn render_owned(self, sql: &mut String, params: &mut Vec<Value>) {
-        let SetList { values, exprs } = self;
-        let n = values.len();
-        for (i, (c, v)) in values.into_iter().enumerate() {
-            push_assignment(sql, i, c);
-            sql.push('?');
-            params.push(v);
-        }
-        render_exprs(&exprs, n, sql, params);
+    /// [`SetList::render`], the values moved (a write being sent): the patch's values
+    /// become the statement's parameters as they are.
+    fn render_owned(self, sql: &mut String) -> Vec<Value> {
+        self.render_columns(sql);
+        let n = self.set.len();
+        let mut params = self.set.into_values();
+        render_exprs(&self.exprs, n, sql, &mut params);
+        params
     }
 }
 
@@ -876,7 +894,7 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
     pub fn do_update(mut self, patch: T::Patch) -> Insert<'a, E, T> {
         self.insert.conflict = Some(Conflict::Update(
             self.target,
-            SetList::patch(patch.into_assignments()),
+            SetList::patch::<T>(patch.into_set()),
         ));
         self.insert
     }
@@ -886,7 +904,7 @@ impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
     /// `assign(users::name, users::name.excluded())`.
     pub fn do_update_set(mut self, sets: impl IntoIterator<Item = Assign<T>>) -> Insert<'a, E, T> {
         let set = sets.into_iter().map(|a| (a.column, a.value)).collect();
-        self.insert.conflict = Some(Conflict::Update(self.target, SetList::exprs(set)));
+        self.insert.conflict = Some(Conflict::Update(self.target, SetList::exprs::<T>(set)));
         self.insert
     }
 }
@@ -1059,7 +1077,7 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     pub fn set(self, patch: T::Patch) -> Update<'a, E, T> {
         Update {
             db: self.db,
-            set: SetList::patch(patch.into_assignments()),
+            set: SetList::patch::<T>(patch.into_set()),
             filter: None,
             _t: PhantomData,
         }
@@ -1070,7 +1088,7 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
     pub fn set_expr(self, assignment: Assign<T>) -> Update<'a, E, T> {
         Update {
             db: self.db,
-            set: SetList::exprs(vec![(assignment.column, assignment.value)]),
+            set: SetList::exprs::<T>(vec![(assignment.column, assignment.value)]),
             filter: None,
             _t: PhantomData,
         }
@@ -1140,9 +1158,8 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             return self.render(returning);
         }
         let set = std::mem::take(&mut self.set);
-        let mut params = Vec::with_capacity(set.len() + 1);
         let mut sql = self.update_head();
-        set.render_owned(&mut sql, &mut params);
+        let params = set.render_owned(&mut sql);
         self.update_tail(sql, params, returning)
     }
 
@@ -1150,7 +1167,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     fn update_head(&self) -> String {
         let mut sql = String::with_capacity(128);
         sql.push_str("UPDATE ");
-        push_ident(&mut sql, T::NAME);
+        sql.push_str(T::NAME_SQL);
         sql.push_str(" SET ");
         sql
     }
@@ -1281,6 +1298,7 @@ impl<E: Executor> Raw<'_, E> {
 /// compiled once, not once per table (it is the largest function a Worker links).
 struct TableMeta {
     name: &'static str,
+    name_sql: &'static str,
     columns: &'static [&'static str],
     columns_sql: &'static str,
     null_when_omitted: &'static [&'static str],
@@ -1290,6 +1308,7 @@ impl TableMeta {
     fn of<T: Table>() -> Self {
         TableMeta {
             name: T::NAME,
+            name_sql: T::NAME_SQL,
             columns: T::COLUMNS,
             columns_sql: T::COLUMNS_SQL,
             null_when_omitted: T::NULL_WHEN_OMITTED,
@@ -1419,7 +1438,7 @@ fn render_insert_group(
     // The first statement's head (`[WITH …] INSERT INTO t (a, b) VALUES `), written before
     // the rows are taken apart; later statements copy it from there.
     let mut next_sql = String::with_capacity(capacity(rows.len().min(per_stmt)));
-    push_insert_head(&mut next_sql, table.name, first, filled.map(|(_, f)| f));
+    push_insert_head(&mut next_sql, table.name_sql, first, filled.map(|(_, f)| f));
     let head_len = next_sql.len();
     let first_stmt = stmts.len();
     let mut left = rows.len();
@@ -1469,7 +1488,12 @@ fn render_insert_group(
 
 /// `[WITH "__last" AS (…)] INSERT INTO "t" ("a", "b") VALUES ` for rows setting the
 /// columns of `row` (`DEFAULT VALUES` for none).
-fn push_insert_head(sql: &mut String, table: &str, row: &RowValues, from_last: Option<FromLast>) {
+fn push_insert_head(
+    sql: &mut String,
+    table_sql: &str,
+    row: &RowValues,
+    from_last: Option<FromLast>,
+) {
     if let Some(f) = from_last {
         sql.push_str("WITH \"__last\" AS MATERIALIZED (SELECT ");
         push_ident(sql, f.key);
@@ -1478,7 +1502,7 @@ fn push_insert_head(sql: &mut String, table: &str, row: &RowValues, from_last: O
         sql.push_str(" WHERE rowid = last_insert_rowid()) ");
     }
     sql.push_str("INSERT INTO ");
-    push_ident(sql, table);
+    sql.push_str(table_sql);
     if row.is_empty() {
         sql.push_str(" DEFAULT VALUES");
         return;

@@ -358,22 +358,27 @@ impl<R: serde::Serialize + serde::de::DeserializeOwned> NonNull for Json<R> {}
 pub trait SqlEnum: Sized + 'static {
     /// Every variant, in declaration order.
     const VARIANTS: &'static [Self];
+    /// The stored text of every variant, in declaration order.
+    const TEXTS: &'static [&'static str];
     /// The stored text of this variant.
     fn as_str(&self) -> &'static str;
     /// The variant stored as `s`, if any.
     fn from_db_str(s: &str) -> Option<Self>;
 }
 
+/// `"x" is not a variant of Role (expected one of ["reader", "admin"])`: one copy for every
+/// enum.
+fn not_a_variant(s: &str, enum_name: &str, allowed: &[&str]) -> DecodeError {
+    DecodeError::new(format!(
+        "{s:?} is not a variant of {enum_name} (expected one of {allowed:?})"
+    ))
+}
+
 /// Decodes a generated enum from its stored text (used by generated `SqlType` impls).
 #[doc(hidden)]
 pub fn decode_enum<E: SqlEnum>(v: ValueRef<'_>, enum_name: &'static str) -> Result<E, DecodeError> {
     match v {
-        ValueRef::Text(s) => E::from_db_str(s).ok_or_else(|| {
-            let allowed: Vec<&str> = E::VARIANTS.iter().map(SqlEnum::as_str).collect();
-            DecodeError::new(format!(
-                "{s:?} is not a variant of {enum_name} (expected one of {allowed:?})"
-            ))
-        }),
+        ValueRef::Text(s) => E::from_db_str(s).ok_or_else(|| not_a_variant(s, enum_name, E::TEXTS)),
         other => Err(mismatch("enum text", other)),
     }
 }

@@ -130,25 +130,16 @@ impl PostTagPatch {
 }
 impl ::mizzle::Patch for PostTagPatch {
     type Table = post_tags::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(3usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(3);
         if let Some(v) = self.post_id {
-            set.push((
-                "post_id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.tag_id {
-            set.push((
-                "tag_id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.weight {
-            set.push((
-                "weight",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Real>(v),
-            ));
+            set.push(2, ::mizzle::__private::encode_owned::<::mizzle::sql::Real>(v));
         }
         set
     }
@@ -168,6 +159,12 @@ pub mod post_tags {
         const NAME: &'static str = "post_tags";
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id", "weight"];
         const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\", \"weight\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &[
+            "\"post_id\"",
+            "\"tag_id\"",
+            "\"weight\"",
+        ];
+        const NAME_SQL: &'static str = "\"post_tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {

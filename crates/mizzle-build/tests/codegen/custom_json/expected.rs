@@ -141,31 +141,28 @@ impl SettingPatch {
 }
 impl ::mizzle::Patch for SettingPatch {
     type Table = settings::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(3usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(3);
         if let Some(v) = self.id {
-            set.push((
-                "id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.prefs {
-            set.push((
-                "prefs",
+            set.push(
+                1,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Json<std::collections::BTreeMap<String, String>>,
                 >(v),
-            ));
+            );
         }
         if let Some(v) = self.extra {
-            set.push((
-                "extra",
+            set.push(
+                2,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<
                         ::mizzle::sql::Json<::mizzle::serde_json::Value>,
                     >,
                 >(v),
-            ));
+            );
         }
         set
     }
@@ -185,6 +182,12 @@ pub mod settings {
         const NAME: &'static str = "settings";
         const COLUMNS: &'static [&'static str] = &["id", "prefs", "extra"];
         const COLUMNS_SQL: &'static str = "\"id\", \"prefs\", \"extra\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &[
+            "\"id\"",
+            "\"prefs\"",
+            "\"extra\"",
+        ];
+        const NAME_SQL: &'static str = "\"settings\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["extra"];
         fn default_handle() -> Self {

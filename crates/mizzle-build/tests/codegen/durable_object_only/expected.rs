@@ -103,13 +103,10 @@ impl NotePatch {
 }
 impl ::mizzle::Patch for NotePatch {
     type Table = notes::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(1usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(1);
         if let Some(v) = self.title {
-            set.push((
-                "title",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v));
         }
         set
     }
@@ -129,6 +126,8 @@ pub mod notes {
         const NAME: &'static str = "notes";
         const COLUMNS: &'static [&'static str] = &["id", "title"];
         const COLUMNS_SQL: &'static str = "\"id\", \"title\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"title\""];
+        const NAME_SQL: &'static str = "\"notes\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {

@@ -206,41 +206,32 @@ impl ItemPatch {
 }
 impl ::mizzle::Patch for ItemPatch {
     type Table = items::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(5usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(5);
         if let Some(v) = self.id {
-            set.push((
-                "id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.r#type {
-            set.push((
-                "type",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v));
         }
         if let Some(v) = self.r#fn {
-            set.push((
-                "fn",
+            set.push(
+                2,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
-            ));
+            );
         }
         if let Some(v) = self.r#match {
-            set.push((
-                "match",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(3, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.myself {
-            set.push((
-                "self_",
+            set.push(
+                4,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
-            ));
+            );
         }
         set
     }
@@ -260,6 +251,14 @@ pub mod items {
         const NAME: &'static str = "items";
         const COLUMNS: &'static [&'static str] = &["id", "type", "fn", "match", "self_"];
         const COLUMNS_SQL: &'static str = "\"id\", \"type\", \"fn\", \"match\", \"self_\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &[
+            "\"id\"",
+            "\"type\"",
+            "\"fn\"",
+            "\"match\"",
+            "\"self_\"",
+        ];
+        const NAME_SQL: &'static str = "\"items\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["fn", "self_"];
         fn default_handle() -> Self {

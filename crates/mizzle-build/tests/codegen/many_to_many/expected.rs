@@ -101,19 +101,13 @@ impl PostTagPatch {
 }
 impl ::mizzle::Patch for PostTagPatch {
     type Table = post_tags::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(2usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(2);
         if let Some(v) = self.post_id {
-            set.push((
-                "post_id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.tag_id {
-            set.push((
-                "tag_id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         set
     }
@@ -133,6 +127,8 @@ pub mod post_tags {
         const NAME: &'static str = "post_tags";
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id"];
         const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &["\"post_id\"", "\"tag_id\""];
+        const NAME_SQL: &'static str = "\"post_tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
@@ -260,19 +256,13 @@ impl PostPatch {
 }
 impl ::mizzle::Patch for PostPatch {
     type Table = posts::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(2usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(2);
         if let Some(v) = self.id {
-            set.push((
-                "id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.name {
-            set.push((
-                "name",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v));
         }
         set
     }
@@ -292,6 +282,8 @@ pub mod posts {
         const NAME: &'static str = "posts";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
         const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"name\""];
+        const NAME_SQL: &'static str = "\"posts\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {
@@ -440,19 +432,13 @@ impl TagPatch {
 }
 impl ::mizzle::Patch for TagPatch {
     type Table = tags::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(2usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(2);
         if let Some(v) = self.id {
-            set.push((
-                "id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.name {
-            set.push((
-                "name",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
-            ));
+            set.push(1, ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v));
         }
         set
     }
@@ -472,6 +458,8 @@ pub mod tags {
         const NAME: &'static str = "tags";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
         const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"name\""];
+        const NAME_SQL: &'static str = "\"tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {

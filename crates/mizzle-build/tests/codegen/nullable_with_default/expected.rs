@@ -49,6 +49,7 @@ impl ::std::fmt::Display for ProfileStatus {
 }
 impl ::mizzle::sql::SqlEnum for ProfileStatus {
     const VARIANTS: &'static [Self] = &[Self::New, Self::InProgress, Self::Done];
+    const TEXTS: &'static [&'static str] = &["new", "in-progress", "done"];
     fn as_str(&self) -> &'static str {
         ProfileStatus::as_str(self)
     }
@@ -272,30 +273,27 @@ impl ProfilePatch {
 }
 impl ::mizzle::Patch for ProfilePatch {
     type Table = profiles::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(4usize);
-        set.push((
-            "seen_at",
-            ::mizzle::__private::encode_owned::<
-                ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
-            >(self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
-        ));
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(4);
         if let Some(v) = self.id {
-            set.push((
-                "id",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v),
-            ));
+            set.push(0, ::mizzle::__private::encode_owned::<::mizzle::sql::Integer>(v));
         }
         if let Some(v) = self.nick_name {
-            set.push((
-                "nick_name",
+            set.push(
+                1,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Text>,
                 >(v),
-            ));
+            );
         }
+        set.push(
+            2,
+            ::mizzle::__private::encode_owned::<
+                ::mizzle::sql::Nullable<::mizzle::sql::Timestamp>,
+            >(self.seen_at.unwrap_or_else(|| Some(::mizzle::defaults::now()))),
+        );
         if let Some(v) = self.status {
-            set.push(("status", ::mizzle::__private::encode_owned::<ProfileStatus>(v)));
+            set.push(3, ::mizzle::__private::encode_owned::<ProfileStatus>(v));
         }
         set
     }
@@ -320,6 +318,13 @@ pub mod profiles {
             "status",
         ];
         const COLUMNS_SQL: &'static str = "\"id\", \"nick_name\", \"seen_at\", \"status\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &[
+            "\"id\"",
+            "\"nick_name\"",
+            "\"seen_at\"",
+            "\"status\"",
+        ];
+        const NAME_SQL: &'static str = "\"profiles\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
         fn default_handle() -> Self {

@@ -138,21 +138,18 @@ impl CommentPatch {
 }
 impl ::mizzle::Patch for CommentPatch {
     type Table = comments::Table;
-    fn into_assignments(self) -> Vec<(&'static str, ::mizzle::Value)> {
-        let mut set = Vec::with_capacity(2usize);
+    fn into_set(self) -> ::mizzle::SetValues {
+        let mut set = ::mizzle::SetValues::with_capacity(2);
         if let Some(v) = self.parent_id {
-            set.push((
-                "parent_id",
+            set.push(
+                1,
                 ::mizzle::__private::encode_owned::<
                     ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
                 >(v),
-            ));
+            );
         }
         if let Some(v) = self.body {
-            set.push((
-                "body",
-                ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v),
-            ));
+            set.push(2, ::mizzle::__private::encode_owned::<::mizzle::sql::Text>(v));
         }
         set
     }
@@ -172,6 +169,12 @@ pub mod comments {
         const NAME: &'static str = "comments";
         const COLUMNS: &'static [&'static str] = &["id", "parent_id", "body"];
         const COLUMNS_SQL: &'static str = "\"id\", \"parent_id\", \"body\"";
+        const COLUMNS_QUOTED: &'static [&'static str] = &[
+            "\"id\"",
+            "\"parent_id\"",
+            "\"body\"",
+        ];
+        const NAME_SQL: &'static str = "\"comments\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["parent_id"];
         fn default_handle() -> Self {
