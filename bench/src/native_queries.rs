@@ -5,7 +5,10 @@
 //!
 //! `cargo run --release -p mizzle-bench --bin native-queries -- [rounds=9] [ops=2000]`
 //!
-//! Prints one line per measurement: `name µs/op` (median of the rounds). Built without the
+//! Prints one line per measurement: `name µs/op` (median of the rounds), and for each of
+//! the six routes of `mizzle_bench::routes()` a `paired:<route> <median> <q1> <q3>` line: the
+//! ratio mizzle ÷ hand-written of rounds that time the two back to back, in alternating
+//! order (issue 14's goals are judged by its median). Built without the
 //! feature it compiles against the API before cross-table queries existed, which is how
 //! bench/README.md's before/after is measured (the same file built at both commits).
 
