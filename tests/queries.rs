@@ -596,7 +596,7 @@ fn the_sql_reads_like_hand_written_sql() {
         "{sql}"
     );
     assert!(
-        sql.ends_with(" FROM \"users\" LEFT JOIN \"posts\" ON \"posts\".\"author_id\" = \"users\".\"id\" WHERE \"posts\".\"published\" = ? OR \"posts\".\"id\" IS NULL ORDER BY \"users\".\"id\" LIMIT 5"),
+        sql.ends_with(" FROM \"users\" LEFT JOIN \"posts\" ON \"posts\".\"author_id\" = \"users\".\"id\" WHERE \"posts\".\"published\" = 1 OR \"posts\".\"id\" IS NULL ORDER BY \"users\".\"id\" LIMIT 5"),
         "{sql}"
     );
     let p = db
@@ -613,7 +613,7 @@ fn the_sql_reads_like_hand_written_sql() {
         .filter(users::posts.any(posts::published.eq(true)));
     assert_eq!(
         any.to_statement().sql,
-        "SELECT \"id\", \"email\", \"name\", \"bio\", \"avatar\", \"role\", \"created_at\" FROM \"users\" WHERE EXISTS (SELECT 1 FROM \"posts\" AS \"__c\" WHERE \"__c\".\"author_id\" = \"users\".\"id\" AND (\"published\" = ?))"
+        "SELECT \"id\", \"email\", \"name\", \"bio\", \"avatar\", \"role\", \"created_at\" FROM \"users\" WHERE EXISTS (SELECT 1 FROM \"posts\" AS \"__c\" WHERE \"__c\".\"author_id\" = \"users\".\"id\" AND (\"published\" = 1))"
     );
     let upd = db
         .update(posts::table)

@@ -234,11 +234,11 @@ fn hand_list(db: &Db<SqliteExecutor>, _: usize) -> usize {
     let c = db.executor().lock();
     let mut st = c
         .prepare_cached(&format!(
-            "SELECT {POST_COLS} FROM posts WHERE published = ?1 ORDER BY id LIMIT 50"
+            "SELECT {POST_COLS} FROM posts WHERE published = 1 ORDER BY id LIMIT 50"
         ))
         .unwrap();
     let rows: Vec<Post> = st
-        .query_map([1], hand_post)
+        .query_map([], hand_post)
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();

@@ -58,6 +58,23 @@ fn operand<S: Operand>(v: impl Into<Base<S>>) -> Value {
     <S::Base as SqlType>::encode(&v.into())
 }
 
+/// The operator of `column op value`: for a boolean compared for (in)equality, with its
+/// 0 or 1 written in (`= 1`), so the statement binds nothing for it. SQLite then sees at
+/// prepare time whether a partial index (`WHERE published = 1`) applies; with the value
+/// bound, it prepares the statement again on every run to find out.
+fn literal_op<S: SqlType>(op: &'static str, value: &Value) -> &'static str {
+    if !S::LITERAL {
+        return op;
+    }
+    match (op, value) {
+        ("=", Value::Integer(0)) => "= 0",
+        ("=", Value::Integer(1)) => "= 1",
+        ("<>", Value::Integer(0)) => "<> 0",
+        ("<>", Value::Integer(1)) => "<> 1",
+        _ => op,
+    }
+}
+
 impl<T, S> Column<T, S> {
     /// A handle to the column called `name` (used by generated code).
     #[doc(hidden)]
@@ -121,7 +138,9 @@ macro_rules! comparisons {
             $(
                 $(#[$doc])*
                 pub fn $method(self, value: impl Into<Base<S>>) -> Condition<T> {
-                    Condition::new(Expr::Compare { column: self.col_ref(), op: $op, value: operand::<S>(value) })
+                    let value = operand::<S>(value);
+                    let op = literal_op::<S::Base>($op, &value);
+                    Condition::new(Expr::Compare { column: self.col_ref(), op, value })
                 }
 
                 $(#[$doc])*
@@ -339,10 +358,13 @@ impl Expr {
                 column.render(qualified, sql);
                 sql.push(' ');
                 sql.push_str(op);
-                if !op.contains('?') {
-                    sql.push_str(" ?");
+                // An operator ending in a digit carries its value (see `literal_op`).
+                if !op.ends_with(|c: char| c.is_ascii_digit()) {
+                    if !op.contains('?') {
+                        sql.push_str(" ?");
+                    }
+                    params.push(value.clone());
                 }
-                params.push(value.clone());
             }
             Expr::IsNull { column, negated } => {
                 column.render(qualified, sql);
@@ -812,6 +834,16 @@ mod tests {
         );
         let parsed: serde_json::Value = serde_json::from_str(&array).unwrap();
         assert_eq!(parsed[5], serde_json::Value::from(text));
+    }
+
+    #[test]
+    fn booleans_compared_for_equality_are_written_into_the_sql() {
+        const FLAG: Column<Users, crate::sql::Boolean> = Column::new("flag");
+        let (sql, params) = render(FLAG.eq(true).and(FLAG.ne(false)).and(ID.eq(1)));
+        assert_eq!(sql, r#""flag" = 1 AND "flag" <> 0 AND "id" = ?"#);
+        assert_eq!(params, vec![Value::Integer(1)], "only the integer is bound");
+        let (sql, params) = render(FLAG.gt(false));
+        assert_eq!((sql.as_str(), params.len()), (r#""flag" > ?"#, 1));
     }
 
     #[test]

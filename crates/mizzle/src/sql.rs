@@ -30,6 +30,10 @@ pub trait SqlType {
     fn decode_ref(value: ValueRef<'_>) -> Result<Self::Rust, DecodeError> {
         Self::decode(value.to_value())
     }
+    /// Whether an equality comparison writes the encoded value into the SQL instead of
+    /// binding it (booleans: two values, and SQLite can match them to partial indexes).
+    #[doc(hidden)]
+    const LITERAL: bool = false;
 }
 
 /// Encodes an owned value of SQL type `S`, moving it (used by generated inserts and patches,
@@ -188,6 +192,7 @@ impl SqlType for Blob {
 
 impl SqlType for Boolean {
     type Rust = bool;
+    const LITERAL: bool = true;
     fn encode(v: &bool) -> Value {
         Value::Integer(i64::from(*v))
     }
