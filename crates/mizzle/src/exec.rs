@@ -95,6 +95,24 @@ pub trait Executor {
         async move { Ok(self.query_as(stmt).await?.into_iter().next()) }
     }
 
+    /// Runs a statement and decodes each row with `decode`, reading its cells by position
+    /// (joins and projections, whose columns mizzle builds one by one). Backends override
+    /// it as [`query_as`](Self::query_as).
+    fn query_positional<T>(
+        &self,
+        stmt: Statement,
+        decode: fn(&mut RowReader<'_>) -> Result<T>,
+    ) -> impl Future<Output = Result<Vec<T>>> {
+        async move {
+            let rows = self.query(stmt).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(decode(&mut row.positional_reader())?);
+            }
+            Ok(out)
+        }
+    }
+
     /// Runs statements atomically, as [`batch`](Self::batch) does, handing every result
     /// row to `each` with the index of its statement, in order. Backends override it to hand
     /// over each row as the database yields it, without a [`Row`] per row.
@@ -137,6 +155,13 @@ impl<E: Executor> Executor for &E {
         F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
     {
         (**self).batch_each(stmts, each)
+    }
+    fn query_positional<T>(
+        &self,
+        stmt: Statement,
+        decode: fn(&mut RowReader<'_>) -> Result<T>,
+    ) -> impl Future<Output = Result<Vec<T>>> {
+        (**self).query_positional(stmt, decode)
     }
 }
 
@@ -626,5 +651,13 @@ impl<E: Executor> Executor for Counted<E> {
     {
         self.tick();
         self.inner.batch_each(stmts, each).await
+    }
+    async fn query_positional<T>(
+        &self,
+        stmt: Statement,
+        decode: fn(&mut RowReader<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.tick();
+        self.inner.query_positional(stmt, decode).await
     }
 }

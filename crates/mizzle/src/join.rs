@@ -382,7 +382,9 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
 
     /// Every matching row, as a tuple of the joined tables' rows.
     pub async fn all(self) -> Result<Vec<G::Out>> {
-        decode_rows(self.db.query_checked(self.to_statement()).await?, G::decode)
+        self.db
+            .query_positional(self.to_statement(), G::decode)
+            .await
     }
 
     /// The first matching row, if any.
@@ -705,7 +707,9 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
 
     /// Every result row.
     pub async fn all(self) -> Result<Vec<P::Output>> {
-        decode_rows(self.db.query_checked(self.to_statement()).await?, P::decode)
+        self.db
+            .query_positional(self.to_statement(), P::decode)
+            .await
     }
 
     /// The first result row, if any.

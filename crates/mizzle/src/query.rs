@@ -295,6 +295,16 @@ impl<E: Executor> Db<E> {
         self.exec.query_first_as(stmt).await
     }
 
+    /// Checks `stmt` against the limits and decodes its rows by position with `decode`.
+    pub(crate) async fn query_positional<T>(
+        &self,
+        stmt: Statement,
+        decode: fn(&mut crate::RowReader<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.limits.check(&stmt)?;
+        self.exec.query_positional(stmt, decode).await
+    }
+
     /// Checks `stmt` against the limits and runs it for its rows.
     pub(crate) async fn query_checked(&self, stmt: Statement) -> Result<Vec<Row>> {
         self.query(stmt).await

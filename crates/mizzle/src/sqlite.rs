@@ -227,6 +227,28 @@ impl Executor for SqliteExecutor {
         Ok(out)
     }
 
+    /// Decodes each row as SQLite steps to it, by position.
+    async fn query_positional<T>(
+        &self,
+        stmt: Statement,
+        decode: fn(&mut RowReader<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        run_each(
+            &self.lock(),
+            &self.names,
+            &stmt,
+            false,
+            |names, row, width| {
+                let mut reader = names.reader(row, width);
+                reader.by_position();
+                out.push(decode(&mut reader)?);
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
     /// One transaction, each row handed over as SQLite steps to it. Nothing is committed
     /// when a statement or `each` fails.
     async fn batch_each<F>(&self, stmts: Vec<Statement>, mut each: F) -> Result<()>
