@@ -409,6 +409,7 @@ fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) 
 }
 
 /// `current AND next`, flattening into one `And`.
+#[inline]
 pub(crate) fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
     Some(match current {
         None => next,
@@ -668,6 +669,11 @@ fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
 
 /// Appends `n` in decimal (without `format!`: this is on every `.get()`).
 pub(crate) fn push_u64(sql: &mut String, mut n: u64) {
+    if n < 10 {
+        // `LIMIT 1` of every `.get()`.
+        sql.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
