@@ -409,7 +409,7 @@ fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) 
 }
 
 /// `current AND next`, flattening into one `And`.
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub(crate) fn and_filter(current: Option<Expr>, next: Expr) -> Option<Expr> {
     Some(match current {
         None => next,
