@@ -15,7 +15,7 @@ use crate::scope::Covers;
 use crate::value_expr::{Node, Val};
 use crate::{
     Column, Columns, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row,
-    SetValues, Statement, Table, Value, push_ident, quote_ident,
+    SetValues, Statement, Table, Value, push_ident,
 };
 
 /// D1's limits on a single statement. Every statement mizzle builds is checked against
@@ -1151,14 +1151,14 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     fn render(&self, returning: bool) -> Statement {
         if self.set.is_empty() {
             // Nothing to write: select the matching rows instead (`run()` skips it).
-            let mut params = Vec::new();
-            let mut sql = format!(
-                "SELECT {} FROM {}",
+            let mut stmt = render_select(
+                T::NAME_SQL,
                 column_list::<T>(),
-                quote_ident(T::NAME)
+                &self.filter,
+                &[],
+                (None, None),
+                false,
             );
-            push_where(&mut sql, &mut params, &self.filter);
-            let mut stmt = Statement::new(sql, params);
             stmt.columns = columns_of::<T>();
             return stmt;
         }
