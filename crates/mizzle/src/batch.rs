@@ -106,7 +106,7 @@ impl<E: Executor, Q, G: crate::join::Segments> BatchItem for crate::join::JoinSe
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        crate::join::decode_rows(outputs.into_iter().flat_map(|o| o.rows), G::decode)
+        crate::exec::decode_positional(outputs.into_iter().flat_map(|o| o.rows), G::decode)
     }
 }
 
@@ -118,7 +118,7 @@ impl<E: Executor, Q, P: crate::join::Projection<Q, I>, I> BatchItem
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        crate::join::decode_rows(outputs.into_iter().flat_map(|o| o.rows), P::decode)
+        crate::exec::decode_positional(outputs.into_iter().flat_map(|o| o.rows), P::decode)
     }
 }
 

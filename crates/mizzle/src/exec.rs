@@ -103,14 +103,7 @@ pub trait Executor {
         stmt: Statement,
         decode: fn(&mut RowReader<'_>) -> Result<T>,
     ) -> impl Future<Output = Result<Vec<T>>> {
-        async move {
-            let rows = self.query(stmt).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                out.push(decode(&mut row.positional_reader())?);
-            }
-            Ok(out)
-        }
+        async move { decode_positional(self.query(stmt).await?, decode) }
     }
 
     /// Runs statements atomically, as [`batch`](Self::batch) does, handing every result
@@ -578,6 +571,18 @@ pub(crate) fn decode_all<T: FromRow>(rows: Vec<Row>) -> Result<Vec<T>> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(T::from_row(row)?);
+    }
+    Ok(out)
+}
+
+/// Decodes every row with `decode`, reading its cells by position (joins and projections).
+pub(crate) fn decode_positional<T>(
+    rows: impl IntoIterator<Item = Row>,
+    decode: fn(&mut RowReader<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(decode(&mut row.positional_reader())?);
     }
     Ok(out)
 }

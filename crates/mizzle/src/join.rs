@@ -227,16 +227,6 @@ macro_rules! from_builders {
     };
 }
 
-/// Decodes rows by position with `decode` (a joined row's parts, or a projection).
-pub(crate) fn decode_rows<T>(
-    rows: impl IntoIterator<Item = crate::Row>,
-    decode: fn(&mut RowReader<'_>) -> Result<T>,
-) -> Result<Vec<T>> {
-    rows.into_iter()
-        .map(|r| decode(&mut r.positional_reader()))
-        .collect()
-}
-
 /// Names for result columns `c0, c1, …` (positional reading; unique, so D1's batch rows,
 /// which come back as objects, keep every cell).
 const NAMES: [&str; 64] = [
