@@ -55,6 +55,20 @@ pub async fn create_user<E: Executor>(db: &Db<E>, new: NewUser) -> ApiResult<Use
         .await?)
 }
 
+/// Creates a user, or renames the one with the same email (`ON CONFLICT (email) DO UPDATE`
+/// with a patch).
+pub async fn upsert_user<E: Executor>(db: &Db<E>, new: NewUser) -> ApiResult<User> {
+    let rename = UserPatch::new().name(new.name.clone());
+    Ok(db
+        .insert(users::table)
+        .values(new)
+        .on_conflict(users::email)
+        .do_update(rename)
+        .returning()
+        .one()
+        .await?)
+}
+
 /// Lists users, oldest first.
 pub async fn list_users<E: Executor>(db: &Db<E>, limit: u64, offset: u64) -> ApiResult<Vec<User>> {
     Ok(db

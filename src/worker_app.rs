@@ -128,6 +128,10 @@ fn router(data: Data) -> Router<'static, Data> {
             let r = async { api::create_user(db(&ctx)?, json_body(&mut req).await?).await }.await;
             respond(r, 201)
         })
+        .put_async("/users", |mut req, ctx| async move {
+            let r = async { api::upsert_user(db(&ctx)?, json_body(&mut req).await?).await }.await;
+            respond(r, 200)
+        })
         .get_async("/users", |req, ctx| async move {
             let (limit, offset) = (query_u64(&req, "limit", 50), query_u64(&req, "offset", 0));
             respond(

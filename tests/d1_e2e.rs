@@ -726,6 +726,22 @@ fn example_worker_on_local_d1() {
         migration_names.len() + 1
     );
 
+    // An upsert by email renames the existing row (DO UPDATE with a patch), then back.
+    // Late in the test: an upsert spends an AUTOINCREMENT id even when it updates, and
+    // step 7b counts the ids from 1.
+    for name in ["Ann B", "Ann"] {
+        let (s, up) = http.send(
+            "PUT",
+            "/users",
+            Some(json!({"email": "ann@example.com", "name": name})),
+        );
+        assert_eq!(s, 200, "{up}");
+        assert_eq!(
+            (up["id"].as_i64(), up["name"].as_str()),
+            (Some(ann_id), Some(name))
+        );
+    }
+
     // 9. Delete cascades to the user's posts.
     d1_query(
         state.path(),

@@ -555,6 +555,10 @@ async fn example_api_handlers() {
             .status,
         422
     );
+    let renamed = api::upsert_user(&db, NewUser::new("a@x.io", "A2"))
+        .await
+        .unwrap();
+    assert_eq!((renamed.id, renamed.name.as_str()), (u.id, "A2"));
     let p = api::create_post(&db, NewPost::new(u.id, "T", "t"))
         .await
         .unwrap();
@@ -1068,4 +1072,22 @@ fn a_patch_lists_its_assignments_in_column_order() {
     assert_eq!(names, ["title", "views", "updated_at"]);
     assert_eq!(set[0].1, Value::Text("t".into()));
     assert_eq!(set[1].1, Value::Integer(3));
+}
+
+#[tokio::test]
+async fn an_upsert_inserts_a_new_email_and_renames_a_known_one() {
+    use mizzle_example::api;
+    let db = db();
+    let a = api::upsert_user(&db, NewUser::new("a@x.io", "A"))
+        .await
+        .unwrap();
+    let b = api::upsert_user(&db, NewUser::new("b@x.io", "B"))
+        .await
+        .unwrap();
+    assert_ne!(a.id, b.id);
+    let a2 = api::upsert_user(&db, NewUser::new("a@x.io", "A2"))
+        .await
+        .unwrap();
+    assert_eq!((a2.id, a2.name.as_str()), (a.id, "A2"));
+    assert_eq!(api::list_users(&db, 10, 0).await.unwrap().len(), 2);
 }

@@ -214,6 +214,7 @@ impl Http {
             ("DELETE", _) => self.agent.delete(&url).header(name, value).call(),
             ("POST", Some(b)) => self.agent.post(&url).header(name, value).send_json(b),
             ("PATCH", Some(b)) => self.agent.patch(&url).header(name, value).send_json(b),
+            ("PUT", Some(b)) => self.agent.put(&url).header(name, value).send_json(b),
             other => panic!("unsupported request {other:?}"),
         };
         let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
