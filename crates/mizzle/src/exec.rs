@@ -359,6 +359,20 @@ pub(crate) fn sqlite_cell(
     })
 }
 
+/// SQLite's cell as a [`ValueRef`] when it is not text that fails UTF-8 (then `None`).
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+#[inline(always)]
+fn sqlite_text_cell(cell: rusqlite::types::ValueRef<'_>) -> Option<ValueRef<'_>> {
+    use rusqlite::types::ValueRef as R;
+    Some(match cell {
+        R::Null => ValueRef::Null,
+        R::Integer(n) => ValueRef::Integer(n),
+        R::Real(r) => ValueRef::Real(r),
+        R::Text(t) => ValueRef::Text(std::str::from_utf8(t).ok()?),
+        R::Blob(b) => ValueRef::Blob(b),
+    })
+}
+
 /// The `width` cells of SQLite's `row` as values, the first `skipped` as `Null`.
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 fn sqlite_values(row: &rusqlite::Row<'_>, width: usize, skipped: usize) -> Vec<Value> {
@@ -475,7 +489,7 @@ impl<'r> RowReader<'r> {
 
     /// Decodes cell `i` as SQL type `S` and moves past it; `name` (else the statement's
     /// name for `i`) names it in an error.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[inline]
     fn take<S: SqlType>(&mut self, i: usize, name: Option<&str>) -> Result<S::Rust> {
         self.next = i + 1;
         let decoded = match &mut self.source {
@@ -536,6 +550,33 @@ impl<'r> RowReader<'r> {
     // 1.7 KB of gzipped code to a Worker.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn read<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
+        // Natively, the common case kept small (it is repeated for every field of every
+        // row struct): SQLite's row read in order, a cell that decodes.
+        #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+        if let Source::Sqlite { row, width, names } = &self.source {
+            let i = self.next;
+            if self.positional && i < *width {
+                debug_assert!(
+                    !matches!(names, Names::Known(Columns::Table(_))) || names.get(i) == Some(name),
+                    "positional read of `{name}` at column {:?}",
+                    names.get(i)
+                );
+                if let Ok(Some(v)) = row.get_ref(i).map(sqlite_text_cell)
+                    && let Ok(decoded) = S::decode_ref(v)
+                {
+                    self.next = i + 1;
+                    return Ok(decoded);
+                }
+            }
+        }
+        self.read_located::<S>(name)
+    }
+
+    /// [`RowReader::read`] by name or from an owned row, and every error.
+    // Not inlined natively: one copy per SQL type, shared by every row struct.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+    #[cfg_attr(target_arch = "wasm32", inline(always))]
+    fn read_located<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
         let i = self.locate(name)?;
         self.take::<S>(i, Some(name))
     }

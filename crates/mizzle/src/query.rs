@@ -56,7 +56,39 @@ impl Limits {
     };
 
     /// Fails when `stmt` exceeds these limits, naming the limit.
+    #[inline]
     pub fn check(&self, stmt: &Statement) -> Result<()> {
+        // Natively, every statement passes through here: the test is kept small and the
+        // error messages out of the way. On wasm32, one function does both (smaller).
+        #[cfg(not(target_arch = "wasm32"))]
+        if stmt.params.len() <= self.max_params
+            && stmt.sql.len() <= self.max_sql_len
+            && stmt.params.iter().all(|v| self.value_passes(v))
+        {
+            return Ok(());
+        }
+        self.explain(stmt)
+    }
+
+    /// Whether [`Limits::check_value`] passes `v`.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline]
+    fn value_passes(&self, v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Integer(i) => {
+                !self.exact_integers_only || i.unsigned_abs() <= crate::MAX_SAFE_INTEGER as u64
+            }
+            Value::Real(r) => r.is_finite() || (r.is_infinite() && !self.exact_integers_only),
+            Value::Text(t) => t.len() <= self.max_value_len && !may_be_deep_json(t),
+            Value::Blob(b) => b.len() <= self.max_value_len,
+        }
+    }
+
+    /// The error [`Limits::check`] reports (`Ok` when there is none after all).
+    #[cfg_attr(not(target_arch = "wasm32"), cold)]
+    #[inline(never)]
+    fn explain(&self, stmt: &Statement) -> Result<()> {
         if stmt.params.len() > self.max_params {
             return Err(Error::Limit(format!(
                 "statement binds {} parameters; the limit is {} (D1 rejects more with \
@@ -124,8 +156,22 @@ impl Limits {
     }
 }
 
+/// Whether `text` could be JSON too deep to read back: it opens with a bracket, maybe after
+/// whitespace (then [`json_too_deep`] decides). Nearly all text is settled by its first byte.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn may_be_deep_json(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'[' | b'{') => json_too_deep(text),
+        // Whitespace, which `trim_start` would skip (ASCII or any non-ASCII character).
+        Some(&b) if b.is_ascii_whitespace() || b == 0x0b || b >= 0x80 => json_too_deep(text),
+        _ => false,
+    }
+}
+
 /// Whether `text` is JSON that serde_json would refuse to read for its depth. A cheap scan
 /// first: only text that opens more than [`MAX_JSON_DEPTH`] brackets is parsed.
+#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
 fn json_too_deep(text: &str) -> bool {
     let t = text.trim_start();
     if !(t.starts_with('[') || t.starts_with('{')) {

@@ -23,6 +23,8 @@ impl std::fmt::Debug for SqliteExecutor {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn sqlite_err(e: rusqlite::Error, sql: &str) -> Error {
     Error::database(e.to_string(), sql)
 }
@@ -148,12 +150,7 @@ fn run_each(
         .map_err(map)?;
     }
     if prepared.parameter_count() != stmt.params.len() {
-        return Err(Error::Other(format!(
-            "statement has {} placeholders but {} values were bound: `{}`",
-            prepared.parameter_count(),
-            stmt.params.len(),
-            stmt.sql
-        )));
+        return Err(miscounted(prepared.parameter_count(), stmt));
     }
     // A statement mizzle built names its columns; only hand-written SQL needs SQLite's.
     let width = prepared.column_count();
@@ -176,6 +173,17 @@ fn run_each(
         rows_affected: conn.changes(),
         last_insert_id: conn.last_insert_rowid(),
     })
+}
+
+/// The error for a statement whose values do not match its placeholders.
+#[cold]
+#[inline(never)]
+fn miscounted(placeholders: usize, stmt: &Statement) -> Error {
+    Error::Other(format!(
+        "statement has {placeholders} placeholders but {} values were bound: `{}`",
+        stmt.params.len(),
+        stmt.sql
+    ))
 }
 
 /// SQLite's names for the result columns of `sql`, kept per statement text.
