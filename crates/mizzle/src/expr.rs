@@ -149,9 +149,9 @@ macro_rules! comparisons {
                 /// type: a join condition such as `posts::author_id.eq_col(users::id)`.
                 pub fn $method_col<U: Source, S2: Operand<Base = S::Base>>(self, other: Column<U, S2>) -> Condition<Both<T, U>> {
                     Condition::new(Expr::Cmp {
-                        left: Node::Col(self.col_ref()),
+                        left: Box::new(Node::Col(self.col_ref())),
                         op: $op,
-                        right: Node::Col(other.col_ref()),
+                        right: Box::new(Node::Col(other.col_ref())),
                     })
                 }
             )*
@@ -203,8 +203,8 @@ impl<T: Source, S: Operand> Column<T, S> {
     pub fn between(self, low: impl Into<Base<S>>, high: impl Into<Base<S>>) -> Condition<T> {
         Condition::new(Expr::Between {
             column: self.col_ref(),
-            low: operand::<S>(low),
-            high: operand::<S>(high),
+            low: Box::new(operand::<S>(low)),
+            high: Box::new(operand::<S>(high)),
         })
     }
 }
@@ -295,10 +295,11 @@ pub enum Expr {
     Between {
         /// The column.
         column: ColRef,
-        /// Lower bound.
-        low: Value,
+        /// Lower bound (boxed, as the rare variants are: every condition moves through the
+        /// builders, so the enum is kept to the size of the common `Compare`).
+        low: Box<Value>,
         /// Upper bound.
-        high: Value,
+        high: Box<Value>,
     },
     /// All of these (empty: true).
     And(Vec<Expr>),
@@ -316,11 +317,11 @@ pub enum Expr {
     /// `left op right` over value expressions.
     Cmp {
         /// Left operand.
-        left: Node,
+        left: Box<Node>,
         /// SQL operator.
         op: &'static str,
         /// Right operand.
-        right: Node,
+        right: Box<Node>,
     },
     /// `column [NOT] IN (SELECT …)`.
     InSelect {
@@ -380,8 +381,8 @@ impl Expr {
             Expr::Between { column, low, high } => {
                 column.render(qualified, sql);
                 sql.push_str(" BETWEEN ? AND ?");
-                params.push(low.clone());
-                params.push(high.clone());
+                params.push(Value::clone(low));
+                params.push(Value::clone(high));
             }
             Expr::Or(items) if items.len() > INLINE_LIST_MAX => {
                 // `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON array

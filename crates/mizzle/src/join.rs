@@ -398,15 +398,15 @@ fn relation_joins<R: Relation>(kind: &'static str) -> Vec<JoinClause> {
     let parent = <R::Parent as Source>::ALIAS;
     let child = <R::Child as Source>::NAME;
     let eq = |lt, lc, rt, rc| Expr::Cmp {
-        left: Node::Col(ColRef {
+        left: Box::new(Node::Col(ColRef {
             table: lt,
             name: lc,
-        }),
+        })),
         op: "=",
-        right: Node::Col(ColRef {
+        right: Box::new(Node::Col(ColRef {
             table: rt,
             name: rc,
-        }),
+        })),
     };
     match R::JOIN {
         Join::Direct {

@@ -824,7 +824,6 @@ where
 /// column names (quoted, as written into the SQL), so it is compiled once for every table.
 #[derive(Clone, Default)]
 struct SetList {
-    columns: &'static [&'static str],
     quoted: &'static [&'static str],
     set: SetValues,
     exprs: Vec<(&'static str, Node)>,
@@ -833,7 +832,6 @@ struct SetList {
 impl SetList {
     fn patch<T: Table>(set: SetValues) -> Self {
         SetList {
-            columns: T::COLUMNS,
             quoted: T::COLUMNS_QUOTED,
             set,
             exprs: Vec::new(),
@@ -842,7 +840,6 @@ impl SetList {
 
     fn exprs<T: Table>(exprs: Vec<(&'static str, Node)>) -> Self {
         SetList {
-            columns: T::COLUMNS,
             quoted: T::COLUMNS_QUOTED,
             set: SetValues::default(),
             exprs,
@@ -857,9 +854,10 @@ impl SetList {
         self.set.len() + self.exprs.len()
     }
 
-    /// Sets `column` by expression, replacing what was set for it.
-    fn assign(&mut self, column: &'static str, value: Node) {
-        if let Some(i) = self.columns.iter().position(|c| *c == column) {
+    /// Sets `column` (one of `columns`, its table's) by expression, replacing what was set
+    /// for it.
+    fn assign(&mut self, columns: &[&str], column: &'static str, value: Node) {
+        if let Some(i) = columns.iter().position(|c| *c == column) {
             self.set.remove(i);
         }
         self.exprs.retain(|(c, _)| *c != column);
@@ -1178,7 +1176,8 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 
     /// Also sets a column by expression (replacing the patch's value for that column).
     pub fn set_expr(mut self, assignment: Assign<T>) -> Self {
-        self.set.assign(assignment.column, assignment.value);
+        self.set
+            .assign(T::COLUMNS, assignment.column, assignment.value);
         self
     }
 
@@ -1241,12 +1240,17 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// Runs the update; reports rows changed.
-    pub async fn run(self) -> Result<ExecMeta> {
-        if self.set.is_empty() {
-            return Ok(ExecMeta::default());
-        }
+    // The statement is built before the future (which then holds only it), so the builder
+    // is not moved into a state machine.
+    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + 'a {
         let db = self.db;
-        db.execute(self.into_statement(false)).await
+        let stmt = (!self.set.is_empty()).then(|| self.into_statement(false));
+        async move {
+            match stmt {
+                Some(stmt) => db.execute(stmt).await,
+                None => Ok(ExecMeta::default()),
+            }
+        }
     }
 
     /// Adds `RETURNING` every column.

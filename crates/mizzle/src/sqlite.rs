@@ -134,24 +134,22 @@ fn run_each(
     names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
     stmt: &Statement,
     first_only: bool,
+    each: impl FnMut(&StatementNames, &rusqlite::Row<'_>, usize) -> Result<()>,
+) -> Result<ExecMeta> {
+    let prepared = prepare_bound(conn, stmt)?;
+    step_each(conn, names_cache, stmt, prepared, first_only, each)
+}
+
+/// [`run_each`] of a statement already prepared and bound.
+fn step_each(
+    conn: &rusqlite::Connection,
+    names_cache: &Mutex<HashMap<String, Arc<[String]>>>,
+    stmt: &Statement,
+    mut prepared: rusqlite::CachedStatement<'_>,
+    first_only: bool,
     mut each: impl FnMut(&StatementNames, &rusqlite::Row<'_>, usize) -> Result<()>,
 ) -> Result<ExecMeta> {
     let map = |e| sqlite_err(e, &stmt.sql);
-    let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
-    for (i, v) in stmt.params.iter().enumerate() {
-        let idx = i + 1;
-        match v {
-            Value::Null => prepared.raw_bind_parameter(idx, rusqlite::types::Null),
-            Value::Integer(n) => prepared.raw_bind_parameter(idx, n),
-            Value::Real(r) => prepared.raw_bind_parameter(idx, r),
-            Value::Text(s) => prepared.raw_bind_parameter(idx, s),
-            Value::Blob(b) => prepared.raw_bind_parameter(idx, b),
-        }
-        .map_err(map)?;
-    }
-    if prepared.parameter_count() != stmt.params.len() {
-        return Err(miscounted(prepared.parameter_count(), stmt));
-    }
     // A statement mizzle built names its columns; only hand-written SQL needs SQLite's.
     let width = prepared.column_count();
     // A write without RETURNING has no columns to name.
@@ -173,6 +171,30 @@ fn run_each(
         rows_affected: conn.changes(),
         last_insert_id: conn.last_insert_rowid(),
     })
+}
+
+/// `stmt` prepared (from the connection's statement cache) with its values bound.
+fn prepare_bound<'c>(
+    conn: &'c rusqlite::Connection,
+    stmt: &Statement,
+) -> Result<rusqlite::CachedStatement<'c>> {
+    let map = |e| sqlite_err(e, &stmt.sql);
+    let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
+    for (i, v) in stmt.params.iter().enumerate() {
+        let idx = i + 1;
+        match v {
+            Value::Null => prepared.raw_bind_parameter(idx, rusqlite::types::Null),
+            Value::Integer(n) => prepared.raw_bind_parameter(idx, n),
+            Value::Real(r) => prepared.raw_bind_parameter(idx, r),
+            Value::Text(s) => prepared.raw_bind_parameter(idx, s),
+            Value::Blob(b) => prepared.raw_bind_parameter(idx, b),
+        }
+        .map_err(map)?;
+    }
+    if prepared.parameter_count() != stmt.params.len() {
+        return Err(miscounted(prepared.parameter_count(), stmt));
+    }
+    Ok(prepared)
 }
 
 /// The error for a statement whose values do not match its placeholders.
@@ -229,8 +251,21 @@ impl Executor for SqliteExecutor {
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         let conn = self.lock();
         let before = conn.total_changes();
-        // Rows (of a statement run for its effect) are stepped through, not kept.
-        let meta = run_each(&conn, &self.names, &stmt, false, |_, _, _| Ok(()))?;
+        let mut prepared = prepare_bound(&conn, &stmt)?;
+        let meta = if prepared.column_count() == 0 {
+            // A write without `RETURNING` (nearly every statement run for its effect): one
+            // step, as rusqlite's own `execute`.
+            let rows_affected = prepared
+                .raw_execute()
+                .map_err(|e| sqlite_err(e, &stmt.sql))?;
+            ExecMeta {
+                rows_affected: rows_affected as u64,
+                last_insert_id: conn.last_insert_rowid(),
+            }
+        } else {
+            // Rows (of a statement run for its effect) are stepped through, not kept.
+            step_each(&conn, &self.names, &stmt, prepared, false, |_, _, _| Ok(()))?
+        };
         // `changes()` keeps the last write's count across reads; report 0 for a read.
         let wrote = conn.total_changes() != before;
         Ok(if wrote { meta } else { ExecMeta::default() })

@@ -66,7 +66,7 @@ pub struct SetValues {
     /// Columns 0..64, one bit each.
     low: u64,
     /// Columns from 64 on, 64 to a word (empty for nearly every table).
-    high: Vec<u64>,
+    high: Box<[u64]>,
     values: Vec<Value>,
 }
 
@@ -75,7 +75,7 @@ impl SetValues {
     pub fn with_capacity(n: usize) -> Self {
         SetValues {
             low: 0,
-            high: Vec::new(),
+            high: Box::default(),
             values: Vec::with_capacity(n + 2),
         }
     }
@@ -173,7 +173,9 @@ impl SetValues {
             &mut self.low
         } else {
             if self.high.len() < i {
-                self.high.resize(i, 0);
+                let mut high = std::mem::take(&mut self.high).into_vec();
+                high.resize(i, 0);
+                self.high = high.into_boxed_slice();
             }
             &mut self.high[i - 1]
         };

@@ -158,12 +158,12 @@ impl<Q, S> Val<Q, S> {
     /// `expr IS NULL`.
     pub fn is_null(self) -> Condition<Q> {
         Condition::new(Expr::Cmp {
-            left: self.node,
+            left: Box::new(self.node),
             op: "IS",
-            right: Node::Raw {
+            right: Box::new(Node::Raw {
                 sql: "NULL".into(),
                 params: Vec::new(),
-            },
+            }),
         })
     }
 }
@@ -180,14 +180,14 @@ macro_rules! val_comparisons {
             $(
                 $(#[$doc])*
                 pub fn $method(self, value: impl Into<Base<S>>) -> Condition<Q> {
-                    Condition::new(Expr::Cmp { left: self.node, op: $op, right: bind::<S>(value) })
+                    Condition::new(Expr::Cmp { left: Box::new(self.node), op: $op, right: Box::new(bind::<S>(value)) })
                 }
 
                 $(#[$doc])*
                 ///
                 /// Against another expression of the same SQL type.
                 pub fn $method_expr<Q2, S2: Operand<Base = S::Base>>(self, other: impl Into<Val<Q2, S2>>) -> Condition<Both<Q, Q2>> {
-                    Condition::new(Expr::Cmp { left: self.node, op: $op, right: other.into().node })
+                    Condition::new(Expr::Cmp { left: Box::new(self.node), op: $op, right: Box::new(other.into().node) })
                 }
             )*
         }
