@@ -1091,3 +1091,69 @@ async fn an_upsert_inserts_a_new_email_and_renames_a_known_one() {
     assert_eq!((a2.id, a2.name.as_str()), (a.id, "A2"));
     assert_eq!(api::list_users(&db, 10, 0).await.unwrap().len(), 2);
 }
+
+/// Queries return their futures without sending anything: the statement is built and
+/// checked when `.run()`/`.get()`/`.all()` is called, sent only when the future is awaited.
+#[tokio::test]
+async fn a_query_sends_nothing_until_awaited_and_a_refused_one_never() {
+    let exec = SqliteExecutor::open_in_memory().unwrap();
+    exec.apply_migrations(MIGRATIONS).unwrap();
+    let db = Db::new(mizzle::Counted::new(exec));
+    db.insert(users::table)
+        .values(NewUser::new("a@x.io", "Ann"))
+        .run()
+        .await
+        .unwrap();
+    db.executor().reset();
+
+    let update = db
+        .update(users::table)
+        .set(UserPatch::new().name("Bea"))
+        .filter(users::id.eq(1))
+        .run();
+    let delete = db.delete(users::table).run();
+    let raw = db.raw("DELETE FROM users", []).run();
+    let get = db.select(users::table).get();
+    let all = db.select(users::table).all();
+    drop((update, delete, raw, get, all));
+    assert_eq!(
+        db.executor().round_trips(),
+        0,
+        "dropped futures send nothing"
+    );
+    let ann = db.select(users::table).get().await.unwrap().unwrap();
+    assert_eq!(ann.name, "Ann");
+
+    // Over D1's exact-integer range: refused when awaited, without reaching the database.
+    db.executor().reset();
+    let refused = db
+        .update(users::table)
+        .set(UserPatch::new().name("Bea"))
+        .filter(users::id.eq(1i64 << 60))
+        .run()
+        .await;
+    assert!(
+        matches!(refused, Err(Error::IntegerOutOfRange(_))),
+        "{refused:?}"
+    );
+    let refused = db
+        .select(users::table)
+        .filter(users::id.eq(1i64 << 60))
+        .get()
+        .await;
+    assert!(
+        matches!(refused, Err(Error::IntegerOutOfRange(_))),
+        "{refused:?}"
+    );
+    assert_eq!(db.executor().round_trips(), 0);
+
+    // An empty patch updates nothing and sends nothing.
+    let meta = db
+        .update(users::table)
+        .set(UserPatch::new())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(meta.rows_affected, 0);
+    assert_eq!(db.executor().round_trips(), 0);
+}

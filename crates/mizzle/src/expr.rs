@@ -360,8 +360,9 @@ impl Expr {
                 sql.push(' ');
                 sql.push_str(op);
                 // An operator ending in a digit carries its value (see `literal_op`).
-                if !op.ends_with(|c: char| c.is_ascii_digit()) {
-                    if !op.contains('?') {
+                let op = op.as_bytes();
+                if !op.last().is_some_and(u8::is_ascii_digit) {
+                    if !op.contains(&b'?') {
                         sql.push_str(" ?");
                     }
                     params.push(value.clone());

@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod call;
 mod error;
 mod exec;
 pub mod expr;

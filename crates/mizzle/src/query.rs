@@ -5,6 +5,7 @@
 
 use std::marker::PhantomData;
 
+use crate::call::Call;
 use crate::expr::{Condition, Expr, Order};
 use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req, ToStatement};
 
@@ -326,19 +327,31 @@ impl<E: Executor> Db<E> {
         self.exec.batch_each(stmts, each).await
     }
 
-    async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        self.limits.check(&stmt)?;
-        self.exec.query(stmt).await
+    fn query(&self, stmt: Statement) -> Call<impl Future<Output = Result<Vec<Row>>>, Vec<Row>> {
+        match self.limits.check(&stmt) {
+            Ok(()) => Call::Sent(self.exec.query(stmt)),
+            Err(e) => Call::refused(e),
+        }
     }
 
-    async fn query_as<R: FromRow>(&self, stmt: Statement) -> Result<Vec<R>> {
-        self.limits.check(&stmt)?;
-        self.exec.query_as(stmt).await
+    fn query_as<R: FromRow>(
+        &self,
+        stmt: Statement,
+    ) -> Call<impl Future<Output = Result<Vec<R>>>, Vec<R>> {
+        match self.limits.check(&stmt) {
+            Ok(()) => Call::Sent(self.exec.query_as(stmt)),
+            Err(e) => Call::refused(e),
+        }
     }
 
-    async fn query_first_as<R: FromRow>(&self, stmt: Statement) -> Result<Option<R>> {
-        self.limits.check(&stmt)?;
-        self.exec.query_first_as(stmt).await
+    fn query_first_as<R: FromRow>(
+        &self,
+        stmt: Statement,
+    ) -> Call<impl Future<Output = Result<Option<R>>>, Option<R>> {
+        match self.limits.check(&stmt) {
+            Ok(()) => Call::Sent(self.exec.query_first_as(stmt)),
+            Err(e) => Call::refused(e),
+        }
     }
 
     /// Checks `stmt` against the limits and decodes its rows by position with `decode`.
@@ -356,9 +369,11 @@ impl<E: Executor> Db<E> {
         self.query(stmt).await
     }
 
-    async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
-        self.limits.check(&stmt)?;
-        self.exec.execute(stmt).await
+    fn execute(&self, stmt: Statement) -> Call<impl Future<Output = Result<ExecMeta>>, ExecMeta> {
+        match self.limits.check(&stmt) {
+            Ok(()) => Call::Sent(self.exec.execute(stmt)),
+            Err(e) => Call::refused(e),
+        }
     }
 
     /// Runs one or more statements: alone when there is one, as one atomic batch otherwise.
@@ -613,16 +628,16 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     }
 
     /// All matching rows.
-    pub async fn all(self) -> Result<Vec<T::Row>> {
-        self.db.query_as(self.to_statement()).await
+    pub fn all(self) -> impl Future<Output = Result<Vec<T::Row>>> + use<'a, E, T> {
+        self.db.query_as(self.to_statement())
     }
 
     /// The first matching row, if any (`LIMIT 1`).
-    pub async fn get(self) -> Result<Option<T::Row>> {
+    pub fn get(self) -> impl Future<Output = Result<Option<T::Row>>> + use<'a, E, T> {
         let limit = Some(self.limit.map_or(1, |l| l.min(1)));
         let mut stmt = self.render(column_list::<T>(), limit);
         stmt.columns = columns_of::<T>();
-        self.db.query_first_as(stmt).await
+        self.db.query_first_as(stmt)
     }
 
     /// The number of matching rows (respecting limit and offset).
@@ -1240,17 +1255,12 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// Runs the update; reports rows changed.
-    // The statement is built before the future (which then holds only it), so the builder
-    // is not moved into a state machine.
-    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + 'a {
-        let db = self.db;
-        let stmt = (!self.set.is_empty()).then(|| self.into_statement(false));
-        async move {
-            match stmt {
-                Some(stmt) => db.execute(stmt).await,
-                None => Ok(ExecMeta::default()),
-            }
+    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E, T> {
+        if self.set.is_empty() {
+            return Call::ready(ExecMeta::default());
         }
+        let db = self.db;
+        db.execute(self.into_statement(false))
     }
 
     /// Adds `RETURNING` every column.
@@ -1308,8 +1318,8 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
     }
 
     /// Runs the delete; reports rows deleted.
-    pub async fn run(self) -> Result<ExecMeta> {
-        self.db.execute(self.render(false)).await
+    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E, T> {
+        self.db.execute(self.render(false))
     }
 
     /// Adds `RETURNING` every column.
@@ -1338,10 +1348,10 @@ pub struct Raw<'a, E> {
     stmt: Statement,
 }
 
-impl<E: Executor> Raw<'_, E> {
+impl<'a, E: Executor> Raw<'a, E> {
     /// Every row, decoded as `R` (a row struct decodes by column name).
-    pub async fn all<R: FromRow>(self) -> Result<Vec<R>> {
-        self.db.query_as(self.stmt).await
+    pub fn all<R: FromRow>(self) -> impl Future<Output = Result<Vec<R>>> + use<'a, E, R> {
+        self.db.query_as(self.stmt)
     }
 
     /// The first row, if any.
@@ -1350,8 +1360,8 @@ impl<E: Executor> Raw<'_, E> {
     }
 
     /// Runs it for its effect.
-    pub async fn run(self) -> Result<ExecMeta> {
-        self.db.execute(self.stmt).await
+    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E> {
+        self.db.execute(self.stmt)
     }
 
     /// The statement.

@@ -181,15 +181,18 @@ fn prepare_bound<'c>(
     let map = |e| sqlite_err(e, &stmt.sql);
     let mut prepared = conn.prepare_cached(&stmt.sql).map_err(map)?;
     for (i, v) in stmt.params.iter().enumerate() {
-        let idx = i + 1;
-        match v {
-            Value::Null => prepared.raw_bind_parameter(idx, rusqlite::types::Null),
-            Value::Integer(n) => prepared.raw_bind_parameter(idx, n),
-            Value::Real(r) => prepared.raw_bind_parameter(idx, r),
-            Value::Text(s) => prepared.raw_bind_parameter(idx, s),
-            Value::Blob(b) => prepared.raw_bind_parameter(idx, b),
-        }
-        .map_err(map)?;
+        use rusqlite::types::{ToSqlOutput, ValueRef as R};
+        let cell = match v {
+            Value::Null => R::Null,
+            Value::Integer(n) => R::Integer(*n),
+            Value::Real(r) => R::Real(*r),
+            Value::Text(s) => R::Text(s.as_bytes()),
+            Value::Blob(b) => R::Blob(b),
+        };
+        // One binding function for every type of value.
+        prepared
+            .raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(cell))
+            .map_err(map)?;
     }
     if prepared.parameter_count() != stmt.params.len() {
         return Err(miscounted(prepared.parameter_count(), stmt));
