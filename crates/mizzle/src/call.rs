@@ -49,3 +49,24 @@ impl<F: Future<Output = Result<T>>, T> Future for Call<F, T> {
         }
     }
 }
+
+/// One of two futures with the same output (a query method whose common case is one
+/// statement, and whose other case needs more steps).
+pub(crate) enum Either<A, B> {
+    /// The common case.
+    One(A),
+    /// The other.
+    Other(B),
+}
+
+impl<A: Future, B: Future<Output = A::Output>> Future for Either<A, B> {
+    type Output = A::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<A::Output> {
+        // SAFETY: structural pinning: neither future is ever moved out of a pinned `Either`.
+        match unsafe { self.get_unchecked_mut() } {
+            Either::One(a) => unsafe { Pin::new_unchecked(a) }.poll(cx),
+            Either::Other(b) => unsafe { Pin::new_unchecked(b) }.poll(cx),
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 use std::marker::PhantomData;
 
-use crate::call::Call;
+use crate::call::{Call, Either};
 use crate::expr::{Condition, Expr, Order};
 use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req, ToStatement};
 
@@ -1115,19 +1115,20 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, 
     }
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it).
-    pub async fn get(self) -> Result<Option<T::Row>> {
+    pub fn get(self) -> impl Future<Output = Result<Option<T::Row>>> + use<'a, E, T, Q> {
         let db = self.inner.db();
-        let mut stmts = self.inner.into_returning_statements()?;
-        if stmts.len() == 1 {
+        match self.inner.into_returning_statements() {
             // SQLite makes every change of a statement with RETURNING on its first step, so
             // reading only the first row leaves nothing undone.
-            return db.query_first_as(stmts.remove(0)).await;
+            Ok(mut stmts) if stmts.len() == 1 => Either::One(db.query_first_as(stmts.remove(0))),
+            stmts => Either::Other(async move {
+                Ok(
+                    crate::exec::decode_all::<T::Row>(db.run_all(stmts?, true).await?.rows)?
+                        .into_iter()
+                        .next(),
+                )
+            }),
         }
-        Ok(
-            crate::exec::decode_all::<T::Row>(db.run_all(stmts, true).await?.rows)?
-                .into_iter()
-                .next(),
-        )
     }
 
     /// The returned row; [`Error::NotFound`] when there is none.
