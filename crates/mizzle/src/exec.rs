@@ -553,36 +553,23 @@ impl<'r> RowReader<'r> {
         // Natively, the common case kept small (it is repeated for every field of every
         // row struct): SQLite's row read in order, a cell that decodes.
         #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-        if let Some(v) = self.next_sqlite_cell(name)
-            && let Ok(decoded) = S::decode_ref(v)
-        {
-            self.next += 1;
-            return Ok(decoded);
+        if let Source::Sqlite { row, width, names } = &self.source {
+            let i = self.next;
+            if self.positional && i < *width {
+                debug_assert!(
+                    !matches!(names, Names::Known(Columns::Table(_))) || names.get(i) == Some(name),
+                    "positional read of `{name}` at column {:?}",
+                    names.get(i)
+                );
+                if let Ok(Some(v)) = row.get_ref(i).map(sqlite_text_cell)
+                    && let Ok(decoded) = S::decode_ref(v)
+                {
+                    self.next = i + 1;
+                    return Ok(decoded);
+                }
+            }
         }
         self.read_located::<S>(name)
-    }
-
-    /// The next cell of SQLite's row when reading in order and it is readable (UTF-8 if
-    /// text), else `None` (then [`RowReader::read_located`] takes over). One copy for every
-    /// field of every row struct.
-    #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-    #[inline(never)]
-    fn next_sqlite_cell(&self, name: &str) -> Option<ValueRef<'_>> {
-        let Source::Sqlite { row, width, names } = &self.source else {
-            return None;
-        };
-        let i = self.next;
-        if !self.positional || i >= *width {
-            return None;
-        }
-        debug_assert!(
-            !matches!(names, Names::Known(Columns::Table(_))) || names.get(i) == Some(name),
-            "positional read of `{name}` at column {:?}",
-            names.get(i)
-        );
-        #[cfg(not(debug_assertions))]
-        let _ = name;
-        row.get_ref(i).ok().and_then(sqlite_text_cell)
     }
 
     /// [`RowReader::read`] by name or from an owned row, and every error.
