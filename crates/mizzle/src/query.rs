@@ -327,31 +327,35 @@ impl<E: Executor> Db<E> {
         self.exec.batch_each(stmts, each).await
     }
 
-    fn query(&self, stmt: Statement) -> Call<impl Future<Output = Result<Vec<Row>>>, Vec<Row>> {
+    /// `send` of `stmt` to the executor once it is checked against the limits, else the
+    /// refusal (a [`Call`]: nothing reaches the database before it is awaited).
+    fn checked<'s, F, T>(
+        &'s self,
+        stmt: Statement,
+        send: impl FnOnce(&'s E, Statement) -> F,
+    ) -> Call<F, T> {
         match self.limits.check(&stmt) {
-            Ok(()) => Call::Sent(self.exec.query(stmt)),
+            Ok(()) => Call::Sent(send(&self.exec, stmt)),
             Err(e) => Call::refused(e),
         }
+    }
+
+    fn query(&self, stmt: Statement) -> Call<impl Future<Output = Result<Vec<Row>>>, Vec<Row>> {
+        self.checked(stmt, E::query)
     }
 
     fn query_as<R: FromRow>(
         &self,
         stmt: Statement,
     ) -> Call<impl Future<Output = Result<Vec<R>>>, Vec<R>> {
-        match self.limits.check(&stmt) {
-            Ok(()) => Call::Sent(self.exec.query_as(stmt)),
-            Err(e) => Call::refused(e),
-        }
+        self.checked(stmt, E::query_as)
     }
 
     fn query_first_as<R: FromRow>(
         &self,
         stmt: Statement,
     ) -> Call<impl Future<Output = Result<Option<R>>>, Option<R>> {
-        match self.limits.check(&stmt) {
-            Ok(()) => Call::Sent(self.exec.query_first_as(stmt)),
-            Err(e) => Call::refused(e),
-        }
+        self.checked(stmt, E::query_first_as)
     }
 
     /// Checks `stmt` against the limits and decodes its rows by position with `decode`.
@@ -370,10 +374,7 @@ impl<E: Executor> Db<E> {
     }
 
     fn execute(&self, stmt: Statement) -> Call<impl Future<Output = Result<ExecMeta>>, ExecMeta> {
-        match self.limits.check(&stmt) {
-            Ok(()) => Call::Sent(self.exec.execute(stmt)),
-            Err(e) => Call::refused(e),
-        }
+        self.checked(stmt, E::execute)
     }
 
     /// Runs one or more statements: alone when there is one, as one atomic batch otherwise.
