@@ -86,13 +86,18 @@ pub trait Executor {
         async move { decode_all(self.query(stmt).await?) }
     }
 
-    /// The statement's first row, decoded into `T` (what `.get()` wants). Backends may stop
-    /// reading after it.
+    /// The statement's first row, decoded into `T` (what `.get()` wants); the rows after it
+    /// are not decoded. Backends may stop reading after it.
     fn query_first_as<T: FromRow>(
         &self,
         stmt: Statement,
     ) -> impl Future<Output = Result<Option<T>>> {
-        async move { Ok(self.query_as(stmt).await?.into_iter().next()) }
+        async move {
+            match self.query(stmt).await?.into_iter().next() {
+                Some(row) => T::from_row(row).map(Some),
+                None => Ok(None),
+            }
+        }
     }
 
     /// Runs a statement and decodes each row with `decode`, reading its cells by position

@@ -1356,9 +1356,10 @@ impl<'a, E: Executor> Raw<'a, E> {
         self.db.query_as(self.stmt)
     }
 
-    /// The first row, if any.
-    pub async fn get<R: FromRow>(self) -> Result<Option<R>> {
-        Ok(self.all().await?.into_iter().next())
+    /// The first row, if any (natively, SQLite stops after it; the rows after it are not
+    /// decoded).
+    pub fn get<R: FromRow>(self) -> impl Future<Output = Result<Option<R>>> + use<'a, E, R> {
+        self.db.query_first_as(self.stmt)
     }
 
     /// Runs it for its effect.
