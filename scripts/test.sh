@@ -32,6 +32,7 @@ if cargo tree -p mizzle --target wasm32-unknown-unknown -e normal --prefix none 
 fi
 step "benchmarks, quick mode (each runs once, so none rots; bench/README.md has the real numbers)"
 cargo run -q -p mizzle-bench --bin native-queries -- 1 20
+cargo run -q -p mizzle-bench --bin run-all -- layouts 2 1 20
 cargo run -q -p mizzle-bench --bin build-stage -- 1
 cargo run -q -p mizzle-bench --bin compile-time -- 10
 bash scripts/build-worker.sh

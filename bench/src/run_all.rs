@@ -4,8 +4,9 @@
 //! and the date. Everything else in the README (the commentary) stays as written.
 //!
 //! `cargo run --release -p mizzle-bench --bin run-all` (after `scripts/setup.sh`), or
-//! `bench/run.sh`, which does both. With the argument `layouts` it only measures the six
-//! routes over several code layouts and prints their ratios (nothing is written).
+//! `bench/run.sh`, which does both. With the arguments `layouts [N [rounds ops]]` it only
+//! measures the six routes over N code layouts (7) and prints their ratios (nothing is
+//! written).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -141,14 +142,20 @@ struct OverLayouts {
 /// [`LAYOUTS`] builds of native-queries linked with lld's `--shuffle-sections` under
 /// different seeds (Rust's default linker on x86-64 Linux is lld). `None` when the link
 /// option is refused (another linker): the goals then fall back to one build's run.
-fn over_layouts() -> Option<Vec<OverLayouts>> {
+fn over_layouts(layouts: u64, args: &[String]) -> Option<Vec<OverLayouts>> {
+    // The profile this program was built with (CI's quick mode runs it unoptimized).
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     let mut per_route: Vec<(String, Vec<f64>)> = Vec::new();
-    for seed in 1..=LAYOUTS {
-        eprintln!("[bench] native-queries, layout {seed} of {LAYOUTS}");
+    for seed in 1..=layouts {
+        eprintln!("[bench] native-queries, layout {seed} of {layouts}");
         let built = Command::new(env!("CARGO"))
+            .arg("rustc")
+            .args((profile == "release").then_some("--release"))
             .args([
-                "rustc",
-                "--release",
                 "--quiet",
                 "-p",
                 "mizzle-bench",
@@ -164,7 +171,8 @@ fn over_layouts() -> Option<Vec<OverLayouts>> {
         if !built.success() {
             return None;
         }
-        let out = Command::new(root().join("target/release/native-queries"))
+        let out = Command::new(root().join("target").join(profile).join("native-queries"))
+            .args(args)
             .current_dir(root())
             .output()
             .ok()?;
@@ -260,9 +268,12 @@ fn goals(
 }
 
 fn main() {
-    // `run-all layouts`: only the route ratios over code layouts (a minute and a half).
-    if std::env::args().nth(1).as_deref() == Some("layouts") {
-        let Some(layouts) = over_layouts() else {
+    // `run-all layouts [N [rounds ops]]`: only the route ratios over N code layouts
+    // (seven by default; a minute in release), with native-queries' own arguments.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("layouts") {
+        let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(LAYOUTS);
+        let Some(layouts) = over_layouts(n, args.get(2..).unwrap_or_default()) else {
             eprintln!("the linker refused --shuffle-sections");
             std::process::exit(1);
         };
@@ -335,7 +346,7 @@ fn main() {
     body.push_str(&format!(
         "### workerd: mizzle / hand-written / drizzle-orm\n\n{abc}\n"
     ));
-    let layouts = over_layouts();
+    let layouts = over_layouts(LAYOUTS, &[]);
     if layouts.is_none() {
         eprintln!("[bench] the linker refused --shuffle-sections: goals from one build");
     }
