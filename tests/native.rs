@@ -1156,14 +1156,17 @@ async fn a_query_sends_nothing_until_awaited_and_a_refused_one_never() {
     assert_eq!(db.executor().round_trips(), 0);
 }
 
+/// Every user, then a row whose `id` is text: it does not decode as a `User`.
+const USERS_THEN_A_BAD_ROW: &str = "SELECT id, email, name, bio, avatar, role, created_at \
+     FROM users UNION ALL SELECT 'not an id', 'e', 'n', NULL, NULL, 'reader', 0";
+
 /// `db.raw(..).get()` reads the first row only: a later row that would not decode as the
 /// type asked for does not fail it, and `.all()` still reads (and refuses) every row.
 #[tokio::test]
 async fn raw_get_decodes_the_first_row_only() {
     let db = db();
     let u = user(&db, "a@x.io").await;
-    let sql = "SELECT id, email, name, bio, avatar, role, created_at FROM users \
-               UNION ALL SELECT 'not an id', 'e', 'n', NULL, NULL, 'reader', 0";
+    let sql = USERS_THEN_A_BAD_ROW;
     let first = db.raw(sql, []).get::<User>().await.unwrap();
     assert_eq!(first, Some(u));
     let all = db.raw(sql, []).all::<User>().await;
@@ -1174,31 +1177,19 @@ async fn raw_get_decodes_the_first_row_only() {
 /// and Durable Objects' do): only the first row is decoded.
 #[tokio::test]
 async fn the_default_first_row_read_decodes_the_first_row_only() {
-    struct Plain(SqliteExecutor);
-    impl mizzle::Executor for Plain {
-        async fn query(&self, stmt: mizzle::Statement) -> mizzle::Result<Vec<mizzle::Row>> {
-            self.0.query(stmt).await
-        }
-        async fn execute(&self, stmt: mizzle::Statement) -> mizzle::Result<mizzle::ExecMeta> {
-            self.0.execute(stmt).await
-        }
-        async fn batch(
-            &self,
-            stmts: Vec<mizzle::Statement>,
-        ) -> mizzle::Result<Vec<mizzle::Output>> {
-            self.0.batch(stmts).await
-        }
-    }
     let exec = SqliteExecutor::open_in_memory().unwrap();
     exec.apply_migrations(MIGRATIONS).unwrap();
-    let db = Db::new(Plain(exec));
+    // `Recording` keeps every default but `query`, `execute` and `batch`.
+    let db = Db::new(Recording {
+        inner: exec,
+        sql: Default::default(),
+    });
     db.insert(users::table)
         .values(NewUser::new("a@x.io", "Ann"))
         .run()
         .await
         .unwrap();
-    let sql = "SELECT id, email, name, bio, avatar, role, created_at FROM users \
-               UNION ALL SELECT 'not an id', 'e', 'n', NULL, NULL, 'reader', 0";
+    let sql = USERS_THEN_A_BAD_ROW;
     let first = db.raw(sql, []).get::<User>().await.unwrap().unwrap();
     assert_eq!(first.email, "a@x.io");
     assert!(db.raw(sql, []).all::<User>().await.is_err());

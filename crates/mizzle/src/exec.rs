@@ -351,17 +351,22 @@ impl StatementNames {
 pub(crate) fn sqlite_cell(
     cell: rusqlite::types::ValueRef<'_>,
 ) -> std::result::Result<ValueRef<'_>, Value> {
-    use rusqlite::types::ValueRef as R;
-    Ok(match cell {
-        R::Null => ValueRef::Null,
-        R::Integer(n) => ValueRef::Integer(n),
-        R::Real(r) => ValueRef::Real(r),
-        R::Text(t) => match std::str::from_utf8(t) {
-            Ok(s) => ValueRef::Text(s),
-            Err(_) => return Err(Value::Text(String::from_utf8_lossy(t).into_owned())),
-        },
-        R::Blob(b) => ValueRef::Blob(b),
+    sqlite_text_cell(cell).ok_or_else(|| {
+        // Only text that is not UTF-8 gets here.
+        Value::Text(String::from_utf8_lossy(cell.as_bytes().unwrap_or_default()).into_owned())
     })
+}
+
+/// Checks (in debug builds) that a positional read of field `name` at cell `i` is that
+/// column: a table's statement names its columns as its row struct reads them (joins and
+/// projections name theirs `c0`, `c1`, …, and are not checked).
+#[inline(always)]
+fn debug_assert_in_order(names: &Names, i: usize, name: &str) {
+    debug_assert!(
+        !matches!(names, Names::Known(Columns::Table(_))) || names.get(i) == Some(name),
+        "positional read of `{name}` at column {:?}",
+        names.get(i)
+    );
 }
 
 /// SQLite's cell as a [`ValueRef`] when it is not text that fails UTF-8 (then `None`).
@@ -530,14 +535,7 @@ impl<'r> RowReader<'r> {
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn locate(&self, name: &str) -> Result<usize> {
         if self.positional && self.next < self.width() {
-            // A table's statement names its columns as its row struct reads them (joins and
-            // projections name theirs `c0`, `c1`, …).
-            debug_assert!(
-                !matches!(self.names(), Names::Known(Columns::Table(_)))
-                    || self.names().get(self.next) == Some(name),
-                "positional read of `{name}` at column {:?}",
-                self.names().get(self.next)
-            );
+            debug_assert_in_order(self.names(), self.next, name);
             Ok(self.next)
         } else if self.names().get(self.next) == Some(name) {
             Ok(self.next)
@@ -561,11 +559,7 @@ impl<'r> RowReader<'r> {
         if let Source::Sqlite { row, width, names } = &self.source {
             let i = self.next;
             if self.positional && i < *width {
-                debug_assert!(
-                    !matches!(names, Names::Known(Columns::Table(_))) || names.get(i) == Some(name),
-                    "positional read of `{name}` at column {:?}",
-                    names.get(i)
-                );
+                debug_assert_in_order(names, i, name);
                 if let Ok(Some(v)) = row.get_ref(i).map(sqlite_text_cell)
                     && let Ok(decoded) = S::decode_ref(v)
                 {

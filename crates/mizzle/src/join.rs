@@ -716,7 +716,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
     /// Every result row decoded into your own struct by column name: each column is named
     /// after itself, each expression by [`Val::named`].
     pub async fn all_as<R: FromRow>(self) -> Result<Vec<R>> {
-        let rows = self.db.query_checked(self.render(true)).await?;
+        let rows = self.db.query(self.render(true)).await?;
         rows.into_iter().map(R::from_row).collect()
     }
 }

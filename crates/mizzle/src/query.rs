@@ -340,7 +340,11 @@ impl<E: Executor> Db<E> {
         }
     }
 
-    fn query(&self, stmt: Statement) -> Call<impl Future<Output = Result<Vec<Row>>>, Vec<Row>> {
+    /// Checks `stmt` against the limits and runs it for its rows.
+    pub(crate) fn query(
+        &self,
+        stmt: Statement,
+    ) -> Call<impl Future<Output = Result<Vec<Row>>>, Vec<Row>> {
         self.checked(stmt, E::query)
     }
 
@@ -359,18 +363,12 @@ impl<E: Executor> Db<E> {
     }
 
     /// Checks `stmt` against the limits and decodes its rows by position with `decode`.
-    pub(crate) async fn query_positional<T>(
+    pub(crate) fn query_positional<T>(
         &self,
         stmt: Statement,
         decode: fn(&mut crate::RowReader<'_>) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        self.limits.check(&stmt)?;
-        self.exec.query_positional(stmt, decode).await
-    }
-
-    /// Checks `stmt` against the limits and runs it for its rows.
-    pub(crate) async fn query_checked(&self, stmt: Statement) -> Result<Vec<Row>> {
-        self.query(stmt).await
+    ) -> Call<impl Future<Output = Result<Vec<T>>>, Vec<T>> {
+        self.checked(stmt, |exec, stmt| exec.query_positional(stmt, decode))
     }
 
     fn execute(&self, stmt: Statement) -> Call<impl Future<Output = Result<ExecMeta>>, ExecMeta> {

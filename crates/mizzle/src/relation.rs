@@ -425,13 +425,24 @@ fn key_at(reader: &RowReader<'_>, at: usize, column: &str) -> Result<Key> {
     })
 }
 
-/// Where `column` is among a table's `columns`.
-fn column_at(columns: &[&str], column: &str) -> Result<usize> {
-    columns.iter().position(|c| *c == column).ok_or_else(|| {
-        Error::Other(format!(
-            "relation key column `{column}` is not in its table"
-        ))
-    })
+/// Where `column` is among a table's `columns` (evaluated at compile time for each
+/// relation, so no row looks its key column up by name).
+const fn column_position(columns: &[&str], column: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < columns.len() {
+        let (a, b) = (columns[i].as_bytes(), column.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The decoded rows of one statement (a level, or the selected rows): each row with the
@@ -452,16 +463,15 @@ impl<T> Default for Decoded<T> {
 }
 
 impl<T> Decoded<T> {
-    /// Decodes a row read by `reader` of table `columns`, after noting the keys its loads
-    /// `L` want; `group` is the parent key it belongs to.
+    /// Decodes a row read by `reader`, after noting the keys its loads `L` want; `group` is
+    /// the parent key it belongs to.
     fn push<P, L: LoadList<P>>(
         &mut self,
-        columns: &[&str],
         group: Key,
         reader: &mut RowReader<'_>,
         decode: impl FnOnce(&mut RowReader<'_>) -> Result<T>,
     ) -> Result<()> {
-        L::keys(columns, reader, &mut self.keys)?;
+        L::keys(reader, &mut self.keys)?;
         let row = decode(reader)?;
         self.rows.push((group, row));
         Ok(())
@@ -544,9 +554,9 @@ pub trait LoadList<P> {
     fn accept(&self, rows: &mut Self::Rows, i: usize, reader: &mut RowReader<'_>) -> Result<()>;
     /// Groups every load's rows.
     fn finish(&self, rows: Self::Rows) -> Result<Self::Grouped>;
-    /// Appends the keys a parent row (of table `columns`, read by `reader`, not consumed)
-    /// gives the list, one per load.
-    fn keys(columns: &[&str], reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()>;
+    /// Appends the keys a parent row (read by `reader`, not consumed) gives the list, one
+    /// per load.
+    fn keys(reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()>;
     /// Notes that a parent row with `keys` will want its groups (called for every parent
     /// row before any [`attach`](Self::attach)).
     fn want(grouped: &mut Self::Grouped, keys: &[Key]);
@@ -569,7 +579,7 @@ impl<P> LoadList<P> for Nil {
     fn finish(&self, _: ()) -> Result<()> {
         Ok(())
     }
-    fn keys(_: &[&str], _: &RowReader<'_>, _: &mut Vec<Key>) -> Result<()> {
+    fn keys(_: &RowReader<'_>, _: &mut Vec<Key>) -> Result<()> {
         Ok(())
     }
     fn want(_: &mut (), _: &[Key]) {}
@@ -580,7 +590,7 @@ impl<P> LoadList<P> for Nil {
 
 type Attached<L> = <<<L as LoadSpec>::Rel as Relation>::Card as Card>::Out<<L as LoadSpec>::Node>;
 
-impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest> {
+impl<P: Table, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest> {
     type Out = With<Rel<L::Rel, Attached<L>>, Rest::Out>;
     type Grouped = (Grouped<L::Node>, Rest::Grouped);
     type Rows = (L::Rows, Rest::Rows);
@@ -600,10 +610,16 @@ impl<P, L: LoadSpec<Parent = P>, Rest: LoadList<P>> LoadList<P> for With<L, Rest
     fn finish(&self, rows: Self::Rows) -> Result<Self::Grouped> {
         Ok((self.0.finish(rows.0)?, self.1.finish(rows.1)?))
     }
-    fn keys(columns: &[&str], reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()> {
+    fn keys(reader: &RowReader<'_>, out: &mut Vec<Key>) -> Result<()> {
         let column = <L::Rel as Relation>::JOIN.parent_col();
-        out.push(key_at(reader, column_at(columns, column)?, column)?);
-        Rest::keys(columns, reader, out)
+        let at = const { column_position(P::COLUMNS, <L::Rel as Relation>::JOIN.parent_col()) };
+        let Some(at) = at else {
+            return Err(Error::Other(format!(
+                "relation key column `{column}` is not in its table"
+            )));
+        };
+        out.push(key_at(reader, at, column)?);
+        Rest::keys(reader, out)
     }
     fn want(grouped: &mut Self::Grouped, keys: &[Key]) {
         if let Some((_, wanted)) = grouped.0.get_mut(&keys[0]) {
@@ -851,9 +867,8 @@ where
         let columns = <R::Child as Table>::COLUMNS;
         let group = key_at(reader, columns.len(), KEY)?;
         reader.by_position();
-        rows.0.push::<R::Child, S>(columns, group, reader, |r| {
-            <R::Child as Table>::Row::from_reader(r)
-        })
+        rows.0
+            .push::<R::Child, S>(group, reader, <R::Child as Table>::Row::from_reader)
     }
 
     fn finish(&self, rows: Self::Rows) -> Result<Grouped<Self::Node>> {
@@ -919,7 +934,7 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
             .db()
             .batch_statements_each(stmts, |i, reader| {
                 if i == 0 {
-                    root.push::<T, Ls>(T::COLUMNS, Key::Null, reader, T::Row::from_reader)
+                    root.push::<T, Ls>(Key::Null, reader, T::Row::from_reader)
                 } else {
                     loads.accept(&mut rows, i - 1, reader)
                 }
@@ -935,5 +950,24 @@ impl<'a, E: Executor, T: Table, Ls: LoadList<T>> SelectWith<'a, E, T, Ls> {
     pub async fn get(mut self) -> Result<Option<Node<T::Row, Ls::Out>>> {
         self.select = self.select.limit(1);
         Ok(self.all().await?.into_iter().next())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_position;
+
+    #[test]
+    fn column_position_matches_whole_names_only() {
+        const COLUMNS: &[&str] = &["id", "author_id", "author", ""];
+        assert_eq!(column_position(COLUMNS, "id"), Some(0));
+        assert_eq!(column_position(COLUMNS, "author"), Some(2));
+        assert_eq!(column_position(COLUMNS, "author_id"), Some(1));
+        assert_eq!(column_position(COLUMNS, ""), Some(3));
+        assert_eq!(column_position(COLUMNS, "auth"), None);
+        assert_eq!(column_position(COLUMNS, "ids"), None);
+        assert_eq!(column_position(&[], "id"), None);
+        const AT: Option<usize> = column_position(COLUMNS, "author_id");
+        assert_eq!(AT, Some(1));
     }
 }
