@@ -198,7 +198,7 @@ macro_rules! from_builders {
         where
             Q: Covers<S, J>,
         {
-            self.from.filter = and_filter(self.from.filter, condition.into_expr());
+            and_filter(&mut self.from.filter, condition.into_expr());
             self
         }
 
@@ -647,7 +647,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
     where
         Q: Covers<S, J>,
     {
-        self.having = and_filter(self.having, condition.into_expr());
+        and_filter(&mut self.having, condition.into_expr());
         self
     }
 

@@ -159,7 +159,7 @@ impl<R: Relation, S> Load<R, S> {
     where
         R::Child: crate::scope::Covers<C, I>,
     {
-        self.filter = and_filter(self.filter.take(), condition.into_expr());
+        and_filter(&mut self.filter, condition.into_expr());
         self
     }
 
