@@ -1234,24 +1234,25 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
             return stmt;
         }
         let mut params = Vec::with_capacity(self.set.len() + 1);
-        let mut sql = self.update_head();
+        let mut sql = Self::update_head();
         self.set.render(&mut sql, &mut params);
-        self.update_tail(sql, params, returning)
+        Self::update_tail(sql, params, &self.filter, returning)
     }
 
     /// [`Update::render`], the patch's values moved into the statement.
-    fn into_statement(mut self, returning: bool) -> Statement {
+    fn into_statement(self, returning: bool) -> Statement {
         if self.set.is_empty() {
             return self.render(returning);
         }
-        let set = std::mem::take(&mut self.set);
-        let mut sql = self.update_head();
+        let mut sql = Self::update_head();
+        // Taken apart, not `mem::take`n: the builder is not copied again.
+        let Update { set, filter, .. } = self;
         let params = set.render_owned(&mut sql);
-        self.update_tail(sql, params, returning)
+        Self::update_tail(sql, params, &filter, returning)
     }
 
     /// `UPDATE <table> SET `.
-    fn update_head(&self) -> String {
+    fn update_head() -> String {
         let mut sql = String::with_capacity(128);
         sql.push_str("UPDATE ");
         sql.push_str(T::NAME_SQL);
@@ -1260,8 +1261,13 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// ` WHERE …`, with `RETURNING` every column when asked.
-    fn update_tail(&self, mut sql: String, mut params: Vec<Value>, returning: bool) -> Statement {
-        push_where(&mut sql, &mut params, &self.filter);
+    fn update_tail(
+        mut sql: String,
+        mut params: Vec<Value>,
+        filter: &Option<Expr>,
+        returning: bool,
+    ) -> Statement {
+        push_where(&mut sql, &mut params, filter);
         returning_clause::<T>(sql, params, returning)
     }
 
