@@ -484,10 +484,8 @@ fn and_also(current: &mut Expr, next: Expr) {
     match current {
         Expr::And(items) => items.push(next),
         _ => {
-            let first = std::mem::replace(current, Expr::And(Vec::with_capacity(2)));
-            if let Expr::And(items) = current {
-                items.extend([first, next]);
-            }
+            let first = std::mem::replace(current, Expr::And(Vec::new()));
+            *current = Expr::And(vec![first, next]);
         }
     }
 }
@@ -847,7 +845,7 @@ where
 /// The assignments of an `UPDATE … SET` or `ON CONFLICT … DO UPDATE SET`: a patch's values
 /// by column, as the patch gave them, then assignments by expression. It knows its table's
 /// column names (quoted, as written into the SQL), so it is compiled once for every table.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct SetList {
     quoted: &'static [&'static str],
     set: SetValues,
