@@ -66,7 +66,10 @@ pub struct SetValues {
     /// Columns 0..64, one bit each.
     low: u64,
     /// Columns from 64 on, 64 to a word (empty for nearly every table).
-    high: Box<[u64]>,
+    /// Boxed so that a patch's values stay small to move (64 bytes with the set list's
+    /// other fields: a larger struct is copied with `rep movsq` at `opt-level = "s"`).
+    #[allow(clippy::box_collection, reason = "a thin pointer: 8 bytes, not a Vec's 24")]
+    high: Option<Box<Vec<u64>>>,
     values: Vec<Value>,
 }
 
@@ -75,7 +78,7 @@ impl SetValues {
     pub fn with_capacity(n: usize) -> Self {
         SetValues {
             low: 0,
-            high: Box::default(),
+            high: None,
             values: Vec::with_capacity(n + 2),
         }
     }
@@ -85,7 +88,7 @@ impl SetValues {
     #[inline]
     pub fn push(&mut self, column: usize, value: Value) {
         // The common case: a column after every one set so far.
-        if column < 64 && self.high.is_empty() && self.low >> column == 0 {
+        if column < 64 && self.high.is_none() && self.low >> column == 0 {
             self.low |= 1 << column;
             self.values.push(value);
         } else {
@@ -122,7 +125,7 @@ impl SetValues {
 
     /// Calls `f` with each set column's position, in ascending order.
     pub fn for_each_column(&self, mut f: impl FnMut(usize)) {
-        for i in 0..=self.high.len() {
+        for i in 0..=self.high().len() {
             let mut word = self.word(i);
             while word != 0 {
                 f(64 * i + word.trailing_zeros() as usize);
@@ -150,11 +153,16 @@ impl SetValues {
         self.values
     }
 
+    /// The words of columns from 64 on.
+    fn high(&self) -> &[u64] {
+        self.high.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     /// Word `i` of the column bits (0 past the end).
     fn word(&self, i: usize) -> u64 {
         match i {
             0 => self.low,
-            _ => self.high.get(i - 1).copied().unwrap_or(0),
+            _ => self.high().get(i - 1).copied().unwrap_or(0),
         }
     }
 
@@ -172,12 +180,11 @@ impl SetValues {
         let word = if i == 0 {
             &mut self.low
         } else {
-            if self.high.len() < i {
-                let mut high = std::mem::take(&mut self.high).into_vec();
+            let high = self.high.get_or_insert_default();
+            if high.len() < i {
                 high.resize(i, 0);
-                self.high = high.into_boxed_slice();
             }
-            &mut self.high[i - 1]
+            &mut high[i - 1]
         };
         if on {
             *word |= mask;
