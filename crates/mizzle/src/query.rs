@@ -851,7 +851,10 @@ struct SetList {
     set: SetValues,
     /// Boxed (and absent for a plain patch) so the list is 64 bytes: a larger one is
     /// copied with `rep movsq` at `opt-level = "s"`, on every update.
-    #[allow(clippy::box_collection, reason = "a thin pointer: 8 bytes, not a Vec's 24")]
+    #[allow(
+        clippy::box_collection,
+        reason = "a thin pointer: 8 bytes, not a Vec's 24"
+    )]
     exprs: Option<Box<Vec<(&'static str, Node)>>>,
 }
 

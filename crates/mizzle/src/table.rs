@@ -68,7 +68,10 @@ pub struct SetValues {
     /// Columns from 64 on, 64 to a word (empty for nearly every table).
     /// Boxed so that a patch's values stay small to move (64 bytes with the set list's
     /// other fields: a larger struct is copied with `rep movsq` at `opt-level = "s"`).
-    #[allow(clippy::box_collection, reason = "a thin pointer: 8 bytes, not a Vec's 24")]
+    #[allow(
+        clippy::box_collection,
+        reason = "a thin pointer: 8 bytes, not a Vec's 24"
+    )]
     high: Option<Box<Vec<u64>>>,
     values: Vec<Value>,
 }
