@@ -13,6 +13,7 @@ use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req, ToStatement}
 type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
 use crate::relation::{Load, Relation};
 use crate::scope::Covers;
+use crate::table::rare;
 use crate::value_expr::{Node, Val};
 use crate::{
     Column, Columns, Error, ExecMeta, Executor, FromRow, Insertable, Output, Patch, Result, Row,
@@ -877,7 +878,7 @@ impl SetList {
 
     /// The assignments by expression.
     fn by_expr(&self) -> &[(&'static str, Node)] {
-        self.exprs.as_deref().map_or(&[], Vec::as_slice)
+        rare(&self.exprs)
     }
 
     fn is_empty(&self) -> bool {
@@ -928,12 +929,7 @@ impl SetList {
         let n = self.set.len();
         let exprs = self.exprs;
         let mut params = self.set.into_values();
-        render_exprs(
-            exprs.as_deref().map_or(&[], Vec::as_slice),
-            n,
-            sql,
-            &mut params,
-        );
+        render_exprs(rare(&exprs), n, sql, &mut params);
         params
     }
 }

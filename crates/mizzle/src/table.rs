@@ -58,6 +58,16 @@ pub trait Patch: Sized {
     }
 }
 
+/// The items of a rarely used list kept boxed (`None` when empty), to keep the struct
+/// holding it small to move.
+#[allow(
+    clippy::box_collection,
+    reason = "the lists it reads are boxed to be a thin pointer"
+)]
+pub(crate) fn rare<T>(list: &Option<Box<Vec<T>>>) -> &[T] {
+    list.as_deref().map_or(&[], Vec::as_slice)
+}
+
 /// The values a patch writes: which columns of its table (by position in
 /// [`Table::COLUMNS`]) and their values, in column order. A patch's values become the
 /// statement's parameters as they are, and its columns need no name per value.
@@ -158,7 +168,7 @@ impl SetValues {
 
     /// The words of columns from 64 on.
     fn high(&self) -> &[u64] {
-        self.high.as_deref().map_or(&[], Vec::as_slice)
+        rare(&self.high)
     }
 
     /// Word `i` of the column bits (0 past the end).
