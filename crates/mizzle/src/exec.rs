@@ -732,11 +732,11 @@ impl<E: Executor> Executor for Counted<E> {
 #[cfg(all(test, feature = "sqlite", not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::sql::{Blob, Boolean, Integer, Nullable, Real, Text, Timestamp};
+    use crate::sql::{Blob, Boolean, Integer, Json, Nullable, Real, Text, Timestamp, TimestampMs};
     use rusqlite::types::ValueRef as R;
 
     /// The fast path's decoding, arm by arm, agrees with converting the cell and decoding
-    /// it, for every kind of cell and every SQL type, errors included.
+    /// it, for every kind of cell and the built-in SQL types, errors included.
     #[test]
     fn a_cell_decodes_the_same_arm_by_arm() {
         fn same<S: SqlType>(cell: R<'_>)
@@ -757,6 +757,7 @@ mod tests {
             R::Real(1e300),
             R::Text(b"12"),
             R::Text(b"2026-11-30 12:00:00"),
+            R::Text(b"[1, 2]"),
             R::Text(b"\xff\xfe"),
             R::Blob(b"\x00\x01"),
         ];
@@ -767,6 +768,8 @@ mod tests {
             same::<Blob>(cell);
             same::<Boolean>(cell);
             same::<Timestamp>(cell);
+            same::<TimestampMs>(cell);
+            same::<Json<Vec<i64>>>(cell);
             same::<Nullable<Integer>>(cell);
             same::<Nullable<Text>>(cell);
         }
