@@ -4,8 +4,8 @@
 use mizzle::{Db, Error, Executor, assign, count};
 
 use crate::schema::{
-    Comment, NewPost, NewPostTag, NewSample, NewTag, NewUser, Post, PostPatch, Sample, Tag, User,
-    UserPatch, UserRole, comments, post_tags, posts, samples, tags, users,
+    Comment, NewComment, NewPost, NewPostTag, NewSample, NewTag, NewUser, Post, PostPatch, Sample,
+    Tag, User, UserPatch, UserRole, comments, post_tags, posts, samples, tags, users,
 };
 
 /// An API failure with the HTTP status it maps to.
@@ -548,6 +548,8 @@ pub const EDGE_CASES: &[&str] = &[
     "bool_true",
     "bool_false",
     "empty_blob",
+    "row_two_large_values",
+    "row_over_limit",
 ];
 
 /// The row an edge case writes (`None` for an unknown case).
@@ -594,6 +596,9 @@ pub fn edge_sample(case: &str) -> Option<NewSample> {
         "bool_true" => s.flag(true),
         "bool_false" => s.flag(false),
         "empty_blob" => s.blob_v(Vec::new()),
+        // Each value under the 2 MB per value, together under and over the row's limit.
+        "row_two_large_values" => s.text_v("t".repeat(950_000)).blob_v(vec![7u8; 950_000]),
+        "row_over_limit" => s.text_v("t".repeat(1_100_000)).blob_v(vec![7u8; 1_100_000]),
         _ => return None,
     })
 }
@@ -785,4 +790,205 @@ pub async fn create_post_with_tag_ids<E: Executor>(
         status: 500,
         message: "insert returned no row".into(),
     })
+}
+
+/// A table of the dependent-insert plans [`dependent_batch`] runs: users, their posts, the
+/// posts' comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanTable {
+    /// A user (no parent).
+    Users,
+    /// A post of the last user inserted (`set_from_last_insert(posts::author_id, users::id)`).
+    Posts,
+    /// A comment on the last post inserted (`set_from_last_insert(comments::post_id, posts::id)`).
+    Comments,
+}
+
+impl PlanTable {
+    /// The table whose last row a row of this one attaches to.
+    pub fn parent(self) -> Option<PlanTable> {
+        match self {
+            PlanTable::Users => None,
+            PlanTable::Posts => Some(PlanTable::Users),
+            PlanTable::Comments => Some(PlanTable::Posts),
+        }
+    }
+}
+
+/// One item of a dependent-insert plan: `rows` rows into `table`, in one insert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct PlanItem {
+    /// Where the rows go.
+    pub table: PlanTable,
+    /// How many (`values_many`).
+    pub rows: usize,
+}
+
+/// The marker of row `row` of item `item`: every row of a plan run carries one (a user's
+/// name, a post's title and slug, a comment's body), so the rows read back say which parent
+/// each child was attached to.
+pub fn plan_marker(prefix: &str, item: usize, row: usize) -> String {
+    format!("{prefix}-{item}-{row}")
+}
+
+/// One insert of a plan, as a batch item (a batch of inserts into different tables is a
+/// `Vec` of one type).
+enum PlanInsert<'a, E> {
+    Users(mizzle::Insert<'a, E, users::Table>),
+    Posts(mizzle::Insert<'a, E, posts::Table>),
+    Comments(mizzle::Insert<'a, E, comments::Table>),
+}
+
+impl<E: Executor> mizzle::BatchItem for PlanInsert<'_, E> {
+    type Output = mizzle::ExecMeta;
+    fn statements(&self) -> mizzle::Result<Vec<mizzle::Statement>> {
+        match self {
+            PlanInsert::Users(i) => i.statements(),
+            PlanInsert::Posts(i) => i.statements(),
+            PlanInsert::Comments(i) => i.statements(),
+        }
+    }
+    fn decode(outputs: Vec<mizzle::Output>) -> mizzle::Result<mizzle::ExecMeta> {
+        <mizzle::Insert<'_, E, users::Table> as mizzle::BatchItem>::decode(outputs)
+    }
+    fn insert_link(&self) -> Option<mizzle::InsertLink> {
+        match self {
+            PlanInsert::Users(i) => i.insert_link(),
+            PlanInsert::Posts(i) => i.insert_link(),
+            PlanInsert::Comments(i) => i.insert_link(),
+        }
+    }
+    fn statements_after(&self, parent: &str) -> mizzle::Result<Vec<mizzle::Statement>> {
+        match self {
+            PlanInsert::Users(i) => i.statements_after(parent),
+            PlanInsert::Posts(i) => i.statements_after(parent),
+            PlanInsert::Comments(i) => i.statements_after(parent),
+        }
+    }
+}
+
+/// What a plan run did: refused before sending (with the message), or every child row's
+/// marker with its parent's marker, as stored.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanOutcome {
+    /// The batch was refused; nothing was written.
+    Refused(String),
+    /// (child marker, parent marker) for every post and comment written.
+    Links(Vec<(String, String)>),
+}
+
+/// Runs `plan` as one batch of inserts, each child taking its parent's key with
+/// `set_from_last_insert`, rows marked with `prefix`; reads back which parent each child
+/// row names. (The property test in tests/dependent_batches.rs and, for a sample, the
+/// Worker on local D1.)
+pub async fn dependent_batch<E: Executor>(
+    db: &Db<E>,
+    prefix: &str,
+    plan: &[PlanItem],
+) -> ApiResult<PlanOutcome> {
+    let items: Vec<PlanInsert<'_, E>> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let marker = |r| plan_marker(prefix, i, r);
+            match item.table {
+                PlanTable::Users => PlanInsert::Users(db.insert(users::table).values_many(
+                    (0..item.rows).map(|r| NewUser::new(format!("{}@x.io", marker(r)), marker(r))),
+                )),
+                PlanTable::Posts => PlanInsert::Posts(
+                    db.insert(posts::table)
+                        .values_many((0..item.rows).map(|r| NewPost::new(0, marker(r), marker(r))))
+                        .set_from_last_insert(posts::author_id, users::id),
+                ),
+                PlanTable::Comments => PlanInsert::Comments(
+                    db.insert(comments::table)
+                        .values_many((0..item.rows).map(|r| NewComment::new(0, marker(r))))
+                        .set_from_last_insert(comments::post_id, posts::id),
+                ),
+            }
+        })
+        .collect();
+    if let Err(e) = db.batch(items).await {
+        return match e {
+            Error::DependentInsert(m) => Ok(PlanOutcome::Refused(m)),
+            e => Err(e.into()),
+        };
+    }
+    let like = format!("{}-%", mizzle::escape_like(prefix));
+    let mut links: Vec<(String, String)> = db
+        .select(posts::table)
+        .inner_join(users::table, users::id.eq_col(posts::author_id))
+        .filter(posts::title.like(like.clone()))
+        .columns((posts::title, users::name))
+        .all()
+        .await?;
+    links.extend(
+        db.select(comments::table)
+            .inner_join(posts::table, posts::id.eq_col(comments::post_id))
+            .filter(comments::body.like(like))
+            .columns((comments::body, posts::title))
+            .all()
+            .await?,
+    );
+    Ok(PlanOutcome::Links(links))
+}
+
+/// What [`dependent_batch`] must write for `plan`: each child row attached to the last row
+/// of its parent table inserted before it, as (child marker, parent marker); `None` when a
+/// child has no such row (the batch must then be refused).
+pub fn plan_expected(prefix: &str, plan: &[PlanItem]) -> Option<Vec<(String, String)>> {
+    let mut last: Vec<(PlanTable, String)> = Vec::new();
+    let mut links = Vec::new();
+    for (i, item) in plan.iter().enumerate() {
+        if let Some(parent) = item.table.parent() {
+            let (_, marker) = last.iter().rev().find(|(t, _)| *t == parent)?;
+            let marker = marker.clone();
+            links.extend((0..item.rows).map(|r| (plan_marker(prefix, i, r), marker.clone())));
+        }
+        if item.rows > 0 {
+            last.push((item.table, plan_marker(prefix, i, item.rows - 1)));
+        }
+    }
+    links.sort();
+    Some(links)
+}
+
+/// Each user (but `skip_email`) with (at most `limit` of) their posts whose title is not
+/// `skip_title`, the one with `first_slug` first, then by id: a relation level whose
+/// order, filter and root filter each bind a value (they must all reach the statement, in
+/// the order their placeholders stand).
+pub async fn posts_slug_first<E: Executor>(
+    db: &Db<E>,
+    skip_email: &str,
+    skip_title: &str,
+    first_slug: &str,
+    limit: Option<u64>,
+) -> ApiResult<Vec<(String, Vec<String>)>> {
+    let first = mizzle::fragment::<mizzle::sql::Integer>(
+        "CASE WHEN \"slug\" = ? THEN 0 ELSE 1 END",
+        [mizzle::Value::Text(first_slug.to_owned())],
+    );
+    let mut posts = users::posts
+        .filter(posts::title.ne(skip_title))
+        .order_by(first.asc())
+        .order_by(posts::id);
+    if let Some(n) = limit {
+        posts = posts.limit(n);
+    }
+    let users = db
+        .select(users::table)
+        .filter(users::email.ne(skip_email))
+        .order_by(users::id)
+        .with(posts)
+        .all()
+        .await?;
+    Ok(users
+        .iter()
+        .map(|u| {
+            let slugs = u.get(users::posts).iter().map(|p| p.slug.clone()).collect();
+            (u.name.clone(), slugs)
+        })
+        .collect())
 }

@@ -40,14 +40,14 @@ async fn counted<T: Serialize>(
 
 #[derive(serde::Deserialize)]
 struct PostWithTags {
-    post: schema::NewPost,
+    post: schema::NewPostInput,
     #[serde(default)]
     tags: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
 struct PostWithTagIds {
-    post: schema::NewPost,
+    post: schema::NewPostInput,
     tag_ids: Vec<i64>,
 }
 
@@ -109,11 +109,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         req.headers().get(BOOKMARK)?,
         SessionStart::FirstUnconstrained,
     );
-    let data: Data = Rc::new(
-        Db::from_env(&env)
-            .and_then(|db| db.session(start))
-            .map_err(ApiError::from),
-    );
+    let db = Db::from_env(&env).and_then(|db| db.session(start));
+    // Once per isolate: a database that lacks a migration this code was built with answers
+    // 503 naming it (every request, until it is applied), instead of failing query by query.
+    let db = match db {
+        Ok(db) => schema::MIGRATION_CHECK.verify(&db).await.map(|()| db),
+        Err(e) => Err(e),
+    };
+    let data: Data = Rc::new(db.map_err(ApiError::from));
     let mut response = router(data.clone()).run(req, env).await?;
     if let Some(bookmark) = data.as_ref().as_ref().ok().and_then(Db::bookmark) {
         response.headers_mut().set(BOOKMARK, &bookmark)?;
@@ -125,11 +128,19 @@ fn router(data: Data) -> Router<'static, Data> {
     Router::with_data(data)
         .get("/", |_, _| Response::ok("mizzle example: /users, /posts"))
         .post_async("/users", |mut req, ctx| async move {
-            let r = async { api::create_user(db(&ctx)?, json_body(&mut req).await?).await }.await;
+            let r = async {
+                let new = json_body::<schema::NewUserInput>(&mut req).await?;
+                api::create_user(db(&ctx)?, new.into()).await
+            }
+            .await;
             respond(r, 201)
         })
         .put_async("/users", |mut req, ctx| async move {
-            let r = async { api::upsert_user(db(&ctx)?, json_body(&mut req).await?).await }.await;
+            let r = async {
+                let new = json_body::<schema::NewUserInput>(&mut req).await?;
+                api::upsert_user(db(&ctx)?, new.into()).await
+            }
+            .await;
             respond(r, 200)
         })
         .get_async("/users", |req, ctx| async move {
@@ -147,7 +158,8 @@ fn router(data: Data) -> Router<'static, Data> {
         })
         .patch_async("/users/:id", |mut req, ctx| async move {
             let r = async {
-                api::update_user(db(&ctx)?, id_param(&ctx)?, json_body(&mut req).await?).await
+                let patch = json_body::<schema::UserPatchInput>(&mut req).await?;
+                api::update_user(db(&ctx)?, id_param(&ctx)?, patch.into()).await
             }
             .await;
             respond(r, 200)
@@ -207,7 +219,7 @@ fn router(data: Data) -> Router<'static, Data> {
         .post_async("/posts-with-tags", |mut req, ctx| async move {
             let r = async {
                 let body: PostWithTags = json_body(&mut req).await?;
-                api::create_post_with_tags(db(&ctx)?, body.post, body.tags).await
+                api::create_post_with_tags(db(&ctx)?, body.post.into(), body.tags).await
             }
             .await;
             respond(r, 201)
@@ -216,7 +228,11 @@ fn router(data: Data) -> Router<'static, Data> {
             respond(async { api::precision(db(&ctx)?).await }.await, 200)
         })
         .post_async("/posts", |mut req, ctx| async move {
-            let r = async { api::create_post(db(&ctx)?, json_body(&mut req).await?).await }.await;
+            let r = async {
+                let new = json_body::<schema::NewPostInput>(&mut req).await?;
+                api::create_post(db(&ctx)?, new.into()).await
+            }
+            .await;
             respond(r, 201)
         })
         .get_async("/posts", |req, ctx| async move {
@@ -239,7 +255,8 @@ fn router(data: Data) -> Router<'static, Data> {
         })
         .patch_async("/posts/:id", |mut req, ctx| async move {
             let r = async {
-                api::update_post(db(&ctx)?, id_param(&ctx)?, json_body(&mut req).await?).await
+                let patch = json_body::<schema::PostPatchInput>(&mut req).await?;
+                api::update_post(db(&ctx)?, id_param(&ctx)?, patch.into()).await
             }
             .await;
             respond(r, 200)
@@ -299,7 +316,7 @@ fn router(data: Data) -> Router<'static, Data> {
         .post_async("/posts-with-tag-ids", |mut req, ctx| async move {
             let r = async {
                 let body: PostWithTagIds = json_body(&mut req).await?;
-                api::create_post_with_tag_ids(db(&ctx)?, body.post, body.tag_ids).await
+                api::create_post_with_tag_ids(db(&ctx)?, body.post.into(), body.tag_ids).await
             }
             .await;
             respond(r, 201)
@@ -326,6 +343,40 @@ fn router(data: Data) -> Router<'static, Data> {
             let or_terms = query_u64(&req, "or", 500) as usize;
             respond(
                 async { api::limits(db(&ctx)?, n, or_terms).await }.await,
+                200,
+            )
+        })
+        .get_async("/queries/posts-slug-first", |req, ctx| async move {
+            let (skip_email, skip_title) =
+                (query_str(&req, "skip_email"), query_str(&req, "skip_title"));
+            let first = query_str(&req, "first");
+            let limit = Some(query_u64(&req, "limit", 0)).filter(|&n| n > 0);
+            respond(
+                async {
+                    api::posts_slug_first(db(&ctx)?, &skip_email, &skip_title, &first, limit).await
+                }
+                .await,
+                200,
+            )
+        })
+        .post_async("/debug/dependent-batch", |mut req, ctx| async move {
+            let prefix = query_str(&req, "prefix");
+            let r = async {
+                let plan: Vec<api::PlanItem> = json_body(&mut req).await?;
+                api::dependent_batch(db(&ctx)?, &prefix, &plan).await
+            }
+            .await;
+            respond(r, 200)
+        })
+        .get_async("/debug/verify-migrations", |_, ctx| async move {
+            // The check `fetch` runs once per isolate, run again on every request.
+            respond(
+                async {
+                    let db = db(&ctx)?;
+                    db.verify_migrations(schema::MIGRATIONS).await?;
+                    Ok(schema::MIGRATIONS.len())
+                }
+                .await,
                 200,
             )
         })

@@ -10,6 +10,9 @@ mod wrangler;
 #[path = "support/edge.rs"]
 mod edge;
 
+#[path = "support/plans.rs"]
+mod plans;
+
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -65,6 +68,28 @@ fn example_worker_on_local_d1() {
     assert_eq!(ann["role"], "reader", "SQL default applied");
     assert!(ann["created_at"].is_string(), "default_fn now: {ann}");
     let ann_id = ann["id"].as_i64().unwrap();
+    // Mass assignment: request bodies are read into the client input structs, which have
+    // no key and no clock columns (users.toml and posts.toml say `client_input = true`).
+    for (method, path, body) in [
+        (
+            "POST",
+            "/users".to_owned(),
+            json!({"email": "eve@example.com", "name": "Eve", "id": 100}),
+        ),
+        (
+            "POST",
+            "/users".to_owned(),
+            json!({"email": "eve@example.com", "name": "Eve", "created_at": "2020-01-01T00:00:00Z"}),
+        ),
+        ("PATCH", format!("/users/{ann_id}"), json!({"id": 7})),
+    ] {
+        let (s, err) = http.send(method, &path, Some(body));
+        assert_eq!(s, 400, "{method} {path}: {err}");
+        assert!(
+            err["error"].as_str().unwrap().contains("unknown field"),
+            "{err}"
+        );
+    }
 
     let (s, body) = http.send(
         "POST",
@@ -741,6 +766,195 @@ fn example_worker_on_local_d1() {
             (Some(ann_id), Some(name))
         );
     }
+
+    // 8c. A database behind the code (a migration the code was built with, not applied):
+    // every kind of statement answers 503 naming the cause, never a column's name read as
+    // its value. `users.bio` and `posts.meta` are dropped by hand, then put back.
+    for sql in [
+        "ALTER TABLE users DROP COLUMN bio",
+        "ALTER TABLE posts DROP COLUMN meta",
+    ] {
+        d1_query(state.path(), sql);
+    }
+    let user = format!("/users/{ann_id}");
+    let behind = [
+        ("GET", "/users".to_owned(), None),
+        ("GET", user.clone(), None),
+        (
+            "POST",
+            "/users".to_owned(),
+            Some(json!({"email": "behind@example.com", "name": "Behind"})),
+        ),
+        (
+            "PUT",
+            "/users".to_owned(),
+            Some(json!({"email": "ann@example.com", "name": "Ann"})),
+        ),
+        ("PATCH", user.clone(), Some(json!({"name": "Ann"}))),
+        ("DELETE", "/users/999999".to_owned(), None),
+        ("GET", format!("{user}/tree"), None),
+        ("GET", "/posts".to_owned(), None),
+        ("GET", "/queries/users-with-posts?prefix=a".to_owned(), None),
+        (
+            "POST",
+            "/posts".to_owned(),
+            Some(json!({"author_id": ann_id, "title": "Behind", "slug": "behind"})),
+        ),
+    ];
+    for (method, path, body) in behind {
+        let (s, err) = http.send(method, &path, body);
+        let text = err["error"].as_str().unwrap_or_default();
+        assert!(
+            s == 503 && text.contains("behind the code") && text.contains("mizzle migrate"),
+            "{method} {path} on a database behind the code: {s} {err}"
+        );
+    }
+    // A statement that reads nothing missing still works.
+    let (s, n) = http.send("GET", &format!("{user}/post-count"), None);
+    assert_eq!(s, 200, "{n}");
+    // The same on a Durable Object: its own SQLite, one migration "behind" by hand.
+    let (s, _) = http.send("GET", "/notebooks/behind/notes", None);
+    assert_eq!(s, 200);
+    let (s, out) = http.send(
+        "POST",
+        "/notebooks/behind/debug/sql",
+        Some(json!([
+            "ALTER TABLE notes DROP COLUMN body",
+            "ALTER TABLE users DROP COLUMN bio"
+        ])),
+    );
+    assert_eq!(s, 200, "{out}");
+    for (method, path, body) in [
+        ("GET", "/notebooks/behind/notes", None),
+        (
+            "POST",
+            "/notebooks/behind/notes",
+            Some(json!({"title": "t"})),
+        ),
+        ("POST", "/notebooks/behind/tree", Some(json!({}))),
+    ] {
+        let (s, err) = http.send(method, path, body);
+        let text = err["error"].as_str().unwrap_or_default();
+        assert!(
+            s == 503 && text.contains("behind the code"),
+            "{method} {path} on a Durable Object behind the code: {s} {err}"
+        );
+    }
+    let (s, info) = http.send("GET", "/notebooks/behind/info", None);
+    assert_eq!((s, &info["notes"]), (200, &json!(0)), "{info}");
+
+    // The ledger check names what the database lacks.
+    let last = files
+        .iter()
+        .max()
+        .unwrap()
+        .trim_end_matches(".sql")
+        .to_owned();
+    let last_file = files.iter().max().unwrap().clone();
+    d1_query(
+        state.path(),
+        &format!("DELETE FROM d1_migrations WHERE name = '{last_file}'"),
+    );
+    let (s, err) = http.send("GET", "/debug/verify-migrations", None);
+    assert_eq!(s, 503, "{err}");
+    assert!(
+        err["error"].as_str().unwrap().contains(&last),
+        "names the missing migration: {err}"
+    );
+    d1_query(
+        state.path(),
+        &format!("INSERT INTO d1_migrations (name) VALUES ('{last_file}')"),
+    );
+    for sql in [
+        "ALTER TABLE users ADD COLUMN bio TEXT",
+        "ALTER TABLE posts ADD COLUMN meta TEXT",
+    ] {
+        d1_query(state.path(), sql);
+    }
+    let (s, n) = http.send("GET", "/debug/verify-migrations", None);
+    assert_eq!((s, n), (200, json!(files.len())));
+    let (s, got) = http.send("GET", &user, None);
+    assert_eq!(s, 200, "{got}");
+
+    // 8e. A relation level whose order, filter and root filter each bind a value: every
+    // value reaches its placeholder (with a limit, the order stands first, in the window).
+    let (s, sf) = http.send(
+        "POST",
+        "/users",
+        Some(json!({"email": "slug-first@example.com", "name": "SlugFirst"})),
+    );
+    assert_eq!(s, 201, "{sf}");
+    for i in 0..3 {
+        let (s, p) = http.send(
+            "POST",
+            "/posts",
+            Some(json!({"author_id": sf["id"], "title": format!("sf {i}"), "slug": format!("sf{i}")})),
+        );
+        assert_eq!(s, 201, "{p}");
+    }
+    for (query, want) in [
+        ("skip_title=sf%201&first=sf2&limit=2", json!(["sf2", "sf0"])),
+        ("skip_title=sf%200&first=sf1", json!(["sf1", "sf2"])),
+    ] {
+        let (s, got) = http.send(
+            "GET",
+            &format!("/queries/posts-slug-first?skip_email=nobody%40x.io&{query}"),
+            None,
+        );
+        assert_eq!(s, 200, "{got}");
+        let mine = got
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u[0] == "SlugFirst")
+            .unwrap_or_else(|| panic!("{got}"));
+        assert_eq!(mine[1], want, "{query}: {got}");
+    }
+    d1_query(
+        state.path(),
+        "DELETE FROM users WHERE email = 'slug-first@example.com'",
+    );
+
+    // 8d. Dependent inserts on D1: a sample of the random plans tests/dependent_batches.rs
+    // checks on SQLite (users → posts → comments, depth first and breadth first): each is
+    // refused before sending, or every child row names the row it must.
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for case in 0..8 {
+        let tree = plans::tree(1 + case % 3, &mut next);
+        let mut dfs = Vec::new();
+        plans::depth_first(&tree, &mut dfs);
+        for (order, plan, must_accept) in [
+            ("dfs", dfs, true),
+            ("bfs", plans::breadth_first(&tree), false),
+        ] {
+            let prefix = format!("plan{case}{order}");
+            let (s, outcome) = http.send(
+                "POST",
+                &format!("/debug/dependent-batch?prefix={prefix}"),
+                Some(serde_json::to_value(&plan).unwrap()),
+            );
+            assert_eq!(s, 200, "{plan:?}: {outcome}");
+            let outcome: mizzle_example::api::PlanOutcome =
+                serde_json::from_value(outcome).unwrap();
+            let counted = d1_query(
+                state.path(),
+                &format!(
+                    "SELECT (SELECT count(*) FROM users WHERE name LIKE '{prefix}-%') + \
+                     (SELECT count(*) FROM posts WHERE title LIKE '{prefix}-%') + \
+                     (SELECT count(*) FROM comments WHERE body LIKE '{prefix}-%') AS n"
+                ),
+            );
+            let written = counted[0]["n"].as_u64().unwrap() as usize;
+            plans::check(&prefix, &plan, &outcome, written, must_accept);
+        }
+    }
+    d1_query(state.path(), "DELETE FROM users WHERE name LIKE 'plan%'");
 
     // 9. Delete cascades to the user's posts.
     d1_query(

@@ -1141,3 +1141,114 @@ fn migration_corpus_in_a_durable_object() {
         steps.len()
     );
 }
+
+/// A rebuild on real local D1 keeps what the user wrote by hand: triggers on the rebuilt
+/// table and on its cascading children come back with their exact SQL, none fires while
+/// the rows are moved, and both fire afterwards; a view over the tables still reads.
+#[test]
+fn a_rebuild_keeps_hand_written_triggers_and_views_on_local_d1() {
+    let project = tempfile::tempdir().unwrap();
+    let state_dir = project.path().join(".wrangler/state");
+    let state = state_dir.as_path();
+    let authors = "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nname = { type = \"text\" }\n";
+    let articles = "[columns]\nid = { type = \"integer\", primary_key = true }\nauthor_id = { type = \"integer\", references = \"authors.id\", on_delete = \"cascade\" }\ntitle = { type = \"text\" }\n";
+    let audit =
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nmsg = { type = \"text\" }\n";
+    let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+    files.insert("authors", authors);
+    files.insert("articles", articles);
+    files.insert("audit", audit);
+    let build = || {
+        mizzle_build::Config::new()
+            .manifest_dir(project.path())
+            .check(false)
+            .cargo_directives(false)
+            .compile()
+            .unwrap_or_else(|e| panic!("build failed:\n{e}"))
+    };
+    let apply = || {
+        let out = wrangler_cmd(project.path())
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(state)
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success() && !log.contains('❌'), "{log}");
+    };
+    write_project(project.path(), &files);
+    build();
+    std::fs::write(
+        project.path().join("migrations/0002_audit.sql"),
+        "CREATE TRIGGER articles_audit AFTER INSERT ON articles BEGIN\n  INSERT INTO audit (msg) VALUES ('article ' || NEW.title);\nEND;\n\n\
+         CREATE TRIGGER authors_audit AFTER UPDATE OF name ON authors BEGIN\n  INSERT INTO audit (msg) VALUES ('renamed ' || NEW.name);\nEND;\n\n\
+         CREATE VIEW article_authors AS SELECT a.name AS author, r.title FROM authors a JOIN articles r ON r.author_id = a.id;\n",
+    )
+    .unwrap();
+    apply();
+    let conn = open(state);
+    conn.execute_batch(
+        "INSERT INTO authors (name) VALUES ('ann'), ('bob');
+         INSERT INTO articles VALUES (1, 1, 'a1'), (2, 1, 'a2'), (3, 2, 'b1');",
+    )
+    .unwrap();
+    let objects = |conn: &rusqlite::Connection| -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let before = objects(&conn);
+    assert_eq!(before.len(), 3, "{before:?}");
+    drop(conn);
+
+    // Rebuild `authors` (a new CHECK); `articles` cascades from it.
+    files.insert(
+        "authors",
+        "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nname = { type = \"text\", check = \"length(name) > 0\" }\n",
+    );
+    write_project(project.path(), &files);
+    let written = build().written.expect("a rebuild migration");
+    let sql = std::fs::read_to_string(&written).unwrap();
+    assert!(sql.contains("-- Rebuild `authors`"), "{sql}");
+    apply();
+    let conn = open(state);
+    assert_eq!(
+        objects(&conn),
+        before,
+        "every trigger and view, exact SQL, on D1"
+    );
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM articles"),
+            count("SELECT count(*) FROM audit")
+        ),
+        (3, 3),
+        "rows kept, and no trigger fired while they were moved"
+    );
+    assert_eq!(count("SELECT count(*) FROM article_authors"), 3);
+    conn.execute_batch(
+        "INSERT INTO articles VALUES (4, 2, 'b2'); UPDATE authors SET name = 'anne' WHERE id = 1;",
+    )
+    .unwrap();
+    let msgs: Vec<String> = conn
+        .prepare("SELECT msg FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        &msgs[3..],
+        ["article b2", "renamed anne"],
+        "both fire after the rebuild"
+    );
+}

@@ -527,7 +527,7 @@ async fn raw_rows_decode_by_column_name() {
         .await
         .unwrap_err();
     assert!(
-        matches!(missing, Error::Decode { ref column, .. } if column == "email"),
+        matches!(missing, Error::Decode { ref column, .. } if column == "users.email"),
         "{missing}"
     );
 }
@@ -1009,8 +1009,9 @@ async fn cells_read_straight_from_sqlite_decode_like_owned_rows() {
         by_id().all().await.unwrap_err(),
     ] {
         assert!(
-            matches!(err, Error::Decode { ref column, ref error }
-                if column == "created_at" && error.to_string().contains("\"soon\"")),
+            matches!(err, Error::Decode { ref column, ref error, ref sql }
+                if column == "users.created_at" && error.to_string().contains("\"soon\"")
+                    && sql.starts_with("SELECT \"users\".\"id\"")),
             "{err}"
         );
     }

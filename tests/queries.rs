@@ -613,7 +613,7 @@ fn the_sql_reads_like_hand_written_sql() {
         .filter(users::posts.any(posts::published.eq(true)));
     assert_eq!(
         any.to_statement().sql,
-        "SELECT \"id\", \"email\", \"name\", \"bio\", \"avatar\", \"role\", \"created_at\" FROM \"users\" WHERE EXISTS (SELECT 1 FROM \"posts\" AS \"__c\" WHERE \"__c\".\"author_id\" = \"users\".\"id\" AND (\"published\" = 1))"
+        "SELECT \"users\".\"id\", \"users\".\"email\", \"users\".\"name\", \"users\".\"bio\", \"users\".\"avatar\", \"users\".\"role\", \"users\".\"created_at\" FROM \"users\" WHERE EXISTS (SELECT 1 FROM \"posts\" AS \"__c\" WHERE \"__c\".\"author_id\" = \"users\".\"id\" AND (\"__c\".\"published\" = 1))"
     );
     let upd = db
         .update(posts::table)
@@ -621,7 +621,7 @@ fn the_sql_reads_like_hand_written_sql() {
         .filter(posts::id.eq(1));
     assert_eq!(
         upd.to_statements().unwrap()[0].sql,
-        "UPDATE \"posts\" SET \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
+        "UPDATE \"posts\" SET \"views\" = (\"posts\".\"views\" + ?) WHERE \"posts\".\"id\" = ?"
     );
     // An expression replaces what the patch set for its column; the patch's values come
     // first, in column order (`on_update_fn` columns among them), then the expressions.
@@ -633,7 +633,7 @@ fn the_sql_reads_like_hand_written_sql() {
     let stmt = &upd.to_statements().unwrap()[0];
     assert_eq!(
         stmt.sql,
-        "UPDATE \"posts\" SET \"title\" = ?, \"updated_at\" = ?, \"views\" = (\"views\" + ?) WHERE \"id\" = ?"
+        "UPDATE \"posts\" SET \"title\" = ?, \"updated_at\" = ?, \"views\" = (\"posts\".\"views\" + ?) WHERE \"posts\".\"id\" = ?"
     );
     assert_eq!(stmt.params.len(), 4);
     assert_eq!(stmt.params[0], mizzle::Value::Text("t".into()));
@@ -776,4 +776,54 @@ async fn shared_related_rows_reach_every_parent() {
         authors,
         [Some("Bob".into()), Some("Ann".into()), Some("Bob".into())]
     );
+}
+
+#[tokio::test]
+async fn a_value_that_does_not_decode_names_its_table_column_and_statement() {
+    let db = db();
+    seed(&db).await;
+    db.raw("UPDATE posts SET views = 'many' WHERE slug = 'b1'", [])
+        .run()
+        .await
+        .unwrap();
+    let message = |e: mizzle::Error| match &e {
+        mizzle::Error::Decode { column, sql, .. } => (column.clone(), sql.clone(), e.to_string()),
+        other => panic!("{other:?}"),
+    };
+    // A projection: the column, not the result name mizzle gave it ("c1").
+    let (column, sql, text) = message(
+        db.select(posts::table)
+            .columns((posts::id, posts::views))
+            .all()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(column, "posts.views");
+    assert!(
+        sql.starts_with("SELECT \"posts\".\"id\" AS \"c0\""),
+        "{sql}"
+    );
+    assert!(
+        text.contains("column `posts.views`: expected an integer, found text \"many\"")
+            && text.contains("(in `SELECT"),
+        "{text}"
+    );
+    // An expression: its SQL.
+    let (column, _, _) = message(
+        db.select(posts::table)
+            .columns((posts::id, mizzle::coalesce(posts::views, 0)))
+            .all()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(column, "coalesce(posts.views, ?)");
+    // A table's row in a join.
+    let (column, _, _) = message(
+        db.select(users::table)
+            .inner_join(posts::table, posts::author_id.eq_col(users::id))
+            .all()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(column, "posts.views");
 }

@@ -373,7 +373,8 @@ async fn a_bad_cell_at_any_level_fails_the_load_naming_its_column() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, mizzle::Error::Decode { ref column, .. } if column == "created_at"),
+        matches!(err, mizzle::Error::Decode { ref column, ref sql, .. }
+            if column == "comments.created_at" && sql.contains("JOIN \"comments\" AS c")),
         "{err}"
     );
     // Without the broken level the same tree loads.
@@ -390,4 +391,25 @@ async fn a_bad_cell_at_any_level_fails_the_load_naming_its_column() {
             .sum::<usize>(),
         4
     );
+}
+
+#[tokio::test]
+async fn every_clause_of_a_level_binds_its_values() {
+    let db = seeded().await;
+    // Ann's posts p0, p1, p2; Bob's p3. Order p2 first, drop "post 1", two per user.
+    let got = mizzle_example::api::posts_slug_first(&db, "cid@x.io", "post 1", "p2", Some(2))
+        .await
+        .unwrap();
+    let want = |name: &str, slugs: &[&str]| {
+        (
+            name.to_owned(),
+            slugs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(got, [want("Ann", &["p2", "p0"]), want("Bob", &["p3"])]);
+    // Without a limit the order goes last in the statement: the same values, bound there.
+    let got = mizzle_example::api::posts_slug_first(&db, "cid@x.io", "post 0", "p1", None)
+        .await
+        .unwrap();
+    assert_eq!(got, [want("Ann", &["p1", "p2"]), want("Bob", &["p3"])]);
 }

@@ -27,6 +27,8 @@ pub fn expect(case: &str) -> Expect {
         "nan" => Refused("NaN"),
         "inf" | "neg_inf" => Refused("inf"),
         "text_over_2mb" => Refused("over the limit of 2000000"),
+        "row_over_limit" => Refused("the limit is 2200000 per row"),
+        "row_two_large_values" => Exact(&[(2, "text"), (3, "blob")]),
         "json_too_deep" => Refused("deeper than 127"),
         "neg_zero" => Changed,
         "safe_max" | "safe_min" => Exact(&[(0, "integer")]),

@@ -49,6 +49,9 @@ pub struct TableFile {
     pub primary_key: Option<Sp<Vec<Sp<String>>>>,
     /// `without_rowid = true`.
     pub without_rowid: Option<Sp<bool>>,
+    /// `client_input = true`: generate the input structs a client's JSON is read into,
+    /// keys and server-filled columns left out by default.
+    pub client_input: Option<Sp<bool>>,
     /// `[columns]`, in file order.
     pub columns: Vec<ColumnDef>,
     /// Span of the `columns` key (or the file when absent).
@@ -108,6 +111,8 @@ pub struct ColumnDef {
     pub allow_destructive: Option<Sp<bool>>,
     /// `db_check` (boolean and enum columns).
     pub db_check: Option<Sp<bool>>,
+    /// `input`: whether a client's JSON may set the column.
+    pub input: Option<Sp<bool>>,
 }
 
 /// One index.

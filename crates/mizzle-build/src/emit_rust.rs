@@ -255,6 +255,12 @@ struct JsonInput {
     moves: Vec<TokenStream>,
     /// Whether any field needs it (else the struct derives `Deserialize` directly).
     needed: bool,
+    /// The client input struct's fields (`New<Struct>Input`): the columns a client may set.
+    client_fields: Vec<TokenStream>,
+    /// Its conversion: `field: input.field` for those, `field: None` for the others.
+    client_moves: Vec<TokenStream>,
+    /// The columns left out of it, for its doc.
+    left_out: Vec<String>,
 }
 
 /// A field of an insert or patch struct, by its type.
@@ -288,12 +294,77 @@ impl JsonInput {
         };
         self.fields.push(field);
         self.moves.push(quote!(#f: #take,));
+        if c.input {
+            // The same field at the crate level (`base_type_in(.., false)`).
+            let base = base_type_in(c, false);
+            self.client_fields.push(match shape {
+                Shape::Value => quote!(#f: #base,),
+                Shape::Optional => quote!(#[serde(default)] #f: Option<#base>,),
+                Shape::SetOrNull => {
+                    quote!(#[serde(default)] #f: ::mizzle::__private::SetOrNull<#base>,)
+                }
+            });
+            self.client_moves.push(quote!(#f: #take,));
+        } else {
+            // Never `Value`: a required column is always input (checked when lowering).
+            self.client_moves
+                .push(quote!(#f: ::core::option::Option::None,));
+            self.left_out.push(c.name.clone());
+        }
+    }
+
+    /// The struct a client's JSON is read into (`New<Struct>Input`, `<Struct>PatchInput`),
+    /// public, with its `From` into `target`: only the columns a client may set, and every
+    /// other field refused. Nothing for a table without `client_input`.
+    fn client_struct(
+        &self,
+        t: &Table,
+        name: &syn::Ident,
+        target: &syn::Ident,
+        what: &str,
+    ) -> TokenStream {
+        if !t.client_input {
+            return quote!();
+        }
+        let rename = rename_all(t);
+        let left_out = if self.left_out.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " but {}, which only the server sets",
+                self.left_out
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let doc = format!(
+            " What a client may send to {what} a `{}` row: the fields of [`{target}`]{left_out} \
+             (`input` in docs/schema.md). Any other field is refused when the JSON is read; \
+             `.into()` gives the [`{target}`].",
+            t.name
+        );
+        let (fields, moves) = (&self.client_fields, &self.client_moves);
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq, ::mizzle::serde::Deserialize)]
+            #[serde(crate = "::mizzle::serde", deny_unknown_fields)]
+            #rename
+            pub struct #name { #(#fields)* }
+
+            impl ::core::convert::From<#name> for #target {
+                fn from(input: #name) -> Self {
+                    Self { #(#moves)* }
+                }
+            }
+        }
     }
 
     /// For the public struct `target`: the `from = ".."` path its `Deserialize` goes through,
     /// and the input struct named `input` with its `From`, to go in the table module (both
     /// nothing when no field needs them).
-    fn finish(self, t: &Table, input: &str, target: &syn::Ident) -> (Option<String>, TokenStream) {
+    fn finish(&self, t: &Table, input: &str, target: &syn::Ident) -> (Option<String>, TokenStream) {
         if !self.needed {
             return (None, quote!());
         }
@@ -356,6 +427,7 @@ fn module_ident(t: &Table) -> proc_macro2::Ident {
 
 fn row_struct(t: &Table) -> TokenStream {
     let name = format_ident!("{}", t.struct_name);
+    let table = &t.name;
     let doc = doc_attrs(t.doc.as_deref(), &format!("A row of `{}`.", t.name));
     let derives = derives(t);
     let fields = t.columns.iter().map(|c| {
@@ -381,7 +453,11 @@ fn row_struct(t: &Table) -> TokenStream {
             }
 
             fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-                Ok(Self { #(#reads)* })
+                // A field that does not decode is named `table.column` in the error.
+                let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+                    ::core::result::Result::Ok(Self { #(#reads)* })
+                };
+                ::mizzle::__private::in_table(#table, read(row))
             }
         }
     }
@@ -554,9 +630,12 @@ fn insert_struct(t: &Table) -> (TokenStream, TokenStream) {
     } else {
         quote!()
     };
+    let client = input.client_struct(t, &format_ident!("{name}Input"), &name, "create");
     let (from, input) = input.finish(t, "NewInput", &name);
     let derives = derives_from(t, false, from);
     let item = quote! {
+        #client
+
         #[doc = #doc]
         #derives
         pub struct #name { #(#fields)* }
@@ -667,9 +746,12 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
         }
     }
     let room = proc_macro2::Literal::usize_unsuffixed(assignments.len());
+    let client = input.client_struct(t, &format_ident!("{name}Input"), &name, "change");
     let (from, input) = input.finish(t, "PatchInput", &name);
     let derives = derives_from(t, true, from);
     let item = quote! {
+        #client
+
         #[doc = #doc]
         #derives
         pub struct #name { #(#fields)* }
@@ -710,10 +792,12 @@ fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
         .iter()
         .map(|c| crate::naming::quote_ident(&c.name));
     let name_sql = crate::naming::quote_ident(&t.name);
+    // Qualified by the table's name: SQLite reads `"url"` that names no column (a database
+    // one migration behind the code) as the string 'url', but `"events"."url"` as an error.
     let cols_sql = t
         .columns
         .iter()
-        .map(|c| crate::naming::quote_ident(&c.name))
+        .map(|c| format!("{name_sql}.{}", crate::naming::quote_ident(&c.name)))
         .collect::<Vec<_>>()
         .join(", ");
     let pk = t.primary_key.iter();
@@ -977,6 +1061,17 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
                     ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
                 }
 
+                /// [`d1`], checked once per isolate against the migrations this code was
+                /// built with ([`MIGRATION_CHECK`]): a database that lacks some is
+                /// `Error::SchemaBehind` naming them (HTTP 503), so a Worker deployed before
+                /// its migrations are applied says so instead of failing query by query.
+                #[cfg(target_arch = "wasm32")]
+                pub async fn d1_verified(env: &::mizzle::worker::Env) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
+                    let db = d1(env)?;
+                    MIGRATION_CHECK.verify(&db).await?;
+                    ::core::result::Result::Ok(db)
+                }
+
                 /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
                 /// checked against wrangler's config when this code was generated.
                 #[cfg(target_arch = "wasm32")]
@@ -1031,6 +1126,11 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
         /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
         #[doc = #mdoc]
         pub const MIGRATIONS: &[(&str, &str)] = &[#((#names, #sqls)),*];
+
+        /// Checks once per process that a database has applied every one of [`MIGRATIONS`]
+        /// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
+        /// `Error::SchemaBehind` naming the migrations it lacks.
+        pub static MIGRATION_CHECK: ::mizzle::MigrationCheck = ::mizzle::MigrationCheck::new(MIGRATIONS);
 
         #d1
 

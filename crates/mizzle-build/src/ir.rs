@@ -192,6 +192,8 @@ pub struct Column {
     /// Whether the database enforces a boolean's 0/1 or an enum's values with a CHECK
     /// (`db_check = false` for a database made without one, e.g. by drizzle-kit).
     pub db_check: bool,
+    /// Whether a client's JSON may set it (`input`; see [`Table::client_input`]).
+    pub input: bool,
     /// Where the column's name is written.
     pub origin: crate::diag::Origin,
 }
@@ -290,6 +292,9 @@ pub struct Table {
     pub relations: Vec<Relation>,
     /// serde's `rename_all` for the generated structs (the table's, else the settings').
     pub serde_rename_all: Option<String>,
+    /// Whether the input structs (`New<Struct>Input`, `<Struct>PatchInput`) are generated:
+    /// `client_input = true`, or a column with `input = false`.
+    pub client_input: bool,
     /// Where the table's name is written.
     pub origin: crate::diag::Origin,
 }
@@ -411,6 +416,9 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Settings.
     pub settings: Settings,
+    /// What the build decided for the user and says so (a cargo warning each): e.g. a
+    /// struct name chosen because the default one would shadow a Rust prelude type.
+    pub warnings: Vec<String>,
 }
 
 impl Schema {

@@ -352,6 +352,9 @@ impl Config {
         let migrations_dir = self.manifest_dir.join(&schema.settings.migrations_dir);
         let shown_migrations = self.shown(&migrations_dir);
         if self.cargo {
+            for w in &schema.warnings {
+                println!("cargo:warning=mizzle: {w}");
+            }
             println!("cargo:rerun-if-changed={}", self.schema_dir.display());
             for f in files {
                 println!("cargo:rerun-if-changed={}", f.display());

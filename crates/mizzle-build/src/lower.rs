@@ -32,6 +32,7 @@ pub fn lower(
 ) -> Schema {
     let mut tables: Vec<(Table, &TableFile)> = Vec::new();
     let mut by_name: HashMap<String, Span> = HashMap::new();
+    let mut warnings = Vec::new();
     for f in files {
         let name = f
             .table
@@ -55,7 +56,7 @@ pub fn lower(
         }
         by_name.insert(name.clone(), name_span.clone());
         let name_ok = names::check_table_name(&name, f, errs);
-        let table = lower_table(f, name, name_ok, errs);
+        let table = lower_table(f, name, name_ok, errs, &mut warnings);
         names::check_table(&table, f, errs);
         tables.push((table, f));
     }
@@ -79,6 +80,7 @@ pub fn lower(
     Schema {
         tables: out,
         settings,
+        warnings,
     }
 }
 

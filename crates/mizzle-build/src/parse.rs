@@ -33,6 +33,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     "enum_name",
     "allow_destructive",
     "db_check",
+    "input",
 ];
 /// The keys a table file accepts.
 pub const TABLE_KEYS: &[&str] = &[
@@ -43,6 +44,7 @@ pub const TABLE_KEYS: &[&str] = &[
     "renamed_from",
     "primary_key",
     "without_rowid",
+    "client_input",
     "columns",
     "indexes",
     "checks",
@@ -243,6 +245,7 @@ pub fn table_file(
         renamed_from: f.string("renamed_from", errs),
         primary_key: f.strings("primary_key", errs),
         without_rowid: f.boolean("without_rowid", errs),
+        client_input: f.boolean("client_input", errs),
         columns: Vec::new(),
         columns_span: whole,
         indexes: Vec::new(),
@@ -377,6 +380,7 @@ fn column(
     c.enum_name = f.string("enum_name", errs);
     c.allow_destructive = f.boolean("allow_destructive", errs);
     c.db_check = f.boolean("db_check", errs);
+    c.input = f.boolean("input", errs);
     f.finish(&format!("column `{}`", name.value), COLUMN_KEYS, errs);
     match ty {
         Some(ty) => {
@@ -418,6 +422,7 @@ impl ColumnDef {
             enum_name: None,
             allow_destructive: None,
             db_check: None,
+            input: None,
         }
     }
 }

@@ -112,3 +112,45 @@ fn garbage_schemas_are_errors_not_panics() {
         assert!(report.contains("error"), "case {i}: {report}");
     }
 }
+
+/// Common table names whose default struct would shadow a prelude or generated item build,
+/// with a warning naming the struct chosen and the override (the generated code is in
+/// tests/codegen/common_names and compiles in tests/external_crate.rs).
+#[test]
+fn common_table_names_build_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let schema = tmp.path().join("schema");
+    std::fs::create_dir_all(&schema).unwrap();
+    for t in ["options", "results", "strings", "vecs", "types", "table"] {
+        std::fs::write(
+            schema.join(format!("{t}.toml")),
+            "[columns]\nid = { type = \"integer\", primary_key = true }\n",
+        )
+        .unwrap();
+    }
+    let loaded = common::config(tmp.path()).load().unwrap();
+    let structs: Vec<&str> = loaded
+        .schema
+        .tables
+        .iter()
+        .map(|t| t.struct_name.as_str())
+        .collect();
+    assert_eq!(
+        structs,
+        [
+            "OptionRow",
+            "ResultRow",
+            "StringRow",
+            "TableRow",
+            "Type",
+            "VecRow"
+        ]
+    );
+    let warnings = loaded.schema.warnings.join("\n");
+    assert!(
+        warnings.contains("table `options`'s row struct is `OptionRow`, not `Option`")
+            && warnings.contains("set `struct = \"...\"`"),
+        "{warnings}"
+    );
+    assert_eq!(loaded.schema.warnings.len(), 5, "{warnings}");
+}

@@ -661,3 +661,118 @@ fn a_new_not_null_column_without_default_is_refused_in_place_too() {
     );
     assert_eq!(migrations(p.path()), ["0001_init.sql"]);
 }
+
+/// Hand-written triggers and views survive a rebuild: the rebuilt table's triggers and its
+/// cascading children's are made again with their exact SQL, none of them fires while the
+/// rows are moved, all fire afterwards; a view the change would break stops the build.
+#[test]
+fn a_rebuild_keeps_hand_written_triggers_and_views() {
+    let authors = "[columns]\nid = { type = \"integer\", primary_key = true, auto_increment = true }\nname = { type = \"text\" }\n";
+    let articles = "[columns]\nid = { type = \"integer\", primary_key = true }\nauthor_id = { type = \"integer\", references = \"authors.id\", on_delete = \"cascade\" }\ntitle = { type = \"text\" }\n";
+    let audit =
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nmsg = { type = \"text\" }\n";
+    let p = project(&[
+        ("schema/authors.toml", authors),
+        ("schema/articles.toml", articles),
+        ("schema/audit.toml", audit),
+    ]);
+    config(p.path()).compile().unwrap();
+    let by_hand = "CREATE TRIGGER articles_audit AFTER INSERT ON articles BEGIN\n  INSERT INTO audit (msg) VALUES ('article ' || NEW.title);\nEND;\n\n\
+        CREATE TRIGGER authors_audit AFTER UPDATE OF name ON authors BEGIN\n  INSERT INTO audit (msg) VALUES ('renamed ' || NEW.name);\nEND;\n\n\
+        CREATE VIEW article_authors AS SELECT a.name AS author, r.title FROM authors a JOIN articles r ON r.author_id = a.id;\n";
+    write(p.path(), "migrations/0002_audit.sql", by_hand);
+    mark_applied(p.path());
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let apply = |conn: &rusqlite::Connection, file: &str| {
+        let sql = std::fs::read_to_string(p.path().join("migrations").join(file)).unwrap();
+        conn.execute_batch(&format!("BEGIN;\n{sql}\nCOMMIT;"))
+            .unwrap();
+    };
+    apply(&conn, "0001_init.sql");
+    apply(&conn, "0002_audit.sql");
+    conn.execute_batch(
+        "INSERT INTO authors (name) VALUES ('ann'), ('bob');
+         INSERT INTO articles VALUES (1, 1, 'a1'), (2, 1, 'a2'), (3, 2, 'b1');",
+    )
+    .unwrap();
+    let objects = |conn: &rusqlite::Connection| -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let before = objects(&conn);
+    assert_eq!(before.len(), 3);
+    let count = |conn: &rusqlite::Connection, sql: &str| {
+        conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    assert_eq!(count(&conn, "SELECT count(*) FROM audit"), 3);
+
+    // A change that rebuilds `authors` (a new CHECK): `articles` cascades from it.
+    write(
+        p.path(),
+        "schema/authors.toml",
+        &authors.replace(
+            "type = \"text\" }",
+            "type = \"text\", check = \"length(name) > 0\" }",
+        ),
+    );
+    config(p.path()).compile().unwrap();
+    let file = migrations(p.path()).last().unwrap().clone();
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&file)).unwrap();
+    assert!(sql.contains("DROP TRIGGER \"articles_audit\";"), "{sql}");
+    apply(&conn, &file);
+    assert_eq!(
+        objects(&conn),
+        before,
+        "every trigger and view, with its exact SQL"
+    );
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM audit"),
+        3,
+        "no trigger fired while the rows were moved"
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM article_authors"), 3);
+    conn.execute_batch(
+        "INSERT INTO articles VALUES (4, 2, 'b2'); UPDATE authors SET name = 'anne' WHERE id = 1;",
+    )
+    .unwrap();
+    let msgs: Vec<String> = conn
+        .prepare("SELECT msg FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        &msgs[3..],
+        ["article b2", "renamed anne"],
+        "both fire after it"
+    );
+
+    // A change that breaks the view: refused, naming it and the way out; nothing written.
+    mark_applied(p.path());
+    let n = migrations(p.path()).len();
+    write(
+        p.path(),
+        "schema/articles.toml",
+        &articles.replace("title = { type = \"text\" }\n", ""),
+    );
+    write(
+        p.path(),
+        "schema/mizzle.toml",
+        "allow_drop = [\"articles.title\"]\n",
+    );
+    let err = config(p.path()).compile().unwrap_err().to_string();
+    assert!(
+        err.contains("the view `article_authors` no longer works")
+            && err.contains("mizzle migration new"),
+        "{err}"
+    );
+    assert_eq!(migrations(p.path()).len(), n, "nothing written");
+}

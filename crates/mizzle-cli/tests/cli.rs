@@ -219,6 +219,28 @@ fn a_new_project_tests_serves_and_evolves_on_local_d1() {
         r#"{"email":"ann@example.com","name":"Ann"}"#,
     );
     assert_eq!(s, 409, "{dup}");
+    // Mass assignment: the key is not client input, and malformed JSON is a 400 that says
+    // why (the scaffold reads bodies into NewUserInput).
+    let (s, refused) = http(
+        "POST",
+        &format!("{base}/users"),
+        r#"{"email":"bob@example.com","name":"Bob","id":100}"#,
+    );
+    assert_eq!(s, 400, "{refused}");
+    assert!(refused.contains("unknown field `id`"), "{refused}");
+    let (s, bad) = http("POST", &format!("{base}/users"), r#"{"email": "#);
+    assert_eq!(s, 400, "{bad}");
+    assert!(bad.contains("invalid JSON body"), "{bad}");
+    let (s, bob) = http(
+        "POST",
+        &format!("{base}/users"),
+        r#"{"email":"bob@example.com","name":"Bob"}"#,
+    );
+    assert_eq!(s, 201, "{bob}");
+    assert!(
+        bob.contains(r#""id":2"#),
+        "the refused body spent no id: {bob}"
+    );
     drop(server);
     // Evolve: a new column with a default. `mizzle dev` writes 0002 and applies it.
     let tasks = dir.join("schema/tasks.toml");

@@ -2,8 +2,10 @@
 //! result per query. On D1 this is `D1Database::batch` (one implicit transaction); natively,
 //! one SQLite transaction. There is no `transaction()`: D1 has no `BEGIN`.
 
-use crate::query::{Delete, Insert, Raw, Returning, ReturningWrite, Select, Update};
-use crate::{Db, ExecMeta, Executor, FromRow, Output, Result, Statement, Table};
+use crate::query::{
+    Delete, FromLast, Insert, InsertLink, Raw, Returning, ReturningWrite, Select, Update,
+};
+use crate::{Db, Error, ExecMeta, Executor, FromRow, Output, Result, Statement, Table, push_ident};
 
 /// A query that can be part of a batch: its statements, and how to read their outputs.
 pub trait BatchItem {
@@ -13,6 +15,154 @@ pub trait BatchItem {
     fn statements(&self) -> Result<Vec<Statement>>;
     /// Reads its result from the outputs of its statements.
     fn decode(outputs: Vec<Output>) -> Result<Self::Output>;
+    /// For an insert: what a later `set_from_last_insert` needs to know of it.
+    #[doc(hidden)]
+    fn insert_link(&self) -> Option<InsertLink> {
+        None
+    }
+    /// Its statements, with the `SELECT` of the parent key that the batch found for its
+    /// `set_from_last_insert`.
+    #[doc(hidden)]
+    fn statements_after(&self, _parent: &str) -> Result<Vec<Statement>> {
+        self.statements()
+    }
+}
+
+/// The items of a batch seen so far, to find the parent row of an insert that uses
+/// `set_from_last_insert(column, P::key)`: the row of `P` that the batch inserted last.
+///
+/// It is found through the item right before it, never by a bare `last_insert_rowid()`:
+/// that item's own row (`rowid = last_insert_rowid()`) when it inserted one row into `P`;
+/// else, when that item took its own parent from an earlier insert, the parent's row (by
+/// the key the item's rows hold), and so on up. So several children of one parent, and
+/// grandchildren, attach where they belong in any order that inserts each parent before
+/// its children and keeps each child after its parent or after the parent's earlier
+/// descendants (depth first). Anything else is refused before a statement is sent: the
+/// item before is not an insert, inserted several rows of `P` (which one?), may insert no
+/// row (`ON CONFLICT`), or reaches no `P` row.
+#[derive(Default)]
+pub(crate) struct Links {
+    /// Per item so far: its insert link, and the item whose row its parent key came from.
+    items: Vec<(Option<InsertLink>, Option<usize>)>,
+}
+
+impl Links {
+    /// The `SELECT` of the parent key for item `link` (the next item), or `None` when it
+    /// takes none; then records it.
+    pub(crate) fn next(&mut self, link: Option<InsertLink>) -> Result<Option<String>> {
+        let index = self.items.len();
+        let found = match link.and_then(|l| l.from_last.map(|f| (l, f))) {
+            None => None,
+            Some((l, f)) => Some(self.find(index, l.table, f)?),
+        };
+        let parent_item = found.as_ref().map(|(_, item)| *item);
+        self.items.push((link, parent_item));
+        Ok(found.map(|(sql, _)| sql))
+    }
+
+    fn find(&self, index: usize, table: &str, f: FromLast) -> Result<(String, usize)> {
+        let refuse = |why: String| {
+            Error::DependentInsert(format!(
+                "batch item {} (an insert into `{table}`) takes `{table}.{}` from the row last \
+                 inserted into `{}` (set_from_last_insert), but {why}. Put it right after the \
+                 insert of one `{}` row, or after that row's other children and their \
+                 descendants: db.batch((db.insert({}::table).values(..), \
+                 db.insert({table}::table).values(..).set_from_last_insert({table}::{}, {}::{}), \
+                 ..)). Nothing was sent.",
+                index + 1,
+                f.column,
+                f.table,
+                f.table,
+                f.table,
+                f.column,
+                f.table,
+                f.key
+            ))
+        };
+        let Some(before) = index.checked_sub(1) else {
+            return Err(refuse("it is the first item of the batch".into()));
+        };
+        // The row of item `at` that leads to the parent, as a condition on its table.
+        let mut at = before;
+        let mut row = String::from("rowid = last_insert_rowid()");
+        loop {
+            let Some(link) = self.items[at].0 else {
+                return Err(refuse(format!(
+                    "item {} before it is not an insert",
+                    before + 1
+                )));
+            };
+            let mut table_sql = String::new();
+            push_ident(&mut table_sql, link.table);
+            if at == before {
+                if link.upsert {
+                    return Err(refuse(format!(
+                        "item {} before it is an insert with ON CONFLICT, which may insert no \
+                         row (and `last_insert_rowid()` then names an older one)",
+                        before + 1
+                    )));
+                }
+                if link.rows == 0 {
+                    return Err(refuse(format!(
+                        "item {} before it inserts no row",
+                        before + 1
+                    )));
+                }
+                row = format!("{table_sql}.{row}");
+            }
+            if link.table == f.table {
+                if at == before && link.rows > 1 {
+                    return Err(refuse(format!(
+                        "item {} before it inserts {} rows into `{}`: which one is the parent? \
+                         Insert the parent row on its own",
+                        before + 1,
+                        link.rows,
+                        f.table
+                    )));
+                }
+                let mut sql = String::from("SELECT ");
+                sql.push_str(&table_sql);
+                sql.push('.');
+                push_ident(&mut sql, f.key);
+                sql.push_str(" FROM ");
+                sql.push_str(&table_sql);
+                sql.push_str(" WHERE ");
+                sql.push_str(&row);
+                return Ok((sql, at));
+            }
+            // Up to the row this item's rows were attached to.
+            let (Some(up), Some(parent_item)) = (link.from_last, self.items[at].1) else {
+                return Err(refuse(format!(
+                    "no insert of a `{}` row leads to item {} before it",
+                    f.table,
+                    before + 1
+                )));
+            };
+            let mut next = String::new();
+            push_ident(&mut next, up.table);
+            next.push('.');
+            push_ident(&mut next, up.key);
+            next.push_str(" = (SELECT ");
+            next.push_str(&table_sql);
+            next.push('.');
+            push_ident(&mut next, up.column);
+            next.push_str(" FROM ");
+            next.push_str(&table_sql);
+            next.push_str(" WHERE ");
+            next.push_str(&row);
+            next.push(')');
+            row = next;
+            at = parent_item;
+        }
+    }
+}
+
+/// An item's statements, its parent key found through the items before it.
+fn linked_statements<Q: BatchItem>(item: &Q, links: &mut Links) -> Result<Vec<Statement>> {
+    match links.next(item.insert_link())? {
+        Some(parent) => item.statements_after(&parent),
+        None => item.statements(),
+    }
 }
 
 fn sum_meta(outputs: &[Output]) -> ExecMeta {
@@ -49,6 +199,12 @@ impl<E: Executor, T: Table> BatchItem for Insert<'_, E, T> {
     fn statements(&self) -> Result<Vec<Statement>> {
         self.to_statements()
     }
+    fn insert_link(&self) -> Option<InsertLink> {
+        Some(self.link())
+    }
+    fn statements_after(&self, parent: &str) -> Result<Vec<Statement>> {
+        self.render(false, Some(parent))
+    }
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
     }
@@ -83,6 +239,12 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> BatchItem
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
         rows(outputs)
+    }
+    fn insert_link(&self) -> Option<InsertLink> {
+        self.inner().insert_link()
+    }
+    fn statements_after(&self, parent: &str) -> Result<Vec<Statement>> {
+        self.inner().returning_statements_after(parent)
     }
 }
 
@@ -143,8 +305,9 @@ macro_rules! batch_tuple {
             fn statements(&self) -> Result<(Vec<Statement>, Vec<usize>)> {
                 let mut all = Vec::new();
                 let mut counts = Vec::new();
+                let mut links = Links::default();
                 $(
-                    let s = self.$i.statements()?;
+                    let s = linked_statements(&self.$i, &mut links)?;
                     counts.push(s.len());
                     all.extend(s);
                 )+
@@ -171,8 +334,9 @@ impl<Q: BatchItem> Batch for Vec<Q> {
     fn statements(&self) -> Result<(Vec<Statement>, Vec<usize>)> {
         let mut all = Vec::new();
         let mut counts = Vec::new();
+        let mut links = Links::default();
         for q in self {
-            let s = q.statements()?;
+            let s = linked_statements(q, &mut links)?;
             counts.push(s.len());
             all.extend(s);
         }

@@ -75,12 +75,28 @@ pub enum Error {
         /// In a batch: the failing statement's position (0-based), when it is known.
         statement: Option<usize>,
     },
+    /// The database lacks a table or column that the statement names: it is behind the
+    /// code (a migration not applied yet, or code deployed before its migration). SQLite's
+    /// `no such column`, `no such table` and `has no column named`. Every column mizzle
+    /// writes is qualified, so a missing one is always this error, never a wrong value.
+    SchemaBehind {
+        /// The driver's message.
+        message: String,
+        /// The statement's SQL.
+        sql: String,
+        /// The migrations the database has not applied, when known (from
+        /// [`Db::verify_migrations`](crate::Db::verify_migrations)); empty otherwise.
+        pending: Vec<String>,
+    },
     /// A column's value did not decode into the field's type.
     Decode {
-        /// The column.
+        /// The column: `table.column` for a table's row, or the select list's expression
+        /// (`count("posts"."id")`) for a projection.
         column: String,
-        /// What was wrong.
+        /// What was wrong: the expected and the found type and value.
         error: DecodeError,
+        /// The statement's SQL, when the executor knows it (empty otherwise).
+        sql: String,
     },
     /// A statement would exceed one of D1's limits (see [`crate::Limits`]).
     Limit(String),
@@ -91,6 +107,12 @@ pub enum Error {
     InvalidValue(String),
     /// `.one()` found no row.
     NotFound,
+    /// An insert that takes its parent key from an earlier insert
+    /// (`set_from_last_insert`) whose parent row cannot be told for certain: sent outside a
+    /// batch, or in a batch where the item before it does not lead to one row of the
+    /// parent table. Refused before anything is sent; the message shows the order that
+    /// works.
+    DependentInsert(String),
     /// Anything else (binding errors, executor misuse).
     Other(String),
 }
@@ -99,7 +121,9 @@ impl Error {
     /// The HTTP status a Worker usually answers this error with: 409 for a unique
     /// violation, 422 for a foreign key, check or NOT NULL violation, 404 for
     /// [`Error::NotFound`], 400 for a value or statement refused before sending (limits,
-    /// unsafe integers, NaN), 500 for the rest.
+    /// unsafe integers, NaN), 503 for a database behind the code's migrations
+    /// ([`Error::SchemaBehind`]: the service is unavailable until they are applied), 500 for
+    /// the rest.
     pub fn http_status(&self) -> u16 {
         match self {
             Error::Database { kind, .. } => match kind {
@@ -110,8 +134,9 @@ impl Error {
                 DbErrorKind::Other => 500,
             },
             Error::NotFound => 404,
+            Error::SchemaBehind { .. } => 503,
             Error::Limit(_) | Error::IntegerOutOfRange(_) | Error::InvalidValue(_) => 400,
-            Error::Decode { .. } | Error::Other(_) => 500,
+            Error::Decode { .. } | Error::DependentInsert(_) | Error::Other(_) => 500,
         }
     }
 
@@ -123,14 +148,49 @@ impl Error {
         }
     }
 
-    /// Builds a database error from a driver message.
+    /// Builds a database error from a driver message: [`Error::SchemaBehind`] when it
+    /// says a table or column is missing, else [`Error::Database`].
     pub fn database(message: impl Into<String>, sql: impl Into<String>) -> Self {
         let message = message.into();
+        if names_missing_object(&message) {
+            return Error::SchemaBehind {
+                message,
+                sql: sql.into(),
+                pending: Vec::new(),
+            };
+        }
         Error::Database {
             kind: DbErrorKind::classify(&message),
             message,
             sql: sql.into(),
             statement: None,
+        }
+    }
+
+    /// A decode error of a table's row: its column named `table.column`.
+    #[cold]
+    pub(crate) fn in_table(self, table: &str) -> Self {
+        match self {
+            Error::Decode { column, error, sql } if !column.contains('.') => Error::Decode {
+                column: format!("{table}.{column}"),
+                error,
+                sql,
+            },
+            other => other,
+        }
+    }
+
+    /// A decode error with the statement it read: the statement's SQL, and a result name
+    /// mizzle gave a select list item (`"c3"`) replaced by the item's own SQL.
+    #[cold]
+    pub(crate) fn in_statement(self, statement: &str) -> Self {
+        match self {
+            Error::Decode { column, error, sql } if sql.is_empty() => Error::Decode {
+                column: select_item(statement, &column).unwrap_or(column),
+                error,
+                sql: statement.to_owned(),
+            },
+            other => other,
         }
     }
 
@@ -158,6 +218,72 @@ impl Error {
     }
 }
 
+/// The select list item of `sql` that is named `"name"` (`count("posts"."id") AS "c1"` →
+/// `count(posts.id)`), its identifiers unquoted where that is plain, for a message.
+fn select_item(sql: &str, name: &str) -> Option<String> {
+    let alias = format!(" AS \"{name}\"");
+    let end = sql.find(&alias)?;
+    let head = &sql[..end];
+    // Back to the comma (outside parentheses and quotes) or `SELECT ` before it.
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    for (i, c) in head.char_indices().rev() {
+        match c {
+            '"' => quoted = !quoted,
+            ')' if !quoted => depth += 1,
+            '(' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                start = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let item = head[start..].trim();
+    let item = item
+        .strip_prefix("SELECT DISTINCT ")
+        .or_else(|| item.strip_prefix("SELECT "))
+        .unwrap_or(item);
+    Some(unquote_plain(item))
+}
+
+/// `"posts"."id"` → `posts.id` where every quoted name is a plain word.
+fn unquote_plain(sql: &str) -> String {
+    let plain = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('"') {
+            Some(close) if plain(&after[..close]) => {
+                out.push_str(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('"');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a SQLite or D1 message says the statement names a table or column that the
+/// database does not have (`no such column: events.url`, `no such table: events`,
+/// `table events has no column named url`).
+fn names_missing_object(message: &str) -> bool {
+    // `rowid` is missing from a WITHOUT ROWID table by design, not for want of a migration.
+    !message.contains("rowid")
+        && [
+            "no such column: ",
+            "no such table: ",
+            " has no column named ",
+        ]
+        .iter()
+        .any(|m| message.contains(m))
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -172,8 +298,36 @@ impl fmt::Display for Error {
                 i + 1
             ),
             Error::Database { message, sql, .. } => write!(f, "{message} (in `{sql}`)"),
+            Error::SchemaBehind {
+                message,
+                sql,
+                pending,
+            } => {
+                write!(
+                    f,
+                    "the database is behind the code: {message} (in `{sql}`). "
+                )?;
+                if pending.is_empty() {
+                    f.write_str(
+                        "It lacks a table or column this statement uses, so a migration has not \
+                         been applied to it",
+                    )?;
+                } else {
+                    write!(f, "It has not applied {}", pending.join(", "))?;
+                }
+                f.write_str(
+                    ": apply pending migrations with `mizzle migrate --local` (the local D1) or \
+                     `mizzle migrate --remote` (the deployed one), or redeploy a Durable Object's \
+                     code so it applies its own",
+                )
+            }
             Error::InvalidValue(m) => f.write_str(m),
-            Error::Decode { column, error } => write!(f, "column `{column}`: {error}"),
+            Error::Decode { column, error, sql } if sql.is_empty() => {
+                write!(f, "column `{column}`: {error}")
+            }
+            Error::Decode { column, error, sql } => {
+                write!(f, "column `{column}`: {error} (in `{sql}`)")
+            }
             Error::Limit(m) => f.write_str(m),
             Error::IntegerOutOfRange(i) => write!(
                 f,
@@ -181,7 +335,7 @@ impl fmt::Display for Error {
                  boundary; store it as text or split it"
             ),
             Error::NotFound => f.write_str("no row matched"),
-            Error::Other(m) => f.write_str(m),
+            Error::DependentInsert(m) | Error::Other(m) => f.write_str(m),
         }
     }
 }
@@ -224,6 +378,32 @@ mod tests {
             ("", DbErrorKind::Other),
         ] {
             assert_eq!(DbErrorKind::classify(message), kind, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_missing_table_or_column_is_a_database_behind_the_code() {
+        for message in [
+            "no such column: events.url",
+            "D1_ERROR: no such column: events.url: SQLITE_ERROR",
+            "no such table: events",
+            "table users has no column named bio",
+            "Error: no such table: main.events: SQLITE_ERROR",
+        ] {
+            let e = super::Error::database(message, "SELECT 1");
+            assert!(
+                matches!(e, super::Error::SchemaBehind { .. }),
+                "{message}: {e:?}"
+            );
+            assert_eq!(e.http_status(), 503);
+        }
+        for message in [
+            "no such column: rowid",
+            "UNIQUE constraint failed: users.email",
+            "near \"FROM\": syntax error",
+        ] {
+            let e = super::Error::database(message, "SELECT 1");
+            assert!(matches!(e, super::Error::Database { .. }), "{message}");
         }
     }
 }

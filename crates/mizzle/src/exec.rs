@@ -83,7 +83,11 @@ pub trait Executor {
     /// decode straight from the database's cells as they are read, without a [`Row`] per
     /// row.
     fn query_as<T: FromRow>(&self, stmt: Statement) -> impl Future<Output = Result<Vec<T>>> {
-        async move { decode_all(self.query(stmt).await?) }
+        async move {
+            // Kept for a decode error's message (a copy next to a round trip to D1).
+            let sql = stmt.sql.clone();
+            decode_all(self.query(stmt).await?).map_err(|e| e.in_statement(&sql))
+        }
     }
 
     /// The statement's first row, decoded into `T` (what `.get()` wants); the rows after it
@@ -93,8 +97,9 @@ pub trait Executor {
         stmt: Statement,
     ) -> impl Future<Output = Result<Option<T>>> {
         async move {
+            let sql = stmt.sql.clone();
             match self.query(stmt).await?.into_iter().next() {
-                Some(row) => T::from_row(row).map(Some),
+                Some(row) => T::from_row(row).map(Some).map_err(|e| e.in_statement(&sql)),
                 None => Ok(None),
             }
         }
@@ -108,7 +113,10 @@ pub trait Executor {
         stmt: Statement,
         decode: fn(&mut RowReader<'_>) -> Result<T>,
     ) -> impl Future<Output = Result<Vec<T>>> {
-        async move { decode_positional(self.query(stmt).await?, decode) }
+        async move {
+            let sql = stmt.sql.clone();
+            decode_positional(self.query(stmt).await?, decode).map_err(|e| e.in_statement(&sql))
+        }
     }
 
     /// Runs statements atomically, as [`batch`](Self::batch) does, handing every result
@@ -507,6 +515,7 @@ impl<'r> RowReader<'r> {
             return Err(Error::Decode {
                 column: self.column(i),
                 error: crate::DecodeError::new("the result has fewer columns than the query"),
+                sql: String::new(),
             });
         }
         self.take::<S>(i, None)
@@ -547,6 +556,7 @@ impl<'r> RowReader<'r> {
         Error::Decode {
             column: name.map_or_else(|| self.column(i), str::to_owned),
             error,
+            sql: String::new(),
         }
     }
 
@@ -565,6 +575,7 @@ impl<'r> RowReader<'r> {
             self.names().position(name).ok_or_else(|| Error::Decode {
                 column: name.to_owned(),
                 error: crate::DecodeError::new("the result has no such column"),
+                sql: String::new(),
             })
         }
     }

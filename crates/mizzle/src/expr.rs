@@ -22,13 +22,29 @@ pub struct ColRef {
     pub name: &'static str,
 }
 
+/// How a rendered expression names the table of each column it reads.
+///
+/// Every column reference mizzle writes is qualified: SQLite (D1 and Durable Objects
+/// included) reads a double-quoted name that matches no column as a string literal, so
+/// `SELECT "url" FROM "events"` on a database one migration behind returns the text
+/// `'url'` where `SELECT "events"."url" FROM "events"` fails with `no such column`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qual {
+    /// By the name or alias the query calls each column's table: `"users"."id"`.
+    Own,
+    /// Every column by one alias, given as SQL (`c`, `"__c"`): the rows of a relation's
+    /// child table under the name its statement gives them.
+    As(&'static str),
+}
+
 impl ColRef {
-    /// Appends `"col"`, or `"table"."col"` when `qualified`.
-    pub fn render(&self, qualified: bool, sql: &mut String) {
-        if qualified {
-            push_ident(sql, self.table);
-            sql.push('.');
+    /// Appends `"table"."col"` (or `alias."col"`, see [`Qual`]).
+    pub fn render(&self, qual: Qual, sql: &mut String) {
+        match qual {
+            Qual::Own => push_ident(sql, self.table),
+            Qual::As(alias) => sql.push_str(alias),
         }
+        sql.push('.');
         push_ident(sql, self.name);
     }
 }
@@ -345,15 +361,14 @@ pub enum Expr {
 pub(crate) const INLINE_LIST_MAX: usize = 16;
 
 impl Expr {
-    /// Appends this expression's SQL to `sql` and its values to `params`, columns
-    /// unqualified (a single-table statement).
+    /// Appends this expression's SQL to `sql` and its values to `params`, each column
+    /// qualified by its table's name or alias.
     pub fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
-        self.render_q(false, sql, params);
+        self.render_q(Qual::Own, sql, params);
     }
 
-    /// Appends this expression's SQL, columns qualified by their table or alias when
-    /// `qualified` (joins and subqueries).
-    pub fn render_q(&self, qualified: bool, sql: &mut String, params: &mut Vec<Value>) {
+    /// Appends this expression's SQL, columns qualified as `qual` says.
+    pub fn render_q(&self, qualified: Qual, sql: &mut String, params: &mut Vec<Value>) {
         match self {
             Expr::Compare { column, op, value } => {
                 column.render(qualified, sql);
@@ -446,7 +461,7 @@ fn render_terms(
     items: &[Expr],
     joiner: &str,
     empty: &str,
-    qualified: bool,
+    qualified: Qual,
     sql: &mut String,
     params: &mut Vec<Value>,
 ) {
@@ -465,7 +480,7 @@ fn render_terms(
 }
 
 /// One term of an AND or OR chain, in parentheses when it is a chain or raw SQL itself.
-fn render_term(item: &Expr, qualified: bool, sql: &mut String, params: &mut Vec<Value>) {
+fn render_term(item: &Expr, qualified: Qual, sql: &mut String, params: &mut Vec<Value>) {
     let group = matches!(item, Expr::And(_) | Expr::Or(_) | Expr::Raw { .. });
     if group {
         sql.push('(');
@@ -481,7 +496,7 @@ fn render_in(
     column: &ColRef,
     values: &[Value],
     negated: bool,
-    qualified: bool,
+    qualified: Qual,
     sql: &mut String,
     params: &mut Vec<Value>,
 ) {
@@ -758,7 +773,7 @@ mod tests {
         let (sql, params) = render(ID.eq(1).and(NAME.like("a%")).or(AGE.is_null().not()));
         assert_eq!(
             sql,
-            r#"("id" = ? AND "name" LIKE ?) OR NOT ("age" IS NULL)"#
+            r#"("users"."id" = ? AND "users"."name" LIKE ?) OR NOT ("users"."age" IS NULL)"#
         );
         assert_eq!(params, vec![Value::Integer(1), Value::Text("a%".into())]);
     }
@@ -771,11 +786,11 @@ mod tests {
             other => panic!("not flattened: {other:?}"),
         }
         let (sql, params) = render(c);
-        assert_eq!(sql, r#""id" IN (SELECT value FROM json_each(?))"#);
+        assert_eq!(sql, r#""users"."id" IN (SELECT value FROM json_each(?))"#);
         assert_eq!(params.len(), 1, "500 OR-ed equalities bind one JSON array");
         let (sql, _) = render(or([ID.eq(1), ID.eq(2)]));
         assert_eq!(
-            sql, r#""id" = ? OR "id" = ?"#,
+            sql, r#""users"."id" = ? OR "users"."id" = ?"#,
             "short chains stay as written"
         );
     }
@@ -783,17 +798,17 @@ mod tests {
     #[test]
     fn nullable_columns_compare_with_base_values() {
         let (sql, params) = render(AGE.between(1, 10));
-        assert_eq!(sql, r#""age" BETWEEN ? AND ?"#);
+        assert_eq!(sql, r#""users"."age" BETWEEN ? AND ?"#);
         assert_eq!(params, vec![Value::Integer(1), Value::Integer(10)]);
     }
 
     #[test]
     fn long_in_lists_bind_one_json_array() {
         let (sql, params) = render(ID.in_list(0..1000));
-        assert_eq!(sql, r#""id" IN (SELECT value FROM json_each(?))"#);
+        assert_eq!(sql, r#""users"."id" IN (SELECT value FROM json_each(?))"#);
         assert_eq!(params.len(), 1);
         let (sql, params) = render(ID.in_list([1, 2]));
-        assert_eq!(sql, r#""id" IN (?, ?)"#);
+        assert_eq!(sql, r#""users"."id" IN (?, ?)"#);
         assert_eq!(params.len(), 2);
         assert_eq!(render(ID.in_list(Vec::<i64>::new())).0, "0");
     }
@@ -807,7 +822,7 @@ mod tests {
         let (sql, params) = render(c);
         assert_eq!(
             sql,
-            r#""id" IN (SELECT value FROM json_each(?)) OR ("name" LIKE ? AND "id" > ?) OR "age" IN (?, ?, ?)"#
+            r#""users"."id" IN (SELECT value FROM json_each(?)) OR ("users"."name" LIKE ? AND "users"."id" > ?) OR "users"."age" IN (?, ?, ?)"#
         );
         assert_eq!(params.len(), 6);
         assert_eq!(
@@ -842,10 +857,13 @@ mod tests {
     fn booleans_compared_for_equality_are_written_into_the_sql() {
         const FLAG: Column<Users, crate::sql::Boolean> = Column::new("flag");
         let (sql, params) = render(FLAG.eq(true).and(FLAG.ne(false)).and(ID.eq(1)));
-        assert_eq!(sql, r#""flag" = 1 AND "flag" <> 0 AND "id" = ?"#);
+        assert_eq!(
+            sql,
+            r#""users"."flag" = 1 AND "users"."flag" <> 0 AND "users"."id" = ?"#
+        );
         assert_eq!(params, vec![Value::Integer(1)], "only the integer is bound");
         let (sql, params) = render(FLAG.gt(false));
-        assert_eq!((sql.as_str(), params.len()), (r#""flag" > ?"#, 1));
+        assert_eq!((sql.as_str(), params.len()), (r#""users"."flag" > ?"#, 1));
     }
 
     #[test]

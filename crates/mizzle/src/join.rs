@@ -23,7 +23,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::expr::{ColRef, Condition, Expr, Order};
+use crate::expr::{ColRef, Condition, Expr, Order, Qual};
 use crate::query::{and_filter, limit_clause};
 use crate::relation::{Join, Load, Relation};
 use crate::scope::{Covers, Source};
@@ -169,18 +169,18 @@ impl From_ {
             sql.push(' ');
             sql.push_str(&source_sql(j.table, j.alias));
             sql.push_str(" ON ");
-            j.on.render_q(true, sql, params);
+            j.on.render_q(Qual::Own, sql, params);
         }
         if let Some(f) = &self.filter {
             sql.push_str(" WHERE ");
-            f.render_q(true, sql, params);
+            f.render_q(Qual::Own, sql, params);
         }
     }
 
     fn render_tail(&self, sql: &mut String, params: &mut Vec<Value>) {
         for (i, (node, desc)) in self.order.iter().enumerate() {
             sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            node.render(true, sql, params);
+            node.render(Qual::Own, sql, params);
             if *desc {
                 sql.push_str(" DESC");
             }
@@ -355,7 +355,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
                     table: alias,
                     name: c,
                 }
-                .render(true, &mut sql);
+                .render(Qual::Own, &mut sql);
                 let n = result_name(names.len());
                 sql.push_str(" AS ");
                 sql.push_str(&quote_ident(n));
@@ -665,7 +665,7 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
             if i > 0 {
                 sql.push_str(", ");
             }
-            node.render(true, &mut sql, &mut params);
+            node.render(Qual::Own, &mut sql, &mut params);
             let n = if by_name && !name.is_empty() {
                 name
             } else {
@@ -678,11 +678,11 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
         self.from.render_from(&mut sql, &mut params);
         for (i, g) in self.group_by.iter().enumerate() {
             sql.push_str(if i == 0 { " GROUP BY " } else { ", " });
-            g.render(true, &mut sql, &mut params);
+            g.render(Qual::Own, &mut sql, &mut params);
         }
         if let Some(h) = &self.having {
             sql.push_str(" HAVING ");
-            h.render_q(true, &mut sql, &mut params);
+            h.render_q(Qual::Own, &mut sql, &mut params);
         }
         self.from.render_tail(&mut sql, &mut params);
         let mut stmt = Statement::new(sql, params);

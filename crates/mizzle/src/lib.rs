@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod behind;
 mod call;
 mod error;
 mod exec;
@@ -50,6 +51,16 @@ pub mod serde_helpers;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::serde_helpers::SetOrNull;
+
+    /// A row struct's decoding, its decode errors naming `table.column` (generated
+    /// `from_reader`s call it).
+    #[inline(always)]
+    pub fn in_table<T>(table: &'static str, read: crate::Result<T>) -> crate::Result<T> {
+        match read {
+            Ok(row) => Ok(row),
+            Err(e) => Err(e.in_table(table)),
+        }
+    }
     pub use crate::sql::{decode_enum, encode_owned};
 }
 
@@ -63,11 +74,14 @@ mod js;
 pub mod sqlite;
 
 pub use batch::{Batch, BatchItem};
+pub use behind::MigrationCheck;
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Columns, Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, escape_like, exists, not_exists, or};
 pub use join::{JoinSelect, Project};
 pub use prepared::Prepared;
+#[doc(hidden)]
+pub use query::InsertLink;
 pub use query::{
     Assign, ConflictTarget, Db, Delete, Insert, InsertInto, Limits, MAX_JSON_DEPTH, OnConflict,
     Raw, Returning, ReturningWrite, Select, Update, UpdateTable, assign,

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use crate::expr::{Condition, Expr, Order};
+use crate::expr::{Condition, Expr, Order, Qual};
 use crate::query::{Select, and_filter};
 use crate::{
     Columns, Error, Executor, FromRow, Result, RowReader, Statement, Table, Value, ValueRef,
@@ -215,8 +215,8 @@ impl<R: Relation, S> Load<R, S> {
 
     /// `SELECT <list> FROM child AS "__c" … WHERE <key matches the outer parent> AND
     /// <filter>`. The child is aliased, so the outer table's name still means the parent (a
-    /// relation of a table to itself included), and the conditions' columns, unqualified,
-    /// are the child's.
+    /// relation of a table to itself included), and the conditions' columns, qualified by
+    /// that alias, are the child's.
     fn correlated(self, list: &str, condition: Option<Expr>) -> Statement {
         let parent = quote_ident(<R::Parent as Table>::NAME);
         let child = quote_ident(<R::Child as Table>::NAME);
@@ -248,7 +248,7 @@ impl<R: Relation, S> Load<R, S> {
         }
         for f in [self.filter, condition].into_iter().flatten() {
             sql.push_str(" AND (");
-            f.render(&mut sql, &mut params);
+            f.render_q(Qual::As("\"__c\""), &mut sql, &mut params);
             sql.push(')');
         }
         Statement::new(sql, params)
@@ -689,16 +689,13 @@ impl LevelMeta {
                 push_ident(&mut key_expr, source_fk);
             }
         }
+        // The order's SQL and the values it binds (a fragment or an expression may bind
+        // some): they go where the order stands, in the window with a limit, else last.
         let mut order_sql = String::new();
+        let mut order_params = Vec::new();
         for (i, (node, desc)) in order_by.iter().enumerate() {
             order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            match node {
-                crate::value_expr::Node::Col(c) => {
-                    order_sql.push_str("c.");
-                    push_ident(&mut order_sql, c.name);
-                }
-                other => other.render(false, &mut order_sql, &mut Vec::new()),
-            }
+            node.render(Qual::As("c"), &mut order_sql, &mut order_params);
             if *desc {
                 order_sql.push_str(" DESC");
             }
@@ -753,8 +750,12 @@ impl LevelMeta {
         }
         // The child rows as `c`: the table itself, or, with a filter, a derived table (where
         // only the child's columns are in scope for the filter). Placeholders in text order:
-        // the parent's, then the filter's.
-        let mut params = parent.params.clone();
+        // the window's order (with a limit), the parent's, then the filter's.
+        let mut params = Vec::with_capacity(parent.params.len() + order_params.len() + 4);
+        if limit.is_some() {
+            params.append(&mut order_params);
+        }
+        params.extend(parent.params.iter().cloned());
         match &filter {
             None => push_ident(&mut sql, self.child_name),
             Some(f) => {
@@ -801,7 +802,9 @@ impl LevelMeta {
         let mut stmt_sql = String::with_capacity(scope.sql.len() + order.len());
         stmt_sql.push_str(&scope.sql);
         stmt_sql.push_str(&order);
-        let mut stmt = Statement::new(stmt_sql, scope.params.clone());
+        let mut stmt_params = scope.params.clone();
+        stmt_params.append(&mut order_params);
+        let mut stmt = Statement::new(stmt_sql, stmt_params);
         let mut names: Vec<&'static str> = Vec::with_capacity(self.child_columns.len() + 2);
         names.extend_from_slice(self.child_columns);
         names.push(KEY);

@@ -30,6 +30,7 @@ pub mod double_option {
 /// deserializes such structs through one with these fields (`#[serde(from = ..)]`) rather
 /// than `#[serde(with = "double_option")]` on each field, which makes a serde impl per field.
 #[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetOrNull<T>(pub Option<Option<T>>);
 
 impl<T> Default for SetOrNull<T> {

@@ -45,14 +45,33 @@ impl SqliteExecutor {
         Self::new(rusqlite::Connection::open_in_memory().map_err(|e| sqlite_err(e, ""))?)
     }
 
-    /// Runs migrations (name, SQL) in order, each as one transaction, like
-    /// `wrangler d1 migrations apply` does.
+    /// Runs the migrations (name, SQL) not yet applied, in order, each as one transaction
+    /// with its row in wrangler's ledger table `d1_migrations`, as `wrangler d1 migrations
+    /// apply` does (so [`Db::verify_migrations`](crate::Db::verify_migrations) reads the
+    /// same ledger here as on D1).
     pub fn apply_migrations(&self, migrations: &[(&str, &str)]) -> Result<()> {
+        const LEDGER: &str = "CREATE TABLE IF NOT EXISTS d1_migrations(\
+            id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, \
+            applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)";
         let mut conn = self.lock();
+        conn.execute_batch(LEDGER)
+            .map_err(|e| sqlite_err(e, LEDGER))?;
         for (name, sql) in migrations {
             let tx = conn.transaction().map_err(|e| sqlite_err(e, name))?;
+            let applied: bool = tx
+                .query_row(
+                    "SELECT count(*) > 0 FROM d1_migrations WHERE name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .map_err(|e| sqlite_err(e, name))?;
+            if applied {
+                continue;
+            }
             tx.execute_batch(sql)
                 .map_err(|e| Error::Other(format!("migration {name} failed: {e}")))?;
+            tx.execute("INSERT INTO d1_migrations (name) VALUES (?1)", [name])
+                .map_err(|e| sqlite_err(e, name))?;
             tx.commit().map_err(|e| sqlite_err(e, name))?;
         }
         Ok(())
@@ -118,6 +137,7 @@ impl SqliteExecutor {
             },
         )
         .map(drop)
+        .map_err(|e| e.in_statement(&stmt.sql))
     }
 
     /// The underlying connection (for tests and introspection).
@@ -334,6 +354,7 @@ impl Executor for SqliteExecutor {
                 each(i, &mut names.reader(row, width))
             })
             .map(drop)
+            .map_err(|e| e.in_statement(&stmt.sql))
         })
         .map_err(|(i, e)| match i {
             Some(i) => e.in_batch(i),

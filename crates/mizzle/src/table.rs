@@ -14,8 +14,9 @@ pub trait Table: Copy {
     const NAME: &'static str;
     /// SQL names of its columns, in row-struct order.
     const COLUMNS: &'static [&'static str];
-    /// The same columns as a select list: `"id", "email", …` (quoted, comma-separated), so
-    /// no statement rebuilds it.
+    /// The same columns as a select list, each qualified by the table's name:
+    /// `"users"."id", "users"."email", …` (so no statement rebuilds it, and a column the
+    /// database lacks is an error, never read as a string literal).
     const COLUMNS_SQL: &'static str;
     /// Each column quoted for SQL (`"\"id\""`), in the same order.
     const COLUMNS_QUOTED: &'static [&'static str];

@@ -55,8 +55,8 @@ pub enum Node {
 }
 
 impl Node {
-    /// Appends the SQL (columns qualified when `qualified`) and binds the values.
-    pub fn render(&self, qualified: bool, sql: &mut String, params: &mut Vec<Value>) {
+    /// Appends the SQL (columns qualified as `qualified` says) and binds the values.
+    pub fn render(&self, qualified: crate::expr::Qual, sql: &mut String, params: &mut Vec<Value>) {
         match self {
             Node::Col(c) => c.render(qualified, sql),
             Node::Bind(v) => {

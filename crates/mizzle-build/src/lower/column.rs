@@ -236,6 +236,8 @@ pub(super) fn lower_column(c: &ColumnDef, struct_name: &str, errs: &mut Vec<Diag
         renamed_from: c.renamed_from.as_ref().map(|r| r.value.clone()),
         allow_destructive: flag(&c.allow_destructive),
         db_check: c.db_check.as_ref().is_none_or(|d| d.value),
+        // Settled by the table (its `client_input` default), see `lower_table`.
+        input: true,
         origin: Origin(Some(c.name.span.clone())),
     }
 }

@@ -311,6 +311,20 @@ pub fn check_global(tables: &[(Table, &TableFile)], errs: &mut Vec<Diagnostic>) 
         ] {
             types.add(name, what, span, struct_help, errs);
         }
+        if t.client_input {
+            for (name, what) in [
+                (format!("New{s}Input"), "client insert"),
+                (format!("{s}PatchInput"), "client patch"),
+            ] {
+                types.add(
+                    name,
+                    format!("the {what} struct of `{}`", t.name),
+                    span,
+                    struct_help,
+                    errs,
+                );
+            }
+        }
         types.add(
             naming::field_name(&t.name),
             format!("the module of `{}`", t.name),

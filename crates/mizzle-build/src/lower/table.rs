@@ -13,6 +13,7 @@ pub(super) fn lower_table(
     name: String,
     name_ok: bool,
     errs: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<String>,
 ) -> Table {
     let struct_name = match &f.struct_name {
         Some(s) => {
@@ -26,19 +27,37 @@ pub(super) fn lower_table(
         }
         None => {
             let derived = naming::struct_name(&name);
-            if name_ok && let Some(why) = names::bad_type_name(&derived) {
-                errs.push(
-                    Diagnostic::error(
-                        format!("table `{name}` makes the struct name `{derived}`: {why}"),
-                        names::table_name_span(f),
-                        "struct name derived from this",
-                    )
-                    .help(format!(
-                        "set `struct = \"{derived}Row\"` (or another name) at the top of the file"
-                    )),
-                );
+            match names::bad_type_name(&derived) {
+                // `options` → `Option`, `results` → `Result`: common table names whose
+                // default struct would shadow a prelude or generated item. `OptionRow`
+                // instead, said as a warning (an explicit `struct` decides otherwise).
+                Some(why)
+                    if name_ok
+                        && naming::is_valid_ident(&derived)
+                        && names::bad_type_name(&format!("{derived}Row")).is_none() =>
+                {
+                    let chosen = format!("{derived}Row");
+                    warnings.push(format!(
+                        "table `{name}`'s row struct is `{chosen}`, not `{derived}` ({why}); \
+                         set `struct = \"...\"` in its file to choose another name"
+                    ));
+                    chosen
+                }
+                Some(why) if name_ok => {
+                    errs.push(
+                        Diagnostic::error(
+                            format!("table `{name}` makes the struct name `{derived}`: {why}"),
+                            names::table_name_span(f),
+                            "struct name derived from this",
+                        )
+                        .help(format!(
+                            "set `struct = \"{derived}Row\"` (or another name) at the top of the file"
+                        )),
+                    );
+                    derived
+                }
+                _ => derived,
             }
-            derived
         }
     };
     if f.columns.is_empty() {
@@ -237,6 +256,7 @@ pub(super) fn lower_table(
             );
         }
     }
+    let client_input = client_inputs(f, &mut columns, &primary_key, without_rowid, errs);
     Table {
         name,
         struct_name,
@@ -253,8 +273,51 @@ pub(super) fn lower_table(
             .collect(),
         relations: Vec::new(),
         serde_rename_all: None,
+        client_input,
         origin: Origin(Some(names::table_name_span(f).clone())),
     }
+}
+
+/// Which columns a client's JSON may set (`input`), and whether the table has input
+/// structs at all. With `client_input = true`, a key the database assigns (an integer
+/// primary key that is the rowid) and columns the generated code fills (`default_fn`,
+/// `on_update_fn`) are left out unless the column says `input = true`. A column that an
+/// insert must be given cannot be left out.
+fn client_inputs(
+    f: &TableFile,
+    columns: &mut [Column],
+    primary_key: &[String],
+    without_rowid: bool,
+    errs: &mut Vec<Diagnostic>,
+) -> bool {
+    let table_default = f.client_input.as_ref().is_some_and(|c| c.value);
+    let mut any_left_out = false;
+    for (c, def) in columns.iter_mut().zip(&f.columns) {
+        let rowid_key = !without_rowid
+            && primary_key == [c.name.clone()].as_slice()
+            && c.ty == crate::ir::ColumnType::Integer;
+        let server_filled = rowid_key || c.default_fn.is_some() || c.on_update_fn.is_some();
+        c.input = match &def.input {
+            Some(explicit) => explicit.value,
+            None => !(table_default && server_filled),
+        };
+        if !c.input {
+            any_left_out = true;
+            let required =
+                !c.nullable && c.default.is_none() && c.default_fn.is_none() && !rowid_key;
+            if required && let Some(explicit) = &def.input {
+                errs.push(
+                    Diagnostic::error(
+                        format!("column `{}` is required on insert, so a client must be able to set it", c.name),
+                        &explicit.span,
+                        "`input = false` here",
+                    )
+                    .help("give it a `default` (or `default_fn`), make it `nullable`, or drop `input = false`"),
+                );
+            }
+        }
+    }
+    table_default || any_left_out
 }
 
 pub(super) fn unknown_column(
@@ -293,7 +356,7 @@ mod tests {
             "[columns]\nid = { type = \"integer\", primary_key = true }\ntitle = \"text\"\n[indexes]\nposts_title_idx = { columns = [\"title\"], unique = true }\n",
         )])[0];
         let mut errs = Vec::new();
-        let t = lower_table(f, "posts".into(), true, &mut errs);
+        let t = lower_table(f, "posts".into(), true, &mut errs, &mut Vec::new());
         assert!(errs.is_empty(), "{:?}", messages(&errs));
         assert_eq!(
             (t.struct_name.as_str(), t.primary_key.as_slice()),

@@ -62,6 +62,10 @@ pub enum Op {
         /// Tables whose rows dropping it would delete or change (ON DELETE actions): stashed
         /// and put back.
         dependents: Vec<String>,
+        /// The dependents' triggers (name, SQL): dropped for the rebuild, so that neither
+        /// the cascade of the `DROP TABLE` nor putting their rows back fires them, and made
+        /// again after it with the same SQL.
+        dependent_triggers: Vec<(String, String)>,
     },
     /// `DROP TABLE`.
     DropTable(String),
@@ -324,11 +328,18 @@ pub fn plan_ops(
             reason.push("table options".into());
         }
         rebuilt.insert(&t.name);
+        let deps = dependents(db, &t.name);
+        let dependent_triggers = deps
+            .iter()
+            .filter_map(|d| db.tables.get(d))
+            .flat_map(|d| d.triggers.iter().cloned())
+            .collect();
         table_ops.push(Op::Rebuild {
             table: Box::new(t.clone()),
             reason: reason.join("; "),
             old: Some(Box::new(have.clone())),
-            dependents: dependents(db, &t.name),
+            dependents: deps,
+            dependent_triggers,
         });
     }
     // Tables in the database but not in the schema: dropped, children first.
@@ -518,7 +529,14 @@ pub fn render(ops: &[Op]) -> String {
                 reason,
                 old,
                 dependents,
-            } => rebuild(table, reason, old.as_deref(), dependents),
+                dependent_triggers,
+            } => rebuild(
+                table,
+                reason,
+                old.as_deref(),
+                dependents,
+                dependent_triggers,
+            ),
         });
     }
     let mut sql = out.join("\n\n");
@@ -570,10 +588,27 @@ fn stash(table: &str, deps: &[String]) -> (Vec<String>, Vec<String>) {
 /// The table's own rows are stashed too, and the new definition is created under the final
 /// name after the old table is dropped: a create-copy-drop-rename would let the old
 /// table's `DROP` fire a self-reference's `ON DELETE` into the new copy's rows.
-fn rebuild(t: &Table, reason: &str, old: Option<&DbTable>, deps: &[String]) -> String {
+fn rebuild(
+    t: &Table,
+    reason: &str,
+    old: Option<&DbTable>,
+    deps: &[String],
+    dep_triggers: &[(String, String)],
+) -> String {
     let old_rows = format!("__mizzle_old_{}", t.name);
     let seq = format!("__mizzle_seq_{}", t.name);
     let mut lines = vec![format!("-- Rebuild `{}` ({reason}).", t.name)];
+    if !dep_triggers.is_empty() {
+        lines.push(format!(
+            "-- Triggers on the tables kept below, off while their rows are put back: {}.",
+            names_list(dep_triggers)
+        ));
+        lines.extend(
+            dep_triggers
+                .iter()
+                .map(|(name, _)| format!("DROP TRIGGER {};", q(name))),
+        );
+    }
     let (save, restore) = stash(&t.name, deps);
     lines.extend(save);
     lines.push(format!(
@@ -637,7 +672,28 @@ fn rebuild(t: &Table, reason: &str, old: Option<&DbTable>, deps: &[String]) -> S
     }
     lines.extend(restore);
     lines.push(format!("DROP TABLE {};", q(&old_rows)));
+    // Dropping the table dropped its triggers: made again, exactly as they were written,
+    // once its rows are back (so copying them fired none).
+    let own = old.map_or(&[][..], |o| o.triggers.as_slice());
+    if !own.is_empty() || !dep_triggers.is_empty() {
+        lines.push(format!(
+            "-- The triggers, as they were written: {}.",
+            names_list(own.iter().chain(dep_triggers))
+        ));
+        for (_, sql) in own.iter().chain(dep_triggers) {
+            lines.push(format!("{};", sql.trim_end().trim_end_matches(';')));
+        }
+    }
     lines.join("\n")
+}
+
+/// `a`, `b`: the names of `objects`, for a comment.
+fn names_list<'a>(objects: impl IntoIterator<Item = &'a (String, String)>) -> String {
+    objects
+        .into_iter()
+        .map(|(n, _)| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A file name for a migration made of `ops`: `init` first, then a short description.

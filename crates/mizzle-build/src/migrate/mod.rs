@@ -338,7 +338,16 @@ fn plan_after(
         sql: text.clone(),
         path: dir.join(&name),
     };
+    let kept_before = replay::triggers_and_views(&check).map_err(|e| vec![internal(e)])?;
     replay::apply(&mut check, &candidate, shown).map_err(|d| vec![internal(d.message)])?;
+    // A rename rewrites the SQL of the triggers and views that name it (SQLite does).
+    let renames = all_ops.iter().any(|o| {
+        matches!(
+            o,
+            diff::Op::RenameTable { .. } | diff::Op::RenameColumn { .. }
+        )
+    });
+    kept_objects(&check, &kept_before, &name, shown, renames)?;
     let after = read(&check)?;
     converged(&after, &expected).map_err(|what| vec![internal(format!("after {name}: {what}"))])?;
     Ok(Plan {
@@ -348,6 +357,52 @@ fn plan_after(
         replaces_draft: None,
         notes,
     })
+}
+
+/// Every trigger and view the database had before migration `name` is there after it with
+/// the same SQL, and every view still reads (a rebuild must not lose what the user wrote by
+/// hand; a view over a column the migration drops would fail at its first use). Otherwise
+/// the build refuses, naming each object and how to keep it.
+fn kept_objects(
+    conn: &rusqlite::Connection,
+    before: &[(String, String, String, String)],
+    name: &str,
+    shown: &str,
+    renames: bool,
+) -> Result<(), Vec<Diagnostic>> {
+    let after = replay::triggers_and_views(conn).map_err(|e| vec![internal(e)])?;
+    let tables = replay::introspect(conn).map_err(|e| vec![internal(e.to_string())])?;
+    let mut errs = Vec::new();
+    for (kind, object, table, sql) in before {
+        // A trigger goes with its table when the schema drops the table (allowed by
+        // `allow_drop`).
+        if kind == "trigger" && !tables.tables.contains_key(table) && !renames {
+            continue;
+        }
+        match after.iter().find(|(k, o, _, _)| k == kind && o == object) {
+            Some((_, _, _, now)) if now == sql || renames => {}
+            Some(_) | None => errs.push(internal(format!(
+                "{kind} `{object}` is not kept as it was by {name}"
+            ))),
+        }
+        if kind == "view" {
+            let probe = format!(
+                "SELECT * FROM {} LIMIT 0",
+                crate::naming::quote_ident(object)
+            );
+            if let Err(e) = conn.prepare(&probe) {
+                errs.push(
+                    Diagnostic::bare(format!(
+                        "the view `{object}` no longer works after the migration this build would write ({shown}/{name}): {e}"
+                    ))
+                    .help(format!(
+                        "it reads something this change removes or renames: drop or rewrite the view in a hand-written migration first (`mizzle migration new fix_{object}`), then build again"
+                    )),
+                );
+            }
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
 /// CHECKs a rebuilt table gains (a new check, a removed enum value, a tightened

@@ -74,6 +74,9 @@ pub struct DbTable {
     pub autoincrement: bool,
     /// WITHOUT ROWID.
     pub without_rowid: bool,
+    /// Triggers on it (name, exact SQL), by name: hand-written, kept through a rebuild (a
+    /// `DROP TABLE` drops them). Not part of its shape.
+    pub triggers: Vec<(String, String)>,
 }
 
 impl DbTable {
@@ -276,6 +279,21 @@ fn checks_of(normalised: &str) -> Vec<String> {
     out
 }
 
+/// Every trigger and view in the database: (`"trigger"` or `"view"`, name, its table, SQL),
+/// by name.
+pub fn triggers_and_views(
+    conn: &Connection,
+) -> Result<Vec<(String, String, String, String)>, String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY type, name",
+        )
+        .map_err(|e| e.to_string())?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .and_then(Iterator::collect)
+        .map_err(|e| e.to_string())
+}
+
 /// Reads the shape of every user table.
 pub fn introspect(conn: &Connection) -> rusqlite::Result<DbState> {
     let mut state = DbState::default();
@@ -427,6 +445,12 @@ fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Resul
             c.not_null = true;
         }
     }
+    let mut tr = conn.prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY name",
+    )?;
+    let triggers = tr
+        .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(DbTable {
         columns,
         foreign_keys,
@@ -435,6 +459,7 @@ fn introspect_table(conn: &Connection, name: &str, sql: &str) -> rusqlite::Resul
         checks: checks_of(&normalised),
         autoincrement: normalised.contains("AUTOINCREMENT"),
         without_rowid,
+        triggers,
     })
 }
 

@@ -20,10 +20,13 @@ impl ::mizzle::FromRow for Note {
         Self::from_reader(&mut row.reader())
     }
     fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-        Ok(Self {
-            id: row.read::<::mizzle::sql::Integer>("id")?,
-            title: row.read::<::mizzle::sql::Text>("title")?,
-        })
+        let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+            ::core::result::Result::Ok(Self {
+                id: row.read::<::mizzle::sql::Integer>("id")?,
+                title: row.read::<::mizzle::sql::Text>("title")?,
+            })
+        };
+        ::mizzle::__private::in_table("notes", read(row))
     }
 }
 /// A new row of `notes`: `NewNote::new(..)` takes the required columns, setters the rest.
@@ -125,7 +128,7 @@ pub mod notes {
         type Patch = super::NotePatch;
         const NAME: &'static str = "notes";
         const COLUMNS: &'static [&'static str] = &["id", "title"];
-        const COLUMNS_SQL: &'static str = "\"id\", \"title\"";
+        const COLUMNS_SQL: &'static str = "\"notes\".\"id\", \"notes\".\"title\"";
         const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"title\""];
         const NAME_SQL: &'static str = "\"notes\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
@@ -147,6 +150,12 @@ pub mod notes {
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
 /// native SQLite database with `SqliteExecutor::migrate_pending`, as each object does.
 pub const MIGRATIONS: &[(&str, &str)] = &[];
+/// Checks once per process that a database has applied every one of [`MIGRATIONS`]
+/// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
+/// `Error::SchemaBehind` naming the migrations it lacks.
+pub static MIGRATION_CHECK: ::mizzle::MigrationCheck = ::mizzle::MigrationCheck::new(
+    MIGRATIONS,
+);
 /// The Durable Object class whose storage holds this schema (`Notebook`), as in wrangler's config.
 pub const DURABLE_OBJECT_CLASS: &str = "Notebook";
 /// Its binding (`NOTEBOOKS`), as in wrangler's config.

@@ -20,10 +20,13 @@ impl ::mizzle::FromRow for PostTag {
         Self::from_reader(&mut row.reader())
     }
     fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-        Ok(Self {
-            post_id: row.read::<::mizzle::sql::Integer>("post_id")?,
-            tag_id: row.read::<::mizzle::sql::Integer>("tag_id")?,
-        })
+        let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+            ::core::result::Result::Ok(Self {
+                post_id: row.read::<::mizzle::sql::Integer>("post_id")?,
+                tag_id: row.read::<::mizzle::sql::Integer>("tag_id")?,
+            })
+        };
+        ::mizzle::__private::in_table("post_tags", read(row))
     }
 }
 /// A new row of `post_tags`: `NewPostTag::new(..)` takes the required columns, setters the rest.
@@ -126,7 +129,7 @@ pub mod post_tags {
         type Patch = super::PostTagPatch;
         const NAME: &'static str = "post_tags";
         const COLUMNS: &'static [&'static str] = &["post_id", "tag_id"];
-        const COLUMNS_SQL: &'static str = "\"post_id\", \"tag_id\"";
+        const COLUMNS_SQL: &'static str = "\"post_tags\".\"post_id\", \"post_tags\".\"tag_id\"";
         const COLUMNS_QUOTED: &'static [&'static str] = &["\"post_id\"", "\"tag_id\""];
         const NAME_SQL: &'static str = "\"post_tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
@@ -165,10 +168,13 @@ impl ::mizzle::FromRow for Post {
         Self::from_reader(&mut row.reader())
     }
     fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-        Ok(Self {
-            id: row.read::<::mizzle::sql::Integer>("id")?,
-            name: row.read::<::mizzle::sql::Text>("name")?,
-        })
+        let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+            ::core::result::Result::Ok(Self {
+                id: row.read::<::mizzle::sql::Integer>("id")?,
+                name: row.read::<::mizzle::sql::Text>("name")?,
+            })
+        };
+        ::mizzle::__private::in_table("posts", read(row))
     }
 }
 /// A new row of `posts`: `NewPost::new(..)` takes the required columns, setters the rest.
@@ -281,7 +287,7 @@ pub mod posts {
         type Patch = super::PostPatch;
         const NAME: &'static str = "posts";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
-        const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
+        const COLUMNS_SQL: &'static str = "\"posts\".\"id\", \"posts\".\"name\"";
         const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"name\""];
         const NAME_SQL: &'static str = "\"posts\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
@@ -341,10 +347,13 @@ impl ::mizzle::FromRow for Tag {
         Self::from_reader(&mut row.reader())
     }
     fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-        Ok(Self {
-            id: row.read::<::mizzle::sql::Integer>("id")?,
-            name: row.read::<::mizzle::sql::Text>("name")?,
-        })
+        let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+            ::core::result::Result::Ok(Self {
+                id: row.read::<::mizzle::sql::Integer>("id")?,
+                name: row.read::<::mizzle::sql::Text>("name")?,
+            })
+        };
+        ::mizzle::__private::in_table("tags", read(row))
     }
 }
 /// A new row of `tags`: `NewTag::new(..)` takes the required columns, setters the rest.
@@ -457,7 +466,7 @@ pub mod tags {
         type Patch = super::TagPatch;
         const NAME: &'static str = "tags";
         const COLUMNS: &'static [&'static str] = &["id", "name"];
-        const COLUMNS_SQL: &'static str = "\"id\", \"name\"";
+        const COLUMNS_SQL: &'static str = "\"tags\".\"id\", \"tags\".\"name\"";
         const COLUMNS_QUOTED: &'static [&'static str] = &["\"id\"", "\"name\""];
         const NAME_SQL: &'static str = "\"tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
@@ -502,12 +511,30 @@ pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
 /// native SQLite database with `SqliteExecutor::apply_migrations`.
 pub const MIGRATIONS: &[(&str, &str)] = &[];
+/// Checks once per process that a database has applied every one of [`MIGRATIONS`]
+/// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
+/// `Error::SchemaBehind` naming the migrations it lacks.
+pub static MIGRATION_CHECK: ::mizzle::MigrationCheck = ::mizzle::MigrationCheck::new(
+    MIGRATIONS,
+);
 /// The D1 database bound as [`D1_BINDING`] in `env`.
 #[cfg(target_arch = "wasm32")]
 pub fn d1(
     env: &::mizzle::worker::Env,
 ) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
     ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
+}
+/// [`d1`], checked once per isolate against the migrations this code was
+/// built with ([`MIGRATION_CHECK`]): a database that lacks some is
+/// `Error::SchemaBehind` naming them (HTTP 503), so a Worker deployed before
+/// its migrations are applied says so instead of failing query by query.
+#[cfg(target_arch = "wasm32")]
+pub async fn d1_verified(
+    env: &::mizzle::worker::Env,
+) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
+    let db = d1(env)?;
+    MIGRATION_CHECK.verify(&db).await?;
+    ::core::result::Result::Ok(db)
 }
 /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
 /// checked against wrangler's config when this code was generated.

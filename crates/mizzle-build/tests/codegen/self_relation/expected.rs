@@ -22,12 +22,17 @@ impl ::mizzle::FromRow for Comment {
         Self::from_reader(&mut row.reader())
     }
     fn from_reader(row: &mut ::mizzle::RowReader<'_>) -> ::mizzle::Result<Self> {
-        Ok(Self {
-            id: row.read::<::mizzle::sql::Integer>("id")?,
-            parent_id: row
-                .read::<::mizzle::sql::Nullable<::mizzle::sql::Integer>>("parent_id")?,
-            body: row.read::<::mizzle::sql::Text>("body")?,
-        })
+        let read = |row: &mut ::mizzle::RowReader<'_>| -> ::mizzle::Result<Self> {
+            ::core::result::Result::Ok(Self {
+                id: row.read::<::mizzle::sql::Integer>("id")?,
+                parent_id: row
+                    .read::<
+                        ::mizzle::sql::Nullable<::mizzle::sql::Integer>,
+                    >("parent_id")?,
+                body: row.read::<::mizzle::sql::Text>("body")?,
+            })
+        };
+        ::mizzle::__private::in_table("comments", read(row))
     }
 }
 /// A new row of `comments`: `NewComment::new(..)` takes the required columns, setters the rest.
@@ -168,7 +173,7 @@ pub mod comments {
         type Patch = super::CommentPatch;
         const NAME: &'static str = "comments";
         const COLUMNS: &'static [&'static str] = &["id", "parent_id", "body"];
-        const COLUMNS_SQL: &'static str = "\"id\", \"parent_id\", \"body\"";
+        const COLUMNS_SQL: &'static str = "\"comments\".\"id\", \"comments\".\"parent_id\", \"comments\".\"body\"";
         const COLUMNS_QUOTED: &'static [&'static str] = &[
             "\"id\"",
             "\"parent_id\"",
@@ -255,12 +260,30 @@ pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
 /// native SQLite database with `SqliteExecutor::apply_migrations`.
 pub const MIGRATIONS: &[(&str, &str)] = &[];
+/// Checks once per process that a database has applied every one of [`MIGRATIONS`]
+/// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
+/// `Error::SchemaBehind` naming the migrations it lacks.
+pub static MIGRATION_CHECK: ::mizzle::MigrationCheck = ::mizzle::MigrationCheck::new(
+    MIGRATIONS,
+);
 /// The D1 database bound as [`D1_BINDING`] in `env`.
 #[cfg(target_arch = "wasm32")]
 pub fn d1(
     env: &::mizzle::worker::Env,
 ) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
     ::mizzle::d1::D1Executor::from_env(env, D1_BINDING).map(::mizzle::Db::new)
+}
+/// [`d1`], checked once per isolate against the migrations this code was
+/// built with ([`MIGRATION_CHECK`]): a database that lacks some is
+/// `Error::SchemaBehind` naming them (HTTP 503), so a Worker deployed before
+/// its migrations are applied says so instead of failing query by query.
+#[cfg(target_arch = "wasm32")]
+pub async fn d1_verified(
+    env: &::mizzle::worker::Env,
+) -> ::mizzle::Result<::mizzle::Db<::mizzle::d1::D1Executor>> {
+    let db = d1(env)?;
+    MIGRATION_CHECK.verify(&db).await?;
+    ::core::result::Result::Ok(db)
 }
 /// `Db::from_env(&env)`: the D1 database bound as [`D1_BINDING`], the binding
 /// checked against wrangler's config when this code was generated.

@@ -50,7 +50,9 @@ mod worker_app {
     use crate::{api, schema};
 
     /// A mizzle error as an HTTP response: 409 for a duplicate, 422 for a broken rule,
-    /// 404, 400 for a value D1 would change, 500 for the rest.
+    /// 404, 400 for a value D1 would change, 503 for a database behind the code's
+    /// migrations (the message names them and the command that applies them), 500 for the
+    /// rest.
     fn fail(e: mizzle::Error) -> Result<Response> {
         Ok(Response::from_json(&serde_json::json!({ "error": e.to_string() }))?
             .with_status(e.http_status()))
@@ -67,27 +69,45 @@ mod worker_app {
         ctx.param("id").and_then(|s| s.parse().ok()).unwrap_or(0)
     }
 
+    /// The request's JSON body read into `T` (an input struct: only the columns a client
+    /// may set, any other field refused); malformed JSON or a refused field is the parser's
+    /// message, for a 400.
+    async fn body<T: serde::de::DeserializeOwned>(req: &mut Request) -> std::result::Result<T, String> {
+        let text = req.text().await.map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| format!("invalid JSON body: {e}"))
+    }
+
+    fn bad_request(message: String) -> Result<Response> {
+        Ok(Response::from_json(&serde_json::json!({ "error": message }))?.with_status(400))
+    }
+
     #[event(fetch)]
     async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Router::new()
             .post_async("/users", |mut req, ctx| async move {
-                let db = match schema::d1(&ctx.env) {
+                let db = match schema::d1_verified(&ctx.env).await {
                     Ok(db) => db,
                     Err(e) => return fail(e),
                 };
-                let new: schema::NewUser = req.json().await?;
-                reply(api::create_user(&db, new).await, 201)
+                let new = match body::<schema::NewUserInput>(&mut req).await {
+                    Ok(new) => new,
+                    Err(message) => return bad_request(message),
+                };
+                reply(api::create_user(&db, new.into()).await, 201)
             })
             .post_async("/tasks", |mut req, ctx| async move {
-                let db = match schema::d1(&ctx.env) {
+                let db = match schema::d1_verified(&ctx.env).await {
                     Ok(db) => db,
                     Err(e) => return fail(e),
                 };
-                let new: schema::NewTask = req.json().await?;
-                reply(api::create_task(&db, new).await, 201)
+                let new = match body::<schema::NewTaskInput>(&mut req).await {
+                    Ok(new) => new,
+                    Err(message) => return bad_request(message),
+                };
+                reply(api::create_task(&db, new.into()).await, 201)
             })
             .get_async("/users/:id", |_, ctx| async move {
-                let db = match schema::d1(&ctx.env) {
+                let db = match schema::d1_verified(&ctx.env).await {
                     Ok(db) => db,
                     Err(e) => return fail(e),
                 };

@@ -26,3 +26,18 @@ async fn a_user_with_open_tasks() {
     let dup = api::create_user(&db, NewUser::new("ann@example.com", "Ann 2")).await.unwrap_err();
     assert_eq!(dup.http_status(), 409);
 }
+
+#[test]
+fn a_client_cannot_set_the_key_or_the_clock() {
+    // What the Worker reads a request body into: the key and `created_at` are not input.
+    let ok: NewUserInput = serde_json::from_str(r#"{"email": "a@x.io", "name": "A"}"#).unwrap();
+    let new: NewUser = ok.into();
+    assert_eq!((new.id, new.created_at), (None, None));
+    for body in [
+        r#"{"email": "a@x.io", "name": "A", "id": 100}"#,
+        r#"{"email": "a@x.io", "name": "A", "createdAt": "2020-01-01T00:00:00Z"}"#,
+    ] {
+        let e = serde_json::from_str::<NewUserInput>(body).unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{e}");
+    }
+}
