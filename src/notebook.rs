@@ -83,6 +83,7 @@ impl DurableObject for Notebook {
             (Method::Get, ["info"]) => respond(info(&db).await),
             (Method::Post, ["affinity"]) => respond(affinity(&db).await),
             (Method::Post, ["tree"]) => respond(tree(&db).await),
+            (Method::Post, ["views-overflow"]) => respond(views_overflow(&db).await),
             (Method::Post, ["migrate"]) => {
                 let extra: Vec<(String, String)> = match serde_json::from_slice(&body) {
                     Ok(m) => m,
@@ -211,6 +212,42 @@ fn migrate_further(db: &Db<DurableExecutor>, extra: &[(String, String)]) -> ApiR
         .chain(extra.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .collect();
     Ok(db.executor().migrate(&all)?)
+}
+
+/// `views = views + 1` at 2^53 − 2 and again at 2^53 − 1 in the object's SQLite: the first
+/// is written, the second refused by the database (not stored as 2^53, which would make
+/// the row unreadable), and the post reads back.
+async fn views_overflow(db: &Db<DurableExecutor>) -> ApiResult<serde_json::Value> {
+    use crate::schema::{NewPost, NewUser, posts, users};
+    let n = db.select(users::table).count().await?;
+    let author = db
+        .insert(users::table)
+        .values(NewUser::new(format!("counter{n}@notebook.io"), "Counter"))
+        .returning()
+        .one()
+        .await?;
+    let post = db
+        .insert(posts::table)
+        .values(
+            NewPost::new(author.id, "Counted", format!("counted-{n}"))
+                .views(mizzle::MAX_SAFE_INTEGER - 1),
+        )
+        .returning()
+        .one()
+        .await?;
+    let first = api::view_post(db, post.id).await?;
+    let second = api::view_post(db, post.id).await;
+    let back = db
+        .select(posts::table)
+        .filter(posts::id.eq(post.id))
+        .get()
+        .await?
+        .map(|p| p.views);
+    Ok(serde_json::json!({
+        "first": first,
+        "second": second.map_err(|e| (e.status, e.message)).err(),
+        "read_back": back,
+    }))
 }
 
 /// The blog tables live in every notebook too (the schema targets both): an author with a

@@ -91,11 +91,16 @@ fn query_u64(req: &Request, key: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The body read into `T` with serde_json. Not `req.json()`: worker's goes through
+/// `serde_wasm_bindgen`, which reads only the fields a struct names and so ignores
+/// `deny_unknown_fields` (a client's `{"id": 100}` would pass the input structs silently).
 async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    req.json().await.map_err(|e| ApiError {
+    let bad = |e: &dyn std::fmt::Display| ApiError {
         status: 400,
         message: format!("invalid JSON body: {e}"),
-    })
+    };
+    let text = req.text().await.map_err(|e| bad(&e))?;
+    serde_json::from_str(&text).map_err(|e| bad(&e))
 }
 
 /// The header that carries a D1 session bookmark between requests.

@@ -731,11 +731,25 @@ fn example_worker_on_local_d1() {
         json!(migration_names),
         "gamma not touched by v2"
     );
+    // A deploy whose code lacks a migration the object applied (9001, shipped, then
+    // rewritten or removed): refused by name, nothing applied.
+    let (s, err) = http.send("POST", "/notebooks/alpha/migrate", Some(json!([])));
+    assert_eq!(s, 500, "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("applied migration(s) the code no longer has: 9001_add_notes_mood"),
+        "{err}"
+    );
     // A migration that fails leaves the object as it was.
-    let bad = json!([[
-        "9002_broken",
-        "ALTER TABLE \"notes\" ADD COLUMN \"x\" TEXT;\nINSERT INTO nowhere VALUES (1);"
-    ]]);
+    let bad = json!([
+        v2[0],
+        [
+            "9002_broken",
+            "ALTER TABLE \"notes\" ADD COLUMN \"x\" TEXT;\nINSERT INTO nowhere VALUES (1);"
+        ]
+    ]);
     let (s, err) = http.send("POST", "/notebooks/alpha/migrate", Some(bad));
     assert_eq!(s, 500, "{err}");
     assert!(
@@ -875,6 +889,46 @@ fn example_worker_on_local_d1() {
     assert_eq!((s, n), (200, json!(files.len())));
     let (s, got) = http.send("GET", &user, None);
     assert_eq!(s, 200, "{got}");
+
+    // 8f. `views = views + 1` past 2^53 − 1: refused by the database (400), nothing stored,
+    // the row still reads; on D1 and in a Durable Object.
+    let (s, counted) = http.send(
+        "POST",
+        "/posts",
+        Some(json!({"author_id": ann_id, "title": "Counted", "slug": "counted"})),
+    );
+    assert_eq!(s, 201, "{counted}");
+    let counted_id = counted["id"].as_i64().unwrap();
+    d1_query(
+        state.path(),
+        &format!("UPDATE posts SET views = 9007199254740990 WHERE id = {counted_id}"),
+    );
+    let view = format!("/posts/{counted_id}/view");
+    let (s, v) = http.send("POST", &view, Some(json!({})));
+    assert_eq!((s, v), (200, json!(9007199254740991_i64)));
+    let (s, err) = http.send("POST", &view, Some(json!({})));
+    assert_eq!(s, 400, "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("beyond ±(2^53 − 1)"),
+        "{err}"
+    );
+    let (s, p) = http.send("GET", &format!("/posts/{counted_id}"), None);
+    assert_eq!((s, &p["views"]), (200, &json!(9007199254740991_i64)), "{p}");
+    let (s, out) = http.send("POST", "/notebooks/counter/views-overflow", Some(json!({})));
+    assert_eq!(s, 200, "{out}");
+    assert_eq!(out["first"], json!(9007199254740991_i64), "{out}");
+    assert_eq!(out["second"][0], 400, "{out}");
+    assert!(
+        out["second"][1]
+            .as_str()
+            .unwrap()
+            .contains("beyond ±(2^53 − 1)"),
+        "{out}"
+    );
+    assert_eq!(out["read_back"], json!(9007199254740991_i64), "{out}");
 
     // 8e. A relation level whose order, filter and root filter each bind a value: every
     // value reaches its placeholder (with a limit, the order stands first, in the window).

@@ -615,13 +615,15 @@ fn the_sql_reads_like_hand_written_sql() {
         any.to_statement().sql,
         "SELECT \"users\".\"id\", \"users\".\"email\", \"users\".\"name\", \"users\".\"bio\", \"users\".\"avatar\", \"users\".\"role\", \"users\".\"created_at\" FROM \"users\" WHERE EXISTS (SELECT 1 FROM \"posts\" AS \"__c\" WHERE \"__c\".\"author_id\" = \"users\".\"id\" AND (\"__c\".\"published\" = 1))"
     );
+    // An integer column's expression is guarded to ±(2^53 − 1), evaluated once (see
+    // `mizzle::assign`).
     let upd = db
         .update(posts::table)
         .set_expr(assign(posts::views, posts::views.add(1)))
         .filter(posts::id.eq(1));
     assert_eq!(
         upd.to_statements().unwrap()[0].sql,
-        "UPDATE \"posts\" SET \"views\" = (\"posts\".\"views\" + ?) WHERE \"posts\".\"id\" = ?"
+        "UPDATE \"posts\" SET \"views\" = (SELECT CASE WHEN \"__v\" IS NULL OR abs(\"__v\") <= 9007199254740991 THEN \"__v\" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT (\"posts\".\"views\" + ?) AS \"__v\")) WHERE \"posts\".\"id\" = ?"
     );
     // An expression replaces what the patch set for its column; the patch's values come
     // first, in column order (`on_update_fn` columns among them), then the expressions.
@@ -633,7 +635,7 @@ fn the_sql_reads_like_hand_written_sql() {
     let stmt = &upd.to_statements().unwrap()[0];
     assert_eq!(
         stmt.sql,
-        "UPDATE \"posts\" SET \"title\" = ?, \"updated_at\" = ?, \"views\" = (\"posts\".\"views\" + ?) WHERE \"posts\".\"id\" = ?"
+        "UPDATE \"posts\" SET \"title\" = ?, \"updated_at\" = ?, \"views\" = (SELECT CASE WHEN \"__v\" IS NULL OR abs(\"__v\") <= 9007199254740991 THEN \"__v\" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT (\"posts\".\"views\" + ?) AS \"__v\")) WHERE \"posts\".\"id\" = ?"
     );
     assert_eq!(stmt.params.len(), 4);
     assert_eq!(stmt.params[0], mizzle::Value::Text("t".into()));
@@ -826,4 +828,49 @@ async fn a_value_that_does_not_decode_names_its_table_column_and_statement() {
             .unwrap_err(),
     );
     assert_eq!(column, "posts.views");
+}
+
+#[tokio::test]
+async fn an_integer_expression_beyond_2_pow_53_is_refused_by_the_database() {
+    let db = db();
+    seed(&db).await;
+    let max = mizzle::MAX_SAFE_INTEGER;
+    db.update(posts::table)
+        .set(PostPatch::new().views(max - 1))
+        .filter(posts::id.eq(1))
+        .run()
+        .await
+        .unwrap();
+    // Up to 2^53 − 1: written.
+    assert_eq!(mizzle_example::api::view_post(&db, 1).await.unwrap(), max);
+    // One more: refused by the database, nothing stored, the row still readable.
+    let e = mizzle_example::api::view_post(&db, 1).await.unwrap_err();
+    assert_eq!(e.status, 400, "{e:?}");
+    assert!(e.message.contains("beyond ±(2^53 − 1)"), "{e:?}");
+    let p: Post = db
+        .select(posts::table)
+        .filter(posts::id.eq(1))
+        .get()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.views, max);
+    // Any arithmetic that leaves the range.
+    let e = db
+        .update(posts::table)
+        .set_expr(assign(posts::views, posts::views.mul(2)))
+        .filter(posts::id.eq(1))
+        .run()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, mizzle::Error::InvalidValue(_)), "{e:?}");
+    // Back within range: written.
+    let n = db
+        .update(posts::table)
+        .set_expr(assign(posts::views, posts::views.sub(1)))
+        .filter(posts::id.eq(1))
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(n.rows_affected, 1);
 }

@@ -640,26 +640,88 @@ fn a_narrowed_enum_is_announced_with_a_count_query() {
     );
 }
 
-/// Found by the evolution property: a new NOT NULL column without a default on an existing
-/// table was written as `ADD COLUMN … NOT NULL`, which SQLite refuses only when the table
-/// has rows (so the empty replay passed and D1 would fail). It is refused at build time,
-/// even with `allow_destructive`.
+/// A new NOT NULL column without a default on an existing table (found by the evolution
+/// property as an `ADD COLUMN … NOT NULL` that D1 refuses): a rebuild, which applies while
+/// the table is empty and fails whole otherwise, announced at build time, and counted by
+/// `mizzle migrate` before it applies anything.
 #[test]
-fn a_new_not_null_column_without_default_is_refused_in_place_too() {
+fn a_new_not_null_column_without_default_is_a_rebuild_for_an_empty_table() {
     let p = project(&[("schema/users.toml", USERS)]);
     config(p.path()).compile().unwrap();
     mark_applied(p.path());
     write(
         p.path(),
         "schema/users.toml",
-        &format!("{USERS}avatar = {{ type = \"blob\", allow_destructive = true }}\n"),
+        &format!("{USERS}avatar = {{ type = \"blob\" }}\n"),
     );
-    let err = config(p.path()).compile().unwrap_err().to_string();
+    let schema = config(p.path()).load().unwrap().schema;
+    let plan = mizzle_build::migrate::plan(
+        &schema,
+        &p.path().join("migrations"),
+        "migrations",
+        &Default::default(),
+        Some(&mizzle_build::migrate::Facts::gather(
+            p.path(),
+            &p.path().join("migrations"),
+        )),
+    )
+    .unwrap();
     assert!(
-        err.contains("`users.avatar` is NOT NULL without a `default`"),
-        "{err}"
+        plan.notes.iter().any(|n| n.contains(
+            "`users.avatar` is a new NOT NULL column without a default: the migration applies only while `users` is empty"
+        )),
+        "{:?}",
+        plan.notes
     );
-    assert_eq!(migrations(p.path()), ["0001_init.sql"]);
+    config(p.path()).compile().unwrap();
+    let file = migrations(p.path()).last().unwrap().clone();
+    let sql = std::fs::read_to_string(p.path().join("migrations").join(&file)).unwrap();
+    assert!(
+        sql.contains("-- Rebuild `users` (a new NOT NULL column without a default)"),
+        "{sql}"
+    );
+    // Applied where `users` is empty: the column is there. With rows: refused whole.
+    let apply = |rows: bool| {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let init = std::fs::read_to_string(p.path().join("migrations/0001_init.sql")).unwrap();
+        conn.execute_batch(&init).unwrap();
+        if rows {
+            conn.execute("INSERT INTO users (email) VALUES ('a@x.io')", [])
+                .unwrap();
+        }
+        let r = conn.execute_batch(&format!("BEGIN;\n{sql}\nCOMMIT;"));
+        let _ = conn.execute_batch("ROLLBACK;");
+        let cols: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'avatar'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (r.is_ok(), cols)
+    };
+    assert_eq!(apply(false), (true, 1), "an empty table gains the column");
+    let (ok, cols) = apply(true);
+    assert!(
+        !ok && cols == 0,
+        "a table with rows refuses it and keeps its shape"
+    );
+    let required = mizzle_build::migrate::added_required_columns(
+        &mizzle_build::migrate::read_migrations(&p.path().join("migrations"), "migrations")
+            .unwrap(),
+        1,
+        "migrations",
+    )
+    .unwrap();
+    assert_eq!(required.len(), 1);
+    assert_eq!(
+        (required[0].table.as_str(), required[0].column.as_str()),
+        ("users", "avatar")
+    );
+    assert_eq!(
+        required[0].count_sql(),
+        "SELECT count(*) AS n FROM \"users\""
+    );
 }
 
 /// Hand-written triggers and views survive a rebuild: the rebuilt table's triggers and its

@@ -223,7 +223,28 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Cmd::Setup => toolchain::setup(&root).map(drop),
-        Cmd::Build => toolchain::build(&root),
+        Cmd::Build => {
+            toolchain::build(&root)?;
+            // What this build bundled ships with the deploy that runs it (`wrangler deploy`
+            // runs `mizzle build`): a Durable Object applies its migrations itself, so none of
+            // them may be rewritten as a draft after this.
+            let p = load(&root)?;
+            let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
+            migrate::record_published(&p.root, &names).map_err(|e| {
+                format!(
+                    "cannot record the migrations this build ships ({}): {e}",
+                    migrate::PUBLISHED
+                )
+            })?;
+            if !names.is_empty() {
+                eprintln!(
+                    "[mizzle] recorded {} migration(s) as shipped ({}): the next schema edit writes a new file instead of rewriting one; commit migrations/ before deploying",
+                    names.len(),
+                    migrate::PUBLISHED
+                );
+            }
+            Ok(())
+        }
         Cmd::Dev { port, no_serve } => {
             toolchain::build(&root)?;
             let p = load(&root)?;
@@ -517,6 +538,26 @@ fn run(cli: Cli) -> Result<(), String> {
                         ),
                     }
                 }
+                let required = migrate::added_required_columns(&p.migrations, from, "migrations")
+                    .map_err(|d| format!("error: {}", d.message))?;
+                for add in &required {
+                    match d1_json(&wrangler, &p, where_, &add.count_sql()) {
+                        Ok(rows) => {
+                            let n = rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0);
+                            if n > 0 {
+                                violations.push(format!(
+                                    "  `{}` has {n} row(s), and {} adds the NOT NULL column `{}` without a default, which applies only to an empty table\n    \
+                                     fix it in schema/: give `{}` a `default`, or make it nullable and backfill it (then make it NOT NULL in a later migration)",
+                                    add.table, add.file, add.column, add.column
+                                ));
+                            }
+                        }
+                        Err(e) => println!(
+                            "could not count the rows of `{}` (a new NOT NULL column `{}` needs it empty): {e}",
+                            add.table, add.column
+                        ),
+                    }
+                }
                 if !violations.is_empty() {
                     return Err(format!(
                         "not applied: the {where_} database has rows the pending migrations would reject, so \
@@ -529,6 +570,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     println!(
                         "checked {} added CHECK constraint(s) against the {where_} database: no row violates them",
                         added.len()
+                    );
+                }
+                for add in &required {
+                    println!(
+                        "checked `{}`: empty, so its new NOT NULL column `{}` can be added",
+                        add.table, add.column
                     );
                 }
             }

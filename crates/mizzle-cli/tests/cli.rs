@@ -138,6 +138,71 @@ fn migrate_counts_rows_a_new_check_would_reject() {
     assert!(out.contains("no row violates them"), "{out}");
 }
 
+/// A new NOT NULL column without a default: written (a rebuild), applied by `mizzle migrate`
+/// to an empty table, and refused before anything is applied when the table has rows, with
+/// the count and the two fixes. On local D1.
+#[test]
+fn migrate_adds_a_required_column_only_to_an_empty_table() {
+    let wrangler = |p: &Path, sql: &str| {
+        let out = Command::new(workspace().join("node_modules/.bin/wrangler"))
+            .args(["d1", "execute", "DB", "--local", "--command", sql])
+            .current_dir(p)
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let notes_v1 =
+        "[columns]\nid = { type = \"integer\", primary_key = true }\nbody = { type = \"text\" }\n";
+    let notes_v2 = format!("{notes_v1}title = {{ type = \"text\" }}\n");
+    for rows in [false, true] {
+        let p = project();
+        let notes = p.path().join("schema/notes.toml");
+        std::fs::write(&notes, notes_v1).unwrap();
+        let build = || {
+            mizzle_build::Config::new()
+                .manifest_dir(p.path())
+                .check(false)
+                .cargo_directives(false)
+                .compile()
+                .unwrap()
+        };
+        build();
+        let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+        assert!(ok, "{out}");
+        if rows {
+            wrangler(
+                p.path(),
+                "INSERT INTO notes (id, body) VALUES (1, 'x'), (2, 'y')",
+            );
+        }
+        std::fs::write(&notes, &notes_v2).unwrap();
+        build();
+        let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
+        if rows {
+            assert!(!ok, "{out}");
+            assert!(
+                out.contains("`notes` has 2 row(s)")
+                    && out.contains("NOT NULL column `title` without a default")
+                    && out.contains("give `title` a `default`, or make it nullable"),
+                "{out}"
+            );
+            let (_, status) = mizzle(p.path(), &["status"]);
+            assert!(status.contains("1 pending"), "nothing applied: {status}");
+        } else {
+            assert!(ok, "{out}");
+            assert!(out.contains("checked `notes`: empty"), "{out}");
+            let (_, status) = mizzle(p.path(), &["status"]);
+            assert!(status.contains("0 pending"), "{status}");
+        }
+    }
+}
+
 /// `mizzle new` → the project's own tests pass → `mizzle dev` serves it on local D1 and a
 /// route answers over HTTP → a schema edit → `mizzle dev` writes and applies the next
 /// migration, the rows kept. Outside this workspace, with the checkout's crates by path.
@@ -285,6 +350,43 @@ fn a_new_project_tests_serves_and_evolves_on_local_d1() {
     assert!(
         rows.contains("\"title\": \"write\"") && rows.contains("\"priority\": 0"),
         "{rows}"
+    );
+    // A deploy build ships its migrations: `mizzle build` writes the draft for a new column
+    // and records it, so the next edit adds a file instead of rewriting the shipped one.
+    let text = std::fs::read_to_string(&tasks).unwrap().replace(
+        "created_at = ",
+        "note       = { type = \"text\", nullable = true }\ncreated_at = ",
+    );
+    std::fs::write(&tasks, text).unwrap();
+    // Drafts exist in a git work tree only: make the project one (nothing committed).
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&dir)
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let mut build = Command::new(env!("CARGO_BIN_EXE_mizzle"));
+    build.arg("build");
+    env(&mut build);
+    let out = build.output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("recorded 3 migration(s) as shipped"), "{log}");
+    let shipped = std::fs::read_to_string(dir.join(".wrangler/mizzle-published")).unwrap();
+    assert!(shipped.lines().any(|l| l.starts_with("0003_")), "{shipped}");
+    let text = std::fs::read_to_string(&tasks).unwrap().replace(
+        "created_at = ",
+        "color      = { type = \"text\", nullable = true }\ncreated_at = ",
+    );
+    std::fs::write(&tasks, text).unwrap();
+    let mut diff = Command::new(env!("CARGO_BIN_EXE_mizzle"));
+    diff.arg("diff");
+    env(&mut diff);
+    let out = diff.output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("the next build writes migrations/0004_"),
+        "a shipped migration is not a draft: {said}"
     );
 }
 

@@ -152,6 +152,15 @@ impl Error {
     /// says a table or column is missing, else [`Error::Database`].
     pub fn database(message: impl Into<String>, sql: impl Into<String>) -> Self {
         let message = message.into();
+        if message.contains("integer overflow") {
+            // The guard of an integer column's assignment (see `crate::assign`), or SQLite's
+            // own overflow in arithmetic: nothing was stored.
+            return Error::InvalidValue(format!(
+                "the statement would store an integer beyond ±(2^53 − 1), which D1 and Durable \
+                 Objects cannot read back exactly, so nothing was written ({message}; in `{}`)",
+                sql.into()
+            ));
+        }
         if names_missing_object(&message) {
             return Error::SchemaBehind {
                 message,

@@ -3,8 +3,9 @@
 //!
 //! Each pending file runs in one transaction with a row in the ledger table
 //! `__mizzle_migrations` (name, checksum, time), so a file is applied entirely or not at all,
-//! and exactly once. A file whose text changed after it was applied, or a new file that
-//! sorts before one already applied, is an error: the database is left as it is.
+//! and exactly once. A file whose text changed after it was applied, a file applied that
+//! the code no longer has, or a new file that sorts before one already applied, is an
+//! error naming it: the database is left as it is.
 
 use std::collections::BTreeMap;
 
@@ -51,6 +52,21 @@ pub(crate) fn apply_pending(
                 checksum(sql)
             )));
         }
+    }
+    // A file the database applied that the code no longer has: a shipped migration was
+    // renamed, rewritten as a draft, or removed. Said by name, before anything runs.
+    let gone: Vec<&str> = applied
+        .keys()
+        .map(String::as_str)
+        .filter(|a| !migrations.iter().any(|(name, _)| name == a))
+        .collect();
+    if !gone.is_empty() {
+        return Err(Error::Other(format!(
+            "this database applied migration(s) the code no longer has: {}. A migration that \
+             shipped was renamed, rewritten or removed: restore it exactly as it was (git has \
+             it) and put the change in a new migration",
+            gone.join(", ")
+        )));
     }
     let last_applied = applied.keys().next_back().cloned();
     let mut done = Vec::new();
@@ -146,6 +162,16 @@ mod tests {
         let changed = [v1[0], ("0002_more", "CREATE TABLE b (z);")];
         let err = c.migrate_pending(&changed).unwrap_err().to_string();
         assert!(err.contains("0002_more changed after"), "{err}");
+        // A file this database applied that the code no longer has (a shipped draft
+        // rewritten under another name, or removed): refused, naming it.
+        let err = c.migrate_pending(&v1).unwrap_err().to_string();
+        assert!(
+            err.contains("no longer has: 0002_more") && err.contains("restore it"),
+            "{err}"
+        );
+        let renamed = [v1[0], ("0002_more_v2", "CREATE TABLE b2 (y);")];
+        let err = c.migrate_pending(&renamed).unwrap_err().to_string();
+        assert!(err.contains("no longer has: 0002_more"), "{err}");
         let late = [v1[0], ("0001_extra", "CREATE TABLE c (x);"), v2[1]];
         let err = c.migrate_pending(&late).unwrap_err().to_string();
         assert!(err.contains("sorts before 0002_more"), "{err}");

@@ -900,6 +900,11 @@ pub struct Assign<T> {
 /// `column = expression`: `assign(posts::views, posts::views.add(1))`,
 /// `assign(users::name, users::name.excluded())`, `assign(posts::updated_at, now())`. The
 /// expression has the column's SQL type and names only columns of the column's table.
+///
+/// For an integer or timestamp column the database checks the result: beyond ±(2^53 − 1)
+/// the write fails ([`Error::InvalidValue`], HTTP 400) and nothing is stored, since D1 and
+/// Durable Objects would read such a value back rounded (mizzle then refuses to decode it).
+/// Bound values are checked before sending; this covers what SQL computes.
 pub fn assign<T, S: crate::sql::Operand, Q, S2, I>(
     column: Column<T, S>,
     value: impl Into<Val<Q, S2>>,
@@ -908,9 +913,14 @@ where
     S2: crate::sql::Operand<Base = S::Base>,
     T: Table + Covers<Q, I>,
 {
+    let node = value.into().node;
     Assign {
         column: column.name(),
-        value: value.into().node,
+        value: if <S::Base as crate::sql::SqlType>::EXACT_INTEGER {
+            Node::ExactInteger(Box::new(node))
+        } else {
+            node
+        },
         _t: PhantomData,
     }
 }

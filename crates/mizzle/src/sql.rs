@@ -34,6 +34,10 @@ pub trait SqlType {
     /// binding it (booleans: two values, and SQLite can match them to partial indexes).
     #[doc(hidden)]
     const LITERAL: bool = false;
+    /// Whether the column holds integers that must read back exactly (integer and
+    /// timestamps): an expression written to it is guarded to ±(2^53 − 1), the range D1
+    /// and Durable Objects return exactly (see [`assign`](crate::assign)).
+    const EXACT_INTEGER: bool = false;
 }
 
 /// Encodes an owned value of SQL type `S`, moving it (used by generated inserts and patches,
@@ -96,6 +100,7 @@ impl Integer {
 
 impl SqlType for Integer {
     type Rust = i64;
+    const EXACT_INTEGER: bool = true;
     fn encode(v: &i64) -> Value {
         Value::Integer(*v)
     }
@@ -282,6 +287,7 @@ fn decode_epoch(
 
 impl SqlType for Timestamp {
     type Rust = DateTime<Utc>;
+    const EXACT_INTEGER: bool = true;
     fn encode(v: &DateTime<Utc>) -> Value {
         Value::Integer(v.timestamp())
     }
@@ -295,6 +301,7 @@ impl SqlType for Timestamp {
 
 impl SqlType for TimestampMs {
     type Rust = DateTime<Utc>;
+    const EXACT_INTEGER: bool = true;
     fn encode(v: &DateTime<Utc>) -> Value {
         Value::Integer(v.timestamp_millis())
     }

@@ -45,6 +45,9 @@ pub enum Node {
     Excluded(&'static str),
     /// A scalar subquery `(SELECT …)`.
     Subquery(Box<Statement>),
+    /// An expression written to an integer column, guarded: its value, or the error
+    /// `integer overflow` when it is beyond ±(2^53 − 1) (see [`crate::assign`]).
+    ExactInteger(Box<Node>),
     /// A typed SQL fragment with `?` placeholders.
     Raw {
         /// SQL text.
@@ -101,6 +104,16 @@ impl Node {
                 sql.push(')');
                 params.extend(s.params.iter().cloned());
             }
+            Node::ExactInteger(inner) => {
+                // Evaluated once (a subquery over it), passed through when NULL or within
+                // ±(2^53 − 1), else `abs(i64::MIN)`, which SQLite refuses with "integer
+                // overflow": the write fails instead of storing what cannot be read back.
+                sql.push_str("(SELECT CASE WHEN \"__v\" IS NULL OR abs(\"__v\") <= ");
+                sql.push_str(EXACT_MAX);
+                sql.push_str(" THEN \"__v\" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ");
+                inner.render(qualified, sql, params);
+                sql.push_str(" AS \"__v\"))");
+            }
             Node::Raw {
                 sql: raw,
                 params: p,
@@ -113,6 +126,9 @@ impl Node {
         }
     }
 }
+
+/// 2^53 − 1, as SQL.
+const EXACT_MAX: &str = "9007199254740991";
 
 /// A value expression of SQL type `S` over scope `Q`.
 pub struct Val<Q, S> {

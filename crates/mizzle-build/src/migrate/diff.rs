@@ -160,6 +160,15 @@ pub fn dependents(db: &DbState, table: &str) -> Vec<String> {
     found
 }
 
+/// The triggers of `table`'s dependents (see [`Op::Rebuild`]).
+fn dependent_triggers(db: &DbState, table: &str) -> Vec<(String, String)> {
+    dependents(db, table)
+        .iter()
+        .filter_map(|d| db.tables.get(d))
+        .flat_map(|d| d.triggers.iter().cloned())
+        .collect()
+}
+
 /// Why a changed column is lossy, if it is.
 fn lossy(old: &replay::DbColumn, new: &replay::DbColumn) -> Option<String> {
     let widening = matches!(
@@ -261,24 +270,23 @@ pub fn plan_ops(
                 );
             }
         }
-        // A new NOT NULL column needs a value for the rows already there, in place or in a
-        // rebuild. (SQLite's ADD COLUMN refuses it only when the table has rows, so the
-        // empty replay would not notice: D1, with rows, would.)
-        let mut no_value = false;
-        for i in &added {
+        // A new NOT NULL column without a default has no value for the rows already there:
+        // SQLite's ADD COLUMN refuses it outright, so it is a rebuild, which applies while
+        // the table is empty and fails (rolled back) otherwise. The build says so, and
+        // `mizzle migrate` counts the rows first (`added_required_columns`).
+        let needs_empty = added.iter().any(|i| {
             let c = &t.columns[*i];
-            if !c.nullable && c.default.is_none() && !t.is_rowid_alias(c) {
-                no_value = true;
-                errs.push(
-                    c.origin.error(format!(
-                        "column `{}.{}` is NOT NULL without a `default`: the rows already in `{}` would have no value for it",
-                        t.name, c.name, t.name
-                    ), "new NOT NULL column")
-                    .help("give it a literal `default`, or make it nullable (and backfill it in a hand-written migration first if it must become NOT NULL)"),
-                );
-            }
-        }
-        if no_value {
+            !c.nullable && c.default.is_none() && !t.is_rowid_alias(c)
+        });
+        if needs_empty {
+            table_ops.push(Op::Rebuild {
+                table: Box::new(t.clone()),
+                reason: "a new NOT NULL column without a default".into(),
+                old: Some(Box::new(have.clone())),
+                dependents: dependents(db, &t.name),
+                dependent_triggers: dependent_triggers(db, &t.name),
+            });
+            rebuilt.insert(&t.name);
             continue;
         }
         // In place, if SQLite can and the result is exactly the schema's shape.
@@ -328,18 +336,12 @@ pub fn plan_ops(
             reason.push("table options".into());
         }
         rebuilt.insert(&t.name);
-        let deps = dependents(db, &t.name);
-        let dependent_triggers = deps
-            .iter()
-            .filter_map(|d| db.tables.get(d))
-            .flat_map(|d| d.triggers.iter().cloned())
-            .collect();
         table_ops.push(Op::Rebuild {
             table: Box::new(t.clone()),
             reason: reason.join("; "),
             old: Some(Box::new(have.clone())),
-            dependents: deps,
-            dependent_triggers,
+            dependents: dependents(db, &t.name),
+            dependent_triggers: dependent_triggers(db, &t.name),
         });
     }
     // Tables in the database but not in the schema: dropped, children first.

@@ -420,6 +420,21 @@ fn narrowing_notes(ops: &[diff::Op]) -> Vec<String> {
         else {
             continue;
         };
+        for c in &t.columns {
+            let new_required = have.column(&c.name).is_none()
+                && !c.nullable
+                && c.default.is_none()
+                && !t.is_rowid_alias(c);
+            if new_required {
+                notes.push(format!(
+                    "`{}.{}` is a new NOT NULL column without a default: the migration applies only while `{}` is empty (with rows it fails and rolls back). `mizzle migrate` counts the rows first; for a table with rows, give the column a `default`, or make it nullable and backfill it. Count them: SELECT count(*) FROM {};",
+                    t.name,
+                    c.name,
+                    t.name,
+                    crate::naming::quote_ident(&t.name),
+                ));
+            }
+        }
         for (name, expr) in crate::emit_sql::check_exprs(t) {
             let norm = replay::normalise_sql(&expr);
             let known = have
@@ -494,6 +509,64 @@ pub fn added_checks(
                         file: m.file_name.clone(),
                         table: table.clone(),
                         expr,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A NOT NULL column without a default that a migration adds to a table that already
+/// existed before it: the migration applies only while the table is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedRequired {
+    /// The migration file that adds it.
+    pub file: String,
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+}
+
+impl AddedRequired {
+    /// A query counting the table's rows (as `n`).
+    pub fn count_sql(&self) -> String {
+        format!(
+            "SELECT count(*) AS n FROM {}",
+            crate::naming::quote_ident(&self.table)
+        )
+    }
+}
+
+/// The NOT NULL columns without a default that migrations `from..` add to tables that
+/// existed before them (replayed, so hand-written files count too).
+pub fn added_required_columns(
+    migrations: &[Migration],
+    from: usize,
+    shown: &str,
+) -> Result<Vec<AddedRequired>, Diagnostic> {
+    let mut conn = replay::open();
+    let mut out = Vec::new();
+    for (i, m) in migrations.iter().enumerate() {
+        let before = if i >= from {
+            Some(replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?)
+        } else {
+            None
+        };
+        replay::apply(&mut conn, m, shown)?;
+        let Some(before) = before else { continue };
+        let after = replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?;
+        for (table, old) in &before.tables {
+            let Some(new) = after.tables.get(table) else {
+                continue; // dropped or renamed by this file
+            };
+            for c in &new.columns {
+                if old.column(&c.name).is_none() && c.not_null && c.default.is_none() && c.pk == 0 {
+                    out.push(AddedRequired {
+                        file: m.file_name.clone(),
+                        table: table.clone(),
+                        column: c.name.clone(),
                     });
                 }
             }
