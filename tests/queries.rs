@@ -874,3 +874,52 @@ async fn an_integer_expression_beyond_2_pow_53_is_refused_by_the_database() {
         .unwrap();
     assert_eq!(n.rows_affected, 1);
 }
+
+#[tokio::test]
+async fn a_left_joined_tables_columns_are_options_by_type() {
+    let db = db();
+    seed(&db).await;
+    // Cid has no post: every column of `posts` is None in his row, by the type.
+    type Row = (String, Option<String>, Option<i64>, i64, Option<Post>);
+    let rows: Vec<Row> = db
+        .select(users::table)
+        .left_join(posts::table, posts::author_id.eq_col(users::id))
+        .columns((
+            users::name,
+            posts::slug,
+            posts::views.add(1),
+            mizzle::coalesce(posts::views, -1),
+            posts::table,
+        ))
+        .filter(users::name.eq("Cid"))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let (name, slug, views, coalesced, post) = &rows[0];
+    assert_eq!(
+        (name.as_str(), slug, views, *coalesced, post),
+        ("Cid", &None, &None, -1, &None)
+    );
+    // Aggregates keep their own types: count is never NULL, sum already an Option.
+    let counts: Vec<(String, i64, Option<i64>)> = db
+        .select(users::table)
+        .left_join(posts::table, posts::author_id.eq_col(users::id))
+        .columns((users::name, count(posts::id), sum(posts::views)))
+        .group_by(users::name)
+        .order_by(users::name)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(counts[2], ("Cid".to_owned(), 0, None));
+    // An inner join's columns stay plain values.
+    let inner: Vec<(String, String)> = db
+        .select(users::table)
+        .inner_join(posts::table, posts::author_id.eq_col(users::id))
+        .columns((users::name, posts::slug))
+        .order_by(posts::id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(inner[0], ("Ann".to_owned(), "a1".to_owned()));
+}

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use crate::expr::{ColRef, Condition, Expr, Order, Qual};
 use crate::query::{and_filter, limit_clause};
 use crate::relation::{Join, Load, Relation};
-use crate::scope::{Covers, Source};
-use crate::sql::{Operand, SqlType};
+use crate::scope::{Covers, Flag, LeftJoined, NullAt, Source};
+use crate::sql::{MakeNullable, Operand, SqlType};
 use crate::value_expr::{Node, Val};
 use crate::{
     Column, Columns, Db, Error, Executor, FromRow, Result, RowReader, Statement, Value, quote_ident,
@@ -71,22 +71,27 @@ impl<T: Source> Segment for Opt<T> {
         (T::NAME, T::ALIAS, T::COLUMNS)
     }
     fn decode(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
-        // No matching row: its key is NULL (every cell, for a table without a key).
-        let null = |c: &&str| {
-            let i = T::COLUMNS.iter().position(|x| x == c).unwrap_or(0);
-            matches!(r.peek(i), Some(crate::ValueRef::Null) | None)
-        };
-        let missing = if T::PRIMARY_KEY.is_empty() {
-            T::COLUMNS.iter().all(null)
-        } else {
-            T::PRIMARY_KEY.iter().all(null)
-        };
-        if missing {
-            r.skip(T::COLUMNS.len());
-            return Ok(None);
-        }
-        T::Row::from_reader(r).map(Some)
+        read_optional_row::<T>(r)
     }
+}
+
+/// A left-joined table's row from the next cells: `None` when the join found no row (its
+/// key is NULL; every cell, for a table without a key).
+pub(crate) fn read_optional_row<T: Source>(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
+    let null = |c: &&str| {
+        let i = T::COLUMNS.iter().position(|x| x == c).unwrap_or(0);
+        matches!(r.peek(i), Some(crate::ValueRef::Null) | None)
+    };
+    let missing = if T::PRIMARY_KEY.is_empty() {
+        T::COLUMNS.iter().all(null)
+    } else {
+        T::PRIMARY_KEY.iter().all(null)
+    };
+    if missing {
+        r.skip(T::COLUMNS.len());
+        return Ok(None);
+    }
+    T::Row::from_reader(r).map(Some)
 }
 
 /// The segments of a joined row, as a tuple.
@@ -273,6 +278,19 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         Q: Push<U>,
         <Q as Push<U>>::Out: Covers<S, I>,
     {
+        self.join_as::<U, U, S, I, G2>(kind, on)
+    }
+
+    /// Joins `U`, seen in the scope as `Slot` (`U`, or `LeftJoined<U>`).
+    fn join_as<U: Source, SlotU, S, I, G2>(
+        self,
+        kind: &'static str,
+        on: Condition<S>,
+    ) -> JoinSelect<'a, E, <Q as Push<SlotU>>::Out, G2>
+    where
+        Q: Push<SlotU>,
+        <Q as Push<SlotU>>::Out: Covers<S, I>,
+    {
         self.joined(vec![JoinClause {
             kind,
             table: U::NAME,
@@ -295,18 +313,19 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         self.join::<U, S, I, _>("INNER JOIN", on)
     }
 
-    /// `LEFT JOIN u ON condition`: a result row's `U` part is `None` when nothing matched.
+    /// `LEFT JOIN u ON condition`: a result row's `U` part is `None` when nothing matched,
+    /// and in a projection each of its columns is an `Option` (NULL where nothing matched).
     pub fn left_join<U: Source, S, I>(
         self,
         _u: U,
         on: Condition<S>,
-    ) -> Joined<'a, E, Q, G, U, Opt<U>>
+    ) -> Joined<'a, E, Q, G, LeftJoined<U>, Opt<U>>
     where
-        Q: Push<U>,
+        Q: Push<LeftJoined<U>>,
         G: Push<Opt<U>>,
-        <Q as Push<U>>::Out: Covers<S, I>,
+        <Q as Push<LeftJoined<U>>>::Out: Covers<S, I>,
     {
-        self.join::<U, S, I, _>("LEFT JOIN", on)
+        self.join_as::<U, LeftJoined<U>, S, I, _>("LEFT JOIN", on)
     }
 
     /// Inner join through a declared relation of a table already in the query
@@ -327,9 +346,9 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
     pub fn left_join_rel<R: Relation, L, I>(
         self,
         _rel: Load<R, L>,
-    ) -> Joined<'a, E, Q, G, R::Child, Opt<R::Child>>
+    ) -> Joined<'a, E, Q, G, LeftJoined<R::Child>, Opt<R::Child>>
     where
-        Q: Push<R::Child> + Covers<R::Parent, I>,
+        Q: Push<LeftJoined<R::Child>> + Covers<R::Parent, I>,
         G: Push<Opt<R::Child>>,
     {
         self.joined(relation_joins::<R>("LEFT JOIN"))
@@ -457,16 +476,20 @@ pub trait SingleColumn {
     type Sql: SqlType;
 }
 
-impl<Q, T: Source, S: SqlType, I> Projection<Q, I> for Column<T, S>
+/// What a value of SQL type `S` and scope at `I` is read as in query scope `Q`: `S`, or
+/// its nullable form where the scope names a left-joined table.
+type ReadAs<Q, I, S> = <<Q as NullAt<I>>::Null as Flag>::Sql<S>;
+
+impl<Q, T: Source, S: MakeNullable, I> Projection<Q, I> for Column<T, S>
 where
-    Q: Covers<T, I>,
+    Q: Covers<T, I> + NullAt<I>,
 {
-    type Output = S::Rust;
+    type Output = <ReadAs<Q, I, S> as SqlType>::Rust;
     fn push(&self, items: &mut Vec<(Node, &'static str)>) {
         items.push((Node::Col(self.col_ref()), self.name()));
     }
-    fn decode(r: &mut RowReader<'_>) -> Result<S::Rust> {
-        r.read_next::<S>()
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Output> {
+        r.read_next::<ReadAs<Q, I, S>>()
     }
 }
 
@@ -474,16 +497,16 @@ impl<T, S: SqlType> SingleColumn for Column<T, S> {
     type Sql = S;
 }
 
-impl<Q, Sc, S: SqlType, I> Projection<Q, I> for Val<Sc, S>
+impl<Q, Sc, S: MakeNullable, I> Projection<Q, I> for Val<Sc, S>
 where
-    Q: Covers<Sc, I>,
+    Q: Covers<Sc, I> + NullAt<I>,
 {
-    type Output = S::Rust;
+    type Output = <ReadAs<Q, I, S> as SqlType>::Rust;
     fn push(&self, items: &mut Vec<(Node, &'static str)>) {
         items.push((self.node.clone(), ""));
     }
-    fn decode(r: &mut RowReader<'_>) -> Result<S::Rust> {
-        r.read_next::<S>()
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Output> {
+        r.read_next::<ReadAs<Q, I, S>>()
     }
 }
 
@@ -518,12 +541,13 @@ impl<Q, I, V: Projection<Q, I>> Projection<Q, I> for Named<V> {
     }
 }
 
-/// A whole table's row in a projection (`.columns((users::table, count(posts::id)))`).
+/// A whole table's row in a projection (`.columns((users::table, count(posts::id)))`):
+/// `Option` of it for a left-joined table.
 impl<Q, T: crate::Table, I> Projection<Q, I> for T
 where
-    Q: Covers<T, I>,
+    Q: Covers<T, I> + NullAt<I>,
 {
-    type Output = T::Row;
+    type Output = <<Q as NullAt<I>>::Null as Flag>::Row<T::Row>;
     fn push(&self, items: &mut Vec<(Node, &'static str)>) {
         for c in T::COLUMNS {
             items.push((
@@ -535,8 +559,8 @@ where
             ));
         }
     }
-    fn decode(r: &mut RowReader<'_>) -> Result<T::Row> {
-        T::Row::from_reader(r)
+    fn decode(r: &mut RowReader<'_>) -> Result<Self::Output> {
+        <<Q as NullAt<I>>::Null as Flag>::read_row::<T>(r)
     }
 }
 

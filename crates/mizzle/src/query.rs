@@ -642,9 +642,9 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         self,
         u: U,
         on: Condition<S>,
-    ) -> Join2<'a, E, T, U, Opt<U>>
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<U>, Opt<U>>
     where
-        (T, U): Covers<S, I>,
+        (T, crate::scope::LeftJoined<U>): Covers<S, I>,
     {
         self.joined().left_join(u, on)
     }
@@ -661,7 +661,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
     pub fn left_join_rel<R: Relation<Parent = T>, L>(
         self,
         rel: Load<R, L>,
-    ) -> Join2<'a, E, T, R::Child, Opt<R::Child>> {
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<R::Child>, Opt<R::Child>> {
         self.joined().left_join_rel(rel)
     }
 

@@ -8,7 +8,8 @@
 
 use std::marker::PhantomData;
 
-use crate::{FromRow, Table};
+use crate::sql::{MakeNullable, SqlType};
+use crate::{FromRow, Result, RowReader, Table};
 
 /// Something a query reads rows from: a table, or an alias of one (see [`alias!`]).
 ///
@@ -44,8 +45,93 @@ pub struct Both<A, B>(PhantomData<fn() -> (A, B)>);
 /// fragment): every query covers it.
 pub struct AnyScope;
 
+/// A left-joined source in a join's scope: where the join found no row, its columns are
+/// NULL, so a projection reads them as `Option` (see [`NullAt`]).
+pub struct LeftJoined<T>(PhantomData<fn() -> T>);
+
+/// The scope of an expression that is never NULL whatever its inputs (`count(..)`,
+/// `coalesce(..)`): covered wherever `Q` is, and read as it is even over a left join.
+pub struct NeverNull<Q>(PhantomData<fn() -> Q>);
+
+/// One source of a join's scope: a table (or alias) read in every row, or a left-joined
+/// one.
+pub trait Slot {
+    /// The table or alias.
+    type Src: Source;
+    /// Whether its columns may be NULL in a row ([`Yes`] for a left join).
+    type Null: Flag;
+}
+
+impl<T: Source> Slot for T {
+    type Src = T;
+    type Null = No;
+}
+
+impl<T: Source> Slot for LeftJoined<T> {
+    type Src = T;
+    type Null = Yes;
+}
+
+/// A type-level yes.
+pub struct Yes;
+/// A type-level no.
+pub struct No;
+
+/// Whether something may be NULL, at the type level, and what that makes of a projected
+/// value's type.
+pub trait Flag {
+    /// Either of two flags.
+    type Or<F: Flag>: Flag;
+    /// The SQL type a value of type `S` is read as: `S`, or its nullable form.
+    type Sql<S: MakeNullable>: SqlType;
+    /// A table's row: `R`, or `Option<R>`.
+    type Row<R>;
+    /// Reads a table's row from the next cells (`None` when the join found no row).
+    fn read_row<T: Source>(r: &mut RowReader<'_>) -> Result<Self::Row<T::Row>>;
+}
+
+impl Flag for No {
+    type Or<F: Flag> = F;
+    type Sql<S: MakeNullable> = S;
+    type Row<R> = R;
+    fn read_row<T: Source>(r: &mut RowReader<'_>) -> Result<T::Row> {
+        T::Row::from_reader(r)
+    }
+}
+
+impl Flag for Yes {
+    type Or<F: Flag> = Yes;
+    type Sql<S: MakeNullable> = S::Nullable;
+    type Row<R> = Option<R>;
+    fn read_row<T: Source>(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
+        crate::join::read_optional_row::<T>(r)
+    }
+}
+
+/// Whether the expressions of scope `S` found at index `I` of a query's scope may be NULL
+/// in its rows: they name a left-joined table (an expression over two scopes: either).
+pub trait NullAt<I> {
+    /// [`Yes`] or [`No`].
+    type Null: Flag;
+}
+
+impl<T> NullAt<Here> for T {
+    type Null = No;
+}
+impl<Q> NullAt<Everywhere> for Q {
+    type Null = No;
+}
+impl<Q, I> NullAt<Always<I>> for Q {
+    type Null = No;
+}
+impl<Q: NullAt<IA> + NullAt<IB>, IA, IB> NullAt<(IA, IB)> for Q {
+    type Null = <<Q as NullAt<IA>>::Null as Flag>::Or<<Q as NullAt<IB>>::Null>;
+}
+
 /// Index: the query is this table.
 pub struct Here;
+/// Index: an expression that is never NULL, over a scope found at `I`.
+pub struct Always<I>(PhantomData<fn() -> I>);
 /// Index: the `N`th source of a join.
 pub struct At<const N: usize>;
 /// Index: a scope every query covers.
@@ -65,11 +151,17 @@ impl<T: Table> Covers<T, Here> for T {}
 impl<Q> Covers<AnyScope, Everywhere> for Q {}
 #[diagnostic::do_not_recommend]
 impl<Q, A, B, IA, IB> Covers<Both<A, B>, (IA, IB)> for Q where Q: Covers<A, IA> + Covers<B, IB> {}
+#[diagnostic::do_not_recommend]
+impl<Q, S, I> Covers<NeverNull<S>, Always<I>> for Q where Q: Covers<S, I> {}
 
 macro_rules! covers_at {
     ([$($all:ident),*] $t:ident $n:tt) => {
         #[diagnostic::do_not_recommend]
-        impl<$($all: Source),*> Covers<$t, At<$n>> for ($($all,)*) {}
+        impl<$($all: Slot),*> Covers<<$t as Slot>::Src, At<$n>> for ($($all,)*) {}
+
+        impl<$($all: Slot),*> NullAt<At<$n>> for ($($all,)*) {
+            type Null = <$t as Slot>::Null;
+        }
     };
 }
 

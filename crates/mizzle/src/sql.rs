@@ -357,6 +357,19 @@ impl<S: NonNull> SqlType for Nullable<S> {
     }
 }
 
+/// The nullable form of a SQL type: `Nullable<S>` for a non-null `S`, itself for a
+/// nullable one (what a column of a left-joined table reads as).
+pub trait MakeNullable: SqlType {
+    /// `Nullable<S>`.
+    type Nullable: SqlType;
+}
+impl<S: NonNull> MakeNullable for S {
+    type Nullable = Nullable<S>;
+}
+impl<S: NonNull> MakeNullable for Nullable<S> {
+    type Nullable = Nullable<S>;
+}
+
 impl NonNull for Integer {}
 impl NonNull for Real {}
 impl NonNull for Text {}

@@ -10,7 +10,7 @@
 use std::marker::PhantomData;
 
 use crate::expr::{ColRef, Condition, Expr, Order};
-use crate::scope::{AnyScope, Both, Source};
+use crate::scope::{AnyScope, Both, NeverNull, Source};
 use crate::sql::{Integer, Nullable, Operand, Real, SqlType, Timestamp, TimestampMs};
 use crate::{Column, Statement, Value};
 
@@ -318,12 +318,12 @@ fn call<Q, S>(func: &'static str, args: Vec<Node>, distinct: bool) -> Val<Q, S> 
 }
 
 /// `count(col)`: the rows where `col` is not NULL.
-pub fn count<Q, S>(e: impl Into<Val<Q, S>>) -> Val<Q, Integer> {
+pub fn count<Q, S>(e: impl Into<Val<Q, S>>) -> Val<NeverNull<Q>, Integer> {
     call("count", vec![e.into().node], false)
 }
 
 /// `count(DISTINCT col)`.
-pub fn count_distinct<Q, S>(e: impl Into<Val<Q, S>>) -> Val<Q, Integer> {
+pub fn count_distinct<Q, S>(e: impl Into<Val<Q, S>>) -> Val<NeverNull<Q>, Integer> {
     call("count", vec![e.into().node], true)
 }
 
@@ -363,11 +363,12 @@ pub fn least<Q, S: Operand>(a: impl Into<Val<Q, S>>, b: impl Into<Base<S>>) -> V
     call("min", vec![a.into().node, bind::<S>(b)], false)
 }
 
-/// `coalesce(expr, value)`: the value where the expression is NULL.
+/// `coalesce(expr, value)`: the value where the expression is NULL (never NULL, so a
+/// column of a left-joined table read through it is not an `Option`).
 pub fn coalesce<Q, S: Operand>(
     e: impl Into<Val<Q, S>>,
     value: impl Into<Base<S>>,
-) -> Val<Q, S::Base> {
+) -> Val<NeverNull<Q>, S::Base> {
     call("coalesce", vec![e.into().node, bind::<S>(value)], false)
 }
 
