@@ -215,6 +215,167 @@ pub fn random_schema(c: &mut Choices) -> Vec<TableSpec> {
     out
 }
 
+/// Names hidden probes try against every generated identifier: Rust keywords and prelude
+/// names, the generated code's own items and locals, SQL keywords and SQLite's hidden
+/// columns, names that differ only by case, and Unicode.
+pub const NAMES: &[&str] = &[
+    "type",
+    "self",
+    "Self",
+    "super",
+    "crate",
+    "fn",
+    "match",
+    "async",
+    "await",
+    "dyn",
+    "union",
+    "table",
+    "tables",
+    "row",
+    "rows",
+    "set",
+    "values",
+    "value",
+    "default",
+    "new",
+    "id",
+    "v",
+    "input",
+    "rel",
+    "get",
+    "with",
+    "filter",
+    "limit",
+    "into",
+    "iter",
+    "from_row",
+    "into_values",
+    "options",
+    "results",
+    "strings",
+    "vecs",
+    "boxes",
+    "somes",
+    "oks",
+    "mizzle",
+    "serde",
+    "std",
+    "core",
+    "order",
+    "group",
+    "select",
+    "from",
+    "where",
+    "index",
+    "key",
+    "rowid",
+    "oid",
+    "_rowid_",
+    "d1",
+    "migrations",
+    "camelCase",
+    "UPPER",
+    "Upper",
+    "upper",
+    "ñandú",
+    "naïve_items",
+    "é",
+    "日本",
+    "x1",
+    "_private",
+    "a_b",
+    "a__b",
+];
+
+/// Enum values probes try: empty, spaces and punctuation, keywords, Unicode, values that
+/// fold to the same variant name.
+pub const ENUM_VALUES: &[&str] = &[
+    "",
+    "self",
+    "Self",
+    "crate",
+    "type",
+    "None",
+    "Some",
+    "ok",
+    "ALL",
+    "as_str",
+    "1",
+    "1a",
+    "a b",
+    "a-b",
+    "a_b",
+    "A B",
+    "in-progress",
+    "in progress",
+    "ñ",
+    "🙂",
+    "x",
+    "X",
+];
+
+/// A schema of one to three tables whose table, column, relation and enum names come from
+/// [`NAMES`] and [`ENUM_VALUES`] (with foreign keys and relations to earlier tables):
+/// files for [`front_end_files`]. Most are refused; what is accepted must generate Rust
+/// that compiles (tests/external_crate.rs compiles a sample) and a migration that applies.
+pub fn adversarial_schema(c: &mut Choices) -> Vec<(String, String)> {
+    let name = |c: &mut Choices| NAMES[c.pick(NAMES.len())];
+    let tables = 1 + c.pick(3);
+    let mut names: Vec<&str> = Vec::new();
+    let mut files = Vec::new();
+    for t in 0..tables {
+        let table = name(c);
+        let mut text = format!("table = \"{table}\"\n");
+        if c.pick(4) == 0 {
+            text.push_str("client_input = true\n");
+        }
+        text.push_str("[columns]\nid = { type = \"integer\", primary_key = true }\n");
+        let mut relations = String::new();
+        for _ in 0..1 + c.pick(3) {
+            let col = name(c);
+            let line = match c.pick(4) {
+                0 => {
+                    let values: Vec<String> = (0..1 + c.pick(3))
+                        .map(|_| format!("\"{}\"", ENUM_VALUES[c.pick(ENUM_VALUES.len())]))
+                        .collect();
+                    format!(
+                        "\"{col}\" = {{ type = \"enum\", values = [{}] }}\n",
+                        values.join(", ")
+                    )
+                }
+                1 if t > 0 => {
+                    let parent = names[c.pick(names.len())];
+                    let rel = name(c);
+                    writeln!(
+                        relations,
+                        "\"{rel}\" = {{ belongs_to = \"{parent}\", key = \"{col}\" }}"
+                    )
+                    .unwrap();
+                    format!(
+                        "\"{col}\" = {{ type = \"integer\", nullable = true, references = \"{parent}.id\" }}\n"
+                    )
+                }
+                2 => format!("\"{col}\" = {{ type = \"text\", nullable = true }}\n"),
+                _ => format!("\"{col}\" = {{ type = \"integer\", default = 0 }}\n"),
+            };
+            text.push_str(&line);
+        }
+        if !relations.is_empty() {
+            text.push_str("[relations]\n");
+            text.push_str(&relations);
+        }
+        names.push(table);
+        files.push((format!("t{t}.toml"), text));
+    }
+    files
+}
+
+/// The front-end property on an [`adversarial_schema`] drawn from `data`.
+pub fn adversarial_names(data: &[u8]) -> Result<(), String> {
+    front_end_files(&adversarial_schema(&mut Choices::new(data)))
+}
+
 /// A value for a seeded row.
 fn seed_value(ty: &str, row: i64) -> rusqlite::types::Value {
     use rusqlite::types::Value as V;

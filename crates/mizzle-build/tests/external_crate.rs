@@ -452,3 +452,63 @@ fn legal_tricky_names_compile_and_migrate() {
     }
     clippy_ok(&manifest);
 }
+
+/// Schemas drawn from the probes' name pool (`fuzzing::adversarial_schema`: keywords, the
+/// generated code's own names, SQL keywords, Unicode, for tables, columns, relations and
+/// enum values): every one the build accepts generates Rust that compiles, all of them in
+/// one crate, each in a module of its own. The sample is fixed (a seeded PRNG) and large
+/// enough that a good share is accepted.
+#[test]
+fn accepted_adversarial_names_compile() {
+    let _one = BUILD.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = external_project(tmp.path());
+    let mut seed: u64 = 0x6d69_7a7a;
+    let mut modules = String::new();
+    let (mut tried, mut accepted) = (0, 0);
+    for case in 0..160 {
+        let bytes: Vec<u8> = (0..40)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as u8
+            })
+            .collect();
+        let files = mizzle_build::fuzzing::adversarial_schema(
+            &mut mizzle_build::fuzzing::Choices::new(&bytes),
+        );
+        tried += 1;
+        let dir = tempfile::tempdir().unwrap();
+        let paths = files
+            .iter()
+            .map(|(n, t)| (dir.path().join("schema").join(n), t.clone()))
+            .collect();
+        let config = mizzle_build::Config::new()
+            .manifest_dir(dir.path())
+            .cargo_directives(false);
+        let Ok(loaded) = config.load_files(paths) else {
+            continue;
+        };
+        accepted += 1;
+        let rust = config.generate(&loaded.schema, &[]);
+        writeln!(
+            modules,
+            "/// Case {case}: {files:?}\n#[allow(warnings, missing_docs)]\npub mod case{case} {{\n{rust}\n}}\n",
+            files = files.iter().map(|(_, t)| t.replace('\n', " ")).collect::<Vec<_>>()
+        )
+        .unwrap();
+    }
+    assert!(
+        accepted >= 20,
+        "only {accepted} of {tried} adversarial schemas were accepted: the sample says little"
+    );
+    std::fs::write(
+        tmp.path().join("src/adversarial.rs"),
+        format!("//! Accepted adversarial schemas.\n{modules}"),
+    )
+    .unwrap();
+    add_module(tmp.path(), "adversarial", "println!(\"adversarial ok\");");
+    run_ok(&manifest, "adversarial ok");
+    println!("adversarial names: {accepted} of {tried} schemas accepted, all compile");
+}

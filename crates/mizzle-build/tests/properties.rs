@@ -86,6 +86,17 @@ proptest! {
         prop_assert!(diffs.is_empty(), "{diffs:#?}\n{spec:#?}\n{:#?}", pulled.files);
     }
 
+    /// Table, column, relation and enum names from the probes' pool (keywords, the
+    /// generated code's own names, SQL keywords, Unicode): reported or built, never a
+    /// panic, an internal error, or Rust that does not parse (tests/external_crate.rs
+    /// compiles a sample of the accepted ones).
+    #[test]
+    fn adversarial_names_are_built_or_reported(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+        if let Err(e) = fuzzing::adversarial_names(&bytes) {
+            prop_assert!(false, "{e}");
+        }
+    }
+
     /// Random TOML-ish text: reported or built, never a panic, never broken Rust.
     #[test]
     fn any_table_file_is_built_or_reported(text in "(\\[columns\\]\n)?([a-z_]{1,6} = (\"(integer|text|real|blob|boolean|enum|json|timestamp)\"|\\{ type = \"(integer|text|enum)\"(, (nullable|unique|primary_key) = true)?(, values = \\[\"[a-z]{0,3}\"\\])?(, check = \"[a-z0-9 ()<>=;]{0,12}\")? \\})\n){0,5}") {
