@@ -269,19 +269,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         }
     }
 
-    fn join<U: Source, S, I, G2>(
-        self,
-        kind: &'static str,
-        on: Condition<S>,
-    ) -> JoinSelect<'a, E, <Q as Push<U>>::Out, G2>
-    where
-        Q: Push<U>,
-        <Q as Push<U>>::Out: Covers<S, I>,
-    {
-        self.join_as::<U, U, S, I, G2>(kind, on)
-    }
-
-    /// Joins `U`, seen in the scope as `Slot` (`U`, or `LeftJoined<U>`).
+    /// Joins `U`, seen in the scope as `SlotU` (`U`, or `LeftJoined<U>`).
     fn join_as<U: Source, SlotU, S, I, G2>(
         self,
         kind: &'static str,
@@ -310,7 +298,7 @@ impl<'a, E: Executor, Q, G: Segments> JoinSelect<'a, E, Q, G> {
         G: Push<Req<U>>,
         <Q as Push<U>>::Out: Covers<S, I>,
     {
-        self.join::<U, S, I, _>("INNER JOIN", on)
+        self.join_as::<U, U, S, I, _>("INNER JOIN", on)
     }
 
     /// `LEFT JOIN u ON condition`: a result row's `U` part is `None` when nothing matched,

@@ -485,16 +485,8 @@ pub fn added_checks(
     from: usize,
     shown: &str,
 ) -> Result<Vec<AddedCheck>, Diagnostic> {
-    let mut conn = replay::open();
-    let mut out = Vec::new();
-    for (i, m) in migrations.iter().enumerate() {
-        let before = if i >= from {
-            Some(replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?)
-        } else {
-            None
-        };
-        replay::apply(&mut conn, m, shown)?;
-        let Some(before) = before else { continue };
+    replay_changes(migrations, from, shown, |m, before, conn| {
+        let mut out = Vec::new();
         for (table, old) in &before.tables {
             let Ok(sql) = conn.query_row(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
@@ -512,6 +504,34 @@ pub fn added_checks(
                     });
                 }
             }
+        }
+        Ok(out)
+    })
+}
+
+/// Replays `migrations` in order and, for each from index `from` on, collects what `each`
+/// finds in it: given the file, the shape before it, and the database after it.
+fn replay_changes<T>(
+    migrations: &[Migration],
+    from: usize,
+    shown: &str,
+    mut each: impl FnMut(
+        &Migration,
+        &replay::DbState,
+        &rusqlite::Connection,
+    ) -> Result<Vec<T>, Diagnostic>,
+) -> Result<Vec<T>, Diagnostic> {
+    let mut conn = replay::open();
+    let mut out = Vec::new();
+    for (i, m) in migrations.iter().enumerate() {
+        let before = if i >= from {
+            Some(replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?)
+        } else {
+            None
+        };
+        replay::apply(&mut conn, m, shown)?;
+        if let Some(before) = before {
+            out.extend(each(m, &before, &conn)?);
         }
     }
     Ok(out)
@@ -546,17 +566,9 @@ pub fn added_required_columns(
     from: usize,
     shown: &str,
 ) -> Result<Vec<AddedRequired>, Diagnostic> {
-    let mut conn = replay::open();
-    let mut out = Vec::new();
-    for (i, m) in migrations.iter().enumerate() {
-        let before = if i >= from {
-            Some(replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?)
-        } else {
-            None
-        };
-        replay::apply(&mut conn, m, shown)?;
-        let Some(before) = before else { continue };
-        let after = replay::introspect(&conn).map_err(|e| Diagnostic::bare(e.to_string()))?;
+    replay_changes(migrations, from, shown, |m, before, conn| {
+        let after = replay::introspect(conn).map_err(|e| Diagnostic::bare(e.to_string()))?;
+        let mut out = Vec::new();
         for (table, old) in &before.tables {
             let Some(new) = after.tables.get(table) else {
                 continue; // dropped or renamed by this file
@@ -571,8 +583,8 @@ pub fn added_required_columns(
                 }
             }
         }
-    }
-    Ok(out)
+        Ok(out)
+    })
 }
 
 /// The names of the named indexes in `conn`.
