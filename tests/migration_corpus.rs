@@ -589,6 +589,13 @@ note       = { type = "text", nullable = true }
         "published_at = { type = \"timestamp\", nullable = true }\n",
         "category_id = { type = \"integer\", nullable = true, references = \"categories.id\", on_delete = \"set null\" }\n",
         "[indexes]\narticles_published_idx = { columns = [\"headline\", \"author_id\"], where = \"status = 'published'\" }\n")))]));
+    // Common real-world table names whose default struct would shadow a prelude type
+    // (`Option`, `Result`): built as `OptionRow` / `ResultRow` (with a warning) and
+    // migrated like any other.
+    s.push(step("tables named options and results", vec![
+        ("options", Some("[columns]\noption_id = { type = \"integer\", primary_key = true, auto_increment = true }\noption_name = { type = \"text\", unique = true }\noption_value = { type = \"text\" }\nautoload = { type = \"boolean\", default = true }\n")),
+        ("results", Some("[columns]\nid = { type = \"integer\", primary_key = true }\noption_id = { type = \"integer\", references = \"options.option_id\", on_delete = \"cascade\" }\nscore = { type = \"real\", nullable = true }\n")),
+    ]));
     s
 }
 

@@ -1195,3 +1195,42 @@ async fn the_default_first_row_read_decodes_the_first_row_only() {
     assert_eq!(first.email, "a@x.io");
     assert!(db.raw(sql, []).all::<User>().await.is_err());
 }
+
+/// The Worker reads request bodies into the client input structs (users.toml and
+/// posts.toml say `client_input = true`): no key, no clock column, and any other field
+/// refused, so a client cannot choose a row's id or its timestamps.
+#[test]
+fn client_input_structs_refuse_server_columns() {
+    let ok: NewUserInput =
+        serde_json::from_str(r#"{"email": "a@x.io", "name": "A", "bio": null}"#).unwrap();
+    let new: NewUser = ok.into();
+    assert_eq!((new.id, new.created_at, new.bio), (None, None, None));
+    for body in [
+        r#"{"email": "a@x.io", "name": "A", "id": 100}"#,
+        r#"{"email": "a@x.io", "name": "A", "created_at": "2020-01-01T00:00:00Z"}"#,
+        r#"{"email": "a@x.io", "name": "A", "nickname": "typo"}"#,
+    ] {
+        let e = serde_json::from_str::<NewUserInput>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field"), "{body}: {e}");
+    }
+    let patch: PostPatch =
+        serde_json::from_str::<PostPatchInput>(r#"{"title": "t", "body": null}"#)
+            .unwrap()
+            .into();
+    assert_eq!(
+        (patch.title.as_deref(), patch.body),
+        (Some("t"), Some(None))
+    );
+    assert_eq!(
+        patch.updated_at, None,
+        "filled by on_update_fn, not by the client"
+    );
+    for body in [r#"{"id": 1}"#, r#"{"updated_at": "2020-01-01T00:00:00Z"}"#] {
+        assert!(
+            serde_json::from_str::<PostPatchInput>(body).is_err(),
+            "{body}"
+        );
+    }
+}
