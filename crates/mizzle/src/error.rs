@@ -156,8 +156,9 @@ impl Error {
             // The guard of an integer column's assignment (see `crate::assign`), or SQLite's
             // own overflow in arithmetic: nothing was stored.
             return Error::InvalidValue(format!(
-                "the statement would store an integer beyond ±(2^53 − 1), which D1 and Durable \
-                 Objects cannot read back exactly, so nothing was written ({message}; in `{}`)",
+                "the statement computed an integer beyond ±(2^53 − 1), which D1 and Durable \
+                 Objects cannot read back exactly: refused, and a write stored nothing \
+                 ({message}; in `{}`)",
                 sql.into()
             ));
         }
