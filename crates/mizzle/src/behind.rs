@@ -13,12 +13,10 @@ use crate::{Db, Error, Executor, Result, Statement, Value, push_ident};
 impl<E: Executor> Db<E> {
     /// Checks that the database has applied every migration the code was built with
     /// (`MIGRATIONS`, generated), reading the ledger that applied them: wrangler's
-    /// `d1_migrations` on D1 (and natively after [`SqliteExecutor::apply_migrations`]), a
+    /// `d1_migrations` on D1 (and natively after `SqliteExecutor::apply_migrations`), a
     /// Durable Object's `__mizzle_migrations`. Two small reads: run it once per isolate
     /// (the generated `schema::d1_verified` does). A database without some of them is
     /// [`Error::SchemaBehind`] naming them, with the command that applies them.
-    ///
-    /// [`SqliteExecutor::apply_migrations`]: crate::SqliteExecutor
     pub async fn verify_migrations(&self, migrations: &[(&str, &str)]) -> Result<()> {
         const LEDGERS: &str = "SELECT name FROM sqlite_master WHERE type = 'table' \
             AND name IN ('d1_migrations', '__mizzle_migrations') ORDER BY name";
