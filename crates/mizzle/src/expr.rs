@@ -616,14 +616,16 @@ impl<T> Condition<T> {
         })
     }
 
-    /// `self AND other` (chains are flattened, not nested).
-    pub fn and(self, other: Condition<T>) -> Self {
-        Condition::new(join(self.expr, other.expr, true))
+    /// `self AND other`, both on the same table (chains are flattened, not nested). For
+    /// conditions on two tables of a join, `a & b`.
+    pub fn and<O: SameScope<T>>(self, other: O) -> Self {
+        Condition::new(join(self.expr, other.into_condition().expr, true))
     }
 
-    /// `self OR other` (chains are flattened, not nested).
-    pub fn or(self, other: Condition<T>) -> Self {
-        Condition::new(join(self.expr, other.expr, false))
+    /// `self OR other`, both on the same table (chains are flattened, not nested). For
+    /// conditions on two tables of a join, `a | b`.
+    pub fn or<O: SameScope<T>>(self, other: O) -> Self {
+        Condition::new(join(self.expr, other.into_condition().expr, false))
     }
 
     /// `NOT self`.
@@ -656,6 +658,24 @@ fn join(a: Expr, b: Expr, conj: bool) -> Expr {
         Expr::And(items)
     } else {
         Expr::Or(items)
+    }
+}
+
+/// A condition on the same scope as `T`'s (what `.and(..)` and `.or(..)` take), there to
+/// say what to write instead when it is not.
+#[diagnostic::on_unimplemented(
+    message = "`.and(..)` / `.or(..)` combine conditions on the same table, and this one is on another",
+    label = "this is `{Self}`; here `.and` / `.or` take a `Condition<{T}>`",
+    note = "to combine conditions on two tables of a join, write `a & b` (or `a | b`)"
+)]
+pub trait SameScope<T> {
+    /// The condition.
+    fn into_condition(self) -> Condition<T>;
+}
+
+impl<T> SameScope<T> for Condition<T> {
+    fn into_condition(self) -> Condition<T> {
+        self
     }
 }
 
