@@ -4,6 +4,7 @@
 
 use crate::query::{
     Delete, FromLast, Insert, InsertLink, Raw, Returning, ReturningWrite, Select, Update,
+    from_last_spelling,
 };
 use crate::{Db, Error, ExecMeta, Executor, FromRow, Output, Result, Statement, Table, push_ident};
 
@@ -66,18 +67,25 @@ impl Links {
                 "batch item {} (an insert into `{table}`) takes `{table}.{}` from the row last \
                  inserted into `{}` (set_from_last_insert), but {why}. Put it right after the \
                  insert of one `{}` row, or after that row's other children and their \
-                 descendants: db.batch((db.insert({}::table).values(..), \
-                 db.insert({table}::table).values(..).set_from_last_insert({table}::{}, {}::{}), \
-                 ..)). Nothing was sent.",
+                 descendants: {}. Nothing was sent.",
                 index + 1,
                 f.column,
                 f.table,
                 f.table,
-                f.table,
-                f.column,
-                f.table,
-                f.key
+                from_last_spelling(table, f)
             ))
+        };
+        // `SELECT "t"."col" FROM "t" WHERE <row>`.
+        let select = |table_sql: &str, col: &str, row: &str| {
+            let mut sql = String::from("SELECT ");
+            sql.push_str(table_sql);
+            sql.push('.');
+            push_ident(&mut sql, col);
+            sql.push_str(" FROM ");
+            sql.push_str(table_sql);
+            sql.push_str(" WHERE ");
+            sql.push_str(row);
+            sql
         };
         let Some(before) = index.checked_sub(1) else {
             return Err(refuse("it is the first item of the batch".into()));
@@ -120,15 +128,7 @@ impl Links {
                         f.table
                     )));
                 }
-                let mut sql = String::from("SELECT ");
-                sql.push_str(&table_sql);
-                sql.push('.');
-                push_ident(&mut sql, f.key);
-                sql.push_str(" FROM ");
-                sql.push_str(&table_sql);
-                sql.push_str(" WHERE ");
-                sql.push_str(&row);
-                return Ok((sql, at));
+                return Ok((select(&table_sql, f.key, &row), at));
             }
             // Up to the row this item's rows were attached to.
             let (Some(up), Some(parent_item)) = (link.from_last, self.items[at].1) else {
@@ -142,14 +142,8 @@ impl Links {
             push_ident(&mut next, up.table);
             next.push('.');
             push_ident(&mut next, up.key);
-            next.push_str(" = (SELECT ");
-            next.push_str(&table_sql);
-            next.push('.');
-            push_ident(&mut next, up.column);
-            next.push_str(" FROM ");
-            next.push_str(&table_sql);
-            next.push_str(" WHERE ");
-            next.push_str(&row);
+            next.push_str(" = (");
+            next.push_str(&select(&table_sql, up.column, &row));
             next.push(')');
             row = next;
             at = parent_item;

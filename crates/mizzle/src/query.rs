@@ -1074,11 +1074,25 @@ pub struct InsertLink {
 fn from_last_alone(table: &str, f: FromLast) -> Error {
     Error::DependentInsert(format!(
         "an insert into `{table}` takes `{table}.{}` from the last row inserted into `{}` \
-         (set_from_last_insert), which only a batch can tell: send it in \
-         `db.batch((db.insert({}::table).values(..), db.insert({table}::table).values(..)\
-         .set_from_last_insert({table}::{}, {}::{})))`, right after the insert it depends on",
-        f.column, f.table, f.table, f.column, f.table, f.key
+         (set_from_last_insert), which only a batch can tell: send it in {}, right after the \
+         insert it depends on",
+        f.column,
+        f.table,
+        from_last_spelling(table, f)
     ))
+}
+
+/// The batch that works for an insert into `table` filled from `f`, for a refusal's message:
+/// `db.batch((db.insert(parent::table).values(..), db.insert(table::table).values(..)
+/// .set_from_last_insert(..), ..))`.
+pub(crate) fn from_last_spelling(table: &str, f: FromLast) -> String {
+    format!(
+        "`db.batch((db.insert({p}::table).values(..), db.insert({table}::table).values(..)\
+         .set_from_last_insert({table}::{c}, {p}::{k}), ..))`",
+        p = f.table,
+        c = f.column,
+        k = f.key
+    )
 }
 
 /// `ON CONFLICT (target)` waiting for its action.

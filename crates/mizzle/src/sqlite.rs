@@ -53,21 +53,19 @@ impl SqliteExecutor {
         const LEDGER: &str = "CREATE TABLE IF NOT EXISTS d1_migrations(\
             id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, \
             applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)";
+        const APPLIED: &str = "SELECT name FROM d1_migrations";
         let mut conn = self.lock();
         conn.execute_batch(LEDGER)
             .map_err(|e| sqlite_err(e, LEDGER))?;
+        let applied: std::collections::HashSet<String> = conn
+            .prepare(APPLIED)
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(|e| sqlite_err(e, APPLIED))?;
         for (name, sql) in migrations {
-            let tx = conn.transaction().map_err(|e| sqlite_err(e, name))?;
-            let applied: bool = tx
-                .query_row(
-                    "SELECT count(*) > 0 FROM d1_migrations WHERE name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .map_err(|e| sqlite_err(e, name))?;
-            if applied {
+            if applied.contains(*name) {
                 continue;
             }
+            let tx = conn.transaction().map_err(|e| sqlite_err(e, name))?;
             tx.execute_batch(sql)
                 .map_err(|e| Error::Other(format!("migration {name} failed: {e}")))?;
             tx.execute("INSERT INTO d1_migrations (name) VALUES (?1)", [name])
