@@ -256,8 +256,7 @@ pub(super) fn lower_table(
             );
         }
     }
-    let client_input = client_inputs(f, &mut columns, &primary_key, without_rowid, errs);
-    Table {
+    let mut table = Table {
         name,
         struct_name,
         doc: f.doc.as_ref().map(|d| d.value.clone()),
@@ -273,9 +272,11 @@ pub(super) fn lower_table(
             .collect(),
         relations: Vec::new(),
         serde_rename_all: None,
-        client_input,
+        client_input: false,
         origin: Origin(Some(names::table_name_span(f).clone())),
-    }
+    };
+    client_inputs(f, &mut table, errs);
+    table
 }
 
 /// Which columns a client's JSON may set (`input`), and whether the table has input
@@ -283,29 +284,20 @@ pub(super) fn lower_table(
 /// primary key that is the rowid) and columns the generated code fills (`default_fn`,
 /// `on_update_fn`) are left out unless the column says `input = true`. A column that an
 /// insert must be given cannot be left out.
-fn client_inputs(
-    f: &TableFile,
-    columns: &mut [Column],
-    primary_key: &[String],
-    without_rowid: bool,
-    errs: &mut Vec<Diagnostic>,
-) -> bool {
+fn client_inputs(f: &TableFile, t: &mut Table, errs: &mut Vec<Diagnostic>) {
     let table_default = f.client_input.as_ref().is_some_and(|c| c.value);
     let mut any_left_out = false;
-    for (c, def) in columns.iter_mut().zip(&f.columns) {
-        let rowid_key = !without_rowid
-            && primary_key == [c.name.clone()].as_slice()
-            && c.ty == crate::ir::ColumnType::Integer;
-        let server_filled = rowid_key || c.default_fn.is_some() || c.on_update_fn.is_some();
-        c.input = match &def.input {
-            Some(explicit) => explicit.value,
-            None => !(table_default && server_filled),
-        };
-        if !c.input {
+    for i in 0..t.columns.len() {
+        let (c, def) = (&t.columns[i], &f.columns[i]);
+        let server_filled =
+            t.is_rowid_alias(c) || c.default_fn.is_some() || c.on_update_fn.is_some();
+        let input = def
+            .input
+            .as_ref()
+            .map_or(!(table_default && server_filled), |explicit| explicit.value);
+        if !input {
             any_left_out = true;
-            let required =
-                !c.nullable && c.default.is_none() && c.default_fn.is_none() && !rowid_key;
-            if required && let Some(explicit) = &def.input {
+            if let Some(explicit) = def.input.as_ref().filter(|_| t.is_required(c)) {
                 errs.push(
                     Diagnostic::error(
                         format!("column `{}` is required on insert, so a client must be able to set it", c.name),
@@ -316,8 +308,9 @@ fn client_inputs(
                 );
             }
         }
+        t.columns[i].input = input;
     }
-    table_default || any_left_out
+    t.client_input = table_default || any_left_out;
 }
 
 pub(super) fn unknown_column(
