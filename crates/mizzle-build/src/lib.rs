@@ -23,6 +23,7 @@
 
 pub(crate) mod ast;
 pub mod diag;
+#[cfg(feature = "drizzle")]
 pub mod drizzle;
 pub(crate) mod emit_rust;
 pub(crate) mod emit_sql;

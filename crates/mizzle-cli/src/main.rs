@@ -100,17 +100,23 @@ enum Cmd {
     /// read from the TypeScript schema that drizzle.config.ts names.
     /// Example: `mizzle import-drizzle drizzle`.
     ImportDrizzle {
-        /// drizzle-kit's `out` folder (with meta/_journal.json), relative to the project.
+        /// drizzle-kit's `out` folder (meta/_journal.json, or drizzle-kit 1.x's folder per
+        /// migration), relative to the project.
         dir: PathBuf,
-        /// The drizzle schema file(s) or folder(s), when not found through drizzle.config.ts.
+        /// The drizzle schema file(s), folder(s) or glob(s), when not found through
+        /// drizzle.config.*.
         #[arg(long, value_name = "PATH")]
-        schema: Vec<PathBuf>,
+        schema: Vec<String>,
         /// Replace the table files schema/ already has.
         #[arg(long)]
         force: bool,
         /// Print what would be written instead of writing it.
         #[arg(long)]
         dry_run: bool,
+        /// Refuse (writing nothing) when anything is not carried over: every warning of
+        /// the summary becomes an error.
+        #[arg(long)]
+        strict: bool,
     },
     /// Hand-written migrations. Example: `mizzle migration new backfill_slugs`.
     Migration {
@@ -322,10 +328,17 @@ fn run(cli: Cli) -> Result<(), String> {
             schema,
             force,
             dry_run,
-        } => {
-            let schema = schema.iter().map(|s| root.join(s)).collect();
-            pull::import_drizzle(&root, &root.join(dir), schema, force, dry_run)
-        }
+            strict,
+        } => pull::import_drizzle(
+            &root,
+            pull::ImportOptions {
+                dir: root.join(dir),
+                schemas: schema,
+                force,
+                dry_run,
+                strict,
+            },
+        ),
         Cmd::Diff { exit_code } => {
             let plan = mizzle_build::Config::new()
                 .manifest_dir(&root)

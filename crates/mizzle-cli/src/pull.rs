@@ -317,77 +317,114 @@ fn load_pulled(root: &Path, pulled: &Pulled) -> Result<mizzle_build::ir::Schema,
         })
 }
 
+/// What `mizzle import-drizzle` is asked.
+pub struct ImportOptions {
+    /// drizzle-kit's `out` folder.
+    pub dir: PathBuf,
+    /// Schema files, folders or globs given on the command line (else the config's).
+    pub schemas: Vec<String>,
+    /// Replace schema/'s table files.
+    pub force: bool,
+    /// Print instead of writing.
+    pub dry_run: bool,
+    /// Refuse when anything is not carried over.
+    pub strict: bool,
+}
+
 /// `mizzle import-drizzle DIR`.
-pub fn import_drizzle(
-    root: &Path,
-    dir: &Path,
-    schemas: Vec<PathBuf>,
-    force: bool,
-    dry_run: bool,
-) -> Result<(), String> {
-    let migrations =
-        mizzle_build::drizzle::read_migrations(dir).map_err(|e| format!("error: {e}"))?;
+pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
+    use mizzle_build::drizzle::{self, Layout};
+    let dir = opts.dir.as_path();
+    let folder = drizzle::read_migrations(dir).map_err(|e| format!("error: {e}"))?;
     progress(&format!(
-        "replaying {} drizzle-kit migration(s) from {}",
-        migrations.len(),
-        dir.display()
+        "replaying {} drizzle-kit migration(s) from {} ({})",
+        folder.migrations.len(),
+        dir.display(),
+        match folder.layout {
+            Layout::Journal => "meta/_journal.json layout",
+            Layout::PerFolder => "one folder per migration, drizzle-kit 1.x",
+        }
     ));
     let mut conn = replay::open();
-    for m in &migrations {
+    for m in &folder.migrations {
         replay::run_sql(&mut conn, &m.sql).map_err(|(what, stmt)| {
             format!(
                 "error: {}/{} does not apply: {what}\n  in: {stmt}",
                 dir.display(),
-                m.file_name
+                m.source
             )
         })?;
     }
-    let mut notes = Vec::new();
-    let schemas = if schemas.is_empty() {
-        find_schema_files(dir, root)
-    } else {
-        expand(&schemas)
-    };
-    let mut hints = Hints::default();
-    if schemas.is_empty() {
-        notes.push("no drizzle schema (TypeScript) found: booleans, timestamps, JSON and text enums come out as integer and text columns. Pass `--schema src/db/schema.ts` to read their modes".to_owned());
-    }
-    for file in &schemas {
-        progress(&format!("reading column modes from {}", file.display()));
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("error: cannot read {}: {e}", file.display()))?;
-        mizzle_build::drizzle::typescript_hints(
-            &text,
-            &file.display().to_string(),
-            &mut hints,
-            &mut notes,
-        );
-    }
-    let mut pulled = pull::pull(&conn, &hints)
+    let shape = replay::introspect(&conn)
         .map_err(|e| format!("error: cannot read the replayed database: {e}"))?;
-    if let Some(snapshot) = mizzle_build::drizzle::snapshot_columns(dir) {
+
+    // The TypeScript: the files given, or those the drizzle config names.
+    let config = find_config(dir, root)?;
+    let casing = config.as_ref().map(|c| c.casing).unwrap_or_default();
+    let mut warnings = Vec::new();
+    let files = if !opts.schemas.is_empty() {
+        let (files, notes) = drizzle::config::expand(root, &opts.schemas);
+        warnings.extend(notes);
+        files
+    } else if let Some(c) = &config {
+        if c.dialect
+            .as_deref()
+            .is_some_and(|d| d != "sqlite" && d != "turso")
+        {
+            return Err(format!(
+                "error: {} is for `{}`; D1 is SQLite (`dialect: \"sqlite\"`)",
+                c.file.display(),
+                c.dialect.as_deref().unwrap_or("")
+            ));
+        }
+        let (files, notes) = c.schema_files();
+        warnings.extend(notes);
+        files
+    } else {
+        Vec::new()
+    };
+    let ts = if files.is_empty() {
+        warnings.push("no drizzle schema (TypeScript) found: no drizzle.config.* in the project or above the migrations folder, and no `--schema`; booleans, timestamps, JSON and text enums come out as integer and text columns. Pass `--schema src/db/schema.ts` (a file, folder or glob) to read their modes".to_owned());
+        drizzle::ts::TsSchema::default()
+    } else {
+        let ts = drizzle::ts::read_schema(&files, root);
+        progress(&format!(
+            "read {} TypeScript file(s): {}",
+            ts.files.len(),
+            ts.files.join(", ")
+        ));
+        ts
+    };
+    let analysis = drizzle::analyse(&ts, casing, &shape);
+    warnings.extend(analysis.warnings.iter().cloned());
+    if let Some(snapshot) = drizzle::snapshot_columns(dir, folder.layout) {
         for (table, columns) in snapshot {
-            match pulled.shape.tables.get(&table) {
-                None => notes.push(format!("the newest snapshot has table `{table}`, which the SQL files do not create (were they edited?); schema/ follows the SQL")),
+            match shape.tables.get(&table) {
+                None => warnings.push(format!("the newest snapshot has table `{table}`, which the SQL files do not create (were they edited?); schema/ follows the SQL")),
                 Some(t) => {
                     for c in columns.iter().filter(|c| t.column(c).is_none()) {
-                        notes.push(format!("the newest snapshot has `{table}.{c}`, which the SQL files do not create; schema/ follows the SQL"));
+                        warnings.push(format!("the newest snapshot has `{table}.{c}`, which the SQL files do not create; schema/ follows the SQL"));
                     }
                 }
             }
         }
     }
-    notes.append(&mut pulled.notes);
-    pulled.notes = notes;
-    // Where the history stays: when wrangler already applies the drizzle folder (how
-    // drizzle-kit projects on D1 are set up), mizzle uses that folder as it is; otherwise
-    // the files are copied, byte for byte, into mizzle's migrations folder.
+    let mut pulled = pull::pull(&conn, &analysis.hints)
+        .map_err(|e| format!("error: cannot read the replayed database: {e}"))?;
+
+    // Where the history stays. The journal layout: when wrangler already applies the
+    // drizzle folder (how drizzle-kit projects on D1 are set up), mizzle uses that folder as
+    // it is; otherwise the files are copied, byte for byte, into mizzle's migrations folder.
+    // The per-folder layout is always copied (wrangler 4.86 reads only the .sql files at the
+    // top of migrations_dir, so it has never applied these folders).
     let relative =
         mizzle_build::wrangler::normalise(&dir.strip_prefix(root).unwrap_or(dir).to_string_lossy());
     let wrangler_dir = project_d1(root)
         .ok()
         .map(|(_, d1)| mizzle_build::wrangler::normalise(&d1.migrations_dir));
-    let files: Vec<(String, String)> = if wrangler_dir.as_deref() == Some(relative.as_str()) {
+    let in_place =
+        folder.layout == Layout::Journal && wrangler_dir.as_deref() == Some(relative.as_str());
+    let files: Vec<(String, String)> = if in_place {
         progress(&format!(
             "wrangler applies {relative}/ already: it stays the migrations folder (nothing copied)"
         ));
@@ -401,15 +438,14 @@ pub fn import_drizzle(
         }
         Vec::new()
     } else {
-        migrations
-            .into_iter()
-            .map(|m| (m.file_name, m.sql))
+        folder
+            .migrations
+            .iter()
+            .map(|m| (m.file_name.clone(), m.sql.clone()))
             .collect()
     };
-    // The point of keeping the history: the next build has nothing to add. Checked on
-    // the drizzle folder itself (the history is its files, byte for byte) before anything
-    // is written.
-    let in_place = files.is_empty();
+    // The point of keeping the history: the next build has nothing to add. Checked on a
+    // copy of the history as mizzle will have it, before anything is written.
     let schema = load_pulled(root, &pulled)?;
     let dir_name = schema.settings.migrations_dir.clone();
     if in_place && dir_name != relative {
@@ -417,14 +453,25 @@ pub fn import_drizzle(
             "error: schema/mizzle.toml says `migrations_dir = \"{dir_name}\"`, but wrangler applies {relative}/; nothing was written\nhelp: set `migrations_dir = \"{relative}\"` in schema/mizzle.toml"
         ));
     }
+    let staged = tempfile_dir()?;
+    for (name, text) in &files {
+        std::fs::write(staged.join(name), text)
+            .map_err(|e| format!("error: cannot stage {name}: {e}"))?;
+    }
+    let plan_dir = if in_place {
+        dir.to_path_buf()
+    } else {
+        staged.clone()
+    };
     let plan = mizzle_build::migrate::plan(
         &schema,
-        dir,
+        &plan_dir,
         &relative,
         &mizzle_build::migrate::Allow::default(),
         None,
-    )
-    .map_err(|errs| {
+    );
+    let _ = std::fs::remove_dir_all(&staged);
+    let plan = plan.map_err(|errs| {
         errs.into_iter()
             .map(|d| format!("error: {}", d.message))
             .collect::<Vec<_>>()
@@ -435,11 +482,52 @@ pub fn import_drizzle(
             "error: the schema read from the drizzle history does not match it (the next build would write {name}); nothing was written:\n{text}\nhelp: this is a gap in `mizzle import-drizzle`; please report it with the drizzle folder"
         ));
     }
-    finish(root, pulled, &schema, files, force, dry_run)?;
-    if dry_run {
+    warnings.append(&mut pulled.notes);
+    println!("{}", analysis.render().trim_end());
+    if !warnings.is_empty() {
+        println!(
+            "\n{} warning(s): what was not carried over, each with what to do",
+            warnings.len()
+        );
+        for w in &warnings {
+            println!("  warning: {w}");
+        }
+    }
+    if opts.strict && !warnings.is_empty() {
+        return Err(format!(
+            "error: --strict: {} warning(s) above; nothing was written",
+            warnings.len()
+        ));
+    }
+    finish(root, pulled, &schema, files, opts.force, opts.dry_run)?;
+    if opts.dry_run {
         return Ok(());
     }
     println!("imported: the next `cargo build` writes no migration");
+    if folder.layout == Layout::PerFolder {
+        let names: Vec<String> = folder
+            .migrations
+            .iter()
+            .map(|m| format!("('{}')", m.file_name))
+            .collect();
+        let binding = project_d1(root)
+            .map(|(_, d)| d.binding)
+            .unwrap_or_else(|_| "DB".into());
+        println!(
+            "drizzle-kit 1.x's folders were copied as {dir_name}/{}..{} (drizzle-kit's order). wrangler never applied them (it reads only the .sql files at the top of migrations_dir), so a database they made through `drizzle-kit migrate` or drizzle-orm's migrate() has no row for them in wrangler's ledger. Record them once per such database before its next `mizzle migrate`:\n  npx wrangler d1 execute {binding} --remote --command \"CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL); INSERT OR IGNORE INTO d1_migrations (name) VALUES {};\"\n(`--local` for the local one; a new database needs nothing)",
+            folder
+                .migrations
+                .first()
+                .map(|m| m.file_name.as_str())
+                .unwrap_or(""),
+            folder
+                .migrations
+                .last()
+                .map(|m| m.file_name.as_str())
+                .unwrap_or(""),
+            names.join(", ")
+        );
+    }
     if !in_place {
         println!(
             "next: set `migrations_dir = \"{dir_name}\"` for the D1 database in wrangler's config (the build checks it); `mizzle status` then lists what the local D1 has applied"
@@ -448,47 +536,38 @@ pub fn import_drizzle(
     Ok(())
 }
 
-/// The drizzle config next to the migrations folder (or in the project), and the schema
-/// files it names.
-fn find_schema_files(dir: &Path, root: &Path) -> Vec<PathBuf> {
-    let mut places = Vec::new();
-    if let Some(p) = dir.parent() {
-        places.push(p.to_path_buf());
-    }
-    places.push(root.to_path_buf());
-    for place in places {
-        for name in [
-            "drizzle.config.ts",
-            "drizzle.config.js",
-            "drizzle.config.mjs",
-            "drizzle.config.json",
-        ] {
-            let f = place.join(name);
-            if f.exists() {
-                progress(&format!("found {}", f.display()));
-                return expand(&mizzle_build::drizzle::config_schema_paths(&f));
-            }
-        }
-    }
-    Vec::new()
+/// A fresh scratch folder.
+fn tempfile_dir() -> Result<PathBuf, String> {
+    let d = std::env::temp_dir().join(format!(
+        "mizzle-import-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&d)
+        .map_err(|e| format!("error: cannot create {}: {e}", d.display()))?;
+    Ok(d)
 }
 
-/// Files, and the .ts/.js files under folders.
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|d| d.flatten().map(|e| e.path()).collect())
-                .unwrap_or_default();
-            inner.sort();
-            out.extend(expand(&inner).into_iter().filter(|f| {
-                f.extension()
-                    .is_some_and(|x| matches!(x.to_str(), Some("ts" | "js" | "mjs" | "mts")))
-            }));
-        } else {
-            out.push(p.clone());
+/// The drizzle config: in the project, else in the migrations folder's parent and its
+/// ancestors (a monorepo's app folder).
+fn find_config(
+    dir: &Path,
+    root: &Path,
+) -> Result<Option<mizzle_build::drizzle::config::DrizzleConfig>, String> {
+    use mizzle_build::drizzle::config;
+    let mut places = vec![root.to_path_buf()];
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    places.extend(dir.ancestors().skip(1).map(Path::to_path_buf));
+    for place in places {
+        if let Some(f) = config::find_in(&place) {
+            progress(&format!("found {}", f.display()));
+            return config::read(&f)
+                .map(Some)
+                .map_err(|e| format!("error: {e}"));
         }
     }
-    out
+    Ok(None)
 }

@@ -51,6 +51,13 @@ pub enum Hint {
 pub struct Hints {
     /// The hints.
     pub columns: BTreeMap<(String, String), Hint>,
+    /// `default_fn` of a column (`"now"`, `"uuid_v4"`, `"cuid2"`), from an app-side default.
+    pub default_fns: BTreeMap<(String, String), String>,
+    /// `on_update_fn` of a column (`"now"`).
+    pub on_update_fns: BTreeMap<(String, String), String>,
+    /// Relation names the app already uses: (table the relation is on, the table holding
+    /// the foreign key, its key column) → name.
+    pub relation_names: BTreeMap<(String, String, String), String>,
 }
 
 /// The schema files for a database, and what they could not keep.
@@ -93,6 +100,8 @@ struct PColumn {
     values: Vec<String>,
     db_check: bool,
     rust_name: Option<String>,
+    default_fn: Option<String>,
+    on_update_fn: Option<String>,
 }
 
 /// An index as it will be written.
@@ -214,7 +223,7 @@ pub fn pull(conn: &Connection, hints: &Hints) -> rusqlite::Result<Pulled> {
         tables.push(table);
     }
     name_things(&mut tables);
-    infer_relations(&mut tables, &shape);
+    infer_relations(&mut tables, &shape, &hints.relation_names);
     let files = file_names(&tables)
         .into_iter()
         .zip(&tables)
@@ -450,6 +459,14 @@ fn pull_table(
             db_check: took_check || !matches!(ty, ColumnType::Boolean | ColumnType::Enum),
             values,
             rust_name: None,
+            default_fn: hints
+                .default_fns
+                .get(&(name.to_owned(), c.name.clone()))
+                .cloned(),
+            on_update_fn: hints
+                .on_update_fns
+                .get(&(name.to_owned(), c.name.clone()))
+                .cloned(),
         });
     }
     for u in db.uniques.iter().filter(|u| u.len() > 1) {

@@ -82,7 +82,17 @@ pub(super) fn unique_name(name: &str, taken: &BTreeSet<String>) -> String {
 /// Relations from the foreign keys: `belongs_to` on the child, `has_many` (`has_one` for a
 /// unique key) on the parent, and `many_to_many` on both sides of a join table whose primary
 /// key (or a unique constraint or index) is its two foreign keys.
-pub(super) fn infer_relations(tables: &mut [PTable], shape: &DbState) {
+pub(super) fn infer_relations(
+    tables: &mut [PTable],
+    shape: &DbState,
+    known: &BTreeMap<(String, String, String), String>,
+) {
+    // A name the app already uses for the relation comes first.
+    let known_name = |on: &str, child: &str, col: &str| {
+        known
+            .get(&(on.to_owned(), child.to_owned(), col.to_owned()))
+            .cloned()
+    };
     // (child, column, parent, parent column)
     let mut fks = Vec::new();
     for t in tables.iter() {
@@ -142,11 +152,14 @@ pub(super) fn infer_relations(tables: &mut [PTable], shape: &DbState) {
     for (child, col, parent, _) in &fks {
         let stem = key_stem(col);
         let parent_one = naming::struct_name(parent).to_snake_case();
-        let candidates = vec![
-            stem.clone(),
-            parent_one.clone(),
-            format!("{stem}_{parent_one}"),
-        ];
+        let candidates = known_name(child, child, col)
+            .into_iter()
+            .chain([
+                stem.clone(),
+                parent_one.clone(),
+                format!("{stem}_{parent_one}"),
+            ])
+            .collect();
         let key = col.clone();
         let target = parent.clone();
         add(tables, child, candidates, &move |name| {
@@ -178,14 +191,17 @@ pub(super) fn infer_relations(tables: &mut [PTable], shape: &DbState) {
             naming::struct_name(child).to_snake_case()
         };
         let stem = key_stem(col);
-        let candidates = if several || child == parent {
-            vec![
-                format!("{base}_as_{stem}"),
-                format!("{base}_by_{}", col.to_snake_case()),
-            ]
-        } else {
-            vec![base.clone(), format!("{base}_by_{}", col.to_snake_case())]
-        };
+        let candidates = known_name(parent, child, col)
+            .into_iter()
+            .chain(if several || child == parent {
+                vec![
+                    format!("{base}_as_{stem}"),
+                    format!("{base}_by_{}", col.to_snake_case()),
+                ]
+            } else {
+                vec![base.clone(), format!("{base}_by_{}", col.to_snake_case())]
+            })
+            .collect();
         let target = child.clone();
         let fk = col.clone();
         add(tables, parent, candidates, &move |name| PRelation::Has {

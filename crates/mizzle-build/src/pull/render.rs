@@ -86,6 +86,12 @@ pub(super) fn render(t: &PTable, table_key: Option<&str>) -> String {
         if let Some(d) = &c.default_sql {
             parts.push(format!("default_sql = {}", string(d)));
         }
+        if let Some(f) = &c.default_fn {
+            parts.push(format!("default_fn = {}", string(f)));
+        }
+        if let Some(f) = &c.on_update_fn {
+            parts.push(format!("on_update_fn = {}", string(f)));
+        }
         if let Some((table, column, on_delete, on_update)) = &c.references {
             parts.push(format!(
                 "references = {}",
