@@ -395,7 +395,8 @@ pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
         ));
         ts
     };
-    let analysis = drizzle::analyse(&ts, casing, &shape);
+    let analysis = drizzle::analyse(&ts, casing, &conn)
+        .map_err(|e| format!("error: cannot read the replayed database: {e}"))?;
     warnings.extend(analysis.warnings.iter().cloned());
     if let Some(snapshot) = drizzle::snapshot_columns(dir, folder.layout) {
         for (table, columns) in snapshot {

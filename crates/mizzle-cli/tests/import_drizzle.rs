@@ -344,3 +344,102 @@ fn a_drizzle_folder_that_wrangler_applies_stays_the_history() {
     ]);
     assert!(cols.contains("\"views\""), "{cols}");
 }
+
+/// drizzle-kit 1.x's layout (a folder per migration; the corpus case made by drizzle-kit
+/// 1.0.0-rc.5). Measured: wrangler 4.86 does not apply these folders ("No migrations to
+/// apply"), so a database they made went through drizzle's own migrator and wrangler's
+/// ledger has no row for them. The import copies them as `NNNN_name.sql` and prints the
+/// command that records them; run on local D1, wrangler then has nothing to apply, and
+/// without it wrangler would apply them again over the existing tables.
+#[test]
+fn the_per_folder_layout_is_copied_and_the_ledger_command_it_prints_works() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drizzle_corpus/12_per_folder");
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    for f in ["drizzle.config.ts", "src/schema.ts"] {
+        std::fs::create_dir_all(p.join(f).parent().unwrap()).unwrap();
+        std::fs::copy(case.join(f), p.join(f)).unwrap();
+    }
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(case.join("drizzle"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    folders.sort();
+    for f in &folders {
+        let to = p.join("drizzle").join(f.file_name().unwrap());
+        std::fs::create_dir_all(&to).unwrap();
+        for name in ["migration.sql", "snapshot.json"] {
+            std::fs::copy(f.join(name), to.join(name)).unwrap();
+        }
+    }
+    std::fs::write(
+        p.join("wrangler.jsonc"),
+        r#"{ "name": "app", "d1_databases": [{ "binding": "DB", "database_name": "app", "database_id": "00000000-0000-0000-0000-000000000004", "migrations_dir": "drizzle" }] }"#,
+    )
+    .unwrap();
+    let wrangler = |args: &[&str]| {
+        let out = Command::new(workspace().join("node_modules/.bin/wrangler"))
+            .args(args)
+            .current_dir(p)
+            .env("CI", "true")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .unwrap();
+        (out.status.success(), common::output_text(&out))
+    };
+    // wrangler does not see the folders.
+    let (ok, out) = wrangler(&["d1", "migrations", "apply", "DB", "--local"]);
+    assert!(ok && out.contains("No migrations to apply"), "{out}");
+    // The database as drizzle's migrator leaves it: the tables, no wrangler ledger rows.
+    for f in &folders {
+        let (ok, out) = wrangler(&[
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--file",
+            &f.join("migration.sql").display().to_string(),
+        ]);
+        assert!(ok, "{out}");
+    }
+
+    let (ok, out) = mizzle(p, &["import-drizzle", "drizzle"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    for (name, folder) in ["0000_init.sql", "0001_edited_at.sql"].iter().zip(&folders) {
+        assert_eq!(
+            std::fs::read(p.join("migrations").join(name)).unwrap(),
+            std::fs::read(folder.join("migration.sql")).unwrap(),
+            "{name} is the folder's migration.sql, byte for byte"
+        );
+    }
+    let command = out
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("npx wrangler d1 execute DB --remote --command ")
+        })
+        .unwrap_or_else(|| panic!("no ledger command in:\n{out}"))
+        .trim_matches('"')
+        .to_owned();
+    // Pointed at mizzle's folder, wrangler would apply the files again over the tables.
+    std::fs::write(
+        p.join("wrangler.jsonc"),
+        r#"{ "name": "app", "d1_databases": [{ "binding": "DB", "database_name": "app", "database_id": "00000000-0000-0000-0000-000000000004", "migrations_dir": "migrations" }] }"#,
+    )
+    .unwrap();
+    let (_, listed) = wrangler(&["d1", "migrations", "list", "DB", "--local"]);
+    assert!(listed.contains("0000_init.sql"), "{listed}");
+    // Recorded, they are applied.
+    let (ok, out) = wrangler(&["d1", "execute", "DB", "--local", "--command", &command]);
+    assert!(ok, "{out}");
+    let (ok, out) = wrangler(&["d1", "migrations", "apply", "DB", "--local"]);
+    assert!(ok && out.contains("No migrations to apply"), "{out}");
+    let (ok, out) = mizzle(p, &["status"]);
+    assert!(ok && out.contains("2 applied, 0 pending"), "{out}");
+}

@@ -39,7 +39,7 @@ pub struct DrizzleConfig {
 
 impl DrizzleConfig {
     /// The schema files: each `schema` entry resolved against the config's folder, a
-    /// folder giving its `.ts`/`.js` files (recursively), a glob its matches.
+    /// folder giving its own `.ts`/`.js` files (as drizzle-kit: not its subfolders), a glob its matches.
     pub fn schema_files(&self) -> (Vec<PathBuf>, Vec<String>) {
         let base = self.file.parent().unwrap_or(Path::new("."));
         expand(base, &self.schema)
@@ -79,22 +79,22 @@ pub fn expand(base: &Path, entries: &[String]) -> (Vec<PathBuf>, Vec<String>) {
     (files, notes)
 }
 
+/// A folder's own script files, as drizzle-kit takes them (not its subfolders: drizzle-kit
+/// reads a folder's direct files; a table in a subfolder is found when a file imports it).
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut inner: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     inner.sort();
     for p in inner {
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != "node_modules") {
-                walk(&p, out);
-            }
-        } else if p.extension().is_some_and(|x| {
-            matches!(
-                x.to_str(),
-                Some("ts" | "mts" | "cts" | "js" | "mjs" | "cjs")
-            )
-        }) && !p.to_string_lossy().ends_with(".d.ts")
+        if p.is_file()
+            && p.extension().is_some_and(|x| {
+                matches!(
+                    x.to_str(),
+                    Some("ts" | "mts" | "cts" | "js" | "mjs" | "cjs")
+                )
+            })
+            && !p.to_string_lossy().ends_with(".d.ts")
         {
             out.push(p);
         }

@@ -281,9 +281,30 @@ impl Analysis {
     }
 }
 
-/// The hints, summary and warnings for a database `shape` and the TypeScript `schema`.
-/// `ledger` tables (drizzle's own) are not expected in the TypeScript.
-pub fn analyse(schema: &TsSchema, casing: Casing, shape: &DbState) -> Analysis {
+/// The defaults of every column as written in the SQL (`(unixepoch() * 1000)`), by
+/// (table, column): what a message shows.
+fn written_defaults(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<BTreeMap<(String, String), String>> {
+    let mut st = conn.prepare(
+        "SELECT m.name, p.name, p.dflt_value FROM sqlite_schema m, pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND p.dflt_value IS NOT NULL",
+    )?;
+    let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    rows.collect()
+}
+
+/// The hints, summary and warnings for the database behind `conn` (the replayed drizzle
+/// history) and the TypeScript `schema`. drizzle's own ledger table is not expected in the
+/// TypeScript.
+pub fn analyse(
+    schema: &TsSchema,
+    casing: Casing,
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<Analysis> {
+    let shape = crate::migrate::replay::introspect(conn)?;
+    let shape = &shape;
+    let written = written_defaults(conn)?;
     let mut a = Analysis::default();
     a.warnings.extend(schema.notes.iter().cloned());
     let mut by_name: BTreeMap<&str, &ts::TsTable> = BTreeMap::new();
@@ -353,7 +374,10 @@ pub fn analyse(schema: &TsSchema, casing: Casing, shape: &DbState) -> Analysis {
                 name,
                 &col_name,
                 db_col.affinity,
-                db_col.default.as_deref(),
+                written
+                    .get(&(name.clone(), col_name.clone()))
+                    .map(String::as_str)
+                    .or(db_col.default.as_deref()),
                 c,
             ));
         }
@@ -400,7 +424,7 @@ pub fn analyse(schema: &TsSchema, casing: Casing, shape: &DbState) -> Analysis {
         }
     }
     relation_names(&mut a, schema, &vars, shape);
-    a
+    Ok(a)
 }
 
 fn plain_type(affinity: &str) -> &'static str {

@@ -235,8 +235,7 @@ export const t = sqliteTable("t", {
         "CREATE TABLE t (id text PRIMARY KEY, created integer DEFAULT (unixepoch() * 1000), updated integer, seen integer, count integer);",
     )
     .unwrap();
-    let shape = crate::migrate::replay::introspect(&conn).unwrap();
-    let a = analyse(&s, Casing::Preserve, &shape);
+    let a = analyse(&s, Casing::Preserve, &conn).unwrap();
     let w = a.warnings.join("\n");
     assert!(
         w.contains("`t.id` is not carried over: mizzle has no function like `() => nanoid()`"),
