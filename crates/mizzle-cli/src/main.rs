@@ -34,6 +34,11 @@ enum Cmd {
         /// Use the mizzle crates in this directory (a checkout's `crates/`) by path.
         #[arg(long)]
         mizzle_path: Option<PathBuf>,
+        /// Start from a drizzle-kit project instead of the starter tables: its `out` folder
+        /// (`mizzle import-drizzle` into the new project; the D1 binding is taken from the
+        /// drizzle project's wrangler config).
+        #[arg(long, value_name = "DIR")]
+        from_drizzle: Option<PathBuf>,
     },
     /// Install what a Worker build needs (wasm32 target, worker-build, wasm-bindgen-cli at
     /// the Cargo.lock version, wrangler from package.json), from crates.io and npm only.
@@ -218,12 +223,42 @@ fn run(cli: Cli) -> Result<(), String> {
             name,
             path,
             mizzle_path,
+            from_drizzle,
         } => {
             let dir = path.unwrap_or_else(|| root.join(&name));
+            let from = from_drizzle.map(|d| root.join(d));
+            if let Some(d) = &from
+                && !d.is_dir()
+            {
+                return Err(format!(
+                    "error: {} is not a folder (drizzle-kit's `out` folder)",
+                    d.display()
+                ));
+            }
             let written = scaffold::new_project(&name, &dir, mizzle_path.as_deref())?;
             println!("created {} ({} files):", dir.display(), written.len());
             for f in written {
                 println!("  {f}");
+            }
+            if let Some(from) = from {
+                let imported = pull::import_drizzle(
+                    &dir,
+                    pull::ImportOptions {
+                        dir: from,
+                        schemas: Vec::new(),
+                        force: false,
+                        dry_run: false,
+                        strict: false,
+                    },
+                );
+                if let Err(e) = imported {
+                    // Nothing half-made is left: the project was new.
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(format!(
+                        "{e}\n(the new project {} was removed)",
+                        dir.display()
+                    ));
+                }
             }
             println!("next: cd {} && mizzle dev", dir.display());
             Ok(())

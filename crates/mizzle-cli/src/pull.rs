@@ -500,9 +500,31 @@ pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
             warnings.len()
         ));
     }
-    finish(root, pulled, &schema, files, opts.force, opts.dry_run)?;
+    // A fresh `mizzle new` project: its untouched starter tables and code make way.
+    let starter = crate::scaffold::starter(root);
+    let force = match &starter {
+        crate::scaffold::Starter::Untouched(_) => true,
+        crate::scaffold::Starter::Edited(files) if !opts.force => {
+            return Err(format!(
+                "error: schema/ has the starter tables of `mizzle new`, and {} changed since; nothing was written\nhelp: `--force` replaces the table files (your code stays as it is), or `--dry-run` prints what would be written",
+                files.join(", ")
+            ));
+        }
+        _ => opts.force,
+    };
+    finish(root, pulled, &schema, files, force, opts.dry_run)?;
     if opts.dry_run {
         return Ok(());
+    }
+    if let crate::scaffold::Starter::Untouched(name) = &starter {
+        let code = crate::scaffold::replace_starter_code(root, name)?;
+        println!(
+            "replaced the untouched starter of `mizzle new`: its tables (schema/users.toml, schema/tasks.toml) and the code written for them ({})",
+            code.join(", ")
+        );
+        if let Some(d1) = drizzle_d1(dir) {
+            adopt_binding(root, name, &d1)?;
+        }
     }
     println!("imported: the next `cargo build` writes no migration");
     if folder.layout == Layout::PerFolder {
@@ -529,7 +551,7 @@ pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
             names.join(", ")
         );
     }
-    if !in_place {
+    if !in_place && wrangler_dir.as_deref() != Some(dir_name.as_str()) {
         println!(
             "next: set `migrations_dir = \"{dir_name}\"` for the D1 database in wrangler's config (the build checks it); `mizzle status` then lists what the local D1 has applied"
         );
@@ -571,4 +593,64 @@ fn find_config(
         }
     }
     Ok(None)
+}
+
+/// The D1 database the drizzle project's wrangler config declares (the config in the
+/// migrations folder's parent or above): (file, binding, database_name, database_id).
+fn drizzle_d1(dir: &Path) -> Option<(PathBuf, String, Option<String>, Option<String>)> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    for place in dir.ancestors().skip(1) {
+        for name in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
+            let f = place.join(name);
+            if !f.is_file() {
+                continue;
+            }
+            let config = mizzle_build::wrangler::read_config(place, name).ok()?;
+            let db = config.get("d1_databases")?.as_array()?.first()?.clone();
+            let s = |k: &str| db.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            return Some((f, s("binding")?, s("database_name"), s("database_id")));
+        }
+    }
+    None
+}
+
+/// Gives a fresh project the drizzle project's D1 binding, database name and id (in
+/// wrangler.jsonc and schema/mizzle.toml, which must agree).
+fn adopt_binding(
+    root: &Path,
+    name: &str,
+    (file, binding, database, id): &(PathBuf, String, Option<String>, Option<String>),
+) -> Result<(), String> {
+    let wrangler = std::fs::read_to_string(root.join("wrangler.jsonc"))
+        .map_err(|e| format!("error: cannot read wrangler.jsonc: {e}"))?;
+    let mut new = wrangler.replace("\"binding\": \"DB\"", &format!("\"binding\": {binding:?}"));
+    if let Some(db) = database {
+        new = new.replace(
+            &format!("\"database_name\": \"{name}\""),
+            &format!("\"database_name\": {db:?}"),
+        );
+    }
+    if let Some(id) = id {
+        new = new.replace(
+            "\"database_id\": \"00000000-0000-0000-0000-000000000000\"",
+            &format!("\"database_id\": {id:?}"),
+        );
+    }
+    let settings = std::fs::read_to_string(root.join("schema/mizzle.toml"))
+        .map_err(|e| format!("error: cannot read schema/mizzle.toml: {e}"))?;
+    let settings = settings.replace("binding = \"DB\"", &format!("binding = {binding:?}"));
+    migrate::write_atomic(root, "wrangler.jsonc", &new)
+        .map_err(|e| format!("error: cannot write wrangler.jsonc: {e}"))?;
+    migrate::write_atomic(&root.join("schema"), "mizzle.toml", &settings)
+        .map_err(|e| format!("error: cannot write schema/mizzle.toml: {e}"))?;
+    println!(
+        "took the D1 database from {}: binding `{binding}`{}{}",
+        file.display(),
+        database
+            .as_ref()
+            .map(|d| format!(", database `{d}`"))
+            .unwrap_or_default(),
+        id.as_ref().map(|i| format!(", id {i}")).unwrap_or_default()
+    );
+    Ok(())
 }

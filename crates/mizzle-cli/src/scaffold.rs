@@ -139,3 +139,101 @@ pub fn new_project(
         format!("cannot write the project: {e}")
     })
 }
+
+/// The code an imported project starts with instead of the starter's (which is written
+/// against the starter's tables): `src/lib.rs` with the schema module and a `/health`
+/// route, `tests/native.rs` applying the migrations.
+const IMPORTED_CODE: &[(&str, &str)] = &[
+    (
+        "src/lib.rs",
+        include_str!("../templates/project/src/lib_imported.rs"),
+    ),
+    (
+        "tests/native.rs",
+        include_str!("../templates/project/tests/native_imported.rs"),
+    ),
+];
+
+/// The files of `mizzle new`'s starter that are about its example tables.
+const STARTER_FILES: [&str; 4] = [
+    "schema/users.toml",
+    "schema/tasks.toml",
+    "src/lib.rs",
+    "tests/native.rs",
+];
+
+/// The project's package name, from its Cargo.toml.
+fn package_name(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    Some(value.get("package")?.get("name")?.as_str()?.to_owned())
+}
+
+fn render(text: &str, name: &str) -> String {
+    text.replace("{{name}}", name)
+        .replace("{{crate_name}}", &name.replace('-', "_"))
+}
+
+/// What `import-drizzle` finds of `mizzle new`'s starter in a project.
+pub enum Starter {
+    /// Not a `mizzle new` project (or its starter files are gone).
+    None,
+    /// The starter's table files and code as `mizzle new` wrote them: replaced by an import.
+    Untouched(String),
+    /// Starter files someone edited: kept unless `--force`.
+    Edited(Vec<String>),
+}
+
+/// Whether `root` holds `mizzle new`'s starter tables and code, untouched.
+pub fn starter(root: &Path) -> Starter {
+    let Some(name) = package_name(root) else {
+        return Starter::None;
+    };
+    if !root.join("schema/users.toml").is_file() || !root.join("schema/tasks.toml").is_file() {
+        return Starter::None;
+    }
+    let mut edited = Vec::new();
+    for path in STARTER_FILES {
+        let Some((_, text)) = FILES.iter().find(|(p, _)| *p == path) else {
+            continue;
+        };
+        match std::fs::read_to_string(root.join(path)) {
+            Ok(there) if there == render(text, &name) => {}
+            _ => edited.push(path.to_owned()),
+        }
+    }
+    // Table files beyond the starter's are the user's.
+    let others = std::fs::read_dir(root.join("schema"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| {
+                    n.ends_with(".toml")
+                        && !matches!(n.as_str(), "users.toml" | "tasks.toml" | "mizzle.toml")
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    if edited.is_empty() && others == 0 {
+        Starter::Untouched(name)
+    } else if edited.len() < STARTER_FILES.len() {
+        Starter::Edited(edited)
+    } else {
+        Starter::None
+    }
+}
+
+/// Replaces an untouched starter's code with the imported project's; the table files are
+/// replaced by the import itself.
+pub fn replace_starter_code(root: &Path, name: &str) -> Result<Vec<String>, String> {
+    let mut done = Vec::new();
+    for (path, text) in IMPORTED_CODE {
+        let target = root.join(path);
+        let dir = target.parent().expect("a file in the project");
+        let file = target.file_name().expect("a file").to_string_lossy();
+        mizzle_build::migrate::write_atomic(dir, &file, &render(text, name))
+            .map_err(|e| format!("error: cannot write {path}: {e}"))?;
+        done.push((*path).to_owned());
+    }
+    Ok(done)
+}

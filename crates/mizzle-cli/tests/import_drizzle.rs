@@ -443,3 +443,93 @@ fn the_per_folder_layout_is_copied_and_the_ledger_command_it_prints_works() {
     let (ok, out) = mizzle(p, &["status"]);
     assert!(ok && out.contains("2 applied, 0 pending"), "{out}");
 }
+
+/// `mizzle new NAME --from-drizzle DIR`: the starter's tables and the code written for them
+/// make way for the drizzle project's (said in the output), the D1 binding, database name
+/// and id come from the drizzle project's wrangler config, and the new project's own
+/// tests pass and its Worker compiles for wasm32. Into a scaffold whose starter was edited,
+/// the import is refused without `--force`, naming the edited file.
+#[test]
+fn a_new_project_from_drizzle_takes_its_tables_and_binding_and_builds() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drizzle_corpus/02_reexports");
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("drizzle-app");
+    run(Command::new("cp").arg("-r").arg(&case).arg(&app));
+    std::fs::remove_dir_all(app.join("expected")).unwrap();
+    std::fs::write(
+        app.join("wrangler.jsonc"),
+        r#"{
+  "name": "auth-app",
+  // the drizzle project's database
+  "d1_databases": [{ "binding": "DATABASE", "database_name": "auth-db", "database_id": "1b6f0c9e-0000-4000-8000-00000000abcd", "migrations_dir": "drizzle" }],
+}"#,
+    )
+    .unwrap();
+    let (ok, out) = mizzle(
+        tmp.path(),
+        &["new", "moved", "--from-drizzle", "drizzle-app/drizzle"],
+    );
+    assert!(ok, "{out}");
+    let dir = tmp.path().join("moved");
+    assert!(
+        out.contains("replaced the untouched starter of `mizzle new`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("binding `DATABASE`, database `auth-db`"),
+        "{out}"
+    );
+    assert!(!dir.join("schema/users.toml").exists() && !dir.join("schema/tasks.toml").exists());
+    for t in ["user", "session", "todos"] {
+        assert!(dir.join(format!("schema/{t}.toml")).is_file(), "{t}: {out}");
+    }
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("users::") && lib.contains("/health"), "{lib}");
+    let wrangler = std::fs::read_to_string(dir.join("wrangler.jsonc")).unwrap();
+    assert!(
+        wrangler.contains(r#""binding": "DATABASE""#)
+            && wrangler.contains(r#""database_name": "auth-db""#)
+            && wrangler.contains(r#""database_id": "1b6f0c9e-0000-4000-8000-00000000abcd""#),
+        "{wrangler}"
+    );
+    let settings = std::fs::read_to_string(dir.join("schema/mizzle.toml")).unwrap();
+    assert!(settings.contains(r#"binding = "DATABASE""#), "{settings}");
+    assert!(dir.join("migrations/0000_init.sql").is_file());
+    let (ok, out) = mizzle(&dir, &["check"]);
+    assert!(ok, "{out}");
+
+    let ws = workspace();
+    let cargo = |args: &[&str]| {
+        let out = Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", ws.join("target/scaffold"))
+            .env("MIZZLE_CHECK", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cargo {args:?}:\n{}",
+            common::output_text(&out)
+        );
+    };
+    cargo(&["test"]);
+    cargo(&["check", "--target", "wasm32-unknown-unknown"]);
+
+    // An edited starter is the user's: refused, nothing written.
+    let edited = tmp.path().join("edited");
+    let (ok, out) = mizzle(tmp.path(), &["new", "edited"]);
+    assert!(ok, "{out}");
+    let tasks = std::fs::read_to_string(edited.join("schema/tasks.toml")).unwrap();
+    std::fs::write(edited.join("schema/tasks.toml"), tasks + "\n# mine\n").unwrap();
+    let drizzle_dir = app.join("drizzle").display().to_string();
+    let (ok, out) = mizzle(&edited, &["import-drizzle", &drizzle_dir]);
+    assert!(
+        !ok && out.contains("schema/tasks.toml changed since") && out.contains("--force"),
+        "{out}"
+    );
+    assert!(
+        edited.join("schema/users.toml").is_file() && !edited.join("schema/user.toml").exists()
+    );
+}
