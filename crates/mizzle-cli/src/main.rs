@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 use clap::{Args, Parser, Subcommand};
 use mizzle_build::migrate;
 
+mod merge;
 mod pull;
 mod scaffold;
 mod toolchain;

@@ -64,7 +64,13 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
     }
     // A project without migrations gets the database's own DDL as its first one, so the
     // next build does not write a CREATE TABLE for tables the database already has.
-    let schema = load_pulled(root, &pulled)?;
+    let mut pulled = pulled;
+    let merged = if force {
+        None
+    } else {
+        merge_existing(root, &mut pulled)?
+    };
+    let schema = load_pulled(root, &pulled, merged.is_some())?;
     let dir_name = schema.settings.migrations_dir.clone();
     let has_migrations = migrate::read_migrations(&root.join(&dir_name), &dir_name)
         .map(|m| !m.is_empty())
@@ -76,7 +82,15 @@ pub fn pull_command(root: &Path, source: Source, force: bool, dry_run: bool) -> 
             .map_err(|e| format!("error: cannot read the database's catalog: {e}"))?;
         vec![("0001_baseline.sql".to_owned(), sql)]
     };
-    finish(root, pulled, &schema, baseline, force, dry_run)?;
+    print_merged(&merged);
+    finish(
+        root,
+        pulled,
+        &schema,
+        baseline,
+        force || merged.is_some(),
+        dry_run,
+    )?;
     if dry_run {
         return Ok(());
     }
@@ -291,7 +305,11 @@ fn finish(
 /// The pulled files read as the build will read them, with the project's
 /// schema/mizzle.toml (unless the pull writes one): the schema to check them against and
 /// the settings they will run under.
-fn load_pulled(root: &Path, pulled: &Pulled) -> Result<mizzle_build::ir::Schema, String> {
+fn load_pulled(
+    root: &Path,
+    pulled: &Pulled,
+    merged: bool,
+) -> Result<mizzle_build::ir::Schema, String> {
     let schema_dir = root.join("schema");
     let mut files: Vec<(PathBuf, String)> = pulled
         .files
@@ -311,9 +329,15 @@ fn load_pulled(root: &Path, pulled: &Pulled) -> Result<mizzle_build::ir::Schema,
         .load_files(files)
         .map(|l| l.schema)
         .map_err(|report| {
-            format!(
-                "error: the schema files pulled from this database do not build, so none were written:\n{report}\nhelp: this is a gap in `mizzle pull`; please report it with the CREATE statements above"
-            )
+            if merged {
+                format!(
+                    "error: schema/, merged with the database, does not build, so nothing was written:\n{report}\nhelp: the error is in what the merge kept of your edits: fix schema/ and run it again, or `--force` replaces the files with the database's"
+                )
+            } else {
+                format!(
+                    "error: the schema files pulled from this database do not build, so none were written:\n{report}\nhelp: this is a gap in `mizzle pull`; please report it with the CREATE statements above"
+                )
+            }
         })
 }
 
@@ -447,7 +471,22 @@ pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
     };
     // The point of keeping the history: the next build has nothing to add. Checked on a
     // copy of the history as mizzle will have it, before anything is written.
-    let schema = load_pulled(root, &pulled)?;
+    // A fresh `mizzle new` project: its untouched starter tables and code make way. A
+    // schema/ of your own (an earlier import you have edited) is merged: what the history
+    // says is updated, what it cannot say is kept.
+    let starter = crate::scaffold::starter(root);
+    let merged = match &starter {
+        crate::scaffold::Starter::Untouched(_) => None,
+        crate::scaffold::Starter::Edited(files) if !opts.force => {
+            return Err(format!(
+                "error: schema/ has the starter tables of `mizzle new`, and {} changed since; nothing was written\nhelp: `--force` replaces the table files (your code stays as it is), or `--dry-run` prints what would be written",
+                files.join(", ")
+            ));
+        }
+        _ if opts.force => None,
+        _ => merge_existing(root, &mut pulled)?,
+    };
+    let schema = load_pulled(root, &pulled, merged.is_some())?;
     let dir_name = schema.settings.migrations_dir.clone();
     if in_place && dir_name != relative {
         return Err(format!(
@@ -500,18 +539,9 @@ pub fn import_drizzle(root: &Path, opts: ImportOptions) -> Result<(), String> {
             warnings.len()
         ));
     }
-    // A fresh `mizzle new` project: its untouched starter tables and code make way.
-    let starter = crate::scaffold::starter(root);
-    let force = match &starter {
-        crate::scaffold::Starter::Untouched(_) => true,
-        crate::scaffold::Starter::Edited(files) if !opts.force => {
-            return Err(format!(
-                "error: schema/ has the starter tables of `mizzle new`, and {} changed since; nothing was written\nhelp: `--force` replaces the table files (your code stays as it is), or `--dry-run` prints what would be written",
-                files.join(", ")
-            ));
-        }
-        _ => opts.force,
-    };
+    let force =
+        opts.force || merged.is_some() || matches!(starter, crate::scaffold::Starter::Untouched(_));
+    print_merged(&merged);
     finish(root, pulled, &schema, files, force, opts.dry_run)?;
     if opts.dry_run {
         return Ok(());
@@ -653,4 +683,80 @@ fn adopt_binding(
         id.as_ref().map(|i| format!(", id {i}")).unwrap_or_default()
     );
     Ok(())
+}
+
+/// What merging into schema/ changed, file by file.
+type Merged = Vec<(String, Vec<String>)>;
+
+/// A pull into a schema/ that has table files: each pulled table is merged into the file
+/// that describes it (found by its table name, whatever the file is called), keeping what
+/// the database cannot say. `None` when schema/ has no table files.
+fn merge_existing(root: &Path, pulled: &mut Pulled) -> Result<Option<Merged>, String> {
+    let schema_dir = root.join("schema");
+    let mut existing: Vec<(String, String, String)> = Vec::new(); // (table, file, text)
+    for e in std::fs::read_dir(&schema_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if !file.ends_with(".toml") || file == "mizzle.toml" {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path())
+            .map_err(|err| format!("error: cannot read schema/{file}: {err}"))?;
+        existing.push((table_of(&file, &text), file, text));
+    }
+    if existing.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    let mut files = Vec::new();
+    for (name, text) in std::mem::take(&mut pulled.files) {
+        if name == "mizzle.toml" {
+            files.push((name, text));
+            continue;
+        }
+        let table = table_of(&name, &text);
+        match existing.iter().find(|(t, ..)| *t == table) {
+            Some((_, file, old)) => {
+                let (merged, changes) = crate::merge::merge(old, &text).map_err(|e| {
+                    format!("error: schema/{file} cannot be merged with the database: {e}; nothing was written\nhelp: fix it, or `--force` replaces it")
+                })?;
+                out.push((file.clone(), changes));
+                files.push((file.clone(), merged));
+            }
+            None => {
+                out.push((name.clone(), vec!["new table".to_owned()]));
+                files.push((name, text));
+            }
+        }
+    }
+    pulled.files = files;
+    Ok(Some(out))
+}
+
+/// The SQL table a schema file describes: its `table` key, else its stem.
+fn table_of(file: &str, text: &str) -> String {
+    text.parse::<toml_edit::DocumentMut>()
+        .ok()
+        .and_then(|d| d.get("table").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| file.trim_end_matches(".toml").to_owned())
+}
+
+fn print_merged(merged: &Option<Merged>) {
+    let Some(merged) = merged else { return };
+    println!(
+        "merged into your schema/ (what the database says is updated; your names, docs, types and other edits are kept):"
+    );
+    for (file, changes) in merged {
+        if changes.is_empty() {
+            println!("  schema/{file}: unchanged");
+        } else {
+            println!("  schema/{file}:");
+            for c in changes {
+                println!("    {c}");
+            }
+        }
+    }
 }

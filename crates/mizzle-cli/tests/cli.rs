@@ -552,8 +552,9 @@ fn diff_writes_nothing_and_migration_new_numbers_the_next_file() {
 }
 
 /// `mizzle pull --local` reads the local D1 through wrangler: into a project that already
-/// has the schema it refuses (writing nothing) unless `--force`; the files it writes make the
-/// build write no migration over the migrations that made the database.
+/// has the schema it merges (your files kept, what the database adds said), `--force`
+/// replaces the files; the files it writes make the build write no migration over the
+/// migrations that made the database.
 #[test]
 fn pull_local_round_trips_the_project_it_came_from() {
     let p = project();
@@ -578,13 +579,27 @@ fn pull_local_round_trips_the_project_it_came_from() {
         .unwrap();
     let (ok, out) = mizzle(p.path(), &["migrate", "--local"]);
     assert!(ok, "{out}");
-    let before = std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap();
+    // Into the schema it came from, a pull merges: the files stay as written (a comment
+    // included), gaining only the relations the foreign keys give; each change is said.
+    let notes_path = p.path().join("schema/notes.toml");
+    let before = format!(
+        "# my notes\n{}",
+        std::fs::read_to_string(&notes_path).unwrap()
+    );
+    std::fs::write(&notes_path, &before).unwrap();
     let (ok, out) = mizzle(p.path(), &["pull", "--local"]);
-    assert!(!ok && out.contains("already has 2 table file(s)"), "{out}");
-    assert_eq!(
-        std::fs::read_to_string(p.path().join("schema/notes.toml")).unwrap(),
-        before,
-        "nothing written on refusal"
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("merged into your schema/")
+            && out.contains("relation `owner` added")
+            && out.contains("the next `cargo build` writes no migration"),
+        "{out}"
+    );
+    let merged = std::fs::read_to_string(&notes_path).unwrap();
+    assert!(
+        merged.starts_with(&before)
+            && merged.contains(r#"owner = { belongs_to = "owners", key = "owner_id" }"#),
+        "{merged}"
     );
     let (ok, out) = mizzle(p.path(), &["pull", "--local", "--force"]);
     assert!(ok, "{out}");

@@ -533,3 +533,97 @@ fn a_new_project_from_drizzle_takes_its_tables_and_binding_and_builds() {
         edited.join("schema/users.toml").is_file() && !edited.join("schema/user.toml").exists()
     );
 }
+
+/// Importing again after drizzle-kit made a new migration, into a schema/ you have edited:
+/// the new column comes in, and your edits stay (a doc and a comment, a relation's name, a
+/// `rust_name`, an enum type on a text column), each change said;
+/// no `--force` needed, and the result still builds exactly the history. `--force`
+/// discards the edits.
+#[test]
+fn importing_again_keeps_your_edits() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drizzle_corpus/01_classic");
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("app");
+    run(Command::new("cp").arg("-r").arg(&case).arg(&p));
+    let (ok, out) = mizzle(&p, &["import-drizzle", "drizzle"]);
+    assert!(ok, "{out}");
+
+    let users = std::fs::read_to_string(p.join("schema/users.toml"))
+        .unwrap()
+        .replace(
+            "[columns]",
+            "doc = \"Who writes.\"\n\n[columns]\n# the login",
+        )
+        .replace(
+            "email = { type = \"text\" }",
+            "email = { type = \"text\", rust_name = \"login\" }",
+        )
+        .replace("articles = {", "writings = {");
+    std::fs::write(p.join("schema/users.toml"), &users).unwrap();
+    let posts = std::fs::read_to_string(p.join("schema/posts.toml"))
+        .unwrap()
+        .replace(
+            "title = { type = \"text\" }",
+            "title = { type = \"enum\", values = [\"draft\", \"final\"], db_check = false }",
+        );
+    std::fs::write(p.join("schema/posts.toml"), &posts).unwrap();
+
+    // drizzle-kit's next migration (as `drizzle-kit generate` writes it).
+    std::fs::write(
+        p.join("drizzle/0001_views.sql"),
+        "ALTER TABLE `posts` ADD `views` integer DEFAULT 0 NOT NULL;",
+    )
+    .unwrap();
+    let journal = std::fs::read_to_string(p.join("drizzle/meta/_journal.json"))
+        .unwrap()
+        .replace(
+            "\"breakpoints\": true\n    }\n  ]",
+            "\"breakpoints\": true\n    },\n    {\n      \"idx\": 1,\n      \"version\": \"6\",\n      \"when\": 1796641400000,\n      \"tag\": \"0001_views\",\n      \"breakpoints\": true\n    }\n  ]",
+        );
+    std::fs::write(p.join("drizzle/meta/_journal.json"), journal).unwrap();
+
+    let (ok, out) = mizzle(&p, &["import-drizzle", "drizzle"]);
+    assert!(ok, "{out}");
+    for want in [
+        "merged into your schema/",
+        "schema/posts.toml:",
+        "column `views` added (integer)",
+        "relation `writings` keeps your name (pull would call it `articles`)",
+        "the next `cargo build` writes no migration",
+    ] {
+        assert!(out.contains(want), "{want} in\n{out}");
+    }
+    let users = std::fs::read_to_string(p.join("schema/users.toml")).unwrap();
+    for want in [
+        "doc = \"Who writes.\"",
+        "# the login",
+        "email = { type = \"text\", rust_name = \"login\" }",
+        "writings = { has_many = \"posts\", foreign_key = \"author_id\" }",
+    ] {
+        assert!(users.contains(want), "{want} in\n{users}");
+    }
+    assert!(!users.contains("articles"), "{users}");
+    let posts = std::fs::read_to_string(p.join("schema/posts.toml")).unwrap();
+    for want in [
+        "title = { type = \"enum\", values = [\"draft\", \"final\"], db_check = false }",
+        "views = { type = \"integer\", default = 0 }",
+    ] {
+        assert!(posts.contains(want), "{want} in\n{posts}");
+    }
+    assert!(
+        std::fs::read(p.join("migrations/0001_views.sql")).unwrap()
+            == std::fs::read(p.join("drizzle/0001_views.sql")).unwrap()
+    );
+    let (ok, out) = mizzle(&p, &["check"]);
+    assert!(ok, "{out}");
+
+    // --force starts over from the history.
+    let (ok, out) = mizzle(&p, &["import-drizzle", "drizzle", "--force"]);
+    assert!(ok, "{out}");
+    let users = std::fs::read_to_string(p.join("schema/users.toml")).unwrap();
+    assert!(
+        users.contains("articles = {") && !users.contains("Who writes"),
+        "{users}"
+    );
+}
