@@ -200,6 +200,8 @@ fn what_cannot_be_read_is_said() {
 import { sqliteTable, integer, text } from "drizzle-orm/sqlite-core";
 import { cols } from "some-package";
 import { missing } from "./nowhere";
+import { defineRelations } from "drizzle-orm";
+export const rels = defineRelations({}, (r) => ({}));
 const name = process.env.TABLE;
 export const a = sqliteTable(name, { id: integer() });
 export const b = sqliteTable("b", { ...cols, x: makeColumn() });
@@ -209,6 +211,10 @@ export const b = sqliteTable("b", { ...cols, x: makeColumn() });
     assert!(all.contains("./nowhere"), "{all}");
     assert!(all.contains("the name of table `a`"), "{all}");
     assert!(all.contains("spreads `cols`"), "{all}");
+    assert!(
+        all.contains("`rels` is drizzle 1.x's defineRelations"),
+        "{all}"
+    );
     assert!(all.contains("`b.x` is built by `makeColumn(..)`"), "{all}");
 }
 

@@ -688,6 +688,13 @@ where
                     self.relations(m, call);
                     continue;
                 }
+                if self.callee_is(m, &call.callee, "defineRelations", 0) {
+                    self.out.notes.push(format!(
+                        "{}: `{var}` is drizzle 1.x's defineRelations(..), whose relation names this reader does not take: mizzle names the relations from the foreign keys (rename them in schema/ if you like)",
+                        self.shown(m)
+                    ));
+                    continue;
+                }
                 let Some(Value::TableFn(prefix)) = self.eval(m, &call.callee, &HashMap::new(), 0)
                 else {
                     continue;
