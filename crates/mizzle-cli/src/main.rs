@@ -32,7 +32,9 @@ enum Cmd {
         /// Where to create it (default: ./NAME).
         #[arg(long)]
         path: Option<PathBuf>,
-        /// Use the mizzle crates in this directory (a checkout's `crates/`) by path.
+        /// Depend on the mizzle crates in this folder (a checkout's `crates/`) by path, for
+        /// working on mizzle itself (also `MIZZLE_PATH`). By default the project depends on
+        /// this version from crates.io.
         #[arg(long)]
         mizzle_path: Option<PathBuf>,
         /// Start from a drizzle-kit project instead of the starter tables: its `out` folder
@@ -261,6 +263,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     ));
                 }
             }
+            println!("{}", scaffold::git_init(&dir, &name));
             println!("next: cd {} && mizzle dev", dir.display());
             Ok(())
         }

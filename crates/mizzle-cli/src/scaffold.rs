@@ -42,15 +42,24 @@ const FILES: &[(&str, &str)] = &[
     ("README.md", include_str!("../templates/project/README.md")),
 ];
 
-/// This checkout's crates, when the `mizzle` binary was built from one (they are then used
-/// by path, and the checkout's Cargo.lock seeds the new project's, so it builds with the
-/// versions this checkout was tested with).
-fn checkout() -> Option<PathBuf> {
-    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    crates
-        .join("mizzle/Cargo.toml")
-        .is_file()
-        .then(|| crates.to_path_buf())
+/// The crates to depend on by path, for working on mizzle itself: `--mizzle-path DIR` or
+/// `MIZZLE_PATH` (a checkout's `crates/`). Without either, a new project depends on this
+/// version of mizzle from crates.io.
+fn checkout_crates(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    let Some(dir) = given
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("MIZZLE_PATH").map(PathBuf::from))
+    else {
+        return Ok(None);
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    if !dir.join("mizzle/Cargo.toml").is_file() || !dir.join("mizzle-build/Cargo.toml").is_file() {
+        return Err(format!(
+            "{} is not a mizzle checkout's `crates/` folder (no mizzle/Cargo.toml and mizzle-build/Cargo.toml in it)",
+            dir.display()
+        ));
+    }
+    Ok(Some(dir))
 }
 
 /// Whether `name` can be a Cargo package and Worker name.
@@ -83,7 +92,7 @@ pub fn new_project(
             dir.display()
         ));
     }
-    let crates = mizzle_path.map(Path::to_path_buf).or_else(checkout);
+    let crates = checkout_crates(mizzle_path)?;
     let (mizzle_dep, build_dep) = match &crates {
         Some(c) => (
             format!(
@@ -236,4 +245,46 @@ pub fn replace_starter_code(root: &Path, name: &str) -> Result<Vec<String>, Stri
         done.push((*path).to_owned());
     }
     Ok(done)
+}
+
+/// `git init` and a first commit of the scaffold, when git is there and the folder is not
+/// inside a repository already (mizzle tells a draft migration from a published one by
+/// what git has committed). What happened, for the user.
+pub fn git_init(dir: &Path, name: &str) -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    match git(&["rev-parse", "--is-inside-work-tree"]) {
+        Err(_) => return "git is not installed: no repository made (mizzle treats every migration as a draft until it is committed; `git init` when you can)".into(),
+        Ok(o) if o.status.success() => {
+            return "inside a git repository already: nothing committed (commit the new project when you are ready)".into();
+        }
+        Ok(_) => {}
+    }
+    let ok = |r: std::io::Result<std::process::Output>| r.is_ok_and(|o| o.status.success());
+    if !ok(git(&["init", "-q"])) || !ok(git(&["add", "-A"])) {
+        return "`git init` failed: no repository made".into();
+    }
+    let message = format!("mizzle new {name}");
+    if ok(git(&["commit", "-q", "-m", &message])) {
+        return "made a git repository with the scaffold as its first commit".into();
+    }
+    // No identity configured: commit as the tool, and say so.
+    if ok(git(&[
+        "-c",
+        "user.name=mizzle new",
+        "-c",
+        "user.email=mizzle@localhost",
+        "commit",
+        "-q",
+        "-m",
+        &message,
+    ])) {
+        return "made a git repository with the scaffold as its first commit (as `mizzle new`: git has no user.name/user.email here)".into();
+    }
+    "made a git repository; the first commit failed (commit the scaffold yourself)".into()
 }

@@ -12,8 +12,8 @@ pub fn workspace() -> PathBuf {
         .unwrap()
 }
 
-/// Runs `mizzle --project <project> <args>` with the checkout's wrangler: whether it
-/// succeeded, and its stdout then stderr.
+/// Runs `mizzle --project <project> <args>` with the checkout's wrangler (and `mizzle new`
+/// on the checkout's crates): whether it succeeded, and its stdout then stderr.
 pub fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mizzle"))
         .arg("--project")
@@ -24,6 +24,8 @@ pub fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
             workspace().join("node_modules/.bin/wrangler"),
         )
         .env("WRANGLER_SEND_METRICS", "false")
+        // `mizzle new` on this checkout's crates (by path), not on crates.io's.
+        .env("MIZZLE_PATH", workspace().join("crates"))
         .output()
         .unwrap();
     (out.status.success(), output_text(&out))
