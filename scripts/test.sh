@@ -39,6 +39,12 @@ bash scripts/build-worker.sh
 cargo run -q -p mizzle-bench --bin tree-vs-naive -- 1 2 2
 bash bench/workers/build.sh
 node bench/workers/abc.mjs --quick
+step "rustdoc with -D warnings, as docs.rs builds the crates (native and wasm32)"
+# The `mizzle` binary's docs go where the `mizzle` library's do: the binary's first, alone.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p mizzle-cli
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p mizzle -p mizzle-build --features mizzle-build/drizzle
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p mizzle --target wasm32-unknown-unknown
+
 step "cargo test"
 cargo test --workspace --all-targets
 cargo test --workspace --doc

@@ -19,7 +19,7 @@
 //! emit_rust`, with plain data between the stages. [`Config::load`] and
 //! [`Config::generate`] are pure; [`Config::compile`] does the I/O.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub(crate) mod ast;
 pub mod diag;

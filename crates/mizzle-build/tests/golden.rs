@@ -159,3 +159,29 @@ fn generated_code_matches_its_golden_file() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The schema module of the tour in `mizzle`'s crate docs (its doc test includes it from
+/// `crates/mizzle/doc/tour_schema.rs`, inside that package): generated from
+/// `tests/tour/schema/` with its first migration, and kept equal to what this version
+/// generates.
+#[test]
+fn the_tour_in_mizzles_docs_uses_generated_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tour");
+    schema_from(tmp.path(), &dir.join("schema"));
+    let plan = common::config(tmp.path())
+        .preview()
+        .unwrap_or_else(|r| panic!("{r}"));
+    let (name, sql) = plan.new_file.expect("the first migration");
+    let loaded = common::config(tmp.path())
+        .load()
+        .unwrap_or_else(|r| panic!("{r}"));
+    let rust = common::config(tmp.path()).generate(&loaded.schema, &[(name, sql)]);
+    let mut failures = Vec::new();
+    compare(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../mizzle/doc/tour_schema.rs"),
+        &rust,
+        &mut failures,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -31,15 +31,40 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// Where the tools go: `MIZZLE_TOOLS_DIR`, else `<target dir>/mizzle-tools`.
+/// Where the tools go, once per machine and user: `MIZZLE_TOOLS_DIR`, else the user's
+/// cache (`$XDG_CACHE_HOME/mizzle/tools`, `~/.cache/mizzle/tools`; `~/Library/Caches` on
+/// macOS), else `<target dir>/mizzle-tools`. Each tool version has its own folder
+/// (`wasm-bindgen-cli-0.2.130/bin/wasm-bindgen`), so projects on different versions share it.
 pub fn tools_dir(root: &Path) -> PathBuf {
     if let Some(d) = std::env::var_os("MIZZLE_TOOLS_DIR") {
         return PathBuf::from(d);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
+    let cache = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("mizzle-tools")
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            let home = PathBuf::from(std::env::var_os("HOME")?);
+            Some(if cfg!(target_os = "macos") {
+                home.join("Library/Caches")
+            } else {
+                home.join(".cache")
+            })
+        });
+    match cache {
+        Some(c) => c.join("mizzle/tools"),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"))
+            .join("mizzle-tools"),
+    }
+}
+
+/// The installed tools a build uses.
+pub struct Tools {
+    /// `worker-build`.
+    pub worker_build: PathBuf,
+    /// `wasm-bindgen`, at the project's version.
+    pub wasm_bindgen: PathBuf,
 }
 
 /// The `wasm-bindgen` version in `root`'s Cargo.lock (made first if missing).
@@ -77,34 +102,84 @@ fn installed(bin: &Path, version: &str) -> bool {
         .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(version))
 }
 
-fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<(), String> {
-    if installed(&tools.join("bin").join(bin), version) {
-        return Ok(());
+/// Makes `tools/<name>` once per machine: `ready(dir)` says whether a folder holds it
+/// complete; `make(scratch)` installs into a scratch folder. Two projects installing at once
+/// do not collide: the tools folder's lock is held while making, the scratch folder is
+/// renamed into place whole (a tool is there complete or not at all), and whoever waited
+/// for the lock finds it made.
+fn install_once(
+    tools: &Path,
+    name: &str,
+    ready: impl Fn(&Path) -> bool,
+    make: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<PathBuf, String> {
+    let dir = tools.join(name);
+    if ready(&dir) {
+        return Ok(dir);
     }
-    say(format!(
-        "installing {name} {version} into {} (once; a few minutes)",
-        tools.display()
-    ));
-    let install = |locked: bool| {
-        let mut c = Command::new("cargo");
-        c.args(["install", name, "--version", version, "--root"])
-            .arg(tools);
-        if locked {
-            c.arg("--locked");
-        }
-        c.status().is_ok_and(|s| s.success())
-    };
-    // --locked reproduces the tool's own lockfile; when that pins a crate the registry no
-    // longer serves (wasm-bindgen-cli 0.2.130 pins a yanked one), resolve afresh.
-    if install(true) || install(false) {
-        Ok(())
-    } else {
-        Err(format!("cargo install {name} --version {version} failed"))
+    std::fs::create_dir_all(tools)
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    let _lock = mizzle_build::migrate::DirLock::acquire(tools)
+        .map_err(|e| format!("cannot lock {}: {e}", tools.display()))?;
+    if ready(&dir) {
+        return Ok(dir);
     }
+    let scratch = tools.join(format!(".{name}.{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    if let Err(e) = make(&scratch) {
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&scratch, &dir)
+        .map_err(|e| format!("cannot move {} into place: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// `name` `version`'s binary `bin` in the tools folder, installed first if missing
+/// (`cargo install`, once per machine).
+fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<PathBuf, String> {
+    // The layout before per-version folders (one `bin/` for all): still good if it holds
+    // this version.
+    let flat = tools.join("bin").join(bin);
+    if installed(&flat, version) {
+        return Ok(flat);
+    }
+    let dir = install_once(
+        tools,
+        &format!("{name}-{version}"),
+        |d| installed(&d.join("bin").join(bin), version),
+        |scratch| {
+            say(format!(
+                "installing {name} {version} into {} (once per machine; a few minutes)",
+                tools.display()
+            ));
+            let install = |locked: bool| {
+                let mut c = Command::new("cargo");
+                c.args(["install", name, "--version", version, "--root"])
+                    .arg(scratch);
+                if locked {
+                    c.arg("--locked");
+                }
+                c.status().is_ok_and(|s| s.success())
+            };
+            // --locked reproduces the tool's own lockfile; when that pins a crate the
+            // registry no longer serves (wasm-bindgen-cli 0.2.130 pins a yanked one),
+            // resolve afresh.
+            if install(true) || install(false) {
+                Ok(())
+            } else {
+                Err(format!("cargo install {name} --version {version} failed"))
+            }
+        },
+    )?;
+    Ok(dir.join("bin").join(bin))
 }
 
 /// Installs what is missing; fast when everything is present.
-pub fn setup(root: &Path) -> Result<PathBuf, String> {
+pub fn setup(root: &Path) -> Result<Tools, String> {
     let targets = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -120,9 +195,9 @@ pub fn setup(root: &Path) -> Result<PathBuf, String> {
         )?;
     }
     let tools = tools_dir(root);
-    install_crate(&tools, "worker-build", WORKER_BUILD_VERSION, "worker-build")?;
+    let worker_build = install_crate(&tools, "worker-build", WORKER_BUILD_VERSION, "worker-build")?;
     let wb = wasm_bindgen_version(root)?;
-    install_crate(&tools, "wasm-bindgen-cli", &wb, "wasm-bindgen")?;
+    let wasm_bindgen = install_crate(&tools, "wasm-bindgen-cli", &wb, "wasm-bindgen")?;
     let wrangler = root.join("node_modules/.bin/wrangler");
     let stamp = root.join("node_modules/.mizzle-package-lock");
     let lock = root.join("package-lock.json");
@@ -150,41 +225,81 @@ pub fn setup(root: &Path) -> Result<PathBuf, String> {
         }
     }
     say(format!(
-        "tools ready: worker-build {WORKER_BUILD_VERSION}, wasm-bindgen {wb}, wrangler from package.json"
+        "tools ready: worker-build {WORKER_BUILD_VERSION}, wasm-bindgen {wb} (in {}), wrangler from package.json",
+        tools.display()
     ));
-    Ok(tools)
+    Ok(Tools {
+        worker_build,
+        wasm_bindgen,
+    })
 }
 
 /// Builds the Worker (`build/worker/shim.mjs`) with the installed tools.
 pub fn build(root: &Path) -> Result<(), String> {
     let tools = setup(root)?;
-    let bin = tools.join("bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut paths = vec![bin.clone()];
+    let mut paths: Vec<PathBuf> = [&tools.wasm_bindgen, &tools.worker_build]
+        .iter()
+        .filter_map(|b| b.parent().map(Path::to_path_buf))
+        .collect();
     paths.extend(std::env::split_paths(&path));
     say("building the Worker (worker-build --release --no-opt)");
     run(
-        Command::new(bin.join("worker-build"))
+        Command::new(&tools.worker_build)
             .args(["--release", "--no-opt"])
             .env(
                 "PATH",
                 std::env::join_paths(paths).map_err(|e| e.to_string())?,
             )
-            .env("WASM_BINDGEN_BIN", bin.join("wasm-bindgen"))
+            .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
             .current_dir(root),
         "worker-build",
     )?;
     optimize_wasm(root)
 }
 
-/// Shrinks `build/index_bg.wasm` with `wasm-opt -Oz` from npm's `binaryen` package (when
-/// package.json has it; `MIZZLE_WASM_OPT=0` skips it). Debian's binaryen cannot read
-/// wasm-bindgen's output; npm's can, with exception handling enabled.
+/// binaryen's version on npm, for `wasm-opt`.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// npm's `binaryen` in the tools folder (once per machine, like the cargo tools): its
+/// `wasm-opt`.
+fn cached_wasm_opt(tools: &Path) -> Result<PathBuf, String> {
+    let wasm_opt = |d: &Path| d.join("node_modules/.bin/wasm-opt");
+    let dir = install_once(
+        tools,
+        &format!("binaryen-{BINARYEN_VERSION}"),
+        |d| wasm_opt(d).exists(),
+        |scratch| {
+            say(format!(
+                "installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm into {} (once per machine)",
+                tools.display()
+            ));
+            run(
+                Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                    .arg(scratch)
+                    .arg(format!("binaryen@{BINARYEN_VERSION}")),
+                "npm install binaryen",
+            )
+        },
+    )?;
+    Ok(wasm_opt(&dir))
+}
+
+/// Shrinks `build/index_bg.wasm` with `wasm-opt -Oz` from npm's `binaryen` package: the
+/// project's own (when its package.json has it), else the tools folder's. `MIZZLE_WASM_OPT=0`
+/// skips it. Debian's binaryen cannot read wasm-bindgen's output; npm's can, with exception
+/// handling enabled.
 fn optimize_wasm(root: &Path) -> Result<(), String> {
-    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.exists() || std::env::var("MIZZLE_WASM_OPT").is_ok_and(|v| v == "0") {
+    if std::env::var("MIZZLE_WASM_OPT").is_ok_and(|v| v == "0") {
         return Ok(());
     }
+    let own = root.join("node_modules/.bin/wasm-opt");
+    let wasm_opt = if own.exists() {
+        own
+    } else {
+        cached_wasm_opt(&tools_dir(root))?
+    };
     let wasm = root.join("build/index_bg.wasm");
     let before = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
     let tmp = root.join("build/index_bg.opt.wasm");
@@ -219,4 +334,33 @@ pub fn dev_config(root: &Path, file: &str) -> Result<PathBuf, String> {
     )
     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two installs of the same tool at once (two projects' `mizzle dev`): one installs, the
+    /// other waits and finds it; the tool works, and no scratch folder is left behind.
+    #[test]
+    fn concurrent_installs_share_one_complete_tool() {
+        let tools = tempfile::tempdir().unwrap();
+        let a = tools.path().to_path_buf();
+        let b = a.clone();
+        let one = std::thread::spawn(move || cached_wasm_opt(&a));
+        let two = std::thread::spawn(move || cached_wasm_opt(&b));
+        let (one, two) = (one.join().unwrap().unwrap(), two.join().unwrap().unwrap());
+        assert_eq!(one, two);
+        let version = Command::new(&one).arg("--version").output().unwrap();
+        assert!(
+            version.status.success() && String::from_utf8_lossy(&version.stdout).contains("132"),
+            "{version:?}"
+        );
+        let left: Vec<String> = std::fs::read_dir(tools.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, [format!("binaryen-{BINARYEN_VERSION}")]);
+    }
 }

@@ -1,29 +1,84 @@
 //! # mizzle
 //!
-//! Typed queries for Cloudflare D1 (and SQLite), generated from a TOML schema.
+//! Typed queries for Cloudflare D1 (and Durable Objects' SQLite), generated from a TOML
+//! schema.
 //!
-//! `build.rs` runs `mizzle_build::build()`, which turns `schema/*.toml` into row structs,
-//! insert and patch structs, enums and typed column handles, and keeps `migrations/` in
-//! step. The crate includes them with [`include_schema!`] and queries through a [`Db`]:
+//! ## The 60-second tour
 //!
-//! ```text
-//! mizzle::include_schema!();
+//! A table is a file in `schema/`:
 //!
-//! async fn newest(db: &mizzle::Db<impl mizzle::Executor>) -> mizzle::Result<Vec<User>> {
-//!     db.select(users::table)
-//!         .filter(users::email.like("%@example.com"))
-//!         .order_by(users::created_at.desc())
-//!         .limit(10)
-//!         .all()
-//!         .await
-//! }
+//! ```toml
+//! # schema/posts.toml
+//! [columns]
+//! id        = { type = "integer", primary_key = true, auto_increment = true }
+//! author_id = { type = "integer", references = "users.id", on_delete = "cascade" }
+//! title     = { type = "text" }
+//! published = { type = "boolean", default = false }
+//!
+//! [relations]
+//! author = { belongs_to = "users", key = "author_id" }
 //! ```
 //!
-//! On wasm32 the executor is [`d1::D1Executor`] (the `worker` crate's D1 binding); natively
-//! it is `sqlite::SqliteExecutor` (rusqlite, bundled). No API emits `BEGIN`: atomic work goes
-//! through batches, as D1 requires.
+//! `build.rs` is `fn main() { mizzle_build::build() }`: every build turns `schema/*.toml`
+//! into row, insert and patch structs, enums and typed column handles, and keeps
+//! `migrations/` in step (wrangler's layout). The crate includes the generated module with
+//! `mizzle::include_schema!()` and queries through a [`Db`]. The same code runs on D1 in
+//! the Worker and on a bundled SQLite in `cargo test`:
+//!
+//! ```
+//! # mod schema { include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/tour_schema.rs")); }
+//! # use schema::*;
+//! # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+//! # }
+//! # block_on(async {
+//! // In a Worker: `let db = schema::d1_verified(&env).await?;` (D1, migrations checked).
+//! let exec = mizzle::sqlite::SqliteExecutor::open_in_memory()?;
+//! exec.apply_migrations(MIGRATIONS)?;
+//! let db = mizzle::Db::new(exec);
+//!
+//! let ada: User = db
+//!     .insert(users::table)
+//!     .values(NewUser::new("ada@example.com", "Ada"))
+//!     .returning()
+//!     .one()
+//!     .await?;
+//! db.insert(posts::table)
+//!     .values(NewPost::new(ada.id, "Hello, D1").published(true))
+//!     .run()
+//!     .await?;
+//!
+//! // A typed filter, and the relation tree in one round trip.
+//! let writers = db
+//!     .select(users::table)
+//!     .filter(users::email.like("%@example.com"))
+//!     .with(users::posts.filter(posts::published.eq(true)))
+//!     .all()
+//!     .await?;
+//! assert_eq!(writers[0].get(users::posts)[0].title, "Hello, D1");
+//!
+//! // Patches set only what they name; `published` is a `bool`, not a 0/1 integer.
+//! db.update(posts::table)
+//!     .set(PostPatch::new().title("Hello again"))
+//!     .filter(posts::author_id.eq(ada.id))
+//!     .run()
+//!     .await?;
+//! # Ok::<(), mizzle::Error>(())
+//! # }).unwrap();
+//! ```
+//!
+//! A column of a table that is not in the query, a value of the wrong type, or a relation
+//! that is not declared does not compile. No API emits `BEGIN` (D1 has none): atomic work is
+//! one batch ([`Db::batch`]). At most 100 parameters go in one statement, and an integer
+//! beyond 2^53 is refused rather than rounded by D1.
+//!
+//! Executors: the D1 binding (module `d1`) and a Durable Object's storage (module
+//! `durable`) on wasm32, through the `worker` crate; `sqlite::SqliteExecutor` natively
+//! (feature `sqlite`, default), for tests.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod batch;
 mod behind;

@@ -8,7 +8,7 @@
 //! silently. [`verify`] then reads the files back the way a build does and compares the shape
 //! their DDL makes with the database's, table by table.
 //!
-//! The stages are plain data: catalog → [`PTable`]s → relations → TOML text.
+//! The stages are plain data: catalog → tables (`PTable`) → relations → TOML text.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
