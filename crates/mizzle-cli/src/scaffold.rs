@@ -151,7 +151,7 @@ pub fn new_project(
 
 /// The code an imported project starts with instead of the starter's (which is written
 /// against the starter's tables): `src/lib.rs` with the schema module and a `/health`
-/// route, `tests/native.rs` applying the migrations.
+/// route, `tests/native.rs` applying the migrations, a README without the starter's routes.
 const IMPORTED_CODE: &[(&str, &str)] = &[
     (
         "src/lib.rs",
@@ -160,6 +160,10 @@ const IMPORTED_CODE: &[(&str, &str)] = &[
     (
         "tests/native.rs",
         include_str!("../templates/project/tests/native_imported.rs"),
+    ),
+    (
+        "README.md",
+        include_str!("../templates/project/README_imported.md"),
     ),
 ];
 
@@ -238,6 +242,16 @@ pub fn replace_starter_code(root: &Path, name: &str) -> Result<Vec<String>, Stri
     let mut done = Vec::new();
     for (path, text) in IMPORTED_CODE {
         let target = root.join(path);
+        // The README is replaced only as `mizzle new` wrote it.
+        if *path == "README.md" {
+            let starter = FILES
+                .iter()
+                .find(|(p, _)| *p == "README.md")
+                .map(|(_, t)| render(t, name));
+            if std::fs::read_to_string(&target).ok() != starter {
+                continue;
+            }
+        }
         let dir = target.parent().expect("a file in the project");
         let file = target.file_name().expect("a file").to_string_lossy();
         mizzle_build::migrate::write_atomic(dir, &file, &render(text, name))

@@ -486,6 +486,11 @@ fn a_new_project_from_drizzle_takes_its_tables_and_binding_and_builds() {
     }
     let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
     assert!(!lib.contains("users::") && lib.contains("/health"), "{lib}");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        readme.contains("/health") && !readme.contains("/users"),
+        "{readme}"
+    );
     let wrangler = std::fs::read_to_string(dir.join("wrangler.jsonc")).unwrap();
     assert!(
         wrangler.contains(r#""binding": "DATABASE""#)

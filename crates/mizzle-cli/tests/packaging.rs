@@ -8,8 +8,9 @@
 //! packaged crate builds on its own, against the others as packaged), the .crate files
 //! unpacked outside the checkout and patched in for crates.io's `mizzle` and `mizzle-build`;
 //! `cargo install` of the packaged mizzle-cli; `mizzle new` run from there, with no checkout
-//! in sight; and that project's own tests, built on the packaged crates only (no path into
-//! the checkout in its Cargo.toml or Cargo.lock).
+//! in sight; and that project's own tests and its Worker code (wasm32), built on the
+//! packaged crates only (no path into the checkout in its Cargo.toml or Cargo.lock): the
+//! generated surface the scaffold's code names, checked against the packages as shipped.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -152,6 +153,13 @@ fn the_packaged_crates_install_and_build_a_new_project() {
         .env("CARGO_TARGET_DIR", ws.join("target/scaffold"))
         .env("MIZZLE_CHECK", "0"));
     assert!(project.join("migrations/0001_init.sql").is_file());
+    // And its Worker code (what names `schema::d1_verified`, the input structs, the error's
+    // HTTP status) for wasm32: the generated surface the scaffold uses, on the packages.
+    run(Command::new(env!("CARGO"))
+        .args(["check", "--target", "wasm32-unknown-unknown"])
+        .current_dir(&project)
+        .env("CARGO_TARGET_DIR", ws.join("target/scaffold"))
+        .env("MIZZLE_CHECK", "1"));
     let checkout = ws.display().to_string();
     for f in ["Cargo.toml", "Cargo.lock"] {
         let text = std::fs::read_to_string(project.join(f)).unwrap();
