@@ -1,10 +1,11 @@
 //! How long a second `mizzle new` project takes to serve, once a first one has installed the
 //! tools: `mizzle new` then `mizzle dev` until the Worker answers over HTTP, for two
-//! projects in a row, sharing the tools folder (the per-user cache). Each project has its
-//! own `target/` (what a user gets) unless `--shared-target` is given, which points both at
-//! one `CARGO_TARGET_DIR` (what a user can choose).
+//! projects in a row, sharing the tools folder (the per-user cache) and, as `mizzle dev`
+//! does by default, one shared target folder for the wasm (here a fresh one, as on a new
+//! machine); `--own-target` gives each project its own `target/`
+//! (`MIZZLE_SHARED_TARGET=0`).
 //!
-//! `cargo run -p mizzle-bench --bin second-project -- [--shared-target] [TOOLS_DIR]`
+//! `cargo run -p mizzle-bench --bin second-project -- [--own-target] [TOOLS_DIR]`
 //! (TOOLS_DIR defaults to this checkout's `target/tools`, where `scripts/setup.sh` installs).
 
 use std::path::{Path, PathBuf};
@@ -36,7 +37,12 @@ fn answers(port: u16) -> bool {
 
 /// `mizzle dev` in `dir` until it serves: the seconds it took.
 fn dev(mizzle: &Path, dir: &Path, port: u16, tools: &Path, target: Option<&Path>) -> f64 {
+    use std::os::unix::process::CommandExt;
+    assert!(!answers(port), "port {port} is taken");
+    let log = std::fs::File::create(dir.join("mizzle-dev.log")).unwrap();
     let mut cmd = Command::new(mizzle);
+    // Its own process group: wrangler's workerd goes down with it.
+    cmd.process_group(0);
     cmd.args(["dev", "--port", &port.to_string()])
         .current_dir(dir)
         .env("MIZZLE_TOOLS_DIR", tools)
@@ -44,15 +50,18 @@ fn dev(mizzle: &Path, dir: &Path, port: u16, tools: &Path, target: Option<&Path>
         .env("CI", "true")
         .env("MIZZLE_CHECK", "0")
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(t) = target {
-        cmd.env("CARGO_TARGET_DIR", t);
-    }
+        .stderr(log);
+    match target {
+        Some(t) => cmd.env("MIZZLE_SHARED_TARGET", t),
+        None => cmd.env("MIZZLE_SHARED_TARGET", "0"),
+    };
+    cmd.env_remove("CARGO_TARGET_DIR");
     let start = Instant::now();
     let mut child: Child = cmd.spawn().expect("mizzle dev");
     while !answers(port) {
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("mizzle dev in {} exited: {status}", dir.display());
+            let log = std::fs::read_to_string(dir.join("mizzle-dev.log")).unwrap_or_default();
+            panic!("mizzle dev in {} exited: {status}\n{log}", dir.display());
         }
         assert!(
             start.elapsed() < Duration::from_secs(1800),
@@ -61,18 +70,20 @@ fn dev(mizzle: &Path, dir: &Path, port: u16, tools: &Path, target: Option<&Path>
         std::thread::sleep(Duration::from_millis(250));
     }
     let took = start.elapsed().as_secs_f64();
-    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("--")
+        .arg(format!("-{}", child.id()))
+        .status();
     let _ = child.wait();
-    // wrangler's workerd outlives its parent; the port is freed by the next test's port.
     took
 }
 
 fn main() {
-    let mut shared = false;
+    let mut shared = true;
     let mut tools = workspace().join("target/tools");
     for a in std::env::args().skip(1) {
-        if a == "--shared-target" {
-            shared = true;
+        if a == "--own-target" {
+            shared = false;
         } else {
             tools = PathBuf::from(a);
         }
@@ -101,7 +112,7 @@ fn main() {
         let t = dev(
             &mizzle,
             &tmp.join(name),
-            18_900 + i as u16,
+            18_900 + (std::process::id() % 500) as u16 * 2 + i as u16,
             &tools,
             shared.then_some(target.as_path()),
         );

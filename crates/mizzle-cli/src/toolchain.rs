@@ -234,9 +234,45 @@ pub fn setup(root: &Path) -> Result<Tools, String> {
     })
 }
 
+/// Where the Worker's wasm is compiled: the user's `CARGO_TARGET_DIR` when set; else one
+/// target folder per machine (`<cache>/mizzle/target`, or `MIZZLE_SHARED_TARGET=DIR`), so a
+/// second project does not compile `worker`, `serde`, `chrono`.. for wasm32 again;
+/// `MIZZLE_SHARED_TARGET=0` keeps the project's own `target/`.
+pub fn shared_target(root: &Path) -> Option<PathBuf> {
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        return None;
+    }
+    match std::env::var_os("MIZZLE_SHARED_TARGET") {
+        Some(v) if v == "0" => None,
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => {
+            let tools = tools_dir(root);
+            // Next to the per-user tools, unless those are a project's own.
+            let cache = tools.parent()?;
+            (cache.file_name()? == "mizzle").then(|| cache.join("target"))
+        }
+    }
+}
+
 /// Builds the Worker (`build/worker/shim.mjs`) with the installed tools.
 pub fn build(root: &Path) -> Result<(), String> {
     let tools = setup(root)?;
+    // Projects building at once in the shared target take turns for the whole build, so
+    // one never bundles a wasm another has just written under the same crate name.
+    let shared = shared_target(root);
+    let _turn = match &shared {
+        Some(dir) => {
+            say(format!(
+                "compiling in the shared target folder {} (dependencies once per machine; MIZZLE_SHARED_TARGET=0 for the project's own target/)",
+                dir.display()
+            ));
+            Some(
+                mizzle_build::migrate::DirLock::acquire(dir)
+                    .map_err(|e| format!("cannot lock {}: {e}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths: Vec<PathBuf> = [&tools.wasm_bindgen, &tools.worker_build]
         .iter()
@@ -252,6 +288,7 @@ pub fn build(root: &Path) -> Result<(), String> {
                 std::env::join_paths(paths).map_err(|e| e.to_string())?,
             )
             .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+            .envs(shared.iter().map(|d| ("CARGO_TARGET_DIR", d)))
             .current_dir(root),
         "worker-build",
     )?;
