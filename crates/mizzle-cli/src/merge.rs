@@ -77,6 +77,31 @@ pub fn merge(old: &str, new: &str) -> Result<(String, Vec<String>), String> {
     Ok((doc.to_string(), changes))
 }
 
+/// Sets `old[k]` to `new[k]`, or removes it when `new` has none.
+fn follow(old: &mut dyn TableLike, new: &dyn TableLike, k: &str) {
+    match new.get(k) {
+        Some(v) => {
+            old.insert(k, v.clone());
+        }
+        None => {
+            old.remove(k);
+        }
+    }
+}
+
+/// Removes the keys of `old` that `new` does not have; their names.
+fn remove_missing(old: &mut dyn TableLike, new: &dyn TableLike) -> Vec<String> {
+    let gone: Vec<String> = old
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| new.get(k).is_none())
+        .collect();
+    for k in &gone {
+        old.remove(k);
+    }
+    gone
+}
+
 fn table_like<'d>(doc: &'d mut DocumentMut, key: &str) -> Option<&'d mut dyn TableLike> {
     doc.get_mut(key).and_then(Item::as_table_like_mut)
 }
@@ -106,13 +131,7 @@ fn merge_columns(
         doc.insert("columns", Item::Table(Table::new()));
     }
     let cols = table_like(doc, "columns").ok_or("`columns` is not a table")?;
-    let gone: Vec<String> = cols
-        .iter()
-        .map(|(k, _)| k.to_owned())
-        .filter(|k| new_cols.get(k).is_none())
-        .collect();
-    for k in gone {
-        cols.remove(&k);
+    for k in remove_missing(cols, new_cols) {
         changes.push(format!("column `{k}` removed (not in the database)"));
     }
     for (name, new_item) in new_cols.iter() {
@@ -139,14 +158,7 @@ fn merge_columns(
                 && matches!(new_ty.as_str(), "integer" | "text"));
         if !keep_type {
             for k in ["type", "values", "db_check"] {
-                match new_col.get(k) {
-                    Some(v) => {
-                        old_col.insert(k, v.clone());
-                    }
-                    None => {
-                        old_col.remove(k);
-                    }
-                }
+                follow(old_col, new_col, k);
             }
             changes.push(format!("column `{name}`: type {old_ty} → {new_ty}"));
         } else if old_ty == new_ty && new_ty == "enum" {
@@ -156,14 +168,7 @@ fn merge_columns(
                     new_col.get(k).map(|i| i.to_string()),
                 );
                 if a.as_deref().map(str::trim) != b.as_deref().map(str::trim) {
-                    match new_col.get(k) {
-                        Some(v) => {
-                            old_col.insert(k, v.clone());
-                        }
-                        None => {
-                            old_col.remove(k);
-                        }
-                    }
+                    follow(old_col, new_col, k);
                     changes.push(format!("column `{name}`: `{k}` follows the database"));
                 }
             }
@@ -174,14 +179,7 @@ fn merge_columns(
                 new_col.get(k).map(|i| i.to_string().trim().to_owned()),
             );
             if a != b {
-                match new_col.get(k) {
-                    Some(v) => {
-                        old_col.insert(k, v.clone());
-                    }
-                    None => {
-                        old_col.remove(k);
-                    }
-                }
+                follow(old_col, new_col, k);
                 changes.push(format!(
                     "column `{name}`: `{k}` {} → {}",
                     a.unwrap_or_else(|| "(none)".into()),
@@ -224,13 +222,7 @@ fn replace_section(
     let Some(old) = table_like(doc, section) else {
         return;
     };
-    let gone: Vec<String> = old
-        .iter()
-        .map(|(k, _)| k.to_owned())
-        .filter(|k| new.get(k).is_none())
-        .collect();
-    for k in gone {
-        old.remove(&k);
+    for k in remove_missing(old, new) {
         changes.push(format!("[{section}] `{k}` removed"));
     }
     for (k, v) in new.iter() {

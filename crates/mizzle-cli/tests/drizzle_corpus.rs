@@ -19,6 +19,18 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drizzle_corpus")
 }
 
+/// The corpus cases (folders with an `args.txt`), in order.
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("args.txt").is_file())
+        .collect();
+    cases.sort();
+    cases
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
@@ -152,13 +164,7 @@ fn check_case(case: &Path, bless: bool) -> Result<(), String> {
 #[test]
 fn every_corpus_style_imports_as_expected() {
     let bless = std::env::var_os("MIZZLE_BLESS").is_some();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("args.txt").is_file())
-        .collect();
-    cases.sort();
+    let cases = cases();
     assert!(cases.len() >= 10, "the corpus has {} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
@@ -226,13 +232,7 @@ fn corpus_rows_written_on_local_d1_read_back_with_their_types() {
     std::fs::create_dir_all(p.join("schema")).unwrap();
     std::fs::create_dir_all(p.join("migrations")).unwrap();
     std::fs::create_dir_all(p.join("src")).unwrap();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("args.txt").is_file())
-        .collect();
-    cases.sort();
+    let cases = cases();
     let mut number = 1;
     // (table, column) → (SQL literal, expected JSON)
     let mut values = std::collections::BTreeMap::new();
