@@ -2,20 +2,23 @@
 //! docs/coming-from-drizzle.md, compiled and run here on native SQLite. The last test
 //! fails if a snippet in the doc is not found in this file, so the two cannot drift.
 
-use mizzle::sqlite::SqliteExecutor;
 use mizzle::{Db, assign, count_all, exists};
 use mizzle_example::schema::*;
 
+#[path = "support/record.rs"]
+mod record;
+use record::Recorder;
+
 type R<T> = mizzle::Result<T>;
 
-fn db() -> Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    Db::new(exec)
+/// SQLite, every statement recorded: the run's statements are golden
+/// (crates/mizzle/tests/sql/drizzle_patterns.sql).
+fn db() -> Db<Recorder> {
+    Db::new(Recorder::open(MIGRATIONS))
 }
 
 // --- CRUD
-async fn crud(db: &Db<SqliteExecutor>) -> R<()> {
+async fn crud(db: &Db<Recorder>) -> R<()> {
     // db.insert(users).values({ email, name }).returning()
     let ann = db
         .insert(users::table)
@@ -47,7 +50,7 @@ async fn crud(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- with (relational queries)
-async fn with_relations(db: &Db<SqliteExecutor>) -> R<()> {
+async fn with_relations(db: &Db<Recorder>) -> R<()> {
     // db.query.users.findMany({ with: { posts: { where: eq(posts.published, true), limit: 5 } } })
     let users = db
         .select(users::table)
@@ -61,7 +64,7 @@ async fn with_relations(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- manual left join
-async fn manual_left_join(db: &Db<SqliteExecutor>) -> R<()> {
+async fn manual_left_join(db: &Db<Recorder>) -> R<()> {
     // db.select({ user: users, post: posts }).from(users).leftJoin(posts, eq(posts.authorId, users.id))
     let rows: Vec<(User, Option<Post>)> = db
         .select(users::table)
@@ -73,7 +76,7 @@ async fn manual_left_join(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- partial select
-async fn partial_select(db: &Db<SqliteExecutor>) -> R<()> {
+async fn partial_select(db: &Db<Recorder>) -> R<()> {
     // db.select({ id: users.id, name: users.name }).from(users)
     let rows: Vec<(i64, String)> = db
         .select(users::table)
@@ -85,7 +88,7 @@ async fn partial_select(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- count and groupBy
-async fn count_group_by(db: &Db<SqliteExecutor>) -> R<()> {
+async fn count_group_by(db: &Db<Recorder>) -> R<()> {
     // db.select({ authorId: posts.authorId, n: count() }).from(posts).groupBy(posts.authorId).having(gt(count(), 1))
     let rows: Vec<(i64, i64)> = db
         .select(posts::table)
@@ -101,7 +104,7 @@ async fn count_group_by(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- inArray, with a list and with a subquery
-async fn in_array(db: &Db<SqliteExecutor>) -> R<()> {
+async fn in_array(db: &Db<Recorder>) -> R<()> {
     // db.select().from(users).where(inArray(users.id, [1, 2, 3]))
     let listed = db
         .select(users::table)
@@ -120,7 +123,7 @@ async fn in_array(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- exists
-async fn exists_patterns(db: &Db<SqliteExecutor>) -> R<()> {
+async fn exists_patterns(db: &Db<Recorder>) -> R<()> {
     // db.select().from(users).where(exists(db.select().from(posts).where(and(eq(posts.authorId, users.id), eq(posts.published, true)))))
     let with_published = db
         .select(users::table)
@@ -138,7 +141,7 @@ async fn exists_patterns(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- sql increments
-async fn increments(db: &Db<SqliteExecutor>) -> R<()> {
+async fn increments(db: &Db<Recorder>) -> R<()> {
     // db.update(posts).set({ views: sql`${posts.views} + 1` }).where(eq(posts.id, 1))
     db.update(posts::table)
         .set_expr(assign(posts::views, posts::views.add(1)))
@@ -149,7 +152,7 @@ async fn increments(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- upsert with excluded
-async fn upsert_excluded(db: &Db<SqliteExecutor>) -> R<()> {
+async fn upsert_excluded(db: &Db<Recorder>) -> R<()> {
     // db.insert(users).values(row).onConflictDoUpdate({ target: users.email, set: { name: sql`excluded.name` } })
     db.insert(users::table)
         .values(NewUser::new("ann@x.io", "Ann"))
@@ -161,7 +164,7 @@ async fn upsert_excluded(db: &Db<SqliteExecutor>) -> R<()> {
 }
 
 // --- a post and its tags in one batch
-async fn dependent_batch(db: &Db<SqliteExecutor>, author: i64) -> R<()> {
+async fn dependent_batch(db: &Db<Recorder>, author: i64) -> R<()> {
     // Drizzle has no typed way: `db.batch([insert post, raw SQL with a subquery on the slug])`
     db.batch((
         db.insert(posts::table)
@@ -175,7 +178,7 @@ async fn dependent_batch(db: &Db<SqliteExecutor>, author: i64) -> R<()> {
 }
 
 // --- a post with its comment count
-async fn scalar_subquery(db: &Db<SqliteExecutor>) -> R<()> {
+async fn scalar_subquery(db: &Db<Recorder>) -> R<()> {
     // db.select({ id: posts.id, comments: db.$count(comments, eq(comments.postId, posts.id)) }).from(posts)
     let rows: Vec<(i64, i64)> = db
         .select(posts::table)
@@ -217,6 +220,8 @@ async fn every_pattern_runs() {
         .await
         .unwrap();
     assert_eq!(views, [1]);
+    // Every statement the patterns ran, SQL and parameters, as rendered.
+    record::golden("drizzle_patterns.sql", &db.executor().rendered());
 }
 
 /// Each ```rust block of the doc's pattern section appears in this file (whitespace aside).

@@ -5,13 +5,17 @@ use mizzle::sqlite::SqliteExecutor;
 use mizzle::{Db, DbErrorKind, Error, Value, and, or, params};
 use mizzle_example::schema::*;
 
-fn db() -> Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    Db::new(exec)
+#[path = "support/record.rs"]
+mod record;
+use record::Recorder;
+
+/// SQLite, every statement recorded: each test's statements are golden
+/// (crates/mizzle/tests/sql/native/<test>.sql).
+fn db() -> Db<Recorder> {
+    Db::new(Recorder::for_test("native", MIGRATIONS))
 }
 
-async fn user(db: &Db<SqliteExecutor>, email: &str) -> User {
+async fn user(db: &Db<Recorder>, email: &str) -> User {
     db.insert(users::table)
         .values(NewUser::new(email, "Name"))
         .returning()
@@ -20,7 +24,7 @@ async fn user(db: &Db<SqliteExecutor>, email: &str) -> User {
         .unwrap()
 }
 
-async fn post(db: &Db<SqliteExecutor>, author: i64, slug: &str) -> Post {
+async fn post(db: &Db<Recorder>, author: i64, slug: &str) -> Post {
     db.insert(posts::table)
         .values(NewPost::new(author, format!("Title {slug}"), slug))
         .returning()

@@ -2,25 +2,28 @@
 //! projections, aggregates, subqueries and exists, expressions in updates and upserts,
 //! typed fragments. tests/d1_e2e.rs drives the same through the Worker on local D1.
 
-use mizzle::sqlite::SqliteExecutor;
 use mizzle::{
     Db, assign, avg, count, count_all, count_distinct, exists, fragment, greatest, max, min,
     not_exists, sum,
 };
 use mizzle_example::schema::*;
 
+#[path = "support/record.rs"]
+mod record;
+use record::Recorder;
+
 mizzle::alias!(Parent = comments::Table as "parent");
 mizzle::alias!(Replier = users::Table as "replier");
 
-fn db() -> Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    Db::new(exec)
+/// SQLite, every statement recorded: each test's statements are golden
+/// (crates/mizzle/tests/sql/queries/<test>.sql).
+fn db() -> Db<Recorder> {
+    Db::new(Recorder::for_test("queries", MIGRATIONS))
 }
 
 /// ann (2 posts: one published with 2 comments, one draft), bob (1 published post, no
 /// comments), cid (no posts). Tags: rust on post 1 and 3, d1 on post 1.
-async fn seed(db: &Db<SqliteExecutor>) {
+async fn seed(db: &Db<Recorder>) {
     for (email, name) in [
         ("ann@x.io", "Ann"),
         ("bob@x.io", "Bob"),

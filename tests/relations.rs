@@ -1,15 +1,17 @@
 //! Relation loading on native SQLite: typed nested results, filters / order / limit per
 //! level, and one round trip per tree (counted at the executor).
 
-use mizzle::sqlite::SqliteExecutor;
 use mizzle::{Counted, Db};
 use mizzle_example::schema::*;
 
-/// Two authors; ann has 3 posts (with comments and tags), bob 1, cid none.
-async fn seeded() -> Db<Counted<SqliteExecutor>> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    let db = Db::new(Counted::new(exec));
+#[path = "support/record.rs"]
+mod record;
+use record::Recorder;
+
+/// Two authors; ann has 3 posts (with comments and tags), bob 1, cid none. Every statement
+/// recorded: each test's are golden (crates/mizzle/tests/sql/relations/<test>.sql).
+async fn seeded() -> Db<Counted<Recorder>> {
+    let db = Db::new(Counted::new(Recorder::for_test("relations", MIGRATIONS)));
     let ann = db
         .insert(users::table)
         .values(NewUser::new("ann@x.io", "Ann"))

@@ -1,0 +1,8 @@
+-- 1
+SELECT 9007199254740993 AS n
+-- params: []
+
+-- 2
+SELECT CAST(9007199254740993 AS TEXT) AS n
+-- params: []
+

@@ -1,0 +1,52 @@
+-- 1
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("ann@x.io"), Text("Ann"), <now>]
+
+-- 2
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("bob@x.io"), Text("Bob"), <now>]
+
+-- 3
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("cid@x.io"), Text("Cid"), <now>]
+
+-- 4
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("Title a1"), Text("a1"), <now>, <now>, Integer(1), Real(4.0)]
+
+-- 5
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("Title a2"), Text("a2"), <now>, <now>, Integer(0), Real(2.0)]
+
+-- 6
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(2), Text("Title b1"), Text("b1"), <now>, <now>, Integer(1), Real(5.0)]
+
+-- 7
+INSERT INTO "comments" ("post_id", "body", "created_at", "author_id") VALUES (?, ?, ?, ?)
+-- params: [Integer(1), Text("first"), <now>, Integer(2)]
+
+-- 8
+INSERT INTO "comments" ("post_id", "body", "created_at", "author_id", "parent_id") VALUES (?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("reply"), <now>, Integer(1), Integer(1)]
+
+-- 9
+INSERT INTO "tags" ("name") VALUES (?), (?)
+-- params: [Text("rust"), Text("d1")]
+
+-- 10
+INSERT INTO "post_tags" ("post_id", "tag_id") VALUES (?, ?), (?, ?), (?, ?)
+-- params: [Integer(1), Integer(1), Integer(3), Integer(1), Integer(1), Integer(2)]
+
+-- 11
+SELECT "users"."name" AS "c0", "posts"."slug" AS "c1", ("posts"."views" + ?) AS "c2", coalesce("posts"."views", ?) AS "c3", "posts"."id" AS "c4", "posts"."author_id" AS "c5", "posts"."title" AS "c6", "posts"."slug" AS "c7", "posts"."body" AS "c8", "posts"."status" AS "c9", "posts"."meta" AS "c10", "posts"."published" AS "c11", "posts"."rating" AS "c12", "posts"."views" AS "c13", "posts"."created_at" AS "c14", "posts"."updated_at" AS "c15" FROM "users" LEFT JOIN "posts" ON "posts"."author_id" = "users"."id" WHERE "users"."name" = ?
+-- params: [Integer(1), Integer(-1), Text("Cid")]
+
+-- 12
+SELECT "users"."name" AS "c0", count("posts"."id") AS "c1", sum("posts"."views") AS "c2" FROM "users" LEFT JOIN "posts" ON "posts"."author_id" = "users"."id" GROUP BY "users"."name" ORDER BY "users"."name"
+-- params: []
+
+-- 13
+SELECT "users"."name" AS "c0", "posts"."slug" AS "c1" FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" ORDER BY "posts"."id"
+-- params: []
+

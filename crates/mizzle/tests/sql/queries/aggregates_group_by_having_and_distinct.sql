@@ -1,0 +1,64 @@
+-- 1
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("ann@x.io"), Text("Ann"), <now>]
+
+-- 2
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("bob@x.io"), Text("Bob"), <now>]
+
+-- 3
+INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
+-- params: [Text("cid@x.io"), Text("Cid"), <now>]
+
+-- 4
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("Title a1"), Text("a1"), <now>, <now>, Integer(1), Real(4.0)]
+
+-- 5
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("Title a2"), Text("a2"), <now>, <now>, Integer(0), Real(2.0)]
+
+-- 6
+INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at", "published", "rating") VALUES (?, ?, ?, ?, ?, ?, ?)
+-- params: [Integer(2), Text("Title b1"), Text("b1"), <now>, <now>, Integer(1), Real(5.0)]
+
+-- 7
+INSERT INTO "comments" ("post_id", "body", "created_at", "author_id") VALUES (?, ?, ?, ?)
+-- params: [Integer(1), Text("first"), <now>, Integer(2)]
+
+-- 8
+INSERT INTO "comments" ("post_id", "body", "created_at", "author_id", "parent_id") VALUES (?, ?, ?, ?, ?)
+-- params: [Integer(1), Text("reply"), <now>, Integer(1), Integer(1)]
+
+-- 9
+INSERT INTO "tags" ("name") VALUES (?), (?)
+-- params: [Text("rust"), Text("d1")]
+
+-- 10
+INSERT INTO "post_tags" ("post_id", "tag_id") VALUES (?, ?), (?, ?), (?, ?)
+-- params: [Integer(1), Integer(1), Integer(3), Integer(1), Integer(1), Integer(2)]
+
+-- 11
+SELECT count(*) AS "c0", sum("posts"."views") AS "c1", avg("posts"."rating") AS "c2", min("posts"."rating") AS "c3", max("posts"."rating") AS "c4", count(DISTINCT "posts"."author_id") AS "c5" FROM "posts" LIMIT 1
+-- params: []
+
+-- 12
+SELECT count(*) AS "c0", sum("posts"."views") AS "c1", avg("posts"."rating") AS "c2", max("posts"."rating") AS "c3" FROM "posts" WHERE "posts"."id" > ? LIMIT 1
+-- params: [Integer(100)]
+
+-- 13
+SELECT "posts"."author_id" AS "c0", count(*) AS "c1" FROM "posts" GROUP BY "posts"."author_id" HAVING count(*) > ?
+-- params: [Integer(1)]
+
+-- 14
+SELECT "posts"."author_id" AS "c0", count(*) AS "c1" FROM "posts" GROUP BY "posts"."author_id" ORDER BY count(*) DESC
+-- params: []
+
+-- 15
+SELECT "posts"."author_id" AS "c0", count(*) AS "c1" FROM "posts" WHERE "posts"."id" > ? GROUP BY "posts"."author_id"
+-- params: [Integer(100)]
+
+-- 16
+SELECT DISTINCT "posts"."status" AS "c0" FROM "posts"
+-- params: []
+
