@@ -375,3 +375,77 @@ impl crate::ledger::LedgerConn for SqliteExecutor {
         self.transaction(&stmts).map(drop)
     }
 }
+
+#[cfg(test)]
+mod ledger_tests {
+    //! The migration ledger (crate::ledger), on this executor: kept here so the ledger
+    //! does not import the executor that uses it.
+    use super::SqliteExecutor;
+
+    fn count(c: &SqliteExecutor, sql: &str) -> i64 {
+        c.lock().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn pending_files_apply_once_in_order_and_atomically() {
+        let c = SqliteExecutor::open_in_memory().unwrap();
+        let v1 = [(
+            "0001_init",
+            "-- init\nCREATE TABLE a (x INTEGER);\nINSERT INTO a VALUES (1);\n",
+        )];
+        assert_eq!(c.migrate_pending(&v1).unwrap(), vec!["0001_init"]);
+        assert!(c.migrate_pending(&v1).unwrap().is_empty(), "idempotent");
+
+        // A failing file leaves nothing of itself, and is not recorded.
+        let v2 = [
+            v1[0],
+            (
+                "0002_more",
+                "CREATE TABLE b (y);\nINSERT INTO a VALUES (2);\nINSERT INTO nowhere VALUES (1);",
+            ),
+        ];
+        let err = c.migrate_pending(&v2).unwrap_err().to_string();
+        assert!(
+            err.contains("0002_more failed at statement 3 of 3"),
+            "{err}"
+        );
+        assert_eq!(count(&c, "SELECT count(*) FROM a"), 1);
+        assert_eq!(
+            count(&c, "SELECT count(*) FROM sqlite_master WHERE name = 'b'"),
+            0
+        );
+        assert_eq!(count(&c, "SELECT count(*) FROM __mizzle_migrations"), 1);
+
+        let v2 = [
+            v1[0],
+            (
+                "0002_more",
+                "CREATE TABLE b (y);\nINSERT INTO a VALUES (2);",
+            ),
+        ];
+        assert_eq!(c.migrate_pending(&v2).unwrap(), vec!["0002_more"]);
+        assert_eq!(count(&c, "SELECT count(*) FROM a"), 2);
+
+        // An applied file that changed, or a new one numbered before an applied one: refused.
+        let changed = [v1[0], ("0002_more", "CREATE TABLE b (z);")];
+        let err = c.migrate_pending(&changed).unwrap_err().to_string();
+        assert!(err.contains("0002_more changed after"), "{err}");
+        // A file this database applied that the code no longer has (a shipped draft
+        // rewritten under another name, or removed): refused, naming it.
+        let err = c.migrate_pending(&v1).unwrap_err().to_string();
+        assert!(
+            err.contains("no longer has: 0002_more") && err.contains("restore it"),
+            "{err}"
+        );
+        let renamed = [v1[0], ("0002_more_v2", "CREATE TABLE b2 (y);")];
+        let err = c.migrate_pending(&renamed).unwrap_err().to_string();
+        assert!(err.contains("no longer has: 0002_more"), "{err}");
+        let late = [v1[0], ("0001_extra", "CREATE TABLE c (x);"), v2[1]];
+        let err = c.migrate_pending(&late).unwrap_err().to_string();
+        assert!(err.contains("sorts before 0002_more"), "{err}");
+        assert_eq!(
+            count(&c, "SELECT count(*) FROM sqlite_master WHERE name = 'c'"),
+            0
+        );
+    }
+}
