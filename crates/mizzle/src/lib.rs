@@ -87,7 +87,6 @@ mod error;
 mod exec;
 pub mod expr;
 pub mod join;
-mod ledger;
 pub mod prepared;
 mod query;
 pub mod relation;
@@ -119,14 +118,10 @@ pub mod __private {
     pub use crate::sql::{decode_enum, encode_owned};
 }
 
-#[cfg(target_arch = "wasm32")]
-pub mod d1;
-#[cfg(target_arch = "wasm32")]
-pub mod durable;
-#[cfg(target_arch = "wasm32")]
-mod js;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-pub mod sqlite;
+pub use exec::sqlite;
+#[cfg(target_arch = "wasm32")]
+pub use exec::{d1, durable};
 
 pub use batch::{Batch, BatchItem};
 pub use behind::MigrationCheck;

@@ -15,7 +15,7 @@ use worker::worker_sys::{
 };
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
-use crate::js::{array_cells, bind_value, cell, js_message};
+use super::js::{array_cells, bind_value, cell, js_message};
 use crate::{Columns, Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 
 /// A D1 database binding, or a session on it, as a mizzle executor.

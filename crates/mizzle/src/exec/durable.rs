@@ -23,8 +23,8 @@ use worker::js_sys::{Array, Function, Reflect};
 use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 
-use crate::js::{array_cells, bind_value, js_message};
-use crate::ledger::{LedgerConn, apply_pending};
+use super::js::{array_cells, bind_value, js_message};
+use super::ledger::{LedgerConn, apply_pending};
 use crate::sqltext::cast_integer_params;
 use crate::{Db, Error, ExecMeta, Executor, Limits, Output, Result, Row, Statement, Value};
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::exec::StatementNames;
+use super::StatementNames;
 use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, RowReader, Statement, Value};
 
 /// A SQLite connection as a mizzle executor.
@@ -80,7 +80,7 @@ impl SqliteExecutor {
     /// run time ([`mizzle::durable::open`](https://docs.rs/mizzle)), here for native tests of
     /// an object's code. Idempotent; the names it applied.
     pub fn migrate_pending(&self, migrations: &[(&str, &str)]) -> Result<Vec<String>> {
-        crate::ledger::apply_pending(self, migrations)
+        super::ledger::apply_pending(self, migrations)
     }
 
     /// Runs `stmts` in one transaction (the native stand-in for D1's batch): all of them, or,
@@ -361,7 +361,7 @@ impl Executor for SqliteExecutor {
     }
 }
 
-impl crate::ledger::LedgerConn for SqliteExecutor {
+impl super::ledger::LedgerConn for SqliteExecutor {
     fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>> {
         let stmt = Statement::new(sql, params.to_vec());
         Ok(run(&self.lock(), &self.names, &stmt)?

@@ -1,4 +1,17 @@
-//! The executor trait every backend implements, and the plain data that crosses it.
+//! The execution layer: the executor trait every backend implements, the plain data that
+//! crosses it (statements, rows, decoding), the backends — `sqlite` (native), `d1` and
+//! `durable` (wasm32, through `js`) — and the migration ledger a Durable Object and a
+//! SQLite database keep. It takes statements already built; nothing here builds a query,
+//! and only `Db` (in `query`) and the batch runner reach into it from above.
+#[cfg(target_arch = "wasm32")]
+pub mod d1;
+#[cfg(target_arch = "wasm32")]
+pub mod durable;
+#[cfg(target_arch = "wasm32")]
+mod js;
+pub(crate) mod ledger;
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+pub mod sqlite;
 
 use std::future::Future;
 use std::sync::Arc;
