@@ -92,9 +92,7 @@ mod query;
 pub mod relation;
 pub mod scope;
 pub mod sql;
-mod sqltext;
 mod table;
-mod value;
 pub mod value_expr;
 
 pub mod defaults;
@@ -137,8 +135,8 @@ pub use query::{
     Raw, Returning, ReturningWrite, Select, Update, UpdateTable, assign,
 };
 pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
+pub use sql::value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use table::{Insertable, Patch, SetValues, Table};
-pub use value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use value_expr::{
     Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,
     now_ms, sum,

@@ -25,7 +25,7 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 
 use super::js::{array_cells, bind_value, js_message};
 use super::ledger::{LedgerConn, apply_pending};
-use crate::sqltext::cast_integer_params;
+use crate::sql::text::cast_integer_params;
 use crate::{Db, Error, ExecMeta, Executor, Limits, Output, Result, Row, Statement, Value};
 
 /// A Durable Object's SQLite storage as a mizzle executor.

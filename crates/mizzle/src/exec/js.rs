@@ -3,7 +3,7 @@
 use worker::js_sys::{Array, ArrayBuffer, Error as JsError, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 
-use crate::value::MAX_SAFE_INTEGER;
+use crate::sql::value::MAX_SAFE_INTEGER;
 use crate::{Error, Result, Value};
 
 /// The text of a JS exception (D1's `D1_ERROR: …` messages are `Error`s).

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::sqltext::{checksum, split_statements};
+use crate::sql::text::{checksum, split_statements};
 use crate::{Error, Result, Statement, Value};
 
 /// The ledger table (a `__mizzle_` name: no schema may use one).

@@ -3,6 +3,13 @@
 //! A column handle is `Column<Table, S>` where `S` is one of these markers. The marker, not
 //! the Rust type, decides the encoding: `timestamp` and `timestamp_ms` are both
 //! `DateTime<Utc>` in Rust but are stored as seconds and as milliseconds.
+//!
+//! For maintainers: this is the runtime's bottom layer — SQL types and their encodings
+//! (here), bound values (`value`), SQL text helpers (`text`: splitting a migration into
+//! statements, checksums, casts). It imports nothing of the crate but the error types.
+
+pub(crate) mod text;
+pub(crate) mod value;
 
 use std::marker::PhantomData;
 
