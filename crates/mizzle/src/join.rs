@@ -23,22 +23,19 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use crate::expr::and_filter;
 use crate::expr::{ColRef, Condition, Expr, Order, Qual};
-use crate::query::{and_filter, limit_clause};
 use crate::relation::{Join, Load, Relation};
+use crate::scope::read_optional_row;
 use crate::scope::{Covers, Flag, LeftJoined, NullAt, Source};
+use crate::sql::text::limit_clause;
 use crate::sql::{MakeNullable, Operand, SqlType};
 use crate::value_expr::{Node, Val};
 use crate::{
     Column, Columns, Db, Error, Executor, FromRow, Result, RowReader, Statement, Value, quote_ident,
 };
 
-/// A query that can stand inside another statement (`IN (SELECT …)`, `EXISTS (…)`, a
-/// scalar subquery): rendered with every column qualified.
-pub trait ToStatement {
-    /// The statement, columns qualified.
-    fn to_statement_q(&self) -> Statement;
-}
+pub use crate::sql::statement::ToStatement;
 
 /// One table's part of a joined row.
 pub trait Segment {
@@ -73,25 +70,6 @@ impl<T: Source> Segment for Opt<T> {
     fn decode(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
         read_optional_row::<T>(r)
     }
-}
-
-/// A left-joined table's row from the next cells: `None` when the join found no row (its
-/// key is NULL; every cell, for a table without a key).
-pub(crate) fn read_optional_row<T: Source>(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
-    let null = |c: &&str| {
-        let i = T::COLUMNS.iter().position(|x| x == c).unwrap_or(0);
-        matches!(r.peek(i), Some(crate::ValueRef::Null) | None)
-    };
-    let missing = if T::PRIMARY_KEY.is_empty() {
-        T::COLUMNS.iter().all(null)
-    } else {
-        T::PRIMARY_KEY.iter().all(null)
-    };
-    if missing {
-        r.skip(T::COLUMNS.len());
-        return Ok(None);
-    }
-    T::Row::from_reader(r).map(Some)
 }
 
 /// The segments of a joined row, as a tuple.

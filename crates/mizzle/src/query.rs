@@ -3,6 +3,8 @@
 //! Every builder renders to [`Statement`]s (SQL + bound values together, so they cannot
 //! drift) and is checked against [`Limits`] before anything is sent.
 
+use crate::expr::and_filter;
+use crate::sql::text::limit_clause;
 use std::marker::PhantomData;
 
 use crate::call::{Call, Either};
@@ -546,28 +548,6 @@ fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) 
     }
 }
 
-/// Sets `filter` to `filter AND next`, flattening into one `And`. In place: a condition
-/// is 80 bytes, and passing it in and out by value cost three copies per `.filter()`.
-#[cfg_attr(not(target_arch = "wasm32"), inline)]
-pub(crate) fn and_filter(filter: &mut Option<Expr>, next: Expr) {
-    match filter {
-        None => *filter = Some(next),
-        Some(current) => and_also(current, next),
-    }
-}
-
-/// [`and_filter`] onto a condition already there.
-#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
-fn and_also(current: &mut Expr, next: Expr) {
-    match current {
-        Expr::And(items) => items.push(next),
-        _ => {
-            let first = std::mem::replace(current, Expr::And(Vec::new()));
-            *current = Expr::And(vec![first, next]);
-        }
-    }
-}
-
 /// A `SELECT` on table `T`.
 #[must_use = "a query does nothing until `.get()`, `.all()` or `.count()` is awaited"]
 pub struct Select<'a, E, T> {
@@ -750,25 +730,6 @@ impl<E: Executor, T: Table> ToStatement for Select<'_, E, T> {
     }
 }
 
-/// Appends `LIMIT`/`OFFSET`. SQLite reads a literal beyond i64 as a float and refuses it:
-/// a limit that large is no limit, an offset that large skips every row.
-pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<u64>) {
-    let limit = limit.filter(|&l| l <= i64::MAX as u64);
-    let offset = offset.map(|o| o.min(i64::MAX as u64));
-    match (limit, offset) {
-        (None, None) => return,
-        (Some(l), _) => {
-            sql.push_str(" LIMIT ");
-            push_u64(sql, l);
-        }
-        (None, Some(_)) => sql.push_str(" LIMIT -1"),
-    }
-    if let Some(o) = offset {
-        sql.push_str(" OFFSET ");
-        push_u64(sql, o);
-    }
-}
-
 /// Rows of one insert may leave out different nullable columns (their insert structs omit
 /// an unset one, which is NULL either way). So that they still share one statement shape,
 /// a column one row sets is bound as NULL in the rows that left it out, and each row's
@@ -806,28 +767,6 @@ fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
         }
         ordered.append(row);
         *row = ordered;
-    }
-}
-
-/// Appends `n` in decimal (without `format!`: this is on every `.get()`).
-pub(crate) fn push_u64(sql: &mut String, mut n: u64) {
-    if n < 10 {
-        // `LIMIT 1` of every `.get()`.
-        sql.push(char::from(b'0' + n as u8));
-        return;
-    }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        sql.push(char::from(d));
     }
 }
 

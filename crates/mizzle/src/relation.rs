@@ -28,8 +28,9 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
+use crate::expr::and_filter;
 use crate::expr::{Condition, Expr, Order, Qual};
-use crate::query::{Select, and_filter};
+use crate::query::Select;
 use crate::{
     Columns, Error, Executor, FromRow, Result, RowReader, Statement, Table, Value, ValueRef,
     quote_ident,
@@ -793,7 +794,7 @@ impl LevelMeta {
                 sql.push_str(") WHERE ");
                 sql.push_str(RN);
                 sql.push_str(" <= ");
-                crate::query::push_u64(&mut sql, n);
+                crate::sql::text::push_u64(&mut sql, n);
                 format!(" ORDER BY {KEY}, {RN}")
             }
             None => order_sql,

@@ -104,7 +104,7 @@ impl Flag for Yes {
     type Sql<S: MakeNullable> = S::Nullable;
     type Row<R> = Option<R>;
     fn read_row<T: Source>(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
-        crate::join::read_optional_row::<T>(r)
+        read_optional_row::<T>(r)
     }
 }
 
@@ -204,4 +204,23 @@ macro_rules! alias {
 
         impl $crate::scope::AliasOf<$table> for $name {}
     };
+}
+
+/// A left-joined table's row from the next cells: `None` when the join found no row (its
+/// key is NULL; every cell, for a table without a key).
+pub(crate) fn read_optional_row<T: Source>(r: &mut RowReader<'_>) -> Result<Option<T::Row>> {
+    let null = |c: &&str| {
+        let i = T::COLUMNS.iter().position(|x| x == c).unwrap_or(0);
+        matches!(r.peek(i), Some(crate::ValueRef::Null) | None)
+    };
+    let missing = if T::PRIMARY_KEY.is_empty() {
+        T::COLUMNS.iter().all(null)
+    } else {
+        T::PRIMARY_KEY.iter().all(null)
+    };
+    if missing {
+        r.skip(T::COLUMNS.len());
+        return Ok(None);
+    }
+    T::Row::from_reader(r).map(Some)
 }

@@ -109,7 +109,7 @@ impl Node {
                 // ±(2^53 − 1), else `abs(i64::MIN)`, which SQLite refuses with "integer
                 // overflow": the write fails instead of storing what cannot be read back.
                 sql.push_str("(SELECT CASE WHEN \"__v\" IS NULL OR abs(\"__v\") <= ");
-                crate::query::push_u64(sql, crate::MAX_SAFE_INTEGER as u64);
+                crate::sql::text::push_u64(sql, crate::MAX_SAFE_INTEGER as u64);
                 sql.push_str(" THEN \"__v\" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ");
                 inner.render(qualified, sql, params);
                 sql.push_str(" AS \"__v\"))");

@@ -184,6 +184,47 @@ pub fn checksum(sql: &str) -> String {
     format!("{h:016x}")
 }
 
+/// Appends `LIMIT`/`OFFSET`. SQLite reads a literal beyond i64 as a float and refuses it:
+/// a limit that large is no limit, an offset that large skips every row.
+pub(crate) fn limit_clause(sql: &mut String, limit: Option<u64>, offset: Option<u64>) {
+    let limit = limit.filter(|&l| l <= i64::MAX as u64);
+    let offset = offset.map(|o| o.min(i64::MAX as u64));
+    match (limit, offset) {
+        (None, None) => return,
+        (Some(l), _) => {
+            sql.push_str(" LIMIT ");
+            push_u64(sql, l);
+        }
+        (None, Some(_)) => sql.push_str(" LIMIT -1"),
+    }
+    if let Some(o) = offset {
+        sql.push_str(" OFFSET ");
+        push_u64(sql, o);
+    }
+}
+
+/// Appends `n` in decimal (without `format!`: this is on every `.get()`).
+pub(crate) fn push_u64(sql: &mut String, mut n: u64) {
+    if n < 10 {
+        // `LIMIT 1` of every `.get()`.
+        sql.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        sql.push(char::from(d));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
