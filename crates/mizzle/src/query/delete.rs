@@ -1,0 +1,60 @@
+//! `DELETE`: the builder and its rendering.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// A `DELETE`.
+#[must_use = "a delete does nothing until `.run()` or `.returning()` is awaited"]
+pub struct Delete<'a, E, T> {
+    pub(super) db: &'a Db<E>,
+    pub(super) filter: Option<Expr>,
+    pub(super) _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
+    /// Adds a `WHERE` condition (several are ANDed). Without one every row is deleted.
+    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
+    where
+        T: Covers<S, I>,
+    {
+        and_filter(&mut self.filter, condition.into_expr());
+        self
+    }
+
+    /// The statements it sends (one). (With `.returning()`, [`Returning::to_statements`].)
+    pub fn to_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.render(false)])
+    }
+
+    pub(super) fn render(&self, returning: bool) -> Statement {
+        let mut sql = String::with_capacity(64);
+        sql.push_str("DELETE FROM ");
+        push_ident(&mut sql, T::NAME);
+        let mut params = Vec::with_capacity(4);
+        push_where(&mut sql, &mut params, &self.filter);
+        returning_clause::<T>(sql, params, returning)
+    }
+
+    /// Runs the delete; reports rows deleted.
+    pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E, T> {
+        self.db.execute(self.render(false))
+    }
+
+    /// Adds `RETURNING` every column.
+    pub fn returning(self) -> Returning<'a, E, T, Self> {
+        Returning {
+            inner: self,
+            _t: PhantomData,
+            _e: PhantomData,
+        }
+    }
+}
+
+impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Delete<'a, E, T> {
+    fn returning_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.render(true)])
+    }
+    fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+}

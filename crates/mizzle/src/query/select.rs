@@ -1,0 +1,248 @@
+//! `SELECT` of one table: the builder and its rendering.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
+/// once, whatever the table.
+pub(super) fn render_select(
+    table_sql: &str,
+    select_list: &str,
+    filter: &Option<Expr>,
+    order: &[(crate::value_expr::Node, bool)],
+    (limit, offset): (Option<u64>, Option<u64>),
+) -> Statement {
+    let mut sql = String::with_capacity(64 + select_list.len());
+    sql.push_str("SELECT ");
+    sql.push_str(select_list);
+    sql.push_str(" FROM ");
+    sql.push_str(table_sql);
+    let mut params = Vec::with_capacity(4);
+    if let Some(f) = filter {
+        sql.push_str(" WHERE ");
+        f.render(&mut sql, &mut params);
+    }
+    for (i, (node, desc)) in order.iter().enumerate() {
+        sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+        node.render(Qual::Own, &mut sql, &mut params);
+        if *desc {
+            sql.push_str(" DESC");
+        }
+    }
+    limit_clause(&mut sql, limit, offset);
+    Statement::new(sql, params)
+}
+
+pub(super) fn column_list<T: Table>() -> &'static str {
+    T::COLUMNS_SQL
+}
+
+pub(super) fn columns_of<T: Table>() -> Option<Columns> {
+    Some(Columns::Table(T::COLUMNS))
+}
+
+/// Finishes a write statement, with `RETURNING` every column when asked.
+pub(super) fn returning_clause<T: Table>(
+    mut sql: String,
+    params: Vec<Value>,
+    returning: bool,
+) -> Statement {
+    if returning {
+        sql.push_str(" RETURNING ");
+        sql.push_str(column_list::<T>());
+    }
+    let mut stmt = Statement::new(sql, params);
+    if returning {
+        stmt.columns = columns_of::<T>();
+    }
+    stmt
+}
+
+pub(super) fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) {
+    if let Some(f) = filter {
+        sql.push_str(" WHERE ");
+        f.render(sql, params);
+    }
+}
+
+/// A `SELECT` on table `T`.
+#[must_use = "a query does nothing until `.get()`, `.all()` or `.count()` is awaited"]
+pub struct Select<'a, E, T> {
+    pub(super) db: &'a Db<E>,
+    pub(super) filter: Option<Expr>,
+    pub(super) order: Vec<(Node, bool)>,
+    pub(super) limit: Option<u64>,
+    pub(super) offset: Option<u64>,
+    pub(super) _t: PhantomData<T>,
+}
+
+impl<'a, E: Executor, T: Table> Select<'a, E, T> {
+    /// Adds a `WHERE` condition (several are ANDed): on this table's columns, or built with
+    /// `&`/`|` from conditions on them, or on a relation (`users::posts.any(..)`).
+    pub fn filter<S, I>(mut self, condition: Condition<S>) -> Self
+    where
+        T: Covers<S, I>,
+    {
+        and_filter(&mut self.filter, condition.into_expr());
+        self
+    }
+
+    /// Adds an `ORDER BY` term (`users::name`, `users::created_at.desc()`, an expression).
+    pub fn order_by<S, I>(mut self, order: impl Into<Order<S>>) -> Self
+    where
+        T: Covers<S, I>,
+    {
+        let o = order.into();
+        self.order.push((o.term, o.descending));
+        self
+    }
+
+    pub(super) fn into_from(self) -> (&'a Db<E>, From_) {
+        (
+            self.db,
+            From_ {
+                base: (T::NAME, T::NAME),
+                joins: Vec::new(),
+                filter: self.filter,
+                order: self.order,
+                limit: self.limit,
+                offset: self.offset,
+            },
+        )
+    }
+
+    pub(super) fn joined(self) -> JoinSelect<'a, E, (T,), (Req<T>,)> {
+        let (db, from) = self.into_from();
+        JoinSelect {
+            db,
+            from,
+            _m: PhantomData,
+        }
+    }
+
+    /// `INNER JOIN u ON condition`: rows become `(T::Row, U::Row)` tuples. The condition
+    /// compares columns of both (`posts::author_id.eq_col(users::id)`).
+    pub fn inner_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, U, Req<U>>
+    where
+        (T, U): Covers<S, I>,
+    {
+        self.joined().inner_join(u, on)
+    }
+
+    /// `LEFT JOIN u ON condition`: rows become `(T::Row, Option<U::Row>)`, `None` where
+    /// nothing matched.
+    pub fn left_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<U>, Opt<U>>
+    where
+        (T, crate::scope::LeftJoined<U>): Covers<S, I>,
+    {
+        self.joined().left_join(u, on)
+    }
+
+    /// Inner join through a declared relation (`.join_rel(users::posts)`).
+    pub fn join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, R::Child, Req<R::Child>> {
+        self.joined().join_rel(rel)
+    }
+
+    /// Left join through a declared relation: `None` where there is no related row.
+    pub fn left_join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<R::Child>, Opt<R::Child>> {
+        self.joined().left_join_rel(rel)
+    }
+
+    /// Selects chosen columns and expressions instead of whole rows: a column, an
+    /// aggregate (`count_all()`, `sum(posts::rating)`), or a tuple of them.
+    pub fn columns<P: Projection<T, I>, I>(self, projection: P) -> Project<'a, E, T, P, I> {
+        let (db, from) = self.into_from();
+        Project::new(db, from, projection)
+    }
+
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// `OFFSET n`.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.offset = Some(n);
+        self
+    }
+
+    /// The statement, every column qualified by the table's name (so it also stands
+    /// inside another statement).
+    pub(super) fn render(&self, select_list: &str, limit: Option<u64>) -> Statement {
+        render_select(
+            T::NAME_SQL,
+            select_list,
+            &self.filter,
+            &self.order,
+            (limit, self.offset),
+        )
+    }
+
+    /// The database it runs on.
+    pub(crate) fn db(&self) -> &'a Db<E> {
+        self.db
+    }
+
+    /// The statement `.all()` sends.
+    pub fn to_statement(&self) -> Statement {
+        let mut stmt = self.render(column_list::<T>(), self.limit);
+        stmt.columns = columns_of::<T>();
+        stmt
+    }
+
+    /// All matching rows.
+    pub fn all(self) -> impl Future<Output = Result<Vec<T::Row>>> + use<'a, E, T> {
+        self.db.query_as(self.to_statement())
+    }
+
+    /// The first matching row, if any (`LIMIT 1`).
+    pub fn get(self) -> impl Future<Output = Result<Option<T::Row>>> + use<'a, E, T> {
+        let limit = Some(self.limit.map_or(1, |l| l.min(1)));
+        let mut stmt = self.render(column_list::<T>(), limit);
+        stmt.columns = columns_of::<T>();
+        self.db.query_first_as(stmt)
+    }
+
+    /// The number of matching rows (respecting limit and offset).
+    pub async fn count(self) -> Result<i64> {
+        let stmt = if self.limit.is_some() || self.offset.is_some() {
+            let inner = self.render("1", self.limit);
+            Statement::new(
+                format!("SELECT count(*) FROM ({})", inner.sql),
+                inner.params,
+            )
+        } else {
+            self.render("count(*)", None)
+        };
+        let rows = self.db.query(stmt).await?;
+        let cell = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.values().first().cloned());
+        match cell {
+            Some(Value::Integer(n)) => Ok(n),
+            other => Err(Error::Other(format!("count(*) returned {other:?}"))),
+        }
+    }
+}
+
+impl<E: Executor, T: Table> ToStatement for Select<'_, E, T> {
+    fn to_statement_q(&self) -> Statement {
+        self.render("1", self.limit)
+    }
+}
