@@ -264,6 +264,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             }
             println!("{}", scaffold::git_init(&dir, &name));
+            if let Some(note) = scaffold::version_note(mizzle_path.as_deref()) {
+                println!("{note}");
+            }
             println!("next: cd {} && mizzle dev", dir.display());
             Ok(())
         }

@@ -62,6 +62,23 @@ fn checkout_crates(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
     Ok(Some(dir))
 }
 
+/// A note for a project made on crates.io's versions by a `mizzle` built from a checkout
+/// (whose crates may not be published at this version): how to use the checkout instead.
+pub fn version_note(mizzle_path: Option<&Path>) -> Option<String> {
+    if mizzle_path.is_some() || std::env::var_os("MIZZLE_PATH").is_some() {
+        return None;
+    }
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    crates.join("mizzle/Cargo.toml").is_file().then(|| {
+        format!(
+            "note: the project depends on mizzle {v} from crates.io. This `mizzle` was built from a checkout ({}): if {v} is not published yet (or you work on mizzle), make it with `--mizzle-path {}` to use the checkout's crates",
+            crates.parent().unwrap_or(crates).display(),
+            crates.display(),
+            v = env!("CARGO_PKG_VERSION"),
+        )
+    })
+}
+
 /// Whether `name` can be a Cargo package and Worker name.
 fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
