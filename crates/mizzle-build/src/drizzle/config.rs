@@ -58,7 +58,11 @@ pub fn expand(base: &Path, entries: &[String]) -> (Vec<PathBuf>, Vec<String>) {
             let pattern = path.to_string_lossy().into_owned();
             match glob::glob(&pattern) {
                 Ok(paths) => {
-                    let mut found: Vec<PathBuf> = paths.flatten().filter(|p| p.is_file()).collect();
+                    // As drizzle-kit: script files only (`schema/*` also matches a README).
+                    let mut found: Vec<PathBuf> = paths
+                        .flatten()
+                        .filter(|p| p.is_file() && is_script(p))
+                        .collect();
                     found.sort();
                     files.extend(found);
                 }
@@ -77,6 +81,15 @@ pub fn expand(base: &Path, entries: &[String]) -> (Vec<PathBuf>, Vec<String>) {
     }
     files.dedup();
     (files, notes)
+}
+
+fn is_script(p: &Path) -> bool {
+    p.extension().is_some_and(|x| {
+        matches!(
+            x.to_str(),
+            Some("ts" | "mts" | "cts" | "js" | "mjs" | "cjs")
+        )
+    }) && !p.to_string_lossy().ends_with(".d.ts")
 }
 
 /// A folder's own script files, as drizzle-kit takes them (not its subfolders: drizzle-kit

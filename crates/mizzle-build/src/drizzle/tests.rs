@@ -307,3 +307,39 @@ fn both_layouts_are_read_in_drizzle_kits_order() {
     let err = read_migrations(empty.path()).unwrap_err();
     assert!(err.contains("neither drizzle-kit layout"), "{err}");
 }
+
+#[test]
+fn drizzle_re_exported_by_a_helper_module_is_still_drizzle() {
+    let (_d, s) = read(&[
+        (
+            "schema.ts",
+            r#"
+import { sqliteTable, integer } from "./db-utils";
+export const flags = sqliteTable("flags", { on: integer({ mode: "boolean" }) });
+"#,
+        ),
+        (
+            "db-utils.ts",
+            r#"export { sqliteTable, integer } from "drizzle-orm/sqlite-core";"#,
+        ),
+    ]);
+    assert!(s.notes.is_empty(), "{:?}", s.notes);
+    assert_eq!(col(&s, "flags", "on").mode.as_deref(), Some("boolean"));
+    assert_eq!(col(&s, "flags", "on").builder, "integer");
+}
+
+#[test]
+fn a_glob_takes_script_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("schema")).unwrap();
+    for f in ["a.ts", "b.js", "README.md", "types.d.ts"] {
+        std::fs::write(dir.path().join("schema").join(f), "").unwrap();
+    }
+    let (files, notes) = config::expand(dir.path(), &["./schema/*".to_owned()]);
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.ts", "b.js"]);
+    assert!(notes.is_empty(), "{notes:?}");
+}

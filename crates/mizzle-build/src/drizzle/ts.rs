@@ -441,8 +441,15 @@ where
                 Statement::ExportFromDeclaration(e) => {
                     for s in &e.specifiers {
                         if s.exported.name() == name {
-                            let t = self.graph.module_of(m, &e.source.value)?;
-                            return self.export(t, &s.local.name(), depth + 1);
+                            // `export { sqliteTable } from "drizzle-orm/sqlite-core"` in a
+                            // helper module: the package's own.
+                            return match self.graph.module_of(m, &e.source.value) {
+                                Some(t) => self.export(t, &s.local.name(), depth + 1),
+                                None => Some(Binding::Package(
+                                    e.source.value.as_str(),
+                                    s.local.name().as_str(),
+                                )),
+                            };
                         }
                     }
                 }
