@@ -628,20 +628,23 @@ fn find_config(
 /// The D1 database the drizzle project's wrangler config declares (the config in the
 /// migrations folder's parent or above): (file, binding, database_name, database_id).
 fn drizzle_d1(dir: &Path) -> Option<(PathBuf, String, Option<String>, Option<String>)> {
+    use mizzle_build::wrangler;
     let dir = std::fs::canonicalize(dir).ok()?;
-    for place in dir.ancestors().skip(1) {
-        for name in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
-            let f = place.join(name);
-            if !f.is_file() {
-                continue;
-            }
-            let config = mizzle_build::wrangler::read_config(place, name).ok()?;
-            let db = config.get("d1_databases")?.as_array()?.first()?.clone();
-            let s = |k: &str| db.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-            return Some((f, s("binding")?, s("database_name"), s("database_id")));
-        }
-    }
-    None
+    let (place, name) = dir.ancestors().skip(1).find_map(|place| {
+        let name = wrangler::config_file(place, &Default::default()).ok()??;
+        Some((place, name))
+    })?;
+    let config = wrangler::read_config(place, &name).ok()?;
+    let d1 = wrangler::d1_bindings(&config).into_iter().next()?;
+    // The id is not part of a binding as the build checks it; read it beside.
+    let id = config
+        .get("d1_databases")?
+        .as_array()?
+        .first()?
+        .get("database_id")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    Some((place.join(&name), d1.binding, d1.database_name, id))
 }
 
 /// Gives a fresh project the drizzle project's D1 binding, database name and id (in

@@ -126,7 +126,6 @@ pub fn new_project(
             format!("mizzle-build = \"{}\"", env!("CARGO_PKG_VERSION")),
         ),
     };
-    let crate_name = name.replace('-', "_");
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -137,9 +136,7 @@ pub fn new_project(
     let write = || -> std::io::Result<Vec<String>> {
         let mut written = Vec::new();
         for (path, text) in FILES {
-            let text = text
-                .replace("{{name}}", name)
-                .replace("{{crate_name}}", &crate_name)
+            let text = render(text, name)
                 .replace("{{mizzle_dep}}", &mizzle_dep)
                 .replace("{{mizzle_build_dep}}", &build_dep);
             let target = tmp.join(path);
@@ -199,6 +196,8 @@ fn package_name(root: &Path) -> Option<String> {
     Some(value.get("package")?.get("name")?.as_str()?.to_owned())
 }
 
+/// A template with the project's names filled in (what `new_project` writes, and what an
+/// untouched starter file still equals).
 fn render(text: &str, name: &str) -> String {
     text.replace("{{name}}", name)
         .replace("{{crate_name}}", &name.replace('-', "_"))

@@ -227,15 +227,8 @@ fn config_object<'b, 'a>(program: &'b Program<'a>) -> Option<&'b ObjectExpressio
     };
     let const_named = |name: &str| -> Option<&'b Expression<'a>> {
         program.body.iter().find_map(|st| {
-            let v = match st {
-                Statement::VariableDeclaration(v) => v,
-                Statement::ExportDeclaration(e) => match &e.declaration {
-                    Declaration::VariableDeclaration(v) => v,
-                    _ => return None,
-                },
-                _ => return None,
-            };
-            v.declarations
+            super::ts::var_decl(st)?
+                .declarations
                 .iter()
                 .find_map(|d| (d.id.get_identifier_name()? == name).then_some(d.init.as_ref()?))
         })

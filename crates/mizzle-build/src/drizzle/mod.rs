@@ -617,7 +617,7 @@ fn relation_names(
     shape: &DbState,
 ) {
     for r in &schema.relations {
-        let (Some((on, on_keys)), Some((target, target_keys))) = (
+        let (Some((on, on_keys)), Some((target, _))) = (
             vars.get(r.table_var.as_str()),
             vars.get(r.target_var.as_str()),
         ) else {
@@ -652,7 +652,6 @@ fn relation_names(
                 _ => None,
             }
         };
-        let _ = target_keys;
         match fk {
             Some((child, col)) => {
                 a.hints

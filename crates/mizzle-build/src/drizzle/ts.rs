@@ -9,7 +9,7 @@
 //! them, `as const`, spreads of a shared column object). What cannot be read this way is
 //! said by name in [`TsSchema::notes`], never guessed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use oxc_allocator::Allocator;
@@ -351,67 +351,40 @@ where
         }
         let program = &self.graph.modules[m].program;
         for st in &program.body {
-            let decl = match st {
-                Statement::VariableDeclaration(v) => Some(&**v),
-                Statement::ExportDeclaration(e) => match &e.declaration {
-                    Declaration::VariableDeclaration(v) => Some(&**v),
-                    Declaration::FunctionDeclaration(f)
-                        if f.id.as_ref().is_some_and(|i| i.name == name) =>
-                    {
-                        return Some(Binding::Function(m, f));
-                    }
-                    _ => None,
-                },
-                Statement::FunctionDeclaration(f)
-                    if f.id.as_ref().is_some_and(|i| i.name == name) =>
-                {
-                    return Some(Binding::Function(m, f));
-                }
-                Statement::ImportDeclaration(d) => {
-                    for s in d.specifiers.iter().flatten() {
-                        match s {
-                            ImportDeclarationSpecifier::ImportSpecifier(s)
-                                if s.local.name == name =>
-                            {
-                                let imported = s.imported.name();
-                                return match self.graph.module_of(m, &d.source.value) {
-                                    Some(t) => self.export(t, imported.as_str(), depth + 1),
-                                    None => Some(Binding::Package(
-                                        d.source.value.as_str(),
-                                        s.imported.name().as_str(),
-                                    )),
-                                };
-                            }
-                            ImportDeclarationSpecifier::ImportDefaultSpecifier(s)
-                                if s.local.name == name =>
-                            {
-                                return match self.graph.module_of(m, &d.source.value) {
-                                    Some(t) => self.export(t, "default", depth + 1),
-                                    None => {
-                                        Some(Binding::Package(d.source.value.as_str(), "default"))
-                                    }
-                                };
-                            }
-                            ImportDeclarationSpecifier::ImportNamespaceSpecifier(s)
-                                if s.local.name == name =>
-                            {
-                                return match self.graph.module_of(m, &d.source.value) {
-                                    Some(t) => Some(Binding::Namespace(t)),
-                                    None => Some(Binding::Package(d.source.value.as_str(), "*")),
-                                };
-                            }
-                            _ => {}
+            if let Some(b) = declared(m, st, name) {
+                return Some(b);
+            }
+            if let Statement::ImportDeclaration(d) = st {
+                for s in d.specifiers.iter().flatten() {
+                    match s {
+                        ImportDeclarationSpecifier::ImportSpecifier(s) if s.local.name == name => {
+                            let imported = s.imported.name();
+                            return match self.graph.module_of(m, &d.source.value) {
+                                Some(t) => self.export(t, imported.as_str(), depth + 1),
+                                None => Some(Binding::Package(
+                                    d.source.value.as_str(),
+                                    s.imported.name().as_str(),
+                                )),
+                            };
                         }
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s)
+                            if s.local.name == name =>
+                        {
+                            return match self.graph.module_of(m, &d.source.value) {
+                                Some(t) => self.export(t, "default", depth + 1),
+                                None => Some(Binding::Package(d.source.value.as_str(), "default")),
+                            };
+                        }
+                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s)
+                            if s.local.name == name =>
+                        {
+                            return match self.graph.module_of(m, &d.source.value) {
+                                Some(t) => Some(Binding::Namespace(t)),
+                                None => Some(Binding::Package(d.source.value.as_str(), "*")),
+                            };
+                        }
+                        _ => {}
                     }
-                    None
-                }
-                _ => None,
-            };
-            for d in decl.into_iter().flat_map(|v| v.declarations.iter()) {
-                if d.id.get_identifier_name().is_some_and(|n| n == name)
-                    && let Some(init) = &d.init
-                {
-                    return Some(Binding::Const(m, init));
                 }
             }
         }
@@ -427,7 +400,7 @@ where
         for st in &program.body {
             match st {
                 Statement::ExportDeclaration(_) => {
-                    if let Some(b) = self.lookup_exported_decl(m, st, name) {
+                    if let Some(b) = declared(m, st, name) {
                         return Some(b);
                     }
                 }
@@ -474,31 +447,6 @@ where
             }
         }
         None
-    }
-
-    fn lookup_exported_decl(
-        &self,
-        m: usize,
-        st: &'g Statement<'a>,
-        name: &str,
-    ) -> Option<Binding<'g, 'a>> {
-        let Statement::ExportDeclaration(e) = st else {
-            return None;
-        };
-        match &e.declaration {
-            Declaration::VariableDeclaration(v) => v.declarations.iter().find_map(|d| {
-                (d.id.get_identifier_name().is_some_and(|n| n == name))
-                    .then_some(d.init.as_ref())
-                    .flatten()
-                    .map(|init| Binding::Const(m, init))
-            }),
-            Declaration::FunctionDeclaration(f)
-                if f.id.as_ref().is_some_and(|i| i.name == name) =>
-            {
-                Some(Binding::Function(m, f))
-            }
-            _ => None,
-        }
     }
 
     /// The value of `e` in module `m`, with `params` bound (an arrow function's arguments).
@@ -676,15 +624,7 @@ where
         let graph = self.graph;
         let program = &graph.modules[m].program;
         for st in &program.body {
-            let decl = match st {
-                Statement::VariableDeclaration(v) => Some(&**v),
-                Statement::ExportDeclaration(e) => match &e.declaration {
-                    Declaration::VariableDeclaration(v) => Some(&**v),
-                    _ => None,
-                },
-                _ => None,
-            };
-            for d in decl.into_iter().flat_map(|v| v.declarations.iter()) {
+            for d in var_decl(st).into_iter().flat_map(|v| v.declarations.iter()) {
                 let (Some(var), Some(init)) = (d.id.get_identifier_name(), &d.init) else {
                     continue;
                 };
@@ -1241,6 +1181,41 @@ where
     }
 }
 
+/// The variable declaration of a top-level statement (`const x = ..`, exported or not).
+pub(super) fn var_decl<'b, 'a>(st: &'b Statement<'a>) -> Option<&'b VariableDeclaration<'a>> {
+    match st {
+        Statement::VariableDeclaration(v) => Some(v),
+        Statement::ExportDeclaration(e) => match &e.declaration {
+            Declaration::VariableDeclaration(v) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What a top-level statement of module `m` binds `name` to, if it declares it (a `const`
+/// with a value, or a function; exported or not).
+fn declared<'b, 'a>(m: usize, st: &'b Statement<'a>, name: &str) -> Option<Binding<'b, 'a>> {
+    let function = match st {
+        Statement::FunctionDeclaration(f) => Some(f),
+        Statement::ExportDeclaration(e) => match &e.declaration {
+            Declaration::FunctionDeclaration(f) => Some(f),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(f) = function.filter(|f| f.id.as_ref().is_some_and(|i| i.name == name)) {
+        return Some(Binding::Function(m, f));
+    }
+    var_decl(st)?.declarations.iter().find_map(|d| {
+        d.id.get_identifier_name()
+            .is_some_and(|n| n == name)
+            .then_some(d.init.as_ref())
+            .flatten()
+            .map(|init| Binding::Const(m, init))
+    })
+}
+
 fn is_drizzle(package: &str) -> bool {
     package.starts_with("drizzle-orm")
 }
@@ -1269,9 +1244,4 @@ fn short(s: &str) -> String {
     } else {
         line
     }
-}
-
-/// The columns of every table, by SQL table name.
-pub fn by_table(schema: &TsSchema) -> BTreeMap<&str, &TsTable> {
-    schema.tables.iter().map(|t| (t.name.as_str(), t)).collect()
 }
