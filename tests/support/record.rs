@@ -75,7 +75,7 @@ impl Recorder {
     /// Parameters near the current time (seconds or milliseconds: `default_fn = "now"`) are
     /// shown as `<now>`, so the file does not change with the clock.
     pub fn rendered(&self) -> String {
-        let now_s = chrono_now_secs();
+        let now_s = now_secs();
         let near = |i: i64| (i - now_s).abs() < 86_400 || (i - now_s * 1000).abs() < 86_400_000;
         let mut out = String::new();
         for (n, st) in self.log.borrow().iter().enumerate() {
@@ -98,7 +98,7 @@ impl Recorder {
     }
 }
 
-fn chrono_now_secs() -> i64 {
+fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -39,17 +39,7 @@ pub fn merge(old: &str, new: &str) -> Result<(String, Vec<String>), String> {
     let mut changes = Vec::new();
 
     for key in DB_TABLE_KEYS {
-        let (a, b) = (doc.get(key), fresh.get(key));
-        if a.map(|i| i.to_string().trim().to_owned()) != b.map(|i| i.to_string().trim().to_owned())
-        {
-            match b {
-                Some(v) => {
-                    doc.insert(key, v.clone());
-                }
-                None => {
-                    doc.remove(key);
-                }
-            }
+        if follow_changed(doc.as_table_mut(), fresh.as_table(), key).is_some() {
             changes.push(format!("`{key}` follows the database"));
         }
     }
@@ -87,6 +77,23 @@ fn follow(old: &mut dyn TableLike, new: &dyn TableLike, k: &str) {
             old.remove(k);
         }
     }
+}
+
+/// Makes `old[k]` follow `new[k]` when their values differ (as written, spacing aside):
+/// `Some((old, new))` as text, `(none)` for a missing one, when it changed.
+fn follow_changed(
+    old: &mut dyn TableLike,
+    new: &dyn TableLike,
+    k: &str,
+) -> Option<(String, String)> {
+    let text = |t: &dyn TableLike| t.get(k).map(|i| i.to_string().trim().to_owned());
+    let (a, b) = (text(&*old), text(new));
+    if a == b {
+        return None;
+    }
+    follow(old, new, k);
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "(none)".into());
+    Some((shown(a), shown(b)))
 }
 
 /// Removes the keys of `old` that `new` does not have; their names.
@@ -163,28 +170,14 @@ fn merge_columns(
             changes.push(format!("column `{name}`: type {old_ty} → {new_ty}"));
         } else if old_ty == new_ty && new_ty == "enum" {
             for k in ["values", "db_check"] {
-                let (a, b) = (
-                    old_col.get(k).map(|i| i.to_string()),
-                    new_col.get(k).map(|i| i.to_string()),
-                );
-                if a.as_deref().map(str::trim) != b.as_deref().map(str::trim) {
-                    follow(old_col, new_col, k);
+                if follow_changed(old_col, new_col, k).is_some() {
                     changes.push(format!("column `{name}`: `{k}` follows the database"));
                 }
             }
         }
         for k in DB_COLUMN_KEYS {
-            let (a, b) = (
-                old_col.get(k).map(|i| i.to_string().trim().to_owned()),
-                new_col.get(k).map(|i| i.to_string().trim().to_owned()),
-            );
-            if a != b {
-                follow(old_col, new_col, k);
-                changes.push(format!(
-                    "column `{name}`: `{k}` {} → {}",
-                    a.unwrap_or_else(|| "(none)".into()),
-                    b.unwrap_or_else(|| "(none)".into())
-                ));
+            if let Some((a, b)) = follow_changed(old_col, new_col, k) {
+                changes.push(format!("column `{name}`: `{k}` {a} → {b}"));
             }
         }
         // What only the pull can know when you have not said it (an odd name's rust_name,
