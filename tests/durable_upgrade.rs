@@ -68,17 +68,40 @@ fn version_2(dir: &Path) {
     std::fs::write(notes, text).unwrap();
 }
 
+/// The tools `mizzle setup` installed (as scripts/setup.sh runs it), where it says they are.
+fn tool(name: &str) -> std::path::PathBuf {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "-p", "mizzle-cli", "--", "setup", "--env"])
+        .current_dir(root())
+        .env("MIZZLE_TOOLS_DIR", root().join("target/tools"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mizzle setup failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = text
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("mizzle setup --env printed no {name}:\n{text}"));
+    value.trim_matches('\'').into()
+}
+
 fn build(dir: &Path) {
-    let tools = root().join("target/tools/bin");
-    let path = std::env::join_paths(std::iter::once(tools.clone()).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
+    let wasm_bindgen = tool("WASM_BINDGEN_BIN");
+    let path = std::env::join_paths(
+        std::iter::once(wasm_bindgen.parent().unwrap().to_owned()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
     .unwrap();
-    let out = Command::new(tools.join("worker-build"))
+    let out = Command::new(tool("WORKER_BUILD"))
         .args(["--release", "--no-opt"])
         .current_dir(dir)
         .env("PATH", path)
-        .env("WASM_BINDGEN_BIN", tools.join("wasm-bindgen"))
+        .env("WASM_BINDGEN_BIN", &wasm_bindgen)
         .env("CARGO_TARGET_DIR", root().join("target"))
         .env("MIZZLE_CHECK", "0")
         .output()

@@ -45,7 +45,12 @@ enum Cmd {
     },
     /// Install what a Worker build needs (wasm32 target, worker-build, wasm-bindgen-cli at
     /// the Cargo.lock version, wrangler from package.json), from crates.io and npm only.
-    Setup,
+    Setup {
+        /// Then print where the tools are, as shell assignments (`WORKER_BUILD=..`,
+        /// `WASM_BINDGEN_BIN=..`, `WASM_OPT=..`), for scripts that run them directly.
+        #[arg(long)]
+        env: bool,
+    },
     /// Build the deployable Worker bundle (build/worker/shim.mjs).
     Build,
     /// Install what is missing, build, apply pending migrations to the local D1, and serve
@@ -270,7 +275,20 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("next: cd {} && mizzle dev", dir.display());
             Ok(())
         }
-        Cmd::Setup => toolchain::setup(&root).map(drop),
+        Cmd::Setup { env } => {
+            let tools = toolchain::setup(&root)?;
+            if env {
+                for (name, path) in [
+                    ("WORKER_BUILD", &tools.worker_build),
+                    ("WASM_BINDGEN_BIN", &tools.wasm_bindgen),
+                    ("WASM_OPT", &toolchain::wasm_opt(&root)?),
+                ] {
+                    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                    println!("{name}={}", shell_quote(&path.display().to_string()));
+                }
+            }
+            Ok(())
+        }
         Cmd::Build => {
             toolchain::build(&root)?;
             // What this build bundled ships with the deploy that runs it (`wrangler deploy`
@@ -728,4 +746,16 @@ fn wrangler_bin(root: &Path) -> Vec<String> {
         }
     }
     vec!["npx".into(), "wrangler".into()]
+}
+
+/// `s` as one POSIX shell word: bare when it is plain, else single-quoted.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

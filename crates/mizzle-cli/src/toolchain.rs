@@ -323,6 +323,17 @@ fn cached_wasm_opt(tools: &Path) -> Result<PathBuf, String> {
     Ok(wasm_opt(&dir))
 }
 
+/// The `wasm-opt` a build uses: the project's own npm `binaryen` (when its package.json has
+/// it), else the tools folder's (installed first if missing).
+pub fn wasm_opt(root: &Path) -> Result<PathBuf, String> {
+    let own = root.join("node_modules/.bin/wasm-opt");
+    if own.exists() {
+        Ok(own)
+    } else {
+        cached_wasm_opt(&tools_dir(root))
+    }
+}
+
 /// Shrinks `build/index_bg.wasm` with `wasm-opt -Oz` from npm's `binaryen` package: the
 /// project's own (when its package.json has it), else the tools folder's. `MIZZLE_WASM_OPT=0`
 /// skips it. Debian's binaryen cannot read wasm-bindgen's output; npm's can, with exception
@@ -331,12 +342,7 @@ fn optimize_wasm(root: &Path) -> Result<(), String> {
     if std::env::var("MIZZLE_WASM_OPT").is_ok_and(|v| v == "0") {
         return Ok(());
     }
-    let own = root.join("node_modules/.bin/wasm-opt");
-    let wasm_opt = if own.exists() {
-        own
-    } else {
-        cached_wasm_opt(&tools_dir(root))?
-    };
+    let wasm_opt = wasm_opt(root)?;
     let wasm = root.join("build/index_bg.wasm");
     let before = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
     let tmp = root.join("build/index_bg.opt.wasm");
