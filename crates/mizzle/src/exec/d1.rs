@@ -362,15 +362,3 @@ fn batch_sql(stmts: &[Statement]) -> String {
     let first = stmts.first().map_or("", |s| s.sql.as_str());
     format!("batch of {} statements, first: {first}", stmts.len())
 }
-
-impl crate::Db<D1Executor> {
-    /// A session on this database with the same limits: see [`D1Executor::session`].
-    pub fn session(&self, start: SessionStart) -> Result<crate::Db<D1Executor>> {
-        Ok(crate::Db::new(self.executor().session(start)?).with_limits(self.limits()))
-    }
-
-    /// The session's latest bookmark: see [`D1Executor::bookmark`].
-    pub fn bookmark(&self) -> Option<String> {
-        self.executor().bookmark()
-    }
-}

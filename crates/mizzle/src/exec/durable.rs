@@ -10,7 +10,7 @@
 //!   `storage.transactionSync`, which rolls back when any statement fails;
 //! - an unread `INSERT … RETURNING` cursor fails the whole request, and `one()` hangs on 0
 //!   or 2 rows: every cursor is read to the end with `raw()`;
-//! - wrangler does not migrate objects: [`open`] applies the pending migrations the first
+//! - wrangler does not migrate objects: [`open`](crate::durable::open) applies the pending migrations the first
 //!   time an object touches its storage, each file in one transaction, recorded in a ledger.
 //!
 //! Sessions (D1 read replication) do not exist here: an object is its own single database.
@@ -26,7 +26,7 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use super::js::{array_cells, bind_value, js_message};
 use super::ledger::{LedgerConn, apply_pending};
 use crate::sql::text::cast_integer_params;
-use crate::{Db, Error, ExecMeta, Executor, Limits, Output, Result, Row, Statement, Value};
+use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
 
 /// A Durable Object's SQLite storage as a mizzle executor.
 #[derive(Clone)]
@@ -41,21 +41,8 @@ impl std::fmt::Debug for DurableExecutor {
     }
 }
 
-/// Opens an object's database: applies the migrations it has not applied yet (in order,
-/// each file atomically, recorded in `__mizzle_migrations`), then queries with D1's limits
-/// (an object's SQLite has the same ones). Pass the generated `MIGRATIONS`.
-///
-/// An object can call it on each request (once the object is up to date it costs two small
-/// statements) or keep the `Db` in its struct after the first request, as the example's
-/// `Notebook` does: a deploy starts new instances, which open it again.
-pub fn open(storage: &worker::Storage, migrations: &[(&str, &str)]) -> Result<Db<DurableExecutor>> {
-    let exec = DurableExecutor::new(storage);
-    exec.migrate(migrations)?;
-    Ok(Db::new(exec).with_limits(Limits::D1))
-}
-
 impl DurableExecutor {
-    /// The storage of the object `storage` belongs to (no migrations applied: see [`open`]).
+    /// The storage of the object `storage` belongs to (no migrations applied: see [`open`](crate::durable::open)).
     pub fn new(storage: &worker::Storage) -> Self {
         DurableExecutor {
             sql: storage.sql().as_ref().clone(),

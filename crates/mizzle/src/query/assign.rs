@@ -1,7 +1,13 @@
 //! `SET` lists: the assignments of an update and of an upsert's `DO UPDATE`.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::expr::{Column, Qual};
+use crate::scope::Covers;
+use crate::sql::text::push_ident;
+use crate::sql::value::Value;
+use crate::table::{SetValues, Table, rare};
+use crate::value_expr::{Node, Val};
 
 /// One assignment `column = expression` of table `T`, for [`Update::set_expr`] and
 /// [`OnConflict::do_update_set`]. Build it with [`assign`].

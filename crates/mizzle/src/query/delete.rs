@@ -1,7 +1,18 @@
 //! `DELETE`: the builder and its rendering.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::db::Db;
+use crate::exec::{ExecMeta, Executor};
+use crate::expr::{Condition, Expr, and_filter};
+use crate::scope::Covers;
+use crate::sql::statement::Statement;
+use crate::sql::text::push_ident;
+use crate::table::Table;
+
+use super::returning::{Returning, ReturningWrite};
+use super::select::{push_where, returning_clause};
+use crate::error::Result;
 
 /// A `DELETE`.
 #[must_use = "a delete does nothing until `.run()` or `.returning()` is awaited"]

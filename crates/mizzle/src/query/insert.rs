@@ -1,8 +1,20 @@
 //! `INSERT` (one row, many rows split to D1's limits, upserts, rows that take a key
 //! inserted earlier in the batch): the builders and their rendering.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::exec::{ExecMeta, Executor};
+use crate::expr::Column;
+use crate::sql::limits::Limits;
+use crate::sql::statement::{Columns, Statement};
+use crate::sql::text::push_ident;
+use crate::sql::value::Value;
+use crate::table::{Insertable, Patch, Table};
+
+use super::assign::{Assign, SetList};
+use super::returning::Returning;
 
 /// Rows of one insert may leave out different nullable columns (their insert structs omit
 /// an unset one, which is NULL either way). So that they still share one statement shape,
@@ -568,73 +580,5 @@ pub(super) fn push_conflict_clause(
     if let Some(columns) = returning_columns {
         sql.push_str(" RETURNING ");
         sql.push_str(columns);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-
-    #[test]
-    fn a_rows_record_size_matches_what_d1_stores() {
-        // The two rows measured on local D1 at its limit (a table of three columns):
-        // stored at 2 200 000 bytes of record, refused a byte over.
-        let blob = |n: usize| Value::Blob(vec![0; n]);
-        let single = [blob(2_199_993), Value::Null, Value::Null];
-        assert_eq!(record_len(&single), 2_200_000);
-        let pair = [blob(1_000_000), blob(1_199_991), Value::Null];
-        assert_eq!(record_len(&pair), 2_200_000);
-        assert!(Limits::D1.check_row("t", 1, &single).is_ok());
-        assert!(Limits::D1.check_row("t", 1, &pair).is_ok());
-        let over = [blob(1_000_000), blob(1_199_992), Value::Null];
-        assert_eq!(record_len(&over), 2_200_001);
-        let e = Limits::D1.check_row("t", 3, &over).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("row 3 of `t` would be stored in 2200001 bytes"),
-            "{e}"
-        );
-        // Small values: a one-byte header per column, integers in as few bytes as fit.
-        let small = [
-            Value::Integer(1),
-            Value::Integer(300),
-            Value::Text("ab".into()),
-        ];
-        assert_eq!(record_len(&small), 4 + 2 + 2);
-    }
-
-    use super::*;
-    use crate::expr::ColRef;
-
-    fn eq(name: &'static str, v: i64) -> Expr {
-        Expr::Compare {
-            column: ColRef { table: "t", name },
-            op: "=",
-            value: Value::Integer(v),
-        }
-    }
-
-    #[test]
-    fn filters_are_anded_flat_in_the_order_given() {
-        let mut filter = None;
-        and_filter(&mut filter, eq("a", 1));
-        assert!(
-            matches!(filter, Some(Expr::Compare { .. })),
-            "one stays itself"
-        );
-        and_filter(&mut filter, eq("b", 2));
-        and_filter(&mut filter, eq("c", 3));
-        let (mut sql, mut params) = (String::new(), Vec::new());
-        push_where(&mut sql, &mut params, &filter);
-        assert_eq!(sql, r#" WHERE "t"."a" = ? AND "t"."b" = ? AND "t"."c" = ?"#);
-        assert_eq!(params, [1, 2, 3].map(Value::Integer));
-        assert!(matches!(&filter, Some(Expr::And(items)) if items.len() == 3));
-    }
-
-    #[test]
-    fn a_quote_in_a_name_is_doubled() {
-        let mut sql = String::new();
-        crate::push_ident(&mut sql, "we\"ird");
-        crate::push_ident(&mut sql, "plain");
-        assert_eq!(sql, r#""we""ird""plain""#);
     }
 }

@@ -1,7 +1,9 @@
 //! Raw SQL with bound values.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::db::Db;
+use crate::error::Result;
+use crate::exec::{ExecMeta, Executor, FromRow};
+use crate::sql::statement::Statement;
 
 /// A raw SQL statement with bound parameters.
 #[must_use = "a query does nothing until it is awaited"]

@@ -1,7 +1,15 @@
 //! `RETURNING` on an insert, update or delete.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::db::Db;
+use crate::db::call::Either;
+use crate::error::{Error, Result};
+use crate::exec::Executor;
+use crate::sql::statement::Statement;
+use crate::table::Table;
+
+use super::insert::{Insert, InsertLink};
 
 /// A write with `RETURNING`.
 #[must_use = "a query does nothing until `.one()`, `.get()` or `.all()` is awaited"]

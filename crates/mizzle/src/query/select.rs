@@ -1,7 +1,22 @@
 //! `SELECT` of one table: the builder and its rendering.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::exec::Executor;
+use crate::expr::{Condition, Expr, Order, Qual, and_filter};
+use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req};
+use crate::relation::{Load, Relation};
+use crate::scope::Covers;
+use crate::sql::statement::{Columns, Statement, ToStatement};
+use crate::sql::text::limit_clause;
+use crate::sql::value::Value;
+use crate::table::Table;
+use crate::value_expr::Node;
+
+/// The join of `T` and `U`, `U`'s row part being `P`.
+type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
 
 /// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
 /// once, whatever the table.
@@ -244,5 +259,36 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 impl<E: Executor, T: Table> ToStatement for Select<'_, E, T> {
     fn to_statement_q(&self) -> Statement {
         self.render("1", self.limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::ColRef;
+
+    fn eq(name: &'static str, v: i64) -> Expr {
+        Expr::Compare {
+            column: ColRef { table: "t", name },
+            op: "=",
+            value: Value::Integer(v),
+        }
+    }
+
+    #[test]
+    fn filters_are_anded_flat_in_the_order_given() {
+        let mut filter = None;
+        and_filter(&mut filter, eq("a", 1));
+        assert!(
+            matches!(filter, Some(Expr::Compare { .. })),
+            "one stays itself"
+        );
+        and_filter(&mut filter, eq("b", 2));
+        and_filter(&mut filter, eq("c", 3));
+        let (mut sql, mut params) = (String::new(), Vec::new());
+        push_where(&mut sql, &mut params, &filter);
+        assert_eq!(sql, r#" WHERE "t"."a" = ? AND "t"."b" = ? AND "t"."c" = ?"#);
+        assert_eq!(params, [1, 2, 3].map(Value::Integer));
+        assert!(matches!(&filter, Some(Expr::And(items)) if items.len() == 3));
     }
 }

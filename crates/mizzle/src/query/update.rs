@@ -1,7 +1,20 @@
 //! `UPDATE`: the builder and its rendering.
 
-#[allow(unused_imports)]
-use super::*;
+use std::marker::PhantomData;
+
+use crate::db::Db;
+use crate::db::call::Call;
+use crate::exec::{ExecMeta, Executor};
+use crate::expr::{Condition, Expr, and_filter};
+use crate::scope::Covers;
+use crate::sql::statement::Statement;
+use crate::sql::value::Value;
+use crate::table::{Patch, Table};
+
+use super::assign::{Assign, SetList};
+use super::returning::{Returning, ReturningWrite};
+use super::select::{column_list, columns_of, push_where, render_select, returning_clause};
+use crate::error::Result;
 
 /// `UPDATE` of table `T`, waiting for `.set(patch)`.
 pub struct UpdateTable<'a, E, T> {

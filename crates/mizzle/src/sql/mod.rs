@@ -5,9 +5,11 @@
 //! `DateTime<Utc>` in Rust but are stored as seconds and as milliseconds.
 //!
 //! For maintainers: this is the runtime's bottom layer — SQL types and their encodings
-//! (here), bound values (`value`), statements (`statement`), SQL text helpers (`text`: splitting a migration into
-//! statements, checksums, casts). It imports nothing of the crate but the error types.
+//! (here), bound values (`value`), statements (`statement`), SQL text helpers (`text`:
+//! splitting a migration into statements, checksums, casts), and D1's limits on one
+//! statement (`limits`). It imports nothing of the crate but the error types.
 
+pub(crate) mod limits;
 pub(crate) mod statement;
 pub(crate) mod text;
 pub(crate) mod value;

@@ -1,4 +1,4 @@
-//! Reading SQL text without a parser: where the `?` placeholders are, and where one
+//! SQL text: quoting identifiers, and reading SQL text without a parser: where the `?` placeholders are, and where one
 //! statement of a migration file ends. Quotes, identifiers in `"…"`, `` `…` `` or `[…]`,
 //! and comments are skipped, so a `?` or `;` inside them is not taken for one.
 //!
@@ -8,6 +8,28 @@
 use std::borrow::Cow;
 
 use crate::Value;
+
+/// Quotes an SQL identifier: `users` → `"users"`, doubling any `"` inside.
+pub fn quote_ident(name: &str) -> String {
+    let mut s = String::with_capacity(name.len() + 2);
+    push_ident(&mut s, name);
+    s
+}
+
+/// Appends `name` quoted as an SQL identifier (see [`quote_ident`]) without allocating.
+pub(crate) fn push_ident(sql: &mut String, name: &str) {
+    // Schema names never hold a quote: check the bytes, not the general char searcher.
+    if name.bytes().any(|b| b == b'"') {
+        sql.push('"');
+        sql.push_str(&name.replace('"', "\"\""));
+        sql.push('"');
+    } else {
+        sql.reserve(name.len() + 2);
+        sql.push('"');
+        sql.push_str(name);
+        sql.push('"');
+    }
+}
 
 /// One lexical piece of SQL text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,5 +358,13 @@ mod tests {
             checksum("CREATE TABLE a (x)"),
             checksum("CREATE TABLE a (y)")
         );
+    }
+
+    #[test]
+    fn a_quote_in_a_name_is_doubled() {
+        let mut sql = String::new();
+        push_ident(&mut sql, "we\"ird");
+        push_ident(&mut sql, "plain");
+        assert_eq!(sql, r#""we""ird""plain""#);
     }
 }

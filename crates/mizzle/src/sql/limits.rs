@@ -1,7 +1,8 @@
 //! D1's limits on one statement, checked before anything is sent.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::error::{Error, Result};
+use crate::sql::statement::Statement;
+use crate::sql::value::{MAX_SAFE_INTEGER, Value};
 
 /// D1's limits on a single statement. Every statement mizzle builds is checked against
 /// them before it is sent, and bulk operations are split to stay inside them.
@@ -67,11 +68,11 @@ impl Limits {
     /// Whether [`Limits::check_value`] passes `v`.
     #[cfg(not(target_arch = "wasm32"))]
     #[inline]
-    pub(super) fn value_passes(&self, v: &Value) -> bool {
+    pub(crate) fn value_passes(&self, v: &Value) -> bool {
         match v {
             Value::Null => true,
             Value::Integer(i) => {
-                !self.exact_integers_only || i.unsigned_abs() <= crate::MAX_SAFE_INTEGER as u64
+                !self.exact_integers_only || i.unsigned_abs() <= MAX_SAFE_INTEGER as u64
             }
             Value::Real(r) => r.is_finite() || (r.is_infinite() && !self.exact_integers_only),
             Value::Text(t) => t.len() <= self.max_value_len && !may_be_deep_json(t),
@@ -82,7 +83,7 @@ impl Limits {
     /// The error [`Limits::check`] reports (`Ok` when there is none after all).
     #[cfg_attr(not(target_arch = "wasm32"), cold)]
     #[inline(never)]
-    pub(super) fn explain(&self, stmt: &Statement) -> Result<()> {
+    pub(crate) fn explain(&self, stmt: &Statement) -> Result<()> {
         if stmt.params.len() > self.max_params {
             return Err(Error::Limit(format!(
                 "statement binds {} parameters; the limit is {} (D1 rejects more with \
@@ -154,8 +155,7 @@ impl Limits {
     pub fn check_value(&self, v: &Value) -> Result<()> {
         match v {
             Value::Integer(i)
-                if self.exact_integers_only
-                    && i.unsigned_abs() > crate::MAX_SAFE_INTEGER as u64 =>
+                if self.exact_integers_only && i.unsigned_abs() > MAX_SAFE_INTEGER as u64 =>
             {
                 Err(Error::IntegerOutOfRange(*i))
             }
@@ -187,7 +187,7 @@ impl Limits {
 
 /// The size of SQLite's record of `values` (its header: the header's length and one
 /// serial type per value, each a varint; then each value's bytes).
-pub(super) fn record_len<'v>(values: impl IntoIterator<Item = &'v Value>) -> usize {
+pub(crate) fn record_len<'v>(values: impl IntoIterator<Item = &'v Value>) -> usize {
     fn varint(n: u64) -> usize {
         (1..9).find(|&k| n < 1 << (7 * k)).unwrap_or(9)
     }
@@ -223,7 +223,7 @@ pub(super) fn record_len<'v>(values: impl IntoIterator<Item = &'v Value>) -> usi
 /// whitespace (then [`json_too_deep`] decides). Nearly all text is settled by its first byte.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline]
-pub(super) fn may_be_deep_json(text: &str) -> bool {
+pub(crate) fn may_be_deep_json(text: &str) -> bool {
     match text.as_bytes().first() {
         Some(b'[' | b'{') => json_too_deep(text),
         // Whitespace, which `trim_start` would skip (ASCII or any non-ASCII character).
@@ -235,7 +235,7 @@ pub(super) fn may_be_deep_json(text: &str) -> bool {
 /// Whether `text` is JSON that serde_json would refuse to read for its depth. A cheap scan
 /// first: only text that opens more than [`MAX_JSON_DEPTH`] brackets is parsed.
 #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
-pub(super) fn json_too_deep(text: &str) -> bool {
+pub(crate) fn json_too_deep(text: &str) -> bool {
     let t = text.trim_start();
     if !(t.starts_with('[') || t.starts_with('{')) {
         return false;
@@ -266,7 +266,7 @@ pub(super) fn json_too_deep(text: &str) -> bool {
     max > MAX_JSON_DEPTH && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }
 
-pub(super) fn abbreviate(sql: &str) -> &str {
+pub(crate) fn abbreviate(sql: &str) -> &str {
     match sql.char_indices().nth(80) {
         Some((i, _)) => &sql[..i],
         None => sql,
@@ -276,5 +276,38 @@ pub(super) fn abbreviate(sql: &str) -> &str {
 impl Default for Limits {
     fn default() -> Self {
         Limits::D1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rows_record_size_matches_what_d1_stores() {
+        // The two rows measured on local D1 at its limit (a table of three columns):
+        // stored at 2 200 000 bytes of record, refused a byte over.
+        let blob = |n: usize| Value::Blob(vec![0; n]);
+        let single = [blob(2_199_993), Value::Null, Value::Null];
+        assert_eq!(record_len(&single), 2_200_000);
+        let pair = [blob(1_000_000), blob(1_199_991), Value::Null];
+        assert_eq!(record_len(&pair), 2_200_000);
+        assert!(Limits::D1.check_row("t", 1, &single).is_ok());
+        assert!(Limits::D1.check_row("t", 1, &pair).is_ok());
+        let over = [blob(1_000_000), blob(1_199_992), Value::Null];
+        assert_eq!(record_len(&over), 2_200_001);
+        let e = Limits::D1.check_row("t", 3, &over).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("row 3 of `t` would be stored in 2200001 bytes"),
+            "{e}"
+        );
+        // Small values: a one-byte header per column, integers in as few bytes as fit.
+        let small = [
+            Value::Integer(1),
+            Value::Integer(300),
+            Value::Text("ab".into()),
+        ];
+        assert_eq!(record_len(&small), 4 + 2 + 2);
     }
 }
