@@ -80,15 +80,11 @@
 
 #![deny(missing_docs)]
 
-mod batch;
 mod db;
 mod error;
 mod exec;
 pub mod expr;
-pub mod join;
-pub mod prepared;
 mod query;
-pub mod relation;
 pub mod scope;
 pub mod sql;
 mod table;
@@ -131,20 +127,21 @@ pub mod durable {
     pub use crate::exec::durable::*;
 }
 
-pub use batch::{Batch, BatchItem};
 pub use db::{Db, MigrationCheck};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Columns, Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, escape_like, exists, not_exists, or};
-pub use join::{JoinSelect, Project};
-pub use prepared::Prepared;
 #[doc(hidden)]
 pub use query::InsertLink;
+pub use query::batch::{Batch, BatchItem};
+pub use query::join::{JoinSelect, Project};
+pub use query::prepared::Prepared;
+pub use query::relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use query::{
     Assign, ConflictTarget, Delete, Insert, InsertInto, OnConflict, Raw, Returning, ReturningWrite,
     Select, Update, UpdateTable, assign,
 };
-pub use relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
+pub use query::{join, prepared, relation};
 pub use sql::limits::{Limits, MAX_JSON_DEPTH};
 pub(crate) use sql::text::push_ident;
 pub use sql::text::quote_ident;

@@ -12,9 +12,9 @@ use crate::value_expr::{Node, Val};
 /// One assignment `column = expression` of table `T`, for [`Update::set_expr`] and
 /// [`OnConflict::do_update_set`]. Build it with [`assign`].
 pub struct Assign<T> {
-    pub(super) column: &'static str,
-    pub(super) value: Node,
-    pub(super) _t: PhantomData<fn() -> T>,
+    pub(crate) column: &'static str,
+    pub(crate) value: Node,
+    pub(crate) _t: PhantomData<fn() -> T>,
 }
 
 /// `column = expression`: `assign(posts::views, posts::views.add(1))`,
@@ -49,20 +49,20 @@ where
 /// by column, as the patch gave them, then assignments by expression. It knows its table's
 /// column names (quoted, as written into the SQL), so it is compiled once for every table.
 #[derive(Clone)]
-pub(super) struct SetList {
-    pub(super) quoted: &'static [&'static str],
-    pub(super) set: SetValues,
+pub(crate) struct SetList {
+    pub(crate) quoted: &'static [&'static str],
+    pub(crate) set: SetValues,
     /// Boxed (and absent for a plain patch) so the list is 64 bytes: a larger one is
     /// copied with `rep movsq` at `opt-level = "s"`, on every update.
     #[allow(
         clippy::box_collection,
         reason = "a thin pointer: 8 bytes, not a Vec's 24"
     )]
-    pub(super) exprs: Option<Box<Vec<(&'static str, Node)>>>,
+    pub(crate) exprs: Option<Box<Vec<(&'static str, Node)>>>,
 }
 
 impl SetList {
-    pub(super) fn patch<T: Table>(set: SetValues) -> Self {
+    pub(crate) fn patch<T: Table>(set: SetValues) -> Self {
         SetList {
             quoted: T::COLUMNS_QUOTED,
             set,
@@ -70,7 +70,7 @@ impl SetList {
         }
     }
 
-    pub(super) fn exprs<T: Table>(exprs: Vec<(&'static str, Node)>) -> Self {
+    pub(crate) fn exprs<T: Table>(exprs: Vec<(&'static str, Node)>) -> Self {
         SetList {
             quoted: T::COLUMNS_QUOTED,
             set: SetValues::default(),
@@ -79,21 +79,21 @@ impl SetList {
     }
 
     /// The assignments by expression.
-    pub(super) fn by_expr(&self) -> &[(&'static str, Node)] {
+    pub(crate) fn by_expr(&self) -> &[(&'static str, Node)] {
         rare(&self.exprs)
     }
 
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.set.is_empty() && self.by_expr().is_empty()
     }
 
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.set.len() + self.by_expr().len()
     }
 
     /// Sets `column` (one of `columns`, its table's) by expression, replacing what was set
     /// for it.
-    pub(super) fn assign(&mut self, columns: &[&str], column: &'static str, value: Node) {
+    pub(crate) fn assign(&mut self, columns: &[&str], column: &'static str, value: Node) {
         if let Some(i) = columns.iter().position(|c| *c == column) {
             self.set.remove(i);
         }
@@ -103,7 +103,7 @@ impl SetList {
     }
 
     /// `"col" = ?, …` for the patch's columns.
-    pub(super) fn render_columns(&self, sql: &mut String) {
+    pub(crate) fn render_columns(&self, sql: &mut String) {
         let mut i = 0;
         self.set.for_each_column(|c| {
             if i > 0 {
@@ -118,7 +118,7 @@ impl SetList {
 
     /// `col = value, …`, the values copied (a statement only shown, or a conflict clause
     /// repeated in every chunk of an insert).
-    pub(super) fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
+    pub(crate) fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
         self.render_columns(sql);
         params.extend(self.set.values().iter().cloned());
         render_exprs(self.by_expr(), self.set.len(), sql, params);
@@ -126,7 +126,7 @@ impl SetList {
 
     /// [`SetList::render`], the values moved (a write being sent): the patch's values
     /// become the statement's parameters as they are.
-    pub(super) fn render_owned(self, sql: &mut String) -> Vec<Value> {
+    pub(crate) fn render_owned(self, sql: &mut String) -> Vec<Value> {
         self.render_columns(sql);
         let n = self.set.len();
         let exprs = self.exprs;
@@ -137,7 +137,7 @@ impl SetList {
 }
 
 /// The assignments by expression of a [`SetList`], after `before` others.
-pub(super) fn render_exprs(
+pub(crate) fn render_exprs(
     exprs: &[(&'static str, Node)],
     before: usize,
     sql: &mut String,
@@ -150,7 +150,7 @@ pub(super) fn render_exprs(
 }
 
 /// `, col = ` (no comma before the first).
-pub(super) fn push_assignment(sql: &mut String, i: usize, column: &str) {
+pub(crate) fn push_assignment(sql: &mut String, i: usize, column: &str) {
     if i > 0 {
         sql.push_str(", ");
     }

@@ -17,9 +17,9 @@ use crate::error::Result;
 /// A `DELETE`.
 #[must_use = "a delete does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Delete<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) filter: Option<Expr>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) filter: Option<Expr>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
@@ -37,7 +37,7 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
         Ok(vec![self.render(false)])
     }
 
-    pub(super) fn render(&self, returning: bool) -> Statement {
+    pub(crate) fn render(&self, returning: bool) -> Statement {
         let mut sql = String::with_capacity(64);
         sql.push_str("DELETE FROM ");
         push_ident(&mut sql, T::NAME);

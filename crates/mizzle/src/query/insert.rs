@@ -20,7 +20,7 @@ use super::returning::Returning;
 /// an unset one, which is NULL either way). So that they still share one statement shape,
 /// a column one row sets is bound as NULL in the rows that left it out, and each row's
 /// columns are put in table order. Rows that all set the same columns are left as they are.
-pub(super) fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
+pub(crate) fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
     if rows.len() < 2 || table.null_when_omitted.is_empty() {
         return;
     }
@@ -57,12 +57,12 @@ pub(super) fn pad_omitted_nulls(table: &TableMeta, rows: &mut [RowValues]) {
 }
 
 /// One row's (column, value) pairs.
-pub(super) type RowValues = Vec<(&'static str, Value)>;
+pub(crate) type RowValues = Vec<(&'static str, Value)>;
 
 /// `INSERT INTO` table `T`, waiting for its rows.
 pub struct InsertInto<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> InsertInto<'a, E, T> {
@@ -109,7 +109,7 @@ conflict_tuple!(A 0, B 1);
 conflict_tuple!(A 0, B 1, C 2);
 conflict_tuple!(A 0, B 1, C 2, D 3);
 
-pub(super) enum Conflict {
+pub(crate) enum Conflict {
     Nothing(Vec<&'static str>),
     Update(Vec<&'static str>, SetList),
 }
@@ -117,11 +117,11 @@ pub(super) enum Conflict {
 /// An `INSERT` with its rows.
 #[must_use = "an insert does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Insert<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) rows: Vec<RowValues>,
-    pub(super) conflict: Option<Conflict>,
-    pub(super) from_last: Option<FromLast>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) rows: Vec<RowValues>,
+    pub(crate) conflict: Option<Conflict>,
+    pub(crate) from_last: Option<FromLast>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 /// A column filled from the row an earlier insert of the batch made (see
@@ -147,7 +147,7 @@ pub struct InsertLink {
 
 /// The refusal of an insert that takes its parent key from the last insert, sent on its
 /// own: outside a batch, `last_insert_rowid()` is whatever the connection inserted last.
-pub(super) fn from_last_alone(table: &str, f: FromLast) -> Error {
+pub(crate) fn from_last_alone(table: &str, f: FromLast) -> Error {
     Error::DependentInsert(format!(
         "an insert into `{table}` takes `{table}.{}` from the last row inserted into `{}` \
          (set_from_last_insert), which only a batch can tell: send it in {}, right after the \
@@ -173,8 +173,8 @@ pub(crate) fn from_last_spelling(table: &str, f: FromLast) -> String {
 
 /// `ON CONFLICT (target)` waiting for its action.
 pub struct OnConflict<'a, E, T> {
-    pub(super) insert: Insert<'a, E, T>,
-    pub(super) target: Vec<&'static str>,
+    pub(crate) insert: Insert<'a, E, T>,
+    pub(crate) target: Vec<&'static str>,
 }
 
 impl<'a, E: Executor, T: Table> OnConflict<'a, E, T> {
@@ -272,12 +272,12 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
     }
 
     /// The statements, the rows' values moved into them (the insert sent on its own).
-    pub(super) fn into_statements(mut self, returning: bool) -> Result<Vec<Statement>> {
+    pub(crate) fn into_statements(mut self, returning: bool) -> Result<Vec<Statement>> {
         let rows = std::mem::take(&mut self.rows);
         self.render_rows(rows, returning, None)
     }
 
-    pub(super) fn render_rows(
+    pub(crate) fn render_rows(
         &self,
         rows: Vec<RowValues>,
         returning: bool,
@@ -327,16 +327,16 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
 
 /// What an insert needs to know of its table: plain data, so the rendering below is
 /// compiled once, not once per table (it is the largest function a Worker links).
-pub(super) struct TableMeta {
-    pub(super) name: &'static str,
-    pub(super) name_sql: &'static str,
-    pub(super) columns: &'static [&'static str],
-    pub(super) columns_sql: &'static str,
-    pub(super) null_when_omitted: &'static [&'static str],
+pub(crate) struct TableMeta {
+    pub(crate) name: &'static str,
+    pub(crate) name_sql: &'static str,
+    pub(crate) columns: &'static [&'static str],
+    pub(crate) columns_sql: &'static str,
+    pub(crate) null_when_omitted: &'static [&'static str],
 }
 
 impl TableMeta {
-    pub(super) fn of<T: Table>() -> Self {
+    pub(crate) fn of<T: Table>() -> Self {
         TableMeta {
             name: T::NAME,
             name_sql: T::NAME_SQL,
@@ -349,7 +349,7 @@ impl TableMeta {
 
 /// The statements of an insert: rows grouped by the columns they set (in first-seen
 /// order) and chunked so no statement binds more than `max` parameters.
-pub(super) fn render_insert(
+pub(crate) fn render_insert(
     table: &TableMeta,
     mut rows: Vec<RowValues>,
     from_last: Option<(FromLast, &str)>,
@@ -405,14 +405,14 @@ pub(super) fn render_insert(
 
 /// What follows an insert's rows: `ON CONFLICT …` and `RETURNING …`, and how many
 /// parameters the conflict clause binds.
-pub(super) struct Tail<'a> {
-    pub(super) conflict: &'a Option<Conflict>,
-    pub(super) returning: Option<&'a str>,
-    pub(super) params: usize,
+pub(crate) struct Tail<'a> {
+    pub(crate) conflict: &'a Option<Conflict>,
+    pub(crate) returning: Option<&'a str>,
+    pub(crate) params: usize,
 }
 
 /// The parameters `ON CONFLICT … DO UPDATE SET …` binds (none for the other clauses).
-pub(super) fn conflict_param_count(conflict: &Option<Conflict>) -> usize {
+pub(crate) fn conflict_param_count(conflict: &Option<Conflict>) -> usize {
     match conflict {
         Some(Conflict::Update(_, set)) if !set.is_empty() => {
             let mut params = Vec::new();
@@ -425,7 +425,7 @@ pub(super) fn conflict_param_count(conflict: &Option<Conflict>) -> usize {
 
 /// The statements of rows that set the same columns: as many rows to a statement as the
 /// parameter limit allows. The SQL is written straight into each statement's buffer.
-pub(super) fn render_insert_group(
+pub(crate) fn render_insert_group(
     table: &TableMeta,
     rows: Vec<RowValues>,
     from_last: Option<(FromLast, &str)>,
@@ -521,7 +521,7 @@ pub(super) fn render_insert_group(
 
 /// `[WITH "__last" AS (…)] INSERT INTO "t" ("a", "b") VALUES ` for rows setting the
 /// columns of `row` (`DEFAULT VALUES` for none).
-pub(super) fn push_insert_head(
+pub(crate) fn push_insert_head(
     sql: &mut String,
     table_sql: &str,
     row: &RowValues,
@@ -550,7 +550,7 @@ pub(super) fn push_insert_head(
 }
 
 /// Appends the statement's tail: `ON CONFLICT (..) DO ..` and `RETURNING ..`.
-pub(super) fn push_conflict_clause(
+pub(crate) fn push_conflict_clause(
     sql: &mut String,
     params: &mut Vec<Value>,
     conflict: &Option<Conflict>,

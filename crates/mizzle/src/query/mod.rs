@@ -17,9 +17,13 @@ use crate::sql::value::Value;
 use crate::table::Table;
 
 mod assign;
+pub(crate) mod batch;
 mod delete;
 mod insert;
+pub mod join;
+pub mod prepared;
 mod raw;
+pub mod relation;
 mod returning;
 mod select;
 mod update;

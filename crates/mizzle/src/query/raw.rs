@@ -8,8 +8,8 @@ use crate::sql::statement::Statement;
 /// A raw SQL statement with bound parameters.
 #[must_use = "a query does nothing until it is awaited"]
 pub struct Raw<'a, E> {
-    pub(super) db: &'a Db<E>,
-    pub(super) stmt: Statement,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) stmt: Statement,
 }
 
 impl<'a, E: Executor> Raw<'a, E> {

@@ -14,9 +14,9 @@ use super::insert::{Insert, InsertLink};
 /// A write with `RETURNING`.
 #[must_use = "a query does nothing until `.one()`, `.get()` or `.all()` is awaited"]
 pub struct Returning<'a, E, T, Q> {
-    pub(super) inner: Q,
-    pub(super) _t: PhantomData<T>,
-    pub(super) _e: PhantomData<&'a E>,
+    pub(crate) inner: Q,
+    pub(crate) _t: PhantomData<T>,
+    pub(crate) _e: PhantomData<&'a E>,
 }
 
 /// A write that can return rows (insert, update, delete).

@@ -6,8 +6,6 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::expr::{Condition, Expr, Order, Qual, and_filter};
-use crate::join::{From_, JoinSelect, Opt, Project, Projection, Req};
-use crate::relation::{Load, Relation};
 use crate::scope::Covers;
 use crate::sql::statement::{Columns, Statement, ToStatement};
 use crate::sql::text::limit_clause;
@@ -15,12 +13,9 @@ use crate::sql::value::Value;
 use crate::table::Table;
 use crate::value_expr::Node;
 
-/// The join of `T` and `U`, `U`'s row part being `P`.
-type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
-
 /// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
 /// once, whatever the table.
-pub(super) fn render_select(
+pub(crate) fn render_select(
     table_sql: &str,
     select_list: &str,
     filter: &Option<Expr>,
@@ -48,16 +43,16 @@ pub(super) fn render_select(
     Statement::new(sql, params)
 }
 
-pub(super) fn column_list<T: Table>() -> &'static str {
+pub(crate) fn column_list<T: Table>() -> &'static str {
     T::COLUMNS_SQL
 }
 
-pub(super) fn columns_of<T: Table>() -> Option<Columns> {
+pub(crate) fn columns_of<T: Table>() -> Option<Columns> {
     Some(Columns::Table(T::COLUMNS))
 }
 
 /// Finishes a write statement, with `RETURNING` every column when asked.
-pub(super) fn returning_clause<T: Table>(
+pub(crate) fn returning_clause<T: Table>(
     mut sql: String,
     params: Vec<Value>,
     returning: bool,
@@ -73,7 +68,7 @@ pub(super) fn returning_clause<T: Table>(
     stmt
 }
 
-pub(super) fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) {
+pub(crate) fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Option<Expr>) {
     if let Some(f) = filter {
         sql.push_str(" WHERE ");
         f.render(sql, params);
@@ -83,12 +78,12 @@ pub(super) fn push_where(sql: &mut String, params: &mut Vec<Value>, filter: &Opt
 /// A `SELECT` on table `T`.
 #[must_use = "a query does nothing until `.get()`, `.all()` or `.count()` is awaited"]
 pub struct Select<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) filter: Option<Expr>,
-    pub(super) order: Vec<(Node, bool)>,
-    pub(super) limit: Option<u64>,
-    pub(super) offset: Option<u64>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) filter: Option<Expr>,
+    pub(crate) order: Vec<(Node, bool)>,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> Select<'a, E, T> {
@@ -112,78 +107,6 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
         self
     }
 
-    pub(super) fn into_from(self) -> (&'a Db<E>, From_) {
-        (
-            self.db,
-            From_ {
-                base: (T::NAME, T::NAME),
-                joins: Vec::new(),
-                filter: self.filter,
-                order: self.order,
-                limit: self.limit,
-                offset: self.offset,
-            },
-        )
-    }
-
-    pub(super) fn joined(self) -> JoinSelect<'a, E, (T,), (Req<T>,)> {
-        let (db, from) = self.into_from();
-        JoinSelect {
-            db,
-            from,
-            _m: PhantomData,
-        }
-    }
-
-    /// `INNER JOIN u ON condition`: rows become `(T::Row, U::Row)` tuples. The condition
-    /// compares columns of both (`posts::author_id.eq_col(users::id)`).
-    pub fn inner_join<U: crate::scope::Source, S, I>(
-        self,
-        u: U,
-        on: Condition<S>,
-    ) -> Join2<'a, E, T, U, Req<U>>
-    where
-        (T, U): Covers<S, I>,
-    {
-        self.joined().inner_join(u, on)
-    }
-
-    /// `LEFT JOIN u ON condition`: rows become `(T::Row, Option<U::Row>)`, `None` where
-    /// nothing matched.
-    pub fn left_join<U: crate::scope::Source, S, I>(
-        self,
-        u: U,
-        on: Condition<S>,
-    ) -> Join2<'a, E, T, crate::scope::LeftJoined<U>, Opt<U>>
-    where
-        (T, crate::scope::LeftJoined<U>): Covers<S, I>,
-    {
-        self.joined().left_join(u, on)
-    }
-
-    /// Inner join through a declared relation (`.join_rel(users::posts)`).
-    pub fn join_rel<R: Relation<Parent = T>, L>(
-        self,
-        rel: Load<R, L>,
-    ) -> Join2<'a, E, T, R::Child, Req<R::Child>> {
-        self.joined().join_rel(rel)
-    }
-
-    /// Left join through a declared relation: `None` where there is no related row.
-    pub fn left_join_rel<R: Relation<Parent = T>, L>(
-        self,
-        rel: Load<R, L>,
-    ) -> Join2<'a, E, T, crate::scope::LeftJoined<R::Child>, Opt<R::Child>> {
-        self.joined().left_join_rel(rel)
-    }
-
-    /// Selects chosen columns and expressions instead of whole rows: a column, an
-    /// aggregate (`count_all()`, `sum(posts::rating)`), or a tuple of them.
-    pub fn columns<P: Projection<T, I>, I>(self, projection: P) -> Project<'a, E, T, P, I> {
-        let (db, from) = self.into_from();
-        Project::new(db, from, projection)
-    }
-
     /// `LIMIT n`.
     pub fn limit(mut self, n: u64) -> Self {
         self.limit = Some(n);
@@ -198,7 +121,7 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 
     /// The statement, every column qualified by the table's name (so it also stands
     /// inside another statement).
-    pub(super) fn render(&self, select_list: &str, limit: Option<u64>) -> Statement {
+    pub(crate) fn render(&self, select_list: &str, limit: Option<u64>) -> Statement {
         render_select(
             T::NAME_SQL,
             select_list,

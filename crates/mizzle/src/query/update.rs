@@ -18,8 +18,8 @@ use crate::error::Result;
 
 /// `UPDATE` of table `T`, waiting for `.set(patch)`.
 pub struct UpdateTable<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
@@ -48,10 +48,10 @@ impl<'a, E: Executor, T: Table> UpdateTable<'a, E, T> {
 /// An `UPDATE`.
 #[must_use = "an update does nothing until `.run()` or `.returning()` is awaited"]
 pub struct Update<'a, E, T> {
-    pub(super) db: &'a Db<E>,
-    pub(super) set: SetList,
-    pub(super) filter: Option<Expr>,
-    pub(super) _t: PhantomData<T>,
+    pub(crate) db: &'a Db<E>,
+    pub(crate) set: SetList,
+    pub(crate) filter: Option<Expr>,
+    pub(crate) _t: PhantomData<T>,
 }
 
 impl<'a, E: Executor, T: Table> Update<'a, E, T> {
@@ -83,7 +83,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
 
     /// The statement. An empty patch updates nothing: it becomes a `SELECT` of the matching
     /// rows (so `.returning()` still returns them unchanged).
-    pub(super) fn render(&self, returning: bool) -> Statement {
+    pub(crate) fn render(&self, returning: bool) -> Statement {
         if self.set.is_empty() {
             // Nothing to write: select the matching rows instead (`run()` skips it).
             let mut stmt = render_select(
@@ -103,7 +103,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// [`Update::render`], the patch's values moved into the statement.
-    pub(super) fn into_statement(self, returning: bool) -> Statement {
+    pub(crate) fn into_statement(self, returning: bool) -> Statement {
         if self.set.is_empty() {
             return self.render(returning);
         }
@@ -115,7 +115,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// `UPDATE <table> SET `.
-    pub(super) fn update_head() -> String {
+    pub(crate) fn update_head() -> String {
         let mut sql = String::with_capacity(128);
         sql.push_str("UPDATE ");
         sql.push_str(T::NAME_SQL);
@@ -124,7 +124,7 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     }
 
     /// ` WHERE …`, with `RETURNING` every column when asked.
-    pub(super) fn update_tail(
+    pub(crate) fn update_tail(
         mut sql: String,
         mut params: Vec<Value>,
         filter: &Option<Expr>,

@@ -23,17 +23,18 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::expr::and_filter;
-use crate::expr::{ColRef, Condition, Expr, Order, Qual};
-use crate::relation::{Join, Load, Relation};
-use crate::scope::read_optional_row;
-use crate::scope::{Covers, Flag, LeftJoined, NullAt, Source};
-use crate::sql::text::limit_clause;
+use super::relation::{Join, Load, Relation};
+use super::select::Select;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::exec::{Executor, FromRow, RowReader};
+use crate::expr::{ColRef, Column, Condition, Expr, Order, Qual, and_filter};
+use crate::scope::{Covers, Flag, LeftJoined, NullAt, Source, read_optional_row};
+use crate::sql::statement::{Columns, Statement};
+use crate::sql::text::{limit_clause, quote_ident};
+use crate::sql::value::Value;
 use crate::sql::{MakeNullable, Operand, SqlType};
 use crate::value_expr::{Node, Val};
-use crate::{
-    Column, Columns, Db, Error, Executor, FromRow, Result, RowReader, Statement, Value, quote_ident,
-};
 
 pub use crate::sql::statement::ToStatement;
 
@@ -222,6 +223,85 @@ const NAMES: [&str; 64] = [
 
 fn result_name(i: usize) -> &'static str {
     NAMES.get(i).copied().unwrap_or("c")
+}
+
+/// The join of `T` and `U`, `U`'s row part being `P`.
+type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
+
+/// A one-table select becomes a join or a projection here, so that `select.rs` knows
+/// nothing of either.
+impl<'a, E: Executor, T: crate::Table> Select<'a, E, T> {
+    pub(crate) fn into_from(self) -> (&'a Db<E>, From_) {
+        (
+            self.db,
+            From_ {
+                base: (T::NAME, T::NAME),
+                joins: Vec::new(),
+                filter: self.filter,
+                order: self.order,
+                limit: self.limit,
+                offset: self.offset,
+            },
+        )
+    }
+
+    pub(crate) fn joined(self) -> JoinSelect<'a, E, (T,), (Req<T>,)> {
+        let (db, from) = self.into_from();
+        JoinSelect {
+            db,
+            from,
+            _m: PhantomData,
+        }
+    }
+
+    /// `INNER JOIN u ON condition`: rows become `(T::Row, U::Row)` tuples. The condition
+    /// compares columns of both (`posts::author_id.eq_col(users::id)`).
+    pub fn inner_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, U, Req<U>>
+    where
+        (T, U): Covers<S, I>,
+    {
+        self.joined().inner_join(u, on)
+    }
+
+    /// `LEFT JOIN u ON condition`: rows become `(T::Row, Option<U::Row>)`, `None` where
+    /// nothing matched.
+    pub fn left_join<U: crate::scope::Source, S, I>(
+        self,
+        u: U,
+        on: Condition<S>,
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<U>, Opt<U>>
+    where
+        (T, crate::scope::LeftJoined<U>): Covers<S, I>,
+    {
+        self.joined().left_join(u, on)
+    }
+
+    /// Inner join through a declared relation (`.join_rel(users::posts)`).
+    pub fn join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, R::Child, Req<R::Child>> {
+        self.joined().join_rel(rel)
+    }
+
+    /// Left join through a declared relation: `None` where there is no related row.
+    pub fn left_join_rel<R: Relation<Parent = T>, L>(
+        self,
+        rel: Load<R, L>,
+    ) -> Join2<'a, E, T, crate::scope::LeftJoined<R::Child>, Opt<R::Child>> {
+        self.joined().left_join_rel(rel)
+    }
+
+    /// Selects chosen columns and expressions instead of whole rows: a column, an
+    /// aggregate (`count_all()`, `sum(posts::rating)`), or a tuple of them.
+    pub fn columns<P: Projection<T, I>, I>(self, projection: P) -> Project<'a, E, T, P, I> {
+        let (db, from) = self.into_from();
+        Project::new(db, from, projection)
+    }
 }
 
 /// `JoinSelect` after joining source `U` (row part `P`: [`Req<U>`] or [`Opt<U>`]).

@@ -28,13 +28,14 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use crate::expr::and_filter;
-use crate::expr::{Condition, Expr, Order, Qual};
-use crate::query::Select;
-use crate::{
-    Columns, Error, Executor, FromRow, Result, RowReader, Statement, Table, Value, ValueRef,
-    quote_ident,
-};
+use super::select::Select;
+use crate::error::{Error, Result};
+use crate::exec::{Executor, FromRow, RowReader};
+use crate::expr::{Condition, Expr, Order, Qual, and_filter};
+use crate::sql::statement::{Columns, Statement};
+use crate::sql::text::quote_ident;
+use crate::sql::value::{Value, ValueRef};
+use crate::table::Table;
 
 /// How many related rows a relation has per parent.
 pub trait Card {

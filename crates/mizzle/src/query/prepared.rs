@@ -16,7 +16,12 @@
 
 use std::marker::PhantomData;
 
-use crate::{Condition, Db, Executor, Select, Statement, Table};
+use super::select::Select;
+use crate::db::Db;
+use crate::exec::Executor;
+use crate::expr::Condition;
+use crate::sql::statement::Statement;
+use crate::table::Table;
 
 /// A typed, connection-free query template on table `T` with parameters `P`.
 pub struct Prepared<P: ?Sized, T> {

@@ -2,11 +2,19 @@
 //! result per query. On D1 this is `D1Database::batch` (one implicit transaction); natively,
 //! one SQLite transaction. There is no `transaction()`: D1 has no `BEGIN`.
 
-use crate::query::{
-    Delete, FromLast, Insert, InsertLink, Raw, Returning, ReturningWrite, Select, Update,
-    from_last_spelling,
-};
-use crate::{Db, Error, ExecMeta, Executor, FromRow, Output, Result, Statement, Table, push_ident};
+use super::delete::Delete;
+use super::insert::{FromLast, Insert, InsertLink, from_last_spelling};
+use super::join::{JoinSelect, Project, Projection, Segments};
+use super::raw::Raw;
+use super::returning::{Returning, ReturningWrite};
+use super::select::Select;
+use super::update::Update;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::exec::{ExecMeta, Executor, FromRow, Output, decode_all, decode_positional};
+use crate::sql::statement::Statement;
+use crate::sql::text::push_ident;
+use crate::table::Table;
 
 /// A query that can be part of a batch: its statements, and how to read their outputs.
 pub trait BatchItem {
@@ -175,7 +183,7 @@ fn rows<R: FromRow>(outputs: Vec<Output>) -> Result<Vec<R>> {
     for o in outputs {
         all.extend(o.rows);
     }
-    crate::exec::decode_all(all)
+    decode_all(all)
 }
 
 impl<E: Executor, T: Table> BatchItem for Select<'_, E, T> {
@@ -256,25 +264,23 @@ impl<E: Executor> BatchItem for Raw<'_, E> {
     }
 }
 
-impl<E: Executor, Q, G: crate::join::Segments> BatchItem for crate::join::JoinSelect<'_, E, Q, G> {
+impl<E: Executor, Q, G: Segments> BatchItem for JoinSelect<'_, E, Q, G> {
     type Output = Vec<G::Out>;
     fn statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        crate::exec::decode_positional(outputs.into_iter().flat_map(|o| o.rows), G::decode)
+        decode_positional(outputs.into_iter().flat_map(|o| o.rows), G::decode)
     }
 }
 
-impl<E: Executor, Q, P: crate::join::Projection<Q, I>, I> BatchItem
-    for crate::join::Project<'_, E, Q, P, I>
-{
+impl<E: Executor, Q, P: Projection<Q, I>, I> BatchItem for Project<'_, E, Q, P, I> {
     type Output = Vec<P::Output>;
     fn statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.to_statement()])
     }
     fn decode(outputs: Vec<Output>) -> Result<Self::Output> {
-        crate::exec::decode_positional(outputs.into_iter().flat_map(|o| o.rows), P::decode)
+        decode_positional(outputs.into_iter().flat_map(|o| o.rows), P::decode)
     }
 }
 
