@@ -85,10 +85,8 @@ mod error;
 mod exec;
 pub mod expr;
 mod query;
-pub mod scope;
 pub mod sql;
 mod table;
-pub mod value_expr;
 
 pub mod defaults;
 #[doc(hidden)]
@@ -113,16 +111,50 @@ pub mod __private {
 
 #[cfg(target_arch = "wasm32")]
 pub use exec::d1;
+
+pub mod scope {
+    //! Which tables a query reads, at the type level: a condition, order or projection on a
+    //! column of a table the query does not read does not compile.
+    //!
+    //! A single-table query's scope is its table `T`; a join's is the tuple of its sources
+    //! `(A, B, …)`. A condition over one table has scope `T`; `a & b` over two tables has scope
+    //! [`Both`]; an aggregate or fragment that names no column has scope [`AnyScope`].
+    //! [`Covers`] says a query's scope contains a condition's.
+
+    pub use crate::expr::scope::{
+        AliasOf, Always, AnyScope, At, Both, Covers, Everywhere, Flag, Here, LeftJoined, NeverNull,
+        No, NullAt, Slot, Source, Yes,
+    };
+}
+
+pub mod value_expr {
+    //! Typed value expressions: columns, bound values, arithmetic, SQL functions, aggregates,
+    //! `excluded.col` in upserts, scalar subqueries and typed SQL fragments.
+    //!
+    //! `Val<Q, S>` is an expression of SQL type `S` over the tables of scope `Q` (see
+    //! [`scope`](crate::scope)). It can be selected (`.columns((users::id, count_all()))`),
+    //! compared (`count(posts::id).gt(3)`), ordered by, or assigned in an update
+    //! (`posts::views.add(1)`). `posts::title.add(1)` does not compile: arithmetic is for
+    //! numeric columns.
+
+    pub use crate::expr::node::Node;
+    pub use crate::expr::value::{
+        Numeric, Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least,
+        max, min, now, now_ms, sum,
+    };
+}
+
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub use exec::sqlite;
 
-/// The Durable Object backend (wasm32): a SQLite-backed object's storage as a mizzle
-/// database. [`open`] applies the object's pending migrations (wrangler does not migrate
-/// objects) and returns a [`Db`](crate::Db) with D1's limits; every query then runs as on
-/// D1. [`DurableExecutor`] lists the storage API's traps it handles (integers bound as
-/// REAL, no `BEGIN`, unread cursors).
 #[cfg(target_arch = "wasm32")]
 pub mod durable {
+    //! The Durable Object backend (wasm32): a SQLite-backed object's storage as a mizzle
+    //! database. [`open`] applies the object's pending migrations (wrangler does not migrate
+    //! objects) and returns a [`Db`](crate::Db) with D1's limits; every query then runs as on
+    //! D1. [`DurableExecutor`] lists the storage API's traps it handles (integers bound as
+    //! REAL, no `BEGIN`, unread cursors).
+
     pub use crate::db::backends::open_durable as open;
     pub use crate::exec::durable::*;
 }
@@ -143,7 +175,6 @@ pub use query::{
 };
 pub use query::{join, prepared, relation};
 pub use sql::limits::{Limits, MAX_JSON_DEPTH};
-pub(crate) use sql::text::push_ident;
 pub use sql::text::quote_ident;
 pub use sql::value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use table::{Insertable, Patch, SetValues, Table};

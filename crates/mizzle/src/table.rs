@@ -1,6 +1,7 @@
 //! Traits the generated code implements for each table.
 
-use crate::{FromRow, Value};
+use crate::exec::FromRow;
+use crate::sql::value::Value;
 
 /// A table: its name, columns and the structs generated for it.
 pub trait Table: Copy {
@@ -211,7 +212,7 @@ impl SetValues {
 #[cfg(test)]
 mod tests {
     use super::SetValues;
-    use crate::Value;
+    use crate::sql::value::Value;
 
     fn columns(set: &SetValues) -> Vec<usize> {
         let mut out = Vec::new();

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::Result;
+use crate::error::Result;
 
 /// A database call in flight, or its result known before sending anything.
 #[must_use = "a query does nothing until it is awaited"]
@@ -25,7 +25,7 @@ pub(crate) enum Call<F, T> {
 
 impl<F, T> Call<F, T> {
     /// A call that fails with `error` without reaching the database.
-    pub(crate) fn refused(error: crate::Error) -> Self {
+    pub(crate) fn refused(error: crate::error::Error) -> Self {
         Call::Ready(Some(Err(error)))
     }
 

@@ -8,7 +8,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::{Db, Error, Executor, Result, Statement, Value, push_ident};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::exec::Executor;
+use crate::sql::statement::Statement;
+use crate::sql::text::push_ident;
+use crate::sql::value::Value;
 
 impl<E: Executor> Db<E> {
     /// Checks that the database has applied every migration the code was built with

@@ -16,7 +16,10 @@ use worker::worker_sys::{
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstraint};
 
 use super::js::{array_cells, bind_value, cell, js_message};
-use crate::{Columns, Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+use crate::error::{Error, Result};
+use crate::exec::{ExecMeta, Executor, Output, Row};
+use crate::sql::statement::{Columns, Statement};
+use crate::sql::value::Value;
 
 /// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {

@@ -25,8 +25,11 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 
 use super::js::{array_cells, bind_value, js_message};
 use super::ledger::{LedgerConn, apply_pending};
+use crate::error::{Error, Result};
+use crate::exec::{ExecMeta, Executor, Output, Row};
+use crate::sql::statement::Statement;
 use crate::sql::text::cast_integer_params;
-use crate::{Error, ExecMeta, Executor, Output, Result, Row, Statement, Value};
+use crate::sql::value::Value;
 
 /// A Durable Object's SQLite storage as a mizzle executor.
 #[derive(Clone)]

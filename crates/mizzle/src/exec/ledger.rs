@@ -9,8 +9,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::error::{Error, Result};
+use crate::sql::statement::Statement;
 use crate::sql::text::{checksum, split_statements};
-use crate::{Error, Result, Statement, Value};
+use crate::sql::value::Value;
 
 /// The ledger table (a `__mizzle_` name: no schema may use one).
 pub const LEDGER: &str = "__mizzle_migrations";

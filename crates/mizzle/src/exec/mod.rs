@@ -16,8 +16,9 @@ pub mod sqlite;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::error::{Error, Result};
 use crate::sql::SqlType;
-use crate::{Error, Result, Value, ValueRef};
+use crate::sql::value::{Value, ValueRef};
 
 pub use crate::sql::statement::{Columns, Statement};
 
@@ -374,7 +375,7 @@ fn sqlite_text_cell(cell: rusqlite::types::ValueRef<'_>) -> Option<ValueRef<'_>>
 #[inline(always)]
 fn decode_sqlite_cell<S: SqlType>(
     cell: rusqlite::types::ValueRef<'_>,
-) -> Option<std::result::Result<S::Rust, crate::DecodeError>> {
+) -> Option<std::result::Result<S::Rust, crate::error::DecodeError>> {
     use rusqlite::types::ValueRef as R;
     Some(match cell {
         R::Null => S::decode_ref(ValueRef::Null),
@@ -524,7 +525,12 @@ impl<'r> RowReader<'r> {
     /// The error for cell `i` (called `name`, else by the statement's name) not decoding.
     #[cold]
     #[inline(never)]
-    fn decode_error(&self, i: usize, name: Option<&str>, error: crate::DecodeError) -> Error {
+    fn decode_error(
+        &self,
+        i: usize,
+        name: Option<&str>,
+        error: crate::error::DecodeError,
+    ) -> Error {
         Error::Decode {
             column: name.map_or_else(|| self.column(i), str::to_owned),
             error,

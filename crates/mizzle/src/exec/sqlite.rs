@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::StatementNames;
-use crate::{Error, ExecMeta, Executor, FromRow, Output, Result, Row, RowReader, Statement, Value};
+use crate::error::{Error, Result};
+use crate::exec::{ExecMeta, Executor, FromRow, Output, Row, RowReader};
+use crate::sql::statement::Statement;
+use crate::sql::value::Value;
 
 /// A SQLite connection as a mizzle executor.
 pub struct SqliteExecutor {

@@ -2,15 +2,15 @@
 
 use std::marker::PhantomData;
 
+use crate::expr::scope::Covers;
 use crate::expr::{Column, Qual};
-use crate::scope::Covers;
+use crate::expr::{node::Node, value::Val};
 use crate::sql::text::push_ident;
 use crate::sql::value::Value;
 use crate::table::{SetValues, Table, rare};
-use crate::value_expr::{Node, Val};
 
-/// One assignment `column = expression` of table `T`, for [`Update::set_expr`] and
-/// [`OnConflict::do_update_set`]. Build it with [`assign`].
+/// One assignment `column = expression` of table `T`, for [`Update::set_expr`](crate::Update::set_expr) and
+/// [`OnConflict::do_update_set`](crate::OnConflict::do_update_set). Build it with [`assign`].
 pub struct Assign<T> {
     pub(crate) column: &'static str,
     pub(crate) value: Node,
@@ -22,7 +22,7 @@ pub struct Assign<T> {
 /// expression has the column's SQL type and names only columns of the column's table.
 ///
 /// For an integer or timestamp column the database checks the result: beyond ±(2^53 − 1)
-/// the write fails ([`Error::InvalidValue`], HTTP 400) and nothing is stored, since D1 and
+/// the write fails ([`Error::InvalidValue`](crate::Error::InvalidValue), HTTP 400) and nothing is stored, since D1 and
 /// Durable Objects would read such a value back rounded (mizzle then refuses to decode it).
 /// Bound values are checked before sending; this covers what SQL computes.
 pub fn assign<T, S: crate::sql::Operand, Q, S2, I>(

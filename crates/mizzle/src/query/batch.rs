@@ -3,8 +3,9 @@
 //! one SQLite transaction. There is no `transaction()`: D1 has no `BEGIN`.
 
 use super::delete::Delete;
-use super::insert::{FromLast, Insert, InsertLink, from_last_spelling};
+use super::insert::Insert;
 use super::join::{JoinSelect, Project, Projection, Segments};
+use super::link::{FromLast, InsertLink, from_last_spelling};
 use super::raw::Raw;
 use super::returning::{Returning, ReturningWrite};
 use super::select::Select;

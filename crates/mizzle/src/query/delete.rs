@@ -4,8 +4,8 @@ use std::marker::PhantomData;
 
 use crate::db::Db;
 use crate::exec::{ExecMeta, Executor};
+use crate::expr::scope::Covers;
 use crate::expr::{Condition, Expr, and_filter};
-use crate::scope::Covers;
 use crate::sql::statement::Statement;
 use crate::sql::text::push_ident;
 use crate::table::Table;

@@ -14,7 +14,8 @@ use crate::sql::value::Value;
 use crate::table::{Insertable, Patch, Table};
 
 use super::assign::{Assign, SetList};
-use super::returning::Returning;
+use super::link::{FromLast, InsertLink, from_last_alone};
+use super::returning::{Returning, ReturningWrite};
 
 /// Rows of one insert may leave out different nullable columns (their insert structs omit
 /// an unset one, which is NULL either way). So that they still share one statement shape,
@@ -122,53 +123,6 @@ pub struct Insert<'a, E, T> {
     pub(crate) conflict: Option<Conflict>,
     pub(crate) from_last: Option<FromLast>,
     pub(crate) _t: PhantomData<T>,
-}
-
-/// A column filled from the row an earlier insert of the batch made (see
-/// [`Insert::set_from_last_insert`]): `column` takes `table.key` of that row.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct FromLast {
-    pub(crate) column: &'static str,
-    pub(crate) table: &'static str,
-    pub(crate) key: &'static str,
-}
-
-/// What a batch knows of an insert among its items, to find the parent row of a later
-/// `set_from_last_insert` through it (see `crate::batch`).
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct InsertLink {
-    pub(crate) table: &'static str,
-    pub(crate) rows: usize,
-    /// `ON CONFLICT …`: the insert may leave `last_insert_rowid()` at an earlier row.
-    pub(crate) upsert: bool,
-    pub(crate) from_last: Option<FromLast>,
-}
-
-/// The refusal of an insert that takes its parent key from the last insert, sent on its
-/// own: outside a batch, `last_insert_rowid()` is whatever the connection inserted last.
-pub(crate) fn from_last_alone(table: &str, f: FromLast) -> Error {
-    Error::DependentInsert(format!(
-        "an insert into `{table}` takes `{table}.{}` from the last row inserted into `{}` \
-         (set_from_last_insert), which only a batch can tell: send it in {}, right after the \
-         insert it depends on",
-        f.column,
-        f.table,
-        from_last_spelling(table, f)
-    ))
-}
-
-/// The batch that works for an insert into `table` filled from `f`, for a refusal's message:
-/// `db.batch((db.insert(parent::table).values(..), db.insert(table::table).values(..)
-/// .set_from_last_insert(..), ..))`.
-pub(crate) fn from_last_spelling(table: &str, f: FromLast) -> String {
-    format!(
-        "`db.batch((db.insert({p}::table).values(..), db.insert({table}::table).values(..)\
-         .set_from_last_insert({table}::{c}, {p}::{k}), ..))`",
-        p = f.table,
-        c = f.column,
-        k = f.key
-    )
 }
 
 /// `ON CONFLICT (target)` waiting for its action.
@@ -580,5 +534,23 @@ pub(crate) fn push_conflict_clause(
     if let Some(columns) = returning_columns {
         sql.push_str(" RETURNING ");
         sql.push_str(columns);
+    }
+}
+
+impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, T> {
+    fn returning_statements(&self) -> Result<Vec<Statement>> {
+        self.render(true, None)
+    }
+    fn returning_statements_after(&self, parent: &str) -> Result<Vec<Statement>> {
+        self.render(true, Some(parent))
+    }
+    fn insert_link(&self) -> Option<InsertLink> {
+        Some(self.link())
+    }
+    fn into_returning_statements(self) -> Result<Vec<Statement>> {
+        self.into_statements(true)
+    }
+    fn db(&self) -> &'a Db<E> {
+        self.db
     }
 }

@@ -9,7 +9,7 @@ use crate::exec::Executor;
 use crate::sql::statement::Statement;
 use crate::table::Table;
 
-use super::insert::{Insert, InsertLink};
+use super::link::InsertLink;
 
 /// A write with `RETURNING`.
 #[must_use = "a query does nothing until `.one()`, `.get()` or `.all()` is awaited"]
@@ -42,24 +42,6 @@ pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
     }
     /// The database it runs on.
     fn db(&self) -> &'a Db<E>;
-}
-
-impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, T> {
-    fn returning_statements(&self) -> Result<Vec<Statement>> {
-        self.render(true, None)
-    }
-    fn returning_statements_after(&self, parent: &str) -> Result<Vec<Statement>> {
-        self.render(true, Some(parent))
-    }
-    fn insert_link(&self) -> Option<InsertLink> {
-        Some(self.link())
-    }
-    fn into_returning_statements(self) -> Result<Vec<Statement>> {
-        self.into_statements(true)
-    }
-    fn db(&self) -> &'a Db<E> {
-        self.db
-    }
 }
 
 impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, E, T, Q> {

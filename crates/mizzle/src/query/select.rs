@@ -5,13 +5,13 @@ use std::marker::PhantomData;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::exec::Executor;
+use crate::expr::node::Node;
+use crate::expr::scope::Covers;
 use crate::expr::{Condition, Expr, Order, Qual, and_filter};
-use crate::scope::Covers;
 use crate::sql::statement::{Columns, Statement, ToStatement};
 use crate::sql::text::limit_clause;
 use crate::sql::value::Value;
 use crate::table::Table;
-use crate::value_expr::Node;
 
 /// `SELECT <select_list> FROM <table> [WHERE …] [ORDER BY …] [LIMIT … OFFSET …]`: compiled
 /// once, whatever the table.
@@ -19,7 +19,7 @@ pub(crate) fn render_select(
     table_sql: &str,
     select_list: &str,
     filter: &Option<Expr>,
-    order: &[(crate::value_expr::Node, bool)],
+    order: &[(crate::expr::node::Node, bool)],
     (limit, offset): (Option<u64>, Option<u64>),
 ) -> Statement {
     let mut sql = String::with_capacity(64 + select_list.len());

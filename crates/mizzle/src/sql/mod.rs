@@ -18,7 +18,8 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::{DecodeError, Value, ValueRef};
+use crate::error::DecodeError;
+use crate::sql::value::{Value, ValueRef};
 
 /// A column's SQL type: its Rust type and how that is stored.
 pub trait SqlType {
@@ -124,7 +125,9 @@ impl SqlType for Integer {
             ValueRef::Integer(i) => Ok(i),
             // Integral and exact: beyond 2^53 a float may already have been rounded (D1
             // returns every number through JavaScript), so it is refused, not guessed.
-            ValueRef::Real(r) if r.fract() == 0.0 && r.abs() <= crate::MAX_SAFE_INTEGER as f64 => {
+            ValueRef::Real(r)
+                if r.fract() == 0.0 && r.abs() <= crate::sql::value::MAX_SAFE_INTEGER as f64 =>
+            {
                 Ok(r as i64)
             }
             ValueRef::Real(r) if r.fract() == 0.0 => Err(DecodeError::new(format!(

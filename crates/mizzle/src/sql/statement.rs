@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::Value;
+use crate::sql::value::Value;
 
 /// One SQL statement with its bound values.
 #[derive(Debug, Clone, PartialEq)]

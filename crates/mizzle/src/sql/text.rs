@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::Value;
+use crate::sql::value::Value;
 
 /// Quotes an SQL identifier: `users` → `"users"`, doubling any `"` inside.
 pub fn quote_ident(name: &str) -> String {

@@ -28,13 +28,13 @@ use super::select::Select;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::exec::{Executor, FromRow, RowReader};
+use crate::expr::scope::{Covers, Flag, LeftJoined, NullAt, Source, read_optional_row};
 use crate::expr::{ColRef, Column, Condition, Expr, Order, Qual, and_filter};
-use crate::scope::{Covers, Flag, LeftJoined, NullAt, Source, read_optional_row};
+use crate::expr::{node::Node, value::Val};
 use crate::sql::statement::{Columns, Statement};
 use crate::sql::text::{limit_clause, quote_ident};
 use crate::sql::value::Value;
 use crate::sql::{MakeNullable, Operand, SqlType};
-use crate::value_expr::{Node, Val};
 
 pub use crate::sql::statement::ToStatement;
 
@@ -230,7 +230,7 @@ type Join2<'a, E, T, U, P> = JoinSelect<'a, E, (T, U), (Req<T>, P)>;
 
 /// A one-table select becomes a join or a projection here, so that `select.rs` knows
 /// nothing of either.
-impl<'a, E: Executor, T: crate::Table> Select<'a, E, T> {
+impl<'a, E: Executor, T: crate::table::Table> Select<'a, E, T> {
     pub(crate) fn into_from(self) -> (&'a Db<E>, From_) {
         (
             self.db,
@@ -256,7 +256,7 @@ impl<'a, E: Executor, T: crate::Table> Select<'a, E, T> {
 
     /// `INNER JOIN u ON condition`: rows become `(T::Row, U::Row)` tuples. The condition
     /// compares columns of both (`posts::author_id.eq_col(users::id)`).
-    pub fn inner_join<U: crate::scope::Source, S, I>(
+    pub fn inner_join<U: crate::expr::scope::Source, S, I>(
         self,
         u: U,
         on: Condition<S>,
@@ -269,13 +269,13 @@ impl<'a, E: Executor, T: crate::Table> Select<'a, E, T> {
 
     /// `LEFT JOIN u ON condition`: rows become `(T::Row, Option<U::Row>)`, `None` where
     /// nothing matched.
-    pub fn left_join<U: crate::scope::Source, S, I>(
+    pub fn left_join<U: crate::expr::scope::Source, S, I>(
         self,
         u: U,
         on: Condition<S>,
-    ) -> Join2<'a, E, T, crate::scope::LeftJoined<U>, Opt<U>>
+    ) -> Join2<'a, E, T, crate::expr::scope::LeftJoined<U>, Opt<U>>
     where
-        (T, crate::scope::LeftJoined<U>): Covers<S, I>,
+        (T, crate::expr::scope::LeftJoined<U>): Covers<S, I>,
     {
         self.joined().left_join(u, on)
     }
@@ -292,7 +292,7 @@ impl<'a, E: Executor, T: crate::Table> Select<'a, E, T> {
     pub fn left_join_rel<R: Relation<Parent = T>, L>(
         self,
         rel: Load<R, L>,
-    ) -> Join2<'a, E, T, crate::scope::LeftJoined<R::Child>, Opt<R::Child>> {
+    ) -> Join2<'a, E, T, crate::expr::scope::LeftJoined<R::Child>, Opt<R::Child>> {
         self.joined().left_join_rel(rel)
     }
 
@@ -589,7 +589,7 @@ impl<Q, I, V: Projection<Q, I>> Projection<Q, I> for Named<V> {
 
 /// A whole table's row in a projection (`.columns((users::table, count(posts::id)))`):
 /// `Option` of it for a left-joined table.
-impl<Q, T: crate::Table, I> Projection<Q, I> for T
+impl<Q, T: crate::table::Table, I> Projection<Q, I> for T
 where
     Q: Covers<T, I> + NullAt<I>,
 {

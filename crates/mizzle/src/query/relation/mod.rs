@@ -136,7 +136,7 @@ pub struct Rel<R, V> {
 pub struct Load<R, S = Nil> {
     rel: R,
     filter: Option<Expr>,
-    order: Vec<(crate::value_expr::Node, bool)>,
+    order: Vec<(crate::expr::node::Node, bool)>,
     limit: Option<u64>,
     sub: S,
 }
@@ -159,7 +159,7 @@ impl<R: Relation, S> Load<R, S> {
     /// Only related rows matching `condition` (several are ANDed).
     pub fn filter<C, I>(mut self, condition: Condition<C>) -> Self
     where
-        R::Child: crate::scope::Covers<C, I>,
+        R::Child: crate::expr::scope::Covers<C, I>,
     {
         and_filter(&mut self.filter, condition.into_expr());
         self
@@ -168,7 +168,7 @@ impl<R: Relation, S> Load<R, S> {
     /// Orders the related rows of each parent.
     pub fn order_by<C, I>(mut self, order: impl Into<Order<C>>) -> Self
     where
-        R::Child: crate::scope::Covers<C, I>,
+        R::Child: crate::expr::scope::Covers<C, I>,
     {
         let o = order.into();
         self.order.push((o.term, o.descending));
@@ -180,7 +180,7 @@ impl<R: Relation, S> Load<R, S> {
     /// `EXISTS (SELECT 1 …)`. The load's own filter applies too.
     pub fn any<C, I>(self, condition: Condition<C>) -> Condition<R::Parent>
     where
-        R::Child: crate::scope::Covers<C, I>,
+        R::Child: crate::expr::scope::Covers<C, I>,
     {
         Condition::new(self.exists(Some(condition.into_expr()), false))
     }
@@ -193,7 +193,7 @@ impl<R: Relation, S> Load<R, S> {
     /// A condition on the parent: no related row matches `condition`.
     pub fn none<C, I>(self, condition: Condition<C>) -> Condition<R::Parent>
     where
-        R::Child: crate::scope::Covers<C, I>,
+        R::Child: crate::expr::scope::Covers<C, I>,
     {
         Condition::new(self.exists(Some(condition.into_expr()), true))
     }
@@ -201,8 +201,8 @@ impl<R: Relation, S> Load<R, S> {
     /// The number of related rows (matching the load's filter), as an expression on the
     /// parent: a correlated scalar subquery, for a projection (`.columns((posts::id,
     /// posts::comments.count()))`), a condition or an order.
-    pub fn count(self) -> crate::value_expr::Val<R::Parent, crate::sql::Integer> {
-        crate::value_expr::Val::new(crate::value_expr::Node::Subquery(Box::new(
+    pub fn count(self) -> crate::expr::value::Val<R::Parent, crate::sql::Integer> {
+        crate::expr::value::Val::new(crate::expr::node::Node::Subquery(Box::new(
             self.correlated("count(*)", None),
         )))
     }
@@ -671,12 +671,12 @@ impl LevelMeta {
     fn statements(
         &self,
         filter: &Option<Expr>,
-        order_by: &[(crate::value_expr::Node, bool)],
+        order_by: &[(crate::expr::node::Node, bool)],
         limit: Option<u64>,
         parent: &Statement,
         parent_unique_rows: bool,
     ) -> (Statement, Statement) {
-        use crate::push_ident;
+        use crate::sql::text::push_ident;
         let parent_col = self.join.parent_col();
         // The column holding the parent key of each row: the child's own foreign key, or
         // the join table's.
@@ -826,7 +826,7 @@ fn push_columns(sql: &mut String, columns: &[&str], alias: &str) {
         }
         sql.push_str(alias);
         sql.push('.');
-        crate::push_ident(sql, c);
+        crate::sql::text::push_ident(sql, c);
     }
 }
 

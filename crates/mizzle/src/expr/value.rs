@@ -1,131 +1,13 @@
-//! Typed value expressions: columns, bound values, arithmetic, SQL functions, aggregates,
-//! `excluded.col` in upserts, scalar subqueries and typed SQL fragments.
-//!
-//! `Val<Q, S>` is an expression of SQL type `S` over the tables of scope `Q` (see
-//! [`scope`](crate::scope)). It can be selected (`.columns((users::id, count_all()))`),
-//! compared (`count(posts::id).gt(3)`), ordered by, or assigned in an update
-//! (`posts::views.add(1)`). `posts::title.add(1)` does not compile: arithmetic is for
-//! numeric columns.
+//! Typed value expressions and aggregates (the user's docs are on `mizzle::value_expr`,
+//! in lib.rs).
 
 use std::marker::PhantomData;
 
-use crate::expr::{ColRef, Condition, Expr, Order};
-use crate::scope::{AnyScope, Both, NeverNull, Source};
+use super::node::Node;
+use super::scope::{AnyScope, Both, NeverNull, Source};
+use super::{Column, Condition, Expr, Order};
+use crate::sql::value::Value;
 use crate::sql::{Integer, Nullable, Operand, Real, SqlType, Timestamp, TimestampMs};
-use crate::{Column, Statement, Value};
-
-/// A value expression, untyped (the tree [`Val`] wraps).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    /// A column of a table or alias.
-    Col(ColRef),
-    /// A bound value.
-    Bind(Value),
-    /// `count(*)`.
-    CountAll,
-    /// `func(args…)`, with `DISTINCT` before the arguments when set.
-    Call {
-        /// Function name (from mizzle's fixed list, never user input).
-        func: &'static str,
-        /// Arguments.
-        args: Vec<Node>,
-        /// `func(DISTINCT …)`.
-        distinct: bool,
-    },
-    /// `(left op right)`.
-    Binary {
-        /// Operator (`+`, `-`, `*`, `/`, `||`).
-        op: &'static str,
-        /// Left operand.
-        left: Box<Node>,
-        /// Right operand.
-        right: Box<Node>,
-    },
-    /// `excluded."col"` in an upsert's `DO UPDATE`.
-    Excluded(&'static str),
-    /// A scalar subquery `(SELECT …)`.
-    Subquery(Box<Statement>),
-    /// An expression written to an integer column, guarded: its value, or the error
-    /// `integer overflow` when it is beyond ±(2^53 − 1) (see [`crate::assign`]).
-    ExactInteger(Box<Node>),
-    /// A typed SQL fragment with `?` placeholders.
-    Raw {
-        /// SQL text.
-        sql: String,
-        /// Its values.
-        params: Vec<Value>,
-    },
-}
-
-impl Node {
-    /// Appends the SQL (columns qualified as `qualified` says) and binds the values.
-    pub fn render(&self, qualified: crate::expr::Qual, sql: &mut String, params: &mut Vec<Value>) {
-        match self {
-            Node::Col(c) => c.render(qualified, sql),
-            Node::Bind(v) => {
-                sql.push('?');
-                params.push(v.clone());
-            }
-            Node::CountAll => sql.push_str("count(*)"),
-            Node::Call {
-                func,
-                args,
-                distinct,
-            } => {
-                sql.push_str(func);
-                sql.push('(');
-                if *distinct {
-                    sql.push_str("DISTINCT ");
-                }
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    a.render(qualified, sql, params);
-                }
-                sql.push(')');
-            }
-            Node::Binary { op, left, right } => {
-                sql.push('(');
-                left.render(qualified, sql, params);
-                sql.push(' ');
-                sql.push_str(op);
-                sql.push(' ');
-                right.render(qualified, sql, params);
-                sql.push(')');
-            }
-            Node::Excluded(c) => {
-                sql.push_str("excluded.");
-                crate::push_ident(sql, c);
-            }
-            Node::Subquery(s) => {
-                sql.push('(');
-                sql.push_str(&s.sql);
-                sql.push(')');
-                params.extend(s.params.iter().cloned());
-            }
-            Node::ExactInteger(inner) => {
-                // Evaluated once (a subquery over it), passed through when NULL or within
-                // ±(2^53 − 1), else `abs(i64::MIN)`, which SQLite refuses with "integer
-                // overflow": the write fails instead of storing what cannot be read back.
-                sql.push_str("(SELECT CASE WHEN \"__v\" IS NULL OR abs(\"__v\") <= ");
-                crate::sql::text::push_u64(sql, crate::MAX_SAFE_INTEGER as u64);
-                sql.push_str(" THEN \"__v\" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ");
-                inner.render(qualified, sql, params);
-                sql.push_str(" AS \"__v\"))");
-            }
-            Node::Raw {
-                sql: raw,
-                params: p,
-            } => {
-                sql.push('(');
-                sql.push_str(raw);
-                sql.push(')');
-                params.extend(p.iter().cloned());
-            }
-        }
-    }
-}
 
 /// A value expression of SQL type `S` over scope `Q`.
 pub struct Val<Q, S> {
@@ -398,4 +280,10 @@ pub fn fragment<S>(
         sql: sql.into(),
         params: params.into_iter().collect(),
     })
+}
+
+impl<Q, S> From<Val<Q, S>> for Order<Q> {
+    fn from(v: Val<Q, S>) -> Self {
+        v.asc()
+    }
 }

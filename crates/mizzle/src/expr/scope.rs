@@ -1,15 +1,12 @@
-//! Which tables a query reads, at the type level: a condition, order or projection on a
-//! column of a table the query does not read does not compile.
-//!
-//! A single-table query's scope is its table `T`; a join's is the tuple of its sources
-//! `(A, B, …)`. A condition over one table has scope `T`; `a & b` over two tables has scope
-//! [`Both`]; an aggregate or fragment that names no column has scope [`AnyScope`].
-//! [`Covers`] says a query's scope contains a condition's.
+//! Scopes: which tables an expression may name (the user's docs are on `mizzle::scope`,
+//! in lib.rs).
 
 use std::marker::PhantomData;
 
+use crate::error::Result;
+use crate::exec::{FromRow, RowReader};
 use crate::sql::{MakeNullable, SqlType};
-use crate::{FromRow, Result, RowReader, Table};
+use crate::table::Table;
 
 /// Something a query reads rows from: a table, or an alias of one (see [`alias!`]).
 ///
