@@ -4,8 +4,7 @@ use worker::js_sys::{Array, ArrayBuffer, Error as JsError, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Error, Result};
-use crate::sql::value::MAX_SAFE_INTEGER;
-use crate::sql::value::Value;
+use crate::sql::value::{MAX_SAFE_INTEGER, Value};
 
 /// The text of a JS exception (D1's `D1_ERROR: …` messages are `Error`s).
 pub(crate) fn js_message(e: &JsValue) -> String {

@@ -331,8 +331,8 @@ fn and_also(current: &mut Expr, next: Expr) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{Column, Condition, and, or};
     use crate::expr::scope::Source;
+    use crate::expr::{Column, Condition, and, or};
     use crate::sql::{Integer, Nullable, Text};
 
     #[derive(Clone, Copy)]

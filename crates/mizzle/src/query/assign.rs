@@ -3,8 +3,7 @@
 use std::marker::PhantomData;
 
 use crate::expr::scope::Covers;
-use crate::expr::{Column, Qual};
-use crate::expr::{node::Node, value::Val};
+use crate::expr::{Column, Qual, node::Node, value::Val};
 use crate::sql::text::push_ident;
 use crate::sql::value::Value;
 use crate::table::{SetValues, Table, rare};

@@ -2,17 +2,16 @@
 
 use std::marker::PhantomData;
 
+use super::returning::{Returning, ReturningWrite};
+use super::select::{push_where, returning_clause};
 use crate::db::Db;
+use crate::error::Result;
 use crate::exec::{ExecMeta, Executor};
 use crate::expr::scope::Covers;
 use crate::expr::{Condition, Expr, and_filter};
 use crate::sql::statement::Statement;
 use crate::sql::text::push_ident;
 use crate::table::Table;
-
-use super::returning::{Returning, ReturningWrite};
-use super::select::{push_where, returning_clause};
-use crate::error::Result;
 
 /// A `DELETE`.
 #[must_use = "a delete does nothing until `.run()` or `.returning()` is awaited"]

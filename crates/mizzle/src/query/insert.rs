@@ -3,6 +3,9 @@
 
 use std::marker::PhantomData;
 
+use super::assign::{Assign, SetList};
+use super::link::{FromLast, InsertLink, from_last_alone};
+use super::returning::{Returning, ReturningWrite};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::exec::{ExecMeta, Executor};
@@ -12,10 +15,6 @@ use crate::sql::statement::{Columns, Statement};
 use crate::sql::text::push_ident;
 use crate::sql::value::Value;
 use crate::table::{Insertable, Patch, Table};
-
-use super::assign::{Assign, SetList};
-use super::link::{FromLast, InsertLink, from_last_alone};
-use super::returning::{Returning, ReturningWrite};
 
 /// Rows of one insert may leave out different nullable columns (their insert structs omit
 /// an unset one, which is NULL either way). So that they still share one statement shape,

@@ -2,14 +2,13 @@
 
 use std::marker::PhantomData;
 
+use super::link::InsertLink;
 use crate::db::Db;
 use crate::db::call::Either;
 use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::sql::statement::Statement;
 use crate::table::Table;
-
-use super::link::InsertLink;
 
 /// A write with `RETURNING`.
 #[must_use = "a query does nothing until `.one()`, `.get()` or `.all()` is awaited"]

@@ -2,19 +2,18 @@
 
 use std::marker::PhantomData;
 
+use super::assign::{Assign, SetList};
+use super::returning::{Returning, ReturningWrite};
+use super::select::{column_list, columns_of, push_where, render_select, returning_clause};
 use crate::db::Db;
 use crate::db::call::Call;
+use crate::error::Result;
 use crate::exec::{ExecMeta, Executor};
 use crate::expr::scope::Covers;
 use crate::expr::{Condition, Expr, and_filter};
 use crate::sql::statement::Statement;
 use crate::sql::value::Value;
 use crate::table::{Patch, Table};
-
-use super::assign::{Assign, SetList};
-use super::returning::{Returning, ReturningWrite};
-use super::select::{column_list, columns_of, push_where, render_select, returning_clause};
-use crate::error::Result;
 
 /// `UPDATE` of table `T`, waiting for `.set(patch)`.
 pub struct UpdateTable<'a, E, T> {

@@ -29,8 +29,9 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::exec::{Executor, FromRow, RowReader};
 use crate::expr::scope::{Covers, Flag, LeftJoined, NullAt, Source, read_optional_row};
-use crate::expr::{ColRef, Column, Condition, Expr, Order, Qual, and_filter};
-use crate::expr::{node::Node, value::Val};
+use crate::expr::{
+    ColRef, Column, Condition, Expr, Order, Qual, and_filter, node::Node, value::Val,
+};
 use crate::sql::statement::{Columns, Statement};
 use crate::sql::text::{limit_clause, quote_ident};
 use crate::sql::value::Value;
