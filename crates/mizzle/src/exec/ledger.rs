@@ -44,32 +44,7 @@ pub(crate) fn apply_pending(
             applied.insert(name.clone(), sum.clone());
         }
     }
-    for (name, sql) in migrations {
-        if let Some(sum) = applied.get(*name)
-            && *sum != checksum(sql)
-        {
-            return Err(Error::Other(format!(
-                "migration {name} changed after this database applied it (checksum {sum}, now \
-                 {}): restore the file as it was and put the change in a new migration",
-                checksum(sql)
-            )));
-        }
-    }
-    // A file the database applied that the code no longer has: a shipped migration was
-    // renamed, rewritten as a draft, or removed. Said by name, before anything runs.
-    let gone: Vec<&str> = applied
-        .keys()
-        .map(String::as_str)
-        .filter(|a| !migrations.iter().any(|(name, _)| name == a))
-        .collect();
-    if !gone.is_empty() {
-        return Err(Error::Other(format!(
-            "this database applied migration(s) the code no longer has: {}. A migration that \
-             shipped was renamed, rewritten or removed: restore it exactly as it was (git has \
-             it) and put the change in a new migration",
-            gone.join(", ")
-        )));
-    }
+    check_history(&applied, migrations)?;
     let last_applied = applied.keys().next_back().cloned();
     let mut done = Vec::new();
     for (name, sql) in migrations {
@@ -110,4 +85,35 @@ pub(crate) fn apply_pending(
         done.push((*name).to_owned());
     }
     Ok(done)
+}
+
+/// Refuses, before anything runs, a ledger the code's migrations no longer match: a file
+/// changed after this database applied it, or one it applied that the code no longer has
+/// (a shipped migration renamed, rewritten as a draft, or removed), each said by name.
+fn check_history(applied: &BTreeMap<String, String>, migrations: &[(&str, &str)]) -> Result<()> {
+    for (name, sql) in migrations {
+        if let Some(sum) = applied.get(*name)
+            && *sum != checksum(sql)
+        {
+            return Err(Error::Other(format!(
+                "migration {name} changed after this database applied it (checksum {sum}, now \
+                 {}): restore the file as it was and put the change in a new migration",
+                checksum(sql)
+            )));
+        }
+    }
+    let gone: Vec<&str> = applied
+        .keys()
+        .map(String::as_str)
+        .filter(|a| !migrations.iter().any(|(name, _)| name == a))
+        .collect();
+    if !gone.is_empty() {
+        return Err(Error::Other(format!(
+            "this database applied migration(s) the code no longer has: {}. A migration that \
+             shipped was renamed, rewritten or removed: restore it exactly as it was (git has \
+             it) and put the change in a new migration",
+            gone.join(", ")
+        )));
+    }
+    Ok(())
 }

@@ -128,19 +128,7 @@ impl Expr {
                 params.push(Value::clone(high));
             }
             Expr::Or(items) if items.len() > INLINE_LIST_MAX => {
-                // `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON array
-                // instead of one parameter per term (D1 allows 100 per statement).
-                for (i, term) in fold_equalities(items).iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(" OR ");
-                    }
-                    match term {
-                        Term::In(column, values) => {
-                            render_in(column, values, false, qualified, sql, params)
-                        }
-                        Term::Other(item) => render_term(item, qualified, sql, params),
-                    }
-                }
+                render_folded_or(items, qualified, sql, params)
             }
             Expr::And(items) => render_terms(items, " AND ", "1", qualified, sql, params),
             Expr::Or(items) => render_terms(items, " OR ", "0", qualified, sql, params),
@@ -180,6 +168,20 @@ impl Expr {
                 sql.push(')');
                 params.extend(sub.params.iter().cloned());
             }
+        }
+    }
+}
+
+/// A long OR chain: `c = a OR c = b OR …` is `c IN (a, b, …)`, which binds one JSON
+/// array instead of one parameter per term (D1 allows 100 per statement).
+fn render_folded_or(items: &[Expr], qualified: Qual, sql: &mut String, params: &mut Vec<Value>) {
+    for (i, term) in fold_equalities(items).iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" OR ");
+        }
+        match term {
+            Term::In(column, values) => render_in(column, values, false, qualified, sql, params),
+            Term::Other(item) => render_term(item, qualified, sql, params),
         }
     }
 }

@@ -84,18 +84,6 @@ impl Links {
                 from_last_spelling(table, f)
             ))
         };
-        // `SELECT "t"."col" FROM "t" WHERE <row>`.
-        let select = |table_sql: &str, col: &str, row: &str| {
-            let mut sql = String::from("SELECT ");
-            sql.push_str(table_sql);
-            sql.push('.');
-            push_ident(&mut sql, col);
-            sql.push_str(" FROM ");
-            sql.push_str(table_sql);
-            sql.push_str(" WHERE ");
-            sql.push_str(row);
-            sql
-        };
         let Some(before) = index.checked_sub(1) else {
             return Err(refuse("it is the first item of the batch".into()));
         };
@@ -112,32 +100,13 @@ impl Links {
             let mut table_sql = String::new();
             push_ident(&mut table_sql, link.table);
             if at == before {
-                if link.upsert {
-                    return Err(refuse(format!(
-                        "item {} before it is an insert with ON CONFLICT, which may insert no \
-                         row (and `last_insert_rowid()` then names an older one)",
-                        before + 1
-                    )));
-                }
-                if link.rows == 0 {
-                    return Err(refuse(format!(
-                        "item {} before it inserts no row",
-                        before + 1
-                    )));
+                if let Some(why) = last_insert_unclear(link, f.table) {
+                    return Err(refuse(format!("item {} before it {why}", before + 1)));
                 }
                 row = format!("{table_sql}.{row}");
             }
             if link.table == f.table {
-                if at == before && link.rows > 1 {
-                    return Err(refuse(format!(
-                        "item {} before it inserts {} rows into `{}`: which one is the parent? \
-                         Insert the parent row on its own",
-                        before + 1,
-                        link.rows,
-                        f.table
-                    )));
-                }
-                return Ok((select(&table_sql, f.key, &row), at));
+                return Ok((select_column(&table_sql, f.key, &row), at));
             }
             // Up to the row this item's rows were attached to.
             let (Some(up), Some(parent_item)) = (link.from_last, self.items[at].1) else {
@@ -152,12 +121,48 @@ impl Links {
             next.push('.');
             push_ident(&mut next, up.key);
             next.push_str(" = (");
-            next.push_str(&select(&table_sql, up.column, &row));
+            next.push_str(&select_column(&table_sql, up.column, &row));
             next.push(')');
             row = next;
             at = parent_item;
         }
     }
+}
+
+/// Why `last_insert_rowid()` after `link` does not name the one parent row in table
+/// `parent` (`None` when it does): an upsert may insert nothing, an empty insert inserts
+/// nothing, and several rows of the parent table leave which one unsaid.
+fn last_insert_unclear(link: InsertLink, parent: &str) -> Option<String> {
+    if link.upsert {
+        Some(
+            "is an insert with ON CONFLICT, which may insert no row (and \
+             `last_insert_rowid()` then names an older one)"
+                .into(),
+        )
+    } else if link.rows == 0 {
+        Some("inserts no row".into())
+    } else if link.table == parent && link.rows > 1 {
+        Some(format!(
+            "inserts {} rows into `{parent}`: which one is the parent? Insert the parent row \
+             on its own",
+            link.rows
+        ))
+    } else {
+        None
+    }
+}
+
+/// `SELECT "t"."col" FROM "t" WHERE <row>`.
+fn select_column(table_sql: &str, col: &str, row: &str) -> String {
+    let mut sql = String::from("SELECT ");
+    sql.push_str(table_sql);
+    sql.push('.');
+    push_ident(&mut sql, col);
+    sql.push_str(" FROM ");
+    sql.push_str(table_sql);
+    sql.push_str(" WHERE ");
+    sql.push_str(row);
+    sql
 }
 
 /// An item's statements, its parent key found through the items before it.

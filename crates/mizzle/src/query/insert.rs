@@ -390,37 +390,13 @@ pub(crate) fn render_insert_group(
         return Ok(());
     };
     let width = first.len();
-    let per_stmt = if width == 0 {
-        1
-    } else {
-        let room = max.saturating_sub(tail.params);
-        if room < width {
-            return Err(Error::Limit(format!(
-                "one row of `{}` binds {} parameters; the limit is {max}",
-                table.name,
-                width + tail.params
-            )));
-        }
-        room / width
-    };
     let filled = from_last.and_then(|(f, parent)| {
         first
             .iter()
             .position(|(c, _)| *c == f.column)
             .map(|i| (i, parent))
     });
-    let per_stmt = match filled {
-        Some(_) if rows.len() > per_stmt => {
-            return Err(Error::Limit(format!(
-                "an insert filled from the last insert must be one statement: {} rows of `{}` need {} parameters; the limit is {max}",
-                rows.len(),
-                table.name,
-                rows.len() * (width - 1)
-            )));
-        }
-        Some(_) => per_stmt.max(1),
-        None => per_stmt,
-    };
+    let per_stmt = rows_per_statement(table.name, rows.len(), width, filled.is_some(), tail, max)?;
     let capacity =
         |n: usize| 96 + n.min(64) * (width * 4 + 24) + tail.returning.map_or(0, str::len);
     // The first statement's head (`[WITH …] INSERT INTO t (a, b) VALUES `), written before
@@ -446,21 +422,7 @@ pub(crate) fn render_insert_group(
                 break;
             }
             sql.push_str(if i == 0 { "(" } else { ", (" });
-            for (j, (_, v)) in row.into_iter().enumerate() {
-                if j > 0 {
-                    sql.push_str(", ");
-                }
-                match filled {
-                    Some((at, _)) if at == j => {
-                        sql.push_str("(SELECT \"__last\".\"v\" FROM \"__last\")");
-                    }
-                    _ => {
-                        sql.push('?');
-                        params.push(v);
-                    }
-                }
-            }
-            sql.push(')');
+            push_row(&mut sql, &mut params, row, filled.map(|(at, _)| at));
         }
         push_conflict_clause(&mut sql, &mut params, tail.conflict, tail.returning);
         let mut stmt = Statement::new(sql, params);
@@ -472,6 +434,55 @@ pub(crate) fn render_insert_group(
     Ok(())
 }
 
+/// How many rows of `width` values go in one statement under the parameter limit `max`
+/// (after the tail's own parameters); an insert filled from the last insert must be one
+/// statement.
+fn rows_per_statement(
+    table: &str,
+    rows: usize,
+    width: usize,
+    filled: bool,
+    tail: &Tail<'_>,
+    max: usize,
+) -> Result<usize> {
+    let per_stmt = if width == 0 {
+        1
+    } else {
+        let room = max.saturating_sub(tail.params);
+        if room < width {
+            return Err(Error::Limit(format!(
+                "one row of `{table}` binds {} parameters; the limit is {max}",
+                width + tail.params
+            )));
+        }
+        room / width
+    };
+    if filled && rows > per_stmt {
+        return Err(Error::Limit(format!(
+            "an insert filled from the last insert must be one statement: {rows} rows of `{table}` need {} parameters; the limit is {max}",
+            rows * (width - 1)
+        )));
+    }
+    Ok(if filled { per_stmt.max(1) } else { per_stmt })
+}
+
+/// One row's values, `(?, ?, ..)` without the parentheses: each bound, but the one at
+/// `filled`, which reads the parent key the batch's last insert left.
+fn push_row(sql: &mut String, params: &mut Vec<Value>, row: RowValues, filled: Option<usize>) {
+    for (j, (_, v)) in row.into_iter().enumerate() {
+        if j > 0 {
+            sql.push_str(", ");
+        }
+        if filled == Some(j) {
+            sql.push_str("(SELECT \"__last\".\"v\" FROM \"__last\")");
+        } else {
+            sql.push('?');
+            params.push(v);
+        }
+    }
+    sql.push(')');
+}
+
 /// `[WITH "__last" AS (…)] INSERT INTO "t" ("a", "b") VALUES ` for rows setting the
 /// columns of `row` (`DEFAULT VALUES` for none).
 pub(crate) fn push_insert_head(
@@ -481,7 +492,7 @@ pub(crate) fn push_insert_head(
     parent: Option<&str>,
 ) {
     if let Some(parent) = parent {
-        // The parent key, found once before any row is inserted (see `crate::batch`).
+        // The parent key, found once before any row is inserted (see `batch.rs`).
         sql.push_str("WITH \"__last\"(\"v\") AS MATERIALIZED (");
         sql.push_str(parent);
         sql.push_str(") ");

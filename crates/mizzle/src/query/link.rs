@@ -15,7 +15,7 @@ pub(crate) struct FromLast {
 }
 
 /// What a batch knows of an insert among its items, to find the parent row of a later
-/// `set_from_last_insert` through it (see `crate::batch`).
+/// `set_from_last_insert` through it (see `batch.rs`).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct InsertLink {

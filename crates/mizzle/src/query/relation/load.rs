@@ -11,6 +11,8 @@ use crate::exec::{Executor, FromRow, RowReader};
 use crate::expr::{Expr, Qual};
 use crate::query::select::Select;
 use crate::sql::statement::{Columns, Statement};
+use crate::sql::text::push_ident;
+use crate::sql::value::Value;
 use crate::table::Table;
 
 /// One relation to load under a parent table (implemented by [`Load`]).
@@ -172,38 +174,8 @@ impl LevelMeta {
         parent: &Statement,
         parent_unique_rows: bool,
     ) -> (Statement, Statement) {
-        use crate::sql::text::push_ident;
-        let parent_col = self.join.parent_col();
-        // The column holding the parent key of each row: the child's own foreign key, or
-        // the join table's.
-        let mut key_expr = String::with_capacity(24);
-        match self.join {
-            Join::Direct { child_col, .. } => {
-                key_expr.push_str("c.");
-                push_ident(&mut key_expr, child_col);
-            }
-            Join::Through { source_fk, .. } => {
-                key_expr.push_str("j.");
-                push_ident(&mut key_expr, source_fk);
-            }
-        }
-        // The order's SQL and the values it binds (a fragment or an expression may bind
-        // some): they go where the order stands, in the window with a limit, else last.
-        let mut order_sql = String::new();
-        let mut order_params = Vec::new();
-        for (i, (node, desc)) in order_by.iter().enumerate() {
-            order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            node.render(Qual::As("c"), &mut order_sql, &mut order_params);
-            if *desc {
-                order_sql.push_str(" DESC");
-            }
-        }
-        if order_by.is_empty() {
-            for (i, c) in self.child_pk.iter().enumerate() {
-                order_sql.push_str(if i == 0 { " ORDER BY c." } else { ", c." });
-                push_ident(&mut order_sql, c);
-            }
-        }
+        let key_expr = self.key_expr();
+        let (order_sql, mut order_params) = self.order_clause(order_by);
 
         // One buffer, no `format!`: the parent's SQL (which nests its own parents') is the
         // bulk of it and is copied once.
@@ -224,66 +196,15 @@ impl LevelMeta {
             sql.push_str(") AS ");
             sql.push_str(RN);
         }
-        // The parent rows' keys, as a derived table `p` joined to the children (faster in
-        // SQLite than `IN (subquery)`, which builds a set and a bloom filter). A key is
-        // listed once: the parent's primary key over rows that are each there once is
-        // already unique; anything else (a foreign key, rows reached through a join
-        // table) gets DISTINCT, so no child row is repeated.
-        let unique_keys = parent_unique_rows && self.parent_pk == [parent_col].as_slice();
-        sql.push_str(" FROM (SELECT ");
-        if !unique_keys {
-            sql.push_str("DISTINCT ");
-        }
-        push_ident(&mut sql, parent_col);
-        sql.push_str(" FROM (");
-        sql.push_str(&parent.sql);
-        sql.push_str(")) AS p JOIN ");
-        if let Join::Through { table, .. } = self.join {
-            push_ident(&mut sql, table);
-            sql.push_str(" AS j ON ");
-            sql.push_str(&key_expr);
-            sql.push_str(" = p.");
-            push_ident(&mut sql, parent_col);
-            sql.push_str(" JOIN ");
-        }
-        // The child rows as `c`: the table itself, or, with a filter, a derived table (where
-        // only the child's columns are in scope for the filter). Placeholders in text order:
-        // the window's order (with a limit), the parent's, then the filter's.
+        self.push_parent_keys(&mut sql, &parent.sql, parent_unique_rows, &key_expr);
+        // Placeholders in text order: the window's order (with a limit), the parent's, then
+        // the filter's.
         let mut params = Vec::with_capacity(parent.params.len() + order_params.len() + 4);
         if limit.is_some() {
             params.append(&mut order_params);
         }
         params.extend(parent.params.iter().cloned());
-        match &filter {
-            None => push_ident(&mut sql, self.child_name),
-            Some(f) => {
-                sql.push_str("(SELECT ");
-                sql.push_str(self.child_columns_sql);
-                sql.push_str(" FROM ");
-                push_ident(&mut sql, self.child_name);
-                sql.push_str(" WHERE ");
-                f.render(&mut sql, &mut params);
-                sql.push(')');
-            }
-        }
-        sql.push_str(" AS c ON ");
-        match self.join {
-            Join::Direct { .. } => {
-                sql.push_str(&key_expr);
-                sql.push_str(" = p.");
-                push_ident(&mut sql, parent_col);
-            }
-            Join::Through {
-                target_fk,
-                child_col,
-                ..
-            } => {
-                sql.push_str("c.");
-                push_ident(&mut sql, child_col);
-                sql.push_str(" = j.");
-                push_ident(&mut sql, target_fk);
-            }
-        }
+        self.push_children(&mut sql, &mut params, filter, &key_expr);
         // `sql` is now the rows this level selects, unordered: what the next level joins
         // to (an ORDER BY there would only make SQLite sort rows it then reads as a set).
         let order = match limit {
@@ -297,20 +218,147 @@ impl LevelMeta {
             None => order_sql,
         };
         let scope = Statement::new(sql, params);
+        let stmt = self.ordered(&scope, &order, order_params, limit.is_some());
+        (stmt, scope)
+    }
+
+    /// The column holding the parent key of each row: the child's own foreign key, or the
+    /// join table's.
+    fn key_expr(&self) -> String {
+        let mut key_expr = String::with_capacity(24);
+        match self.join {
+            Join::Direct { child_col, .. } => {
+                key_expr.push_str("c.");
+                push_ident(&mut key_expr, child_col);
+            }
+            Join::Through { source_fk, .. } => {
+                key_expr.push_str("j.");
+                push_ident(&mut key_expr, source_fk);
+            }
+        }
+        key_expr
+    }
+
+    /// The order's SQL and the values it binds (a fragment or an expression may bind some):
+    /// they go where the order stands, in the window with a limit, else last. Without an
+    /// order, the child's primary key.
+    fn order_clause(&self, order_by: &[(crate::expr::node::Node, bool)]) -> (String, Vec<Value>) {
+        let mut order_sql = String::new();
+        let mut order_params = Vec::new();
+        for (i, (node, desc)) in order_by.iter().enumerate() {
+            order_sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            node.render(Qual::As("c"), &mut order_sql, &mut order_params);
+            if *desc {
+                order_sql.push_str(" DESC");
+            }
+        }
+        if order_by.is_empty() {
+            for (i, c) in self.child_pk.iter().enumerate() {
+                order_sql.push_str(if i == 0 { " ORDER BY c." } else { ", c." });
+                push_ident(&mut order_sql, c);
+            }
+        }
+        (order_sql, order_params)
+    }
+
+    /// ` FROM (SELECT [DISTINCT] key FROM (<parent>)) AS p JOIN [join table AS j ON ..
+    /// JOIN] `: the parent rows' keys, as a derived table `p` joined to the children
+    /// (faster in SQLite than `IN (subquery)`, which builds a set and a bloom filter). A
+    /// key is listed once: the parent's primary key over rows that are each there once is
+    /// already unique; anything else (a foreign key, rows reached through a join table)
+    /// gets DISTINCT, so no child row is repeated.
+    fn push_parent_keys(
+        &self,
+        sql: &mut String,
+        parent_sql: &str,
+        parent_unique_rows: bool,
+        key_expr: &str,
+    ) {
+        let parent_col = self.join.parent_col();
+        let unique_keys = parent_unique_rows && self.parent_pk == [parent_col].as_slice();
+        sql.push_str(" FROM (SELECT ");
+        if !unique_keys {
+            sql.push_str("DISTINCT ");
+        }
+        push_ident(sql, parent_col);
+        sql.push_str(" FROM (");
+        sql.push_str(parent_sql);
+        sql.push_str(")) AS p JOIN ");
+        if let Join::Through { table, .. } = self.join {
+            push_ident(sql, table);
+            sql.push_str(" AS j ON ");
+            sql.push_str(key_expr);
+            sql.push_str(" = p.");
+            push_ident(sql, parent_col);
+            sql.push_str(" JOIN ");
+        }
+    }
+
+    /// `<child rows> AS c ON ..`: the table itself, or, with a filter, a derived table
+    /// (where only the child's columns are in scope for the filter), joined to its parent
+    /// key.
+    fn push_children(
+        &self,
+        sql: &mut String,
+        params: &mut Vec<Value>,
+        filter: &Option<Expr>,
+        key_expr: &str,
+    ) {
+        match filter {
+            None => push_ident(sql, self.child_name),
+            Some(f) => {
+                sql.push_str("(SELECT ");
+                sql.push_str(self.child_columns_sql);
+                sql.push_str(" FROM ");
+                push_ident(sql, self.child_name);
+                sql.push_str(" WHERE ");
+                f.render(sql, params);
+                sql.push(')');
+            }
+        }
+        sql.push_str(" AS c ON ");
+        match self.join {
+            Join::Direct { .. } => {
+                sql.push_str(key_expr);
+                sql.push_str(" = p.");
+                push_ident(sql, self.join.parent_col());
+            }
+            Join::Through {
+                target_fk,
+                child_col,
+                ..
+            } => {
+                sql.push_str("c.");
+                push_ident(sql, child_col);
+                sql.push_str(" = j.");
+                push_ident(sql, target_fk);
+            }
+        }
+    }
+
+    /// The level's statement: its rows (`scope`) in `order`, read by position (the child's
+    /// columns, the key, and the row number with a limit).
+    fn ordered(
+        &self,
+        scope: &Statement,
+        order: &str,
+        mut order_params: Vec<Value>,
+        numbered: bool,
+    ) -> Statement {
         let mut stmt_sql = String::with_capacity(scope.sql.len() + order.len());
         stmt_sql.push_str(&scope.sql);
-        stmt_sql.push_str(&order);
+        stmt_sql.push_str(order);
         let mut stmt_params = scope.params.clone();
         stmt_params.append(&mut order_params);
         let mut stmt = Statement::new(stmt_sql, stmt_params);
         let mut names: Vec<&'static str> = Vec::with_capacity(self.child_columns.len() + 2);
         names.extend_from_slice(self.child_columns);
         names.push(KEY);
-        if limit.is_some() {
+        if numbered {
             names.push(RN);
         }
         stmt.columns = Some(Columns::Built(names.into()));
-        (stmt, scope)
+        stmt
     }
 }
 
