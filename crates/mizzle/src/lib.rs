@@ -112,37 +112,8 @@ pub mod __private {
 #[cfg(target_arch = "wasm32")]
 pub use exec::d1;
 
-pub mod scope {
-    //! Which tables a query reads, at the type level: a condition, order or projection on a
-    //! column of a table the query does not read does not compile.
-    //!
-    //! A single-table query's scope is its table `T`; a join's is the tuple of its sources
-    //! `(A, B, …)`. A condition over one table has scope `T`; `a & b` over two tables has scope
-    //! [`Both`]; an aggregate or fragment that names no column has scope [`AnyScope`].
-    //! [`Covers`] says a query's scope contains a condition's.
-
-    pub use crate::expr::scope::{
-        AliasOf, Always, AnyScope, At, Both, Covers, Everywhere, Flag, Here, LeftJoined, NeverNull,
-        No, NullAt, Slot, Source, Yes,
-    };
-}
-
-pub mod value_expr {
-    //! Typed value expressions: columns, bound values, arithmetic, SQL functions, aggregates,
-    //! `excluded.col` in upserts, scalar subqueries and typed SQL fragments.
-    //!
-    //! `Val<Q, S>` is an expression of SQL type `S` over the tables of scope `Q` (see
-    //! [`scope`](crate::scope)). It can be selected (`.columns((users::id, count_all()))`),
-    //! compared (`count(posts::id).gt(3)`), ordered by, or assigned in an update
-    //! (`posts::views.add(1)`). `posts::title.add(1)` does not compile: arithmetic is for
-    //! numeric columns.
-
-    pub use crate::expr::node::Node;
-    pub use crate::expr::value::{
-        Numeric, Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least,
-        max, min, now, now_ms, sum,
-    };
-}
+#[doc(inline)]
+pub use expr::{scope, value as value_expr};
 
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub use exec::sqlite;

@@ -250,6 +250,24 @@ fn root_names() -> BTreeMap<String, Vec<String>> {
             let name = segs.last().unwrap().clone();
             names.entry(name).or_insert(segs);
         }
+        // `pub use a::{b as c}`: `c` is `a::b`.
+        for (i, _) in tree.match_indices(" as ") {
+            let alias: String = tree[i + 4..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let original: String = tree[..i]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Some(path) = names.get(&original).cloned() {
+                names.insert(alias, path);
+            }
+        }
     }
     names
 }

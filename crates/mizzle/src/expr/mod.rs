@@ -16,10 +16,8 @@
 //! by their public path (`mizzle::expr::Column`).
 
 pub(crate) mod node;
-#[doc(hidden)]
 pub mod scope;
 mod tree;
-#[doc(hidden)]
 pub mod value;
 
 pub use node::{ColRef, Qual};

@@ -1,5 +1,12 @@
-//! Scopes: which tables an expression may name (the user's docs are on `mizzle::scope`,
-//! in lib.rs).
+//! Which tables a query reads, at the type level: a condition, order or projection on a
+//! column of a table the query does not read does not compile.
+//!
+//! A single-table query's scope is its table `T`; a join's is the tuple of its sources
+//! `(A, B, …)`. A condition over one table has scope `T`; `a & b` over two tables has scope
+//! [`Both`]; an aggregate or fragment that names no column has scope [`AnyScope`].
+//! [`Covers`] says a query's scope contains a condition's.
+//!
+//! (Also at `mizzle::scope`.)
 
 use std::marker::PhantomData;
 

@@ -1,9 +1,17 @@
-//! Typed value expressions and aggregates (the user's docs are on `mizzle::value_expr`,
-//! in lib.rs).
+//! Typed value expressions: columns, bound values, arithmetic, SQL functions, aggregates,
+//! `excluded.col` in upserts, scalar subqueries and typed SQL fragments.
+//!
+//! `Val<Q, S>` is an expression of SQL type `S` over the tables of scope `Q` (see
+//! [`scope`](crate::scope)). It can be selected (`.columns((users::id, count_all()))`),
+//! compared (`count(posts::id).gt(3)`), ordered by, or assigned in an update
+//! (`posts::views.add(1)`). `posts::title.add(1)` does not compile: arithmetic is for
+//! numeric columns.
+//!
+//! (Also at `mizzle::value_expr`.)
 
 use std::marker::PhantomData;
 
-use super::node::Node;
+pub use super::node::Node;
 use super::scope::{AnyScope, Both, NeverNull, Source};
 use super::{Column, Condition, Expr, Order};
 use crate::sql::value::Value;
