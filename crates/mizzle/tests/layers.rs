@@ -5,7 +5,8 @@
 //!    `Executor` trait and the rows that come back (`exec/mod.rs`, `exec/row.rs`);
 //! 3. no file imports one that (through any chain of imports) imports it back, within a
 //!    layer or across layers;
-//! 4. no file is over 600 lines unless it says why at its top.
+//! 4. no file is over 600 lines unless it says why at its top, and no function over 80
+//!    unless its doc comment says why.
 //!
 //! Imports are every `use` line and every `crate::`/`super::` path in code (comments,
 //! docs and `#[cfg(test)]` modules left out), each resolved to the file that defines the
@@ -504,7 +505,7 @@ fn no_file_is_over_600_lines_without_saying_why() {
         let says_why = text
             .lines()
             .take_while(|l| l.starts_with("//!"))
-            .any(|l| l.contains("long because"));
+            .any(|l| l.to_lowercase().contains("long because"));
         if lines > 600 && !says_why {
             long.push(format!("{f}: {lines} lines"));
         }
@@ -512,6 +513,65 @@ fn no_file_is_over_600_lines_without_saying_why() {
     assert!(
         long.is_empty(),
         "split these, or say at the top why one file (\"long because ..\"):\n{}",
+        long.join("\n")
+    );
+}
+
+/// The functions of `text` longer than `max` lines whose doc comment does not say why
+/// ("long because .."): `(name, lines)`.
+fn long_functions(text: &str, max: usize) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let signature = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("const ")
+            .trim_start_matches("async ")
+            .trim_start_matches("unsafe ");
+        let Some(rest) = signature.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        let Some(len) = lines[i + 1..].iter().position(|l| *l == close) else {
+            continue;
+        };
+        let says_why = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let l = l.trim_start();
+                l.starts_with("///") || l.starts_with("#[")
+            })
+            .any(|l| l.to_lowercase().contains("long because"));
+        if len + 1 > max && !says_why {
+            out.push((name, len + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_over_80_lines_without_saying_why() {
+    let mut long = Vec::new();
+    for f in files() {
+        let text = std::fs::read_to_string(src().join(&f)).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap();
+        for (name, lines) in long_functions(text, 80) {
+            long.push(format!("{f}: fn {name}, {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split these where a name explains the part, or say in the doc comment why not \
+         (\"long because ..\"):\n{}",
         long.join("\n")
     );
 }
@@ -579,6 +639,12 @@ fn the_checks_find_what_they_look_for() {
         without_child_reexports(code),
         "mod row;\n\n\nfn f() { row::helper() }"
     );
+    // A long function is found, and one that says why is not.
+    let body = "    x();\n".repeat(85);
+    let text = format!(
+        "fn long() {{\n{body}}}\n/// Long because it is a table.\nfn table() {{\n{body}}}\nfn short() {{\n}}\n"
+    );
+    assert_eq!(long_functions(&text, 80), [("long".to_owned(), 86)]);
     // Every file of the crate is in the graph, and the graph has edges.
     let g = graph();
     assert!(g["query/select.rs"].contains("db/mod.rs"), "{g:#?}");

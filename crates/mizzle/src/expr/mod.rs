@@ -6,8 +6,8 @@
 //! every value and quotes every identifier.
 
 //!
-//! For maintainers: the expression layer, over `sql/` only (and the table traits it is
-//! generic over). From the bottom up: `node.rs` (column references and the untyped value
+//! For maintainers: the expression layer, over `sql/`, the table traits it is generic over
+//! and the row types of `exec/` (a scope reads a left-joined row). From the bottom up: `node.rs` (column references and the untyped value
 //! tree, with their rendering), `tree.rs` (the untyped boolean tree and its rendering),
 //! `scope.rs` (which tables an expression may name, `mizzle::scope`), this file (the typed
 //! handles users write: columns, conditions, orderings) and `value.rs` (typed value
