@@ -7,7 +7,9 @@ use std::process::{Command, ExitCode};
 use clap::{Args, Parser, Subcommand};
 use mizzle_build::migrate;
 
+mod dev;
 mod merge;
+mod procs;
 mod pull;
 mod scaffold;
 mod toolchain;
@@ -54,7 +56,9 @@ enum Cmd {
     /// Build the deployable Worker bundle (build/worker/shim.mjs).
     Build,
     /// Install what is missing, build, apply pending migrations to the local D1, and serve
-    /// the Worker on 127.0.0.1 with `wrangler dev`.
+    /// the Worker on 127.0.0.1 with `wrangler dev`; then rebuild on every change to
+    /// schema/, src/, Cargo.toml or build.rs (a new migration is applied to the local D1
+    /// first), while the last good build keeps serving. Ctrl-C stops wrangler too.
     Dev {
         /// The port.
         #[arg(long, default_value_t = 8787)]
@@ -62,6 +66,9 @@ enum Cmd {
         /// Build and migrate, but do not serve.
         #[arg(long)]
         no_serve: bool,
+        /// Serve without rebuilding on changes.
+        #[arg(long)]
+        no_watch: bool,
     },
     /// Check the schema and that migrations/ is up to date; writes nothing.
     Check,
@@ -311,63 +318,18 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Cmd::Dev { port, no_serve } => {
-            toolchain::build(&root)?;
-            let p = load(&root)?;
-            let config = p
-                .config_file
-                .as_deref()
-                .ok_or("no wrangler.jsonc (or wrangler.json / wrangler.toml) next to Cargo.toml")?;
-            let dev = toolchain::dev_config(&p.root, config)?;
-            let wrangler = wrangler_bin(&p.root);
-            let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
-            migrate::record_published(&p.root, &names)
-                .map_err(|e| format!("cannot record the migrations sent: {e}"))?;
-            if p.d1 {
-                eprintln!("[mizzle] applying pending migrations to the local D1");
-                let status = wrangler_command(&wrangler, &p.root)
-                    .args([
-                        "d1",
-                        "migrations",
-                        "apply",
-                        &p.binding,
-                        "--local",
-                        "--config",
-                    ])
-                    .arg(&dev)
-                    .env("CI", "true")
-                    .status()
-                    .map_err(|e| format!("cannot run wrangler: {e}"))?;
-                if !status.success() {
-                    return Err("wrangler d1 migrations apply --local failed".into());
-                }
-            } else {
-                eprintln!(
-                    "[mizzle] the schema lives in Durable Objects: each applies its migrations on first touch"
-                );
-            }
-            if no_serve {
-                return Ok(());
-            }
-            eprintln!("[mizzle] serving on http://127.0.0.1:{port} (wrangler dev)");
-            let status = wrangler_command(&wrangler, &p.root)
-                .args([
-                    "dev",
-                    "--ip",
-                    "127.0.0.1",
-                    "--port",
-                    &port.to_string(),
-                    "--config",
-                ])
-                .arg(&dev)
-                .status()
-                .map_err(|e| format!("cannot run wrangler: {e}"))?;
-            if status.success() {
-                Ok(())
-            } else {
-                Err(format!("wrangler dev exited with {status}"))
-            }
-        }
+        Cmd::Dev {
+            port,
+            no_serve,
+            no_watch,
+        } => dev::run(
+            &root,
+            dev::Options {
+                port,
+                serve: !no_serve,
+                watch: !no_watch,
+            },
+        ),
         Cmd::Pull {
             local,
             sqlite,

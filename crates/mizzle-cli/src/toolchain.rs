@@ -21,9 +21,7 @@ fn say(msg: impl AsRef<str>) {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    let status = crate::procs::status(cmd).map_err(|e| format!("cannot run {what}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -254,8 +252,15 @@ pub fn shared_target(root: &Path) -> Option<PathBuf> {
     }
 }
 
-/// Builds the Worker (`build/worker/shim.mjs`) with the installed tools.
+/// Builds the Worker (`build/worker/shim.mjs`) with the installed tools, its wasm shrunk
+/// with `wasm-opt` for shipping.
 pub fn build(root: &Path) -> Result<(), String> {
+    build_with(root, true)
+}
+
+/// Builds the Worker; `optimize`: shrink its wasm with `wasm-opt` (what ships; a dev
+/// rebuild skips it).
+pub fn build_with(root: &Path, optimize: bool) -> Result<(), String> {
     let tools = setup(root)?;
     // Projects building at once in the shared target take turns for the whole build, so
     // one never bundles a wasm another has just written under the same crate name.
@@ -288,11 +293,18 @@ pub fn build(root: &Path) -> Result<(), String> {
                 std::env::join_paths(paths).map_err(|e| e.to_string())?,
             )
             .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+            // A failed compile is cargo's message; worker-build's own stack trace after it
+            // says nothing more.
+            .env("RUST_BACKTRACE", "0")
             .envs(shared.iter().map(|d| ("CARGO_TARGET_DIR", d)))
             .current_dir(root),
         "worker-build",
     )?;
-    optimize_wasm(root)
+    if optimize {
+        optimize_wasm(root)
+    } else {
+        Ok(())
+    }
 }
 
 /// binaryen's version on npm, for `wasm-opt`.

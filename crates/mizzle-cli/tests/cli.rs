@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{mizzle, workspace};
+use common::{Server, free_port, http, mizzle, wait_for, workspace};
 
 fn project() -> tempfile::TempDir {
     project_with(
@@ -388,69 +388,6 @@ fn a_new_project_tests_serves_and_evolves_on_local_d1() {
         said.contains("the next build writes migrations/0004_"),
         "a shipped migration is not a draft: {said}"
     );
-}
-
-/// A `mizzle dev` in its own process group, ended with its wrangler and workerd on drop.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Waits (bounded: the first run builds the Worker) until the server answers.
-fn wait_for(base: &str, log: &Path) {
-    for _ in 0..600 {
-        if std::net::TcpStream::connect(base.trim_start_matches("http://")).is_ok() {
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
-    panic!(
-        "mizzle dev did not serve: {}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
-/// A small HTTP/1.1 request over loopback: (status, body).
-fn http(method: &str, url: &str, body: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let rest = url.trim_start_matches("http://");
-    let (host, path) = rest.split_once('/').unwrap();
-    let mut s = std::net::TcpStream::connect(host).unwrap();
-    write!(
-        s,
-        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let status = resp
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    // A chunked body: keep the JSON lines only.
-    let json: String = body
-        .lines()
-        .filter(|l| l.starts_with('{') || l.starts_with('['))
-        .collect();
-    (status, json)
 }
 
 #[test]

@@ -39,3 +39,99 @@ pub fn output_text(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// A `mizzle dev` in its own process group, ended with its wrangler and workerd on drop.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (bounded: the first run builds the Worker) until the server answers.
+pub fn wait_for(base: &str, log: &Path) {
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(base.trim_start_matches("http://")).is_ok() {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    panic!(
+        "mizzle dev did not serve: {}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A small HTTP/1.1 request over loopback: (status, body).
+pub fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    use std::io::Write;
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let resp = read_response(&mut s);
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    // A chunked body: keep the JSON lines only.
+    let json: String = body
+        .lines()
+        .filter(|l| l.starts_with('{') || l.starts_with('['))
+        .collect();
+    (status, json)
+}
+
+/// Reads one HTTP/1.1 response from `s`: up to its `Content-Length`, or the end of a chunked
+/// body, without waiting for the server to close the connection (wrangler's proxy keeps it
+/// open for seconds after the response, whatever the request's `Connection`).
+fn read_response(s: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let head = head.to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let done = match length {
+            Some(len) => body.len() >= len,
+            None if head.contains("transfer-encoding: chunked") => body.ends_with("0\r\n\r\n"),
+            None => false,
+        };
+        if done {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
