@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use mizzle_build::migrate;
 
 mod dev;
@@ -169,7 +169,16 @@ struct Target {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--project` is every command's but `new`'s (which takes `--path`): its help lists
+    // only what means something for it.
+    let mut command = Cli::command();
+    command.build();
+    let command =
+        command.mut_subcommand("new", |new| new.mut_arg("project", |a| a.hide(true)));
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

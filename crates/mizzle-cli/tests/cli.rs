@@ -639,3 +639,24 @@ fn pull_from_a_dump_or_a_file_reports_what_it_cannot_keep() {
         "--dry-run writes nothing"
     );
 }
+
+/// Each command's help lists only the options that mean something for it: `new` takes
+/// `--path`, not the project directory every other command reads.
+#[test]
+fn each_commands_help_lists_its_own_options() {
+    let help = |cmd: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mizzle"))
+            .args(["help", cmd])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let new = help("new");
+    assert!(new.contains("--path") && !new.contains("--project"), "{new}");
+    for cmd in ["dev", "check", "status", "erd", "pull"] {
+        assert!(help(cmd).contains("--project"), "{cmd}");
+    }
+    let dev = help("dev");
+    assert!(dev.contains("--no-watch") && !dev.contains("--from-drizzle"), "{dev}");
+}
