@@ -1,13 +1,58 @@
 //! The schema as an entity-relationship diagram in Mermaid's `erDiagram` syntax (GitHub and
-//! most Markdown renderers draw it): each table with its columns, types and keys, and one
-//! edge per foreign key with its cardinality.
+//! most Markdown renderers draw it): each table with its columns, types and keys, its
+//! constraints (unique ones over several columns, CHECKs as short notes), its indexes on
+//! request, the docs from the TOML, and one edge per foreign key with its cardinality.
 
 use std::fmt::Write;
 
 use crate::ir::{Column, ColumnType, Schema, Table};
 
+/// What a diagram shows besides tables, columns, keys and constraints.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Every index (unique indexes are always shown: they are constraints).
+    pub indexes: bool,
+}
+
 /// The diagram of `schema`.
 pub fn mermaid(schema: &Schema) -> String {
+    mermaid_with(schema, Options::default())
+}
+
+/// At most `n` characters of `text`'s first line, `…` when cut.
+fn short(text: &str, n: usize) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() <= n {
+        line.to_owned()
+    } else {
+        let cut: String = line.chars().take(n - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// A table's rows after its columns: `(kind, name, what)` for each unique index, CHECK and
+/// (with `opts.indexes`) other index.
+fn constraint_rows(t: &Table, opts: Options) -> Vec<(&'static str, String, String)> {
+    let mut rows = Vec::new();
+    for i in &t.indexes {
+        if !i.unique && !opts.indexes {
+            continue;
+        }
+        let mut what = format!("({})", i.columns.join(", "));
+        if let Some(w) = &i.where_sql {
+            what.push_str(" WHERE ");
+            what.push_str(w);
+        }
+        rows.push((if i.unique { "unique" } else { "index" }, i.name.clone(), short(&what, 48)));
+    }
+    for (name, sql) in &t.checks {
+        rows.push(("check", name.clone(), short(sql, 48)));
+    }
+    rows
+}
+
+/// The diagram of `schema`, showing what `opts` asks for.
+pub fn mermaid_with(schema: &Schema, opts: Options) -> String {
     let mut out = String::from("erDiagram\n");
     let type_name = |ty: ColumnType| {
         ColumnType::ALL
@@ -16,6 +61,10 @@ pub fn mermaid(schema: &Schema) -> String {
             .map_or("text", |(name, _)| name)
     };
     for t in &schema.tables {
+        if let Some(doc) = &t.doc {
+            // Mermaid draws no note on an entity: the doc is kept for the reader of the source.
+            let _ = writeln!(out, "    %% {}: {}", t.name, short(doc, 100));
+        }
         let _ = writeln!(out, "    {} {{", entity(&t.name));
         for c in &t.columns {
             let keys = keys(t, c);
@@ -25,17 +74,31 @@ pub fn mermaid(schema: &Schema) -> String {
                 line.push_str(&keys.join(", "));
             }
             let mut notes = Vec::new();
+            if let Some(doc) = &c.doc {
+                notes.push(short(doc, 60));
+            }
             if c.nullable {
                 notes.push("nullable".to_owned());
             }
             if let Some(e) = &c.enum_def {
                 notes.push(e.values.join(" | "));
             }
+            if let Some(check) = &c.check {
+                notes.push(format!("check: {}", short(check, 40)));
+            }
             if !notes.is_empty() {
                 let _ = write!(line, " \"{}\"", notes.join("; ").replace('"', "'"));
             }
             out.push_str(&line);
             out.push('\n');
+        }
+        for (kind, name, what) in constraint_rows(t, opts) {
+            let _ = writeln!(
+                out,
+                "        {kind} {} \"{}\"",
+                entity(&name),
+                what.replace('"', "'")
+            );
         }
         out.push_str("    }\n");
     }
@@ -100,6 +163,8 @@ const MARGIN: f64 = 30.0;
 #[derive(Debug, Clone)]
 struct TableBox {
     name: String,
+    /// The table's doc, shown as the box's tooltip.
+    doc: Option<String>,
     /// (column, type, keys) per row.
     rows: Vec<(String, String, String)>,
     w: f64,
@@ -126,17 +191,23 @@ struct Edge {
 /// with crow's-foot cardinality (zero or more, zero or one for a unique key; exactly one, or
 /// zero or one for a nullable key). No external program is involved.
 pub fn svg(schema: &Schema) -> String {
-    let (boxes, edges) = graph(schema);
+    svg_with(schema, Options::default())
+}
+
+/// The SVG diagram, showing what `opts` asks for: constraint and index rows under each
+/// table's columns, and each table's and column's doc as its tooltip.
+pub fn svg_with(schema: &Schema, opts: Options) -> String {
+    let (boxes, edges) = graph(schema, opts);
     let pos = layout(&boxes, &edges);
     render_svg(&boxes, &edges, &pos)
 }
 
-fn graph(schema: &Schema) -> (Vec<TableBox>, Vec<Edge>) {
+fn graph(schema: &Schema, opts: Options) -> (Vec<TableBox>, Vec<Edge>) {
     let boxes: Vec<TableBox> = schema
         .tables
         .iter()
         .map(|t| {
-            let rows: Vec<(String, String, String)> = t
+            let mut rows: Vec<(String, String, String)> = t
                 .columns
                 .iter()
                 .map(|c| {
@@ -145,6 +216,13 @@ fn graph(schema: &Schema) -> (Vec<TableBox>, Vec<Edge>) {
                     (c.name.clone(), ty, keys.join(" "))
                 })
                 .collect();
+            // Constraint rows: the kind where a column's name stands, what it covers where
+            // its type does (edges attach to column rows, which come first).
+            rows.extend(
+                constraint_rows(t, opts)
+                    .into_iter()
+                    .map(|(kind, _, what)| (kind.to_owned(), what, String::new())),
+            );
             let name_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
             let type_w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
             let keys_w = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
@@ -152,6 +230,7 @@ fn graph(schema: &Schema) -> (Vec<TableBox>, Vec<Edge>) {
             let chars = body.max(t.name.chars().count() + 2);
             TableBox {
                 name: t.name.clone(),
+                doc: t.doc.clone(),
                 w: (chars as f64 * CHAR_W + 2.0 * PAD).ceil(),
                 h: HEAD_H + rows.len().max(1) as f64 * ROW_H + 6.0,
                 rows,
@@ -353,6 +432,9 @@ fn render_svg(boxes: &[TableBox], edges: &[Edge], pos: &[(f64, f64)]) -> String 
     out.push_str("  </g>\n");
     for (b, &(x, y)) in boxes.iter().zip(pos) {
         let _ = writeln!(out, r#"  <g class="table" data-table="{}">"#, esc(&b.name));
+        if let Some(doc) = &b.doc {
+            let _ = writeln!(out, "    <title>{}</title>", esc(doc));
+        }
         let _ = writeln!(
             out,
             r##"    <rect class="frame" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="4" fill="#ffffff" stroke="#475569"/>"##,

@@ -90,3 +90,54 @@ fn readme_diagram_is_current() {
         "README.md's diagram is stale: replace its mermaid block with the output of `mizzle erd`"
     );
 }
+
+/// The diagram shows what the schema says beyond columns: unique constraints over several
+/// columns, CHECKs (table and column), docs, and every index on request.
+#[test]
+fn erd_shows_constraints_checks_docs_and_indexes_on_request() {
+    let files = vec![(
+        std::path::PathBuf::from("schema/memberships.toml"),
+        r#"doc = "Who belongs to which team."
+
+[columns]
+id      = { type = "integer", primary_key = true }
+team    = { type = "text", doc = "The team's slug." }
+member  = { type = "text", check = "length(member) > 0" }
+role    = { type = "text" }
+
+[indexes]
+memberships_team_member = { columns = ["team", "member"], unique = true }
+memberships_role_idx    = { columns = ["role"], where = "role <> 'guest'" }
+
+[checks]
+role_known = "role IN ('owner', 'member', 'guest')"
+"#
+        .to_owned(),
+    )];
+    let loaded = mizzle_build::Config::new()
+        .manifest_dir(common::workspace())
+        .load_files(files)
+        .unwrap();
+    let plain = mizzle_build::erd::mermaid(&loaded.schema);
+    for want in [
+        "%% memberships: Who belongs to which team.",
+        r#"text team "The team's slug.""#,
+        r#"text member "check: length(member) > 0""#,
+        r#"unique memberships_team_member "(team, member)""#,
+        r#"check role_known "role IN ('owner', 'member', 'guest')""#,
+    ] {
+        assert!(plain.contains(want), "{want} missing from:\n{plain}");
+    }
+    assert!(!plain.contains("memberships_role_idx"), "{plain}");
+    let all = mizzle_build::erd::mermaid_with(
+        &loaded.schema,
+        mizzle_build::erd::Options { indexes: true },
+    );
+    assert!(
+        all.contains(r#"index memberships_role_idx "(role) WHERE role <> 'guest'""#),
+        "{all}"
+    );
+    let svg = mizzle_build::erd::svg(&loaded.schema);
+    assert!(svg.contains("<title>Who belongs to which team.</title>"), "{svg}");
+    assert!(svg.contains(">(team, member)<"), "{svg}");
+}

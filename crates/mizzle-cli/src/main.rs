@@ -91,6 +91,9 @@ enum Cmd {
         /// by mizzle itself).
         #[arg(long, default_value = "mermaid")]
         format: String,
+        /// Show every index too (unique ones, being constraints, are always shown).
+        #[arg(long)]
+        indexes: bool,
     },
     /// Write schema/*.toml from an existing database: its tables, columns, keys, indexes,
     /// checks, and relations inferred from its foreign keys. What TOML cannot say is
@@ -404,7 +407,8 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Cmd::Erd { format } => {
+        Cmd::Erd { format, indexes } => {
+            let opts = mizzle_build::erd::Options { indexes };
             if format != "mermaid" && format != "svg" {
                 return Err(format!(
                     "error: `--format {format}` is not supported: use `--format mermaid` or `--format svg`"
@@ -416,9 +420,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 .load()
                 .map_err(|r| r.to_string())?;
             if format == "svg" {
-                print!("{}", mizzle_build::erd::svg(&loaded.schema));
+                print!("{}", mizzle_build::erd::svg_with(&loaded.schema, opts));
             } else {
-                print!("{}", mizzle_build::erd::mermaid(&loaded.schema));
+                print!("{}", mizzle_build::erd::mermaid_with(&loaded.schema, opts));
             }
             Ok(())
         }

@@ -136,6 +136,29 @@ fn install_once(
     Ok(dir)
 }
 
+/// Runs `cmd` with its progress shown as it comes, but its `error:` lines (and what follows
+/// them) held back: whether it succeeded, and what was held back.
+fn run_holding_errors(cmd: &mut Command) -> Result<(bool, String), String> {
+    use std::io::BufRead;
+    cmd.stderr(std::process::Stdio::piped());
+    let mut child = crate::procs::spawn(cmd).map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut held = String::new();
+    if let Some(err) = child.stderr.take() {
+        let mut holding = false;
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            holding |= line.starts_with("error");
+            if holding {
+                held.push_str(&line);
+                held.push('\n');
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    }
+    let status = crate::procs::wait(&mut child).map_err(|e| format!("cargo: {e}"))?;
+    Ok((status.success(), held))
+}
+
 /// `name` `version`'s binary `bin` in the tools folder, installed first if missing
 /// (`cargo install`, once per machine).
 fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<PathBuf, String> {
@@ -161,15 +184,24 @@ fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<P
                 if locked {
                     c.arg("--locked");
                 }
-                c.status().is_ok_and(|s| s.success())
+                c
             };
             // --locked reproduces the tool's own lockfile; when that pins a crate the
             // registry no longer serves (wasm-bindgen-cli 0.2.130 pins a yanked one),
-            // resolve afresh.
-            if install(true) || install(false) {
+            // resolve afresh. The locked attempt's output is kept back: its `error:` is
+            // expected then, and shown only if the second attempt fails too.
+            let (locked_ok, held_back) = run_holding_errors(&mut install(true))?;
+            if locked_ok {
+                return Ok(());
+            }
+            say(format!(
+                "{name} {version}'s own lockfile cannot be used as it is (it pins a crate the registry no longer serves, which is expected for some versions): installing it again with dependencies resolved afresh"
+            ));
+            if crate::procs::status(&mut install(false)).is_ok_and(|s| s.success()) {
                 Ok(())
             } else {
-                Err(format!("cargo install {name} --version {version} failed"))
+                eprint!("{held_back}");
+                Err(format!("cargo install {name} --version {version} failed (with and without --locked; the --locked attempt's output is above)"))
             }
         },
     )?;
