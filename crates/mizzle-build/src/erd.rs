@@ -43,7 +43,11 @@ fn constraint_rows(t: &Table, opts: Options) -> Vec<(&'static str, String, Strin
             what.push_str(" WHERE ");
             what.push_str(w);
         }
-        rows.push((if i.unique { "unique" } else { "index" }, i.name.clone(), short(&what, 48)));
+        rows.push((
+            if i.unique { "unique" } else { "index" },
+            i.name.clone(),
+            short(&what, 48),
+        ));
     }
     for (name, sql) in &t.checks {
         rows.push(("check", name.clone(), short(sql, 48)));

@@ -138,6 +138,9 @@ role_known = "role IN ('owner', 'member', 'guest')"
         "{all}"
     );
     let svg = mizzle_build::erd::svg(&loaded.schema);
-    assert!(svg.contains("<title>Who belongs to which team.</title>"), "{svg}");
+    assert!(
+        svg.contains("<title>Who belongs to which team.</title>"),
+        "{svg}"
+    );
     assert!(svg.contains(">(team, member)<"), "{svg}");
 }

@@ -176,8 +176,7 @@ fn main() -> ExitCode {
     // only what means something for it.
     let mut command = Cli::command();
     command.build();
-    let command =
-        command.mut_subcommand("new", |new| new.mut_arg("project", |a| a.hide(true)));
+    let command = command.mut_subcommand("new", |new| new.mut_arg("project", |a| a.hide(true)));
     let cli = match Cli::from_arg_matches(&command.get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

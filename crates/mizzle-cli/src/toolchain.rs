@@ -201,7 +201,9 @@ fn install_crate(tools: &Path, name: &str, version: &str, bin: &str) -> Result<P
                 Ok(())
             } else {
                 eprint!("{held_back}");
-                Err(format!("cargo install {name} --version {version} failed (with and without --locked; the --locked attempt's output is above)"))
+                Err(format!(
+                    "cargo install {name} --version {version} failed (with and without --locked; the --locked attempt's output is above)"
+                ))
             }
         },
     )?;

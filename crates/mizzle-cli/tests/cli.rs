@@ -653,10 +653,16 @@ fn each_commands_help_lists_its_own_options() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let new = help("new");
-    assert!(new.contains("--path") && !new.contains("--project"), "{new}");
+    assert!(
+        new.contains("--path") && !new.contains("--project"),
+        "{new}"
+    );
     for cmd in ["dev", "check", "status", "erd", "pull"] {
         assert!(help(cmd).contains("--project"), "{cmd}");
     }
     let dev = help("dev");
-    assert!(dev.contains("--no-watch") && !dev.contains("--from-drizzle"), "{dev}");
+    assert!(
+        dev.contains("--no-watch") && !dev.contains("--from-drizzle"),
+        "{dev}"
+    );
 }

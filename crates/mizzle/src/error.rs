@@ -326,9 +326,9 @@ impl fmt::Display for Error {
                     write!(f, "It has not applied {}", pending.join(", "))?;
                 }
                 f.write_str(
-                    ": apply pending migrations with `mizzle migrate --local` (the local D1) or \
-                     `mizzle migrate --remote` (the deployed one), or redeploy a Durable Object's \
-                     code so it applies its own",
+                    ": on D1, apply pending migrations with `mizzle migrate --local` (the local \
+                     database) or `mizzle migrate --remote` (the deployed one); a Durable Object \
+                     applies its own on first touch, once the code with the migration is deployed",
                 )
             }
             Error::InvalidValue(m) => f.write_str(m),
@@ -341,8 +341,8 @@ impl fmt::Display for Error {
             Error::Limit(m) => f.write_str(m),
             Error::IntegerOutOfRange(i) => write!(
                 f,
-                "integer {i} is outside ±(2^53 − 1) and would be rounded by D1's JavaScript \
-                 boundary; store it as text or split it"
+                "integer {i} is outside ±(2^53 − 1) and would be rounded at the JavaScript \
+                 boundary of D1 and Durable Objects; store it as text or split it"
             ),
             Error::NotFound => f.write_str("no row matched"),
             Error::DependentInsert(m) | Error::Other(m) => f.write_str(m),
@@ -354,6 +354,17 @@ impl std::error::Error for Error {}
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `?` on a mizzle result inside a Worker's handler (or a Durable Object's `fetch`), whose
+/// error type is `worker::Error`: the error's message, which the runtime answers with a 500.
+/// To answer with the status that fits (409 for a duplicate, 404, 503 for a database behind
+/// the code, ..), map it yourself with [`Error::http_status`].
+#[cfg(target_arch = "wasm32")]
+impl From<Error> for worker::Error {
+    fn from(e: Error) -> Self {
+        worker::Error::RustError(e.to_string())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -86,8 +86,8 @@ impl Limits {
     pub(crate) fn explain(&self, stmt: &Statement) -> Result<()> {
         if stmt.params.len() > self.max_params {
             return Err(Error::Limit(format!(
-                "statement binds {} parameters; the limit is {} (D1 rejects more with \
-                 \"too many SQL variables\"): `{}`",
+                "statement binds {} parameters; the limit is {} (D1 and Durable Objects' SQLite \
+                 reject more with \"too many SQL variables\"): `{}`",
                 stmt.params.len(),
                 self.max_params,
                 abbreviate(&stmt.sql)
@@ -103,8 +103,8 @@ impl Limits {
         }
         if stmt.sql.len() > self.max_sql_len {
             return Err(Error::Limit(format!(
-                "statement is {} bytes of SQL; the limit is {} (D1 rejects longer ones with \
-                 SQLITE_TOOBIG): `{}`",
+                "statement is {} bytes of SQL; the limit is {} (D1 and Durable \
+                 Objects' SQLite reject longer ones with SQLITE_TOOBIG): `{}`",
                 stmt.sql.len(),
                 self.max_sql_len,
                 abbreviate(&stmt.sql)
@@ -164,16 +164,16 @@ impl Limits {
             )),
             Value::Real(r) if r.is_infinite() && self.exact_integers_only => {
                 Err(Error::InvalidValue(format!(
-                    "{r} cannot cross D1's JSON boundary and would come back as NULL"
+                    "{r} cannot cross the JavaScript boundary of D1 and Durable Objects and would come back as NULL"
                 )))
             }
             Value::Text(t) if t.len() > self.max_value_len => Err(Error::Limit(format!(
-                "a text value of {} bytes is over the limit of {} per value (D1 refuses it with SQLITE_TOOBIG)",
+                "a text value of {} bytes is over the limit of {} per value (D1 and Durable Objects' SQLite refuse it with SQLITE_TOOBIG)",
                 t.len(),
                 self.max_value_len
             ))),
             Value::Blob(b) if b.len() > self.max_value_len => Err(Error::Limit(format!(
-                "a blob of {} bytes is over the limit of {} per value (D1 refuses it with SQLITE_TOOBIG)",
+                "a blob of {} bytes is over the limit of {} per value (D1 and Durable Objects' SQLite refuse it with SQLITE_TOOBIG)",
                 b.len(),
                 self.max_value_len
             ))),
