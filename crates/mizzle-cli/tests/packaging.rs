@@ -30,6 +30,49 @@ fn run(cmd: &mut Command) -> String {
     output_text(&out)
 }
 
+/// Removes cargo's unpacked copies of earlier runs' packages, and their builds. `cargo package` verifies each
+/// crate against the others through a local registry, and cargo unpacks a registry crate
+/// once per version: with the version unchanged, mizzle-cli would be verified against the
+/// mizzle-build of an earlier run (stale: failing on a new API, or passing on an old one).
+/// Those copies live in `$CARGO_HOME/registry/src/-<hash>/` (a local registry's folder;
+/// crates.io's is `index.crates.io-*`).
+///
+/// The builds of those copies in `target` are cargo's too (a registry crate's build is
+/// fresh as long as its version is): they go with them.
+fn forget_unpacked_packages(version: &str, target: &Path) {
+    for dir in ["debug/.fingerprint", "debug/deps", "debug/build"] {
+        let Ok(entries) = std::fs::read_dir(target.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("mizzle") || name.starts_with("libmizzle") {
+                let _ = std::fs::remove_dir_all(e.path());
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap();
+    for kind in ["src", "cache"] {
+        let Ok(registries) = std::fs::read_dir(home.join("registry").join(kind)) else {
+            continue;
+        };
+        for reg in registries.flatten() {
+            if !reg.file_name().to_string_lossy().starts_with('-') {
+                continue;
+            }
+            for c in CRATES {
+                let dir = reg.path().join(format!("{c}-{version}"));
+                let _ = std::fs::remove_dir_all(&dir);
+                let _ = std::fs::remove_file(reg.path().join(format!("{c}-{version}.crate")));
+            }
+        }
+    }
+}
+
 #[test]
 fn what_each_package_holds_is_reviewed() {
     let ws = workspace();
@@ -85,6 +128,7 @@ fn the_packaged_crates_install_and_build_a_new_project() {
     let version = env!("CARGO_PKG_VERSION");
     // Its own target dir, kept between runs (the verification builds are cached there).
     let target = ws.join("target/packaging");
+    forget_unpacked_packages(version, &target);
     let mut package = Command::new(env!("CARGO"));
     package
         .args(["package", "--allow-dirty", "--locked", "--target-dir"])
