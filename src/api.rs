@@ -755,20 +755,19 @@ pub async fn users_with_published<E: Executor>(db: &Db<E>, prefix: &str) -> ApiR
         .await?)
 }
 
-/// Counts a read of post `id` (`views = views + 1`) and returns the new count.
+/// Counts a read of post `id` (`views = views + 1`) and returns the new count (only that
+/// column comes back: `RETURNING "posts"."views"`).
 pub async fn view_post<E: Executor>(db: &Db<E>, id: i64) -> ApiResult<i64> {
-    let post = db
-        .update(posts::table)
+    db.update(posts::table)
         .set_expr(assign(posts::views, posts::views.add(1)))
         .filter(posts::id.eq(id))
-        .returning()
+        .returning_columns(posts::views)
         .get()
         .await?
         .ok_or(ApiError {
             status: 404,
             message: format!("no post {id}"),
-        })?;
-    Ok(post.views)
+        })
 }
 
 /// Creates a post and links it to existing tags by id, in one atomic batch: the links name

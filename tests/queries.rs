@@ -926,3 +926,53 @@ async fn a_left_joined_tables_columns_are_options_by_type() {
         .unwrap();
     assert_eq!(inner[0], ("Ann".to_owned(), "a1".to_owned()));
 }
+
+/// `RETURNING` chosen columns and expressions, on every write kind, decoded like a
+/// projection; a write that touches no row returns none.
+#[tokio::test]
+async fn writes_return_the_columns_they_are_asked_for() {
+    let db = db();
+    seed(&db).await;
+    let changed: Vec<(i64, f64)> = db
+        .update(posts::table)
+        .set(PostPatch::new().rating(3.5))
+        .filter(posts::author_id.eq(1))
+        .returning_columns((posts::id, posts::rating))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(changed, [(1, 3.5), (2, 3.5)]);
+    let (id, slug, views): (i64, String, i64) = db
+        .insert(posts::table)
+        .values(NewPost::new(3, "Cid's", "c1"))
+        .returning_columns((posts::id, posts::slug, posts::views.add(10)))
+        .one()
+        .await
+        .unwrap();
+    assert_eq!((id, slug.as_str(), views), (4, "c1", 10));
+    let gone: Option<String> = db
+        .delete(posts::table)
+        .filter(posts::slug.eq("c1"))
+        .returning_columns(posts::title)
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(gone.as_deref(), Some("Cid's"));
+    let none = db
+        .delete(posts::table)
+        .filter(posts::slug.eq("nope"))
+        .returning_columns(posts::id)
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+    let err = db
+        .update(posts::table)
+        .set(PostPatch::new().rating(1.0))
+        .filter(posts::slug.eq("nope"))
+        .returning_columns(posts::id)
+        .one()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, mizzle::Error::NotFound), "{err}");
+}

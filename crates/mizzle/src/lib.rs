@@ -141,8 +141,8 @@ pub use query::join::{JoinSelect, Project};
 pub use query::prepared::Prepared;
 pub use query::relation::{Join, Load, Many, Nil, Node, One, Relation, SelectWith, With};
 pub use query::{
-    Assign, ConflictTarget, Delete, Insert, InsertInto, OnConflict, Raw, Returning, ReturningWrite,
-    Select, Update, UpdateTable, assign,
+    Assign, ConflictTarget, Delete, Insert, InsertInto, OnConflict, Raw, Returning,
+    ReturningColumns, ReturningWrite, Select, Update, UpdateTable, assign,
 };
 pub use query::{join, prepared, relation};
 pub use sql::limits::{Limits, MAX_JSON_DEPTH};

@@ -64,6 +64,9 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Delete<'a, E, 
     fn returning_statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.render(true)])
     }
+    fn plain_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.render(false)])
+    }
     fn db(&self) -> &'a Db<E> {
         self.db
     }

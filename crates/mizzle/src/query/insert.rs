@@ -560,6 +560,9 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, 
     fn into_returning_statements(self) -> Result<Vec<Statement>> {
         self.into_statements(true)
     }
+    fn plain_statements(&self) -> Result<Vec<Statement>> {
+        self.render(false, None)
+    }
     fn db(&self) -> &'a Db<E> {
         self.db
     }

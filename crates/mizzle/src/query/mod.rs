@@ -26,6 +26,7 @@ pub mod prepared;
 mod raw;
 pub mod relation;
 mod returning;
+mod returning_columns;
 mod select;
 mod update;
 
@@ -35,6 +36,7 @@ pub use insert::*;
 pub use link::InsertLink;
 pub use raw::*;
 pub use returning::*;
+pub use returning_columns::ReturningColumns;
 pub use select::*;
 pub use update::*;
 

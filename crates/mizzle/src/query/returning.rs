@@ -39,6 +39,9 @@ pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
     {
         self.returning_statements()
     }
+    /// Its statements without `RETURNING` (what `returning_columns` adds its own list to).
+    #[doc(hidden)]
+    fn plain_statements(&self) -> Result<Vec<Statement>>;
     /// The database it runs on.
     fn db(&self) -> &'a Db<E>;
 }

@@ -159,6 +159,9 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Update<'a, E, 
     fn into_returning_statements(self) -> Result<Vec<Statement>> {
         Ok(vec![self.into_statement(true)])
     }
+    fn plain_statements(&self) -> Result<Vec<Statement>> {
+        Ok(vec![self.render(false)])
+    }
     fn db(&self) -> &'a Db<E> {
         self.db
     }

@@ -47,11 +47,11 @@ SELECT "posts"."id" AS "c0", "posts"."title" AS "c1" FROM "posts" WHERE "posts".
 -- params: [Integer(1)]
 
 -- 13
-UPDATE "posts" SET "views" = (SELECT CASE WHEN "__v" IS NULL OR abs("__v") <= 9007199254740991 THEN "__v" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ("posts"."views" + ?) AS "__v")) WHERE "posts"."id" = ? RETURNING "posts"."id", "posts"."author_id", "posts"."title", "posts"."slug", "posts"."body", "posts"."status", "posts"."meta", "posts"."published", "posts"."rating", "posts"."views", "posts"."created_at", "posts"."updated_at"
+UPDATE "posts" SET "views" = (SELECT CASE WHEN "__v" IS NULL OR abs("__v") <= 9007199254740991 THEN "__v" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ("posts"."views" + ?) AS "__v")) WHERE "posts"."id" = ? RETURNING "posts"."views" AS "c0"
 -- params: [Integer(1), Integer(1)]
 
 -- 14
-UPDATE "posts" SET "views" = (SELECT CASE WHEN "__v" IS NULL OR abs("__v") <= 9007199254740991 THEN "__v" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ("posts"."views" + ?) AS "__v")) WHERE "posts"."id" = ? RETURNING "posts"."id", "posts"."author_id", "posts"."title", "posts"."slug", "posts"."body", "posts"."status", "posts"."meta", "posts"."published", "posts"."rating", "posts"."views", "posts"."created_at", "posts"."updated_at"
+UPDATE "posts" SET "views" = (SELECT CASE WHEN "__v" IS NULL OR abs("__v") <= 9007199254740991 THEN "__v" ELSE abs(-9223372036854775807 - 1) END FROM (SELECT ("posts"."views" + ?) AS "__v")) WHERE "posts"."id" = ? RETURNING "posts"."views" AS "c0"
 -- params: [Integer(1), Integer(1)]
 
 -- 15
