@@ -35,16 +35,11 @@ pub fn run(root: &Path, opts: Options) -> Result<(), String> {
     // wrangler (which applies the migrations) before the first round.
     toolchain::setup(root)?;
     let mut applied = BTreeSet::new();
-    round(root, true, &mut applied)?;
+    let p = round(root, true, &mut applied)?;
     if !opts.serve {
         return Ok(());
     }
-    let p = crate::load(root)?;
-    let config = p
-        .config_file
-        .as_deref()
-        .ok_or("no wrangler.jsonc (or wrangler.json / wrangler.toml) next to Cargo.toml")?;
-    let dev = toolchain::dev_config(&p.root, config)?;
+    let dev = dev_config(&p)?;
     say(format!(
         "serving on http://127.0.0.1:{} (wrangler dev){}",
         opts.port,
@@ -97,7 +92,7 @@ pub fn run(root: &Path, opts: Options) -> Result<(), String> {
         let started = Instant::now();
         match round(root, false, &mut applied) {
             _ if procs::stopping() => continue,
-            Ok(()) => say(format!(
+            Ok(_) => say(format!(
                 "rebuilt in {:.1} s; wrangler is reloading the Worker",
                 started.elapsed().as_secs_f64()
             )),
@@ -111,7 +106,11 @@ pub fn run(root: &Path, opts: Options) -> Result<(), String> {
 /// One round: migrations written, applied to the local D1 and recorded, then the Worker
 /// built. The first round (`initial`) asks wrangler to apply whatever is pending; later
 /// ones, any file not in `applied` (the files applied so far, a failed round's included).
-fn round(root: &Path, initial: bool, applied: &mut BTreeSet<String>) -> Result<(), String> {
+fn round(
+    root: &Path,
+    initial: bool,
+    applied: &mut BTreeSet<String>,
+) -> Result<crate::Project, String> {
     let written = write_migrations(root)?;
     if let Some(file) = &written {
         say(format!(
@@ -123,12 +122,7 @@ fn round(root: &Path, initial: bool, applied: &mut BTreeSet<String>) -> Result<(
     let pending = p.migrations.iter().any(|m| !applied.contains(&m.file_name));
     if initial || pending {
         if p.d1 {
-            let config = p
-                .config_file
-                .as_deref()
-                .ok_or("no wrangler.jsonc (or wrangler.json / wrangler.toml) next to Cargo.toml")?;
-            let dev = toolchain::dev_config(&p.root, config)?;
-            apply_local(&p, &dev)?;
+            apply_local(&p, &dev_config(&p)?)?;
         } else if initial {
             say("the schema lives in Durable Objects: each applies its migrations on first touch");
         }
@@ -140,7 +134,18 @@ fn round(root: &Path, initial: bool, applied: &mut BTreeSet<String>) -> Result<(
     mizzle_build::migrate::record_published(&p.root, &names)
         .map_err(|e| format!("cannot record the migrations applied: {e}"))?;
     // `wasm-opt` is for what ships: `mizzle build` runs it, a dev round does not wait for it.
-    toolchain::build_with(root, false)
+    toolchain::build_with(root, false)?;
+    Ok(p)
+}
+
+/// The wrangler config `wrangler dev` and the local migrations run with (written next to
+/// the project's own: see `toolchain::dev_config`).
+fn dev_config(p: &crate::Project) -> Result<PathBuf, String> {
+    let config = p
+        .config_file
+        .as_deref()
+        .ok_or("no wrangler.jsonc (or wrangler.json / wrangler.toml) next to Cargo.toml")?;
+    toolchain::dev_config(&p.root, config)
 }
 
 /// `wrangler d1 migrations apply --local`, shown. The served Worker may hold the local
