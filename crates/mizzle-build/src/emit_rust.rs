@@ -1036,6 +1036,10 @@ fn enum_item(e: &EnumDef, t: &Table, c: &Column) -> TokenStream {
         }
 
         impl ::mizzle::sql::NonNull for #name {}
+
+        impl ::mizzle::sql::DefaultSql for #name {
+            type Sql = Self;
+        }
     }
 }
 

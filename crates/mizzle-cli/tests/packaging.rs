@@ -1,7 +1,7 @@
-//! The three crates as crates.io would have them.
+//! The four crates as crates.io would have them.
 //!
-//! `what_each_package_holds_is_reviewed`: `cargo package --list` of mizzle, mizzle-build and
-//! mizzle-cli equals tests/packaging/<crate>.list (`MIZZLE_BLESS=1` rewrites them, for review
+//! `what_each_package_holds_is_reviewed`: `cargo package --list` of mizzle-macros, mizzle,
+//! mizzle-build and mizzle-cli equals tests/packaging/<crate>.list (`MIZZLE_BLESS=1` rewrites them, for review
 //! as a diff): sources, templates, README and licenses, no tests, fixtures or benchmarks.
 //!
 //! `the_packaged_crates_install_and_build_a_new_project`: `cargo package` (verified: each
@@ -18,7 +18,7 @@ use std::process::Command;
 mod common;
 use common::{output_text, workspace};
 
-const CRATES: [&str; 3] = ["mizzle", "mizzle-build", "mizzle-cli"];
+const CRATES: [&str; 4] = ["mizzle-macros", "mizzle", "mizzle-build", "mizzle-cli"];
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
@@ -148,7 +148,8 @@ fn the_packaged_crates_install_and_build_a_new_project() {
         let file = target.join("package").join(format!("{c}-{version}.crate"));
         dirs.push((c, unpack(&file, &registry)));
     }
-    // crates.io's mizzle and mizzle-build are the packaged ones, for everything under `home`.
+    // crates.io's mizzle, mizzle-macros and mizzle-build are the packaged ones, for
+    // everything under `home`.
     let mut patch = String::from("[patch.crates-io]\n");
     for (c, d) in &dirs {
         if *c != "mizzle-cli" {

@@ -106,7 +106,20 @@ pub mod __private {
             Err(e) => Err(e.in_table(table)),
         }
     }
+    pub use crate::exec::derived_field as field;
     pub use crate::sql::{decode_enum, encode_owned};
+
+    /// Reads `field` of a derived struct with a `table` from `column`, as the column's SQL
+    /// type: a field type that cannot hold it is a compile error at the field.
+    #[inline]
+    pub fn column<Tb, S: crate::sql::SqlType, T: crate::sql::FromSql<S>>(
+        reader: &mut crate::RowReader<'_>,
+        column: crate::Column<Tb, S>,
+        field: &'static str,
+        default: Option<fn() -> T>,
+    ) -> crate::Result<T> {
+        crate::exec::derived_field::<S, T>(reader, column.name(), field, default)
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -134,6 +147,9 @@ pub use db::{Db, MigrationCheck};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
 pub use exec::{Columns, Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
 pub use expr::{Column, Condition, Order, and, escape_like, exists, not_exists, or};
+/// `#[derive(FromRow)]`: see [`FromRow`](trait@FromRow).
+#[cfg(feature = "derive")]
+pub use mizzle_macros::FromRow;
 #[doc(hidden)]
 pub use query::InsertLink;
 pub use query::batch::{Batch, BatchItem};
@@ -148,6 +164,7 @@ pub use query::{join, prepared, relation};
 pub use sql::limits::{Limits, MAX_JSON_DEPTH};
 pub use sql::text::quote_ident;
 pub use sql::value::{MAX_SAFE_INTEGER, Value, ValueRef};
+pub use sql::{DefaultSql, FromSql};
 pub use table::{Insertable, Patch, SetValues, Table};
 pub use value_expr::{
     Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,

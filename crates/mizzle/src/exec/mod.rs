@@ -9,6 +9,7 @@
 pub mod d1;
 #[cfg(target_arch = "wasm32")]
 pub mod durable;
+mod from_row;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(any(target_arch = "wasm32", feature = "sqlite"))]
@@ -22,10 +23,11 @@ use std::future::Future;
 use crate::error::Result;
 
 pub use crate::sql::statement::{Columns, Statement};
+pub use from_row::{FromRow, derived_field};
+pub(crate) use from_row::{decode_all, decode_positional};
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub(crate) use row::StatementNames;
-pub use row::{FromRow, Row, RowReader};
-pub(crate) use row::{decode_all, decode_positional};
+pub use row::{Row, RowReader};
 
 /// What a write reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -113,6 +113,17 @@ impl Row {
         }
     }
 
+    /// A reader that finds each column by its name, whatever the statement (what
+    /// `#[derive(FromRow)]` reads through: your struct's fields need not be the result's
+    /// columns, nor in their order).
+    pub fn named_reader(self) -> RowReader<'static> {
+        RowReader {
+            source: Source::Row(self),
+            next: 0,
+            positional: false,
+        }
+    }
+
     /// A reader that decodes the cells strictly in order, ignoring their names (joins and
     /// projections, whose statements mizzle builds column by column).
     pub fn positional_reader(self) -> RowReader<'static> {
@@ -279,6 +290,11 @@ impl<'r> RowReader<'r> {
         }
     }
 
+    /// Whether the row has a column called `name`.
+    pub(super) fn has_column(&self, name: &str) -> bool {
+        (0..self.width()).any(|i| self.names().get(i) == Some(name))
+    }
+
     /// How many cells the row has.
     fn width(&self) -> usize {
         match &self.source {
@@ -333,7 +349,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// The row, with the cells read so far taken out (as `Null`); the reader is left empty.
-    fn take_row(&mut self) -> Row {
+    pub(super) fn take_row(&mut self) -> Row {
         let empty = Source::Row(Row::new(Arc::from(Vec::new()), Vec::new()));
         match std::mem::replace(&mut self.source, empty) {
             Source::Row(row) => row,
@@ -448,6 +464,33 @@ impl<'r> RowReader<'r> {
         self.read_located::<S>(name)
     }
 
+    /// Decodes the column called `name` as SQL type `S`, found by its name even when the
+    /// reader reads by position. A result with two columns of that name (`SELECT *` over a
+    /// join) is an error, not the first of them.
+    pub fn read_named<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
+        let names = self.names();
+        let width = self.width();
+        let mut found = (0..width).filter(|&i| names.get(i) == Some(name));
+        let Some(i) = found.next() else {
+            return Err(Error::Decode {
+                column: name.to_owned(),
+                error: crate::DecodeError::new("the result has no such column"),
+                sql: String::new(),
+            });
+        };
+        if found.next().is_some() {
+            return Err(Error::Decode {
+                column: name.to_owned(),
+                error: crate::DecodeError::new(
+                    "the result has more than one column of this name (a join's `SELECT *`?): \
+                     name each with `AS`",
+                ),
+                sql: String::new(),
+            });
+        }
+        self.take::<S>(i, Some(name))
+    }
+
     /// [`RowReader::read`] by name or from an owned row, and every error.
     // Not inlined natively: one copy per SQL type, shared by every row struct.
     #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
@@ -455,58 +498,6 @@ impl<'r> RowReader<'r> {
     fn read_located<S: SqlType>(&mut self, name: &str) -> Result<S::Rust> {
         let i = self.locate(name)?;
         self.take::<S>(i, Some(name))
-    }
-}
-
-/// Decodes a result row into a struct (generated for every row struct).
-///
-/// To read a projection into your own struct, implement `from_row` reading the columns by
-/// name (`row.reader().read::<mizzle::sql::Text>("name")?`) and call `.all_as::<T>()`.
-pub trait FromRow: Sized {
-    /// Decodes `row`.
-    fn from_row(row: Row) -> Result<Self>;
-
-    /// Decodes the next cells of `reader` (generated row structs implement it, so a join
-    /// can read each table's part of a row in place).
-    ///
-    /// By default a reader that has read nothing yet is handed over whole to
-    /// [`FromRow::from_row`]; a type read from the middle of a row must implement this.
-    fn from_reader(reader: &mut RowReader<'_>) -> Result<Self> {
-        if !reader.at_start() {
-            return Err(Error::Other(format!(
-                "{} can be decoded from a whole row only",
-                std::any::type_name::<Self>()
-            )));
-        }
-        Self::from_row(reader.take_row())
-    }
-}
-
-/// Decodes every row into `T`, in order (a loop, not an iterator chain: one small function
-/// per row type in a Worker's wasm).
-pub(crate) fn decode_all<T: FromRow>(rows: Vec<Row>) -> Result<Vec<T>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(T::from_row(row)?);
-    }
-    Ok(out)
-}
-
-/// Decodes every row with `decode`, reading its cells by position (joins and projections).
-pub(crate) fn decode_positional<T>(
-    rows: impl IntoIterator<Item = Row>,
-    decode: fn(&mut RowReader<'_>) -> Result<T>,
-) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(decode(&mut row.positional_reader())?);
-    }
-    Ok(out)
-}
-
-impl FromRow for Row {
-    fn from_row(row: Row) -> Result<Self> {
-        Ok(row)
     }
 }
 

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::exec::Executor;
+use crate::exec::{Executor, FromRow};
 use crate::expr::node::Node;
 use crate::expr::scope::Covers;
 use crate::expr::{Condition, Expr, Order, Qual, and_filter};
@@ -150,6 +150,20 @@ impl<'a, E: Executor, T: Table> Select<'a, E, T> {
 
     /// The first matching row, if any (`LIMIT 1`).
     pub fn get(self) -> impl Future<Output = Result<Option<T::Row>>> + use<'a, E, T> {
+        let limit = Some(self.limit.map_or(1, |l| l.min(1)));
+        let mut stmt = self.render(column_list::<T>(), limit);
+        stmt.columns = columns_of::<T>();
+        self.db.query_first_as(stmt)
+    }
+
+    /// All matching rows, each decoded into your own struct by column name (a
+    /// `#[derive(FromRow)]` struct holding some of the table's columns).
+    pub fn all_as<R: FromRow>(self) -> impl Future<Output = Result<Vec<R>>> + use<'a, E, T, R> {
+        self.db.query_as(self.to_statement())
+    }
+
+    /// The first matching row, if any, decoded into your own struct by column name.
+    pub fn get_as<R: FromRow>(self) -> impl Future<Output = Result<Option<R>>> + use<'a, E, T, R> {
         let limit = Some(self.limit.map_or(1, |l| l.min(1)));
         let mut stmt = self.render(column_list::<T>(), limit);
         stmt.columns = columns_of::<T>();

@@ -9,6 +9,7 @@
 //! splitting a migration into statements, checksums, casts), and D1's limits on one
 //! statement (`limits`). It imports nothing of the crate but the error types.
 
+mod field;
 pub(crate) mod limits;
 pub(crate) mod statement;
 pub(crate) mod text;
@@ -20,6 +21,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::error::DecodeError;
 use crate::sql::value::{Value, ValueRef};
+
+pub use field::{DefaultSql, FromSql};
 
 /// A column's SQL type: its Rust type and how that is stored.
 pub trait SqlType {

@@ -70,6 +70,9 @@ impl ::mizzle::sql::SqlType for EventStatus {
     }
 }
 impl ::mizzle::sql::NonNull for EventStatus {}
+impl ::mizzle::sql::DefaultSql for EventStatus {
+    type Sql = Self;
+}
 /// An event: a client's JSON may set what it is about, never its key or its clock columns.
 #[derive(
     Debug,

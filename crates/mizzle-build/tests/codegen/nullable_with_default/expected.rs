@@ -75,6 +75,9 @@ impl ::mizzle::sql::SqlType for ProfileStatus {
     }
 }
 impl ::mizzle::sql::NonNull for ProfileStatus {}
+impl ::mizzle::sql::DefaultSql for ProfileStatus {
+    type Sql = Self;
+}
 /// A row of `profiles`.
 #[derive(
     Debug,

@@ -318,6 +318,12 @@ impl<'a, E: Executor, Q, P: Projection<Q, I>, I> Project<'a, E, Q, P, I> {
         let rows = self.db.query(self.render(true)).await?;
         rows.into_iter().map(R::from_row).collect()
     }
+
+    /// The first result row, if any, decoded into your own struct by column name.
+    pub async fn get_as<R: FromRow>(mut self) -> Result<Option<R>> {
+        self.from.limit = Some(self.from.limit.map_or(1, |l| l.min(1)));
+        Ok(self.all_as().await?.into_iter().next())
+    }
 }
 
 impl<E: Executor, Q, P: Projection<Q, I>, I> ToStatement for Project<'_, E, Q, P, I> {
