@@ -24,7 +24,7 @@ step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32: the D1 backend and the Workers)"
 cargo clippy -p mizzle -p mizzle-example -p bench-worker-mizzle -p bench-worker-hand \
-  --target wasm32-unknown-unknown -- -D warnings
+  -p mizzle-doc-check --target wasm32-unknown-unknown -- -D warnings
 step "the runtime pulls in no native-only crate on wasm32"
 if cargo tree -p mizzle --target wasm32-unknown-unknown -e normal --prefix none | grep -E '^(rusqlite|libsqlite3-sys|mizzle-build) '; then
   echo "native-only dependency in the wasm32 build of mizzle" >&2

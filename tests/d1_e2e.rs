@@ -134,6 +134,13 @@ fn example_worker_on_local_d1() {
         Some(json!({"author_id": 424242, "title": "x", "slug": "x"})),
     );
     assert_eq!(s, 422, "foreign key violation: {body}");
+    // D1 says only `FOREIGN KEY constraint failed`; the message names the reference.
+    assert!(
+        body["error"].as_str().is_some_and(|m| m.contains(
+            "FOREIGN KEY constraint failed: posts.author_id: no `users` row has id = 424242"
+        )),
+        "{body}"
+    );
 
     let (s, list) = http.send("GET", &format!("/posts?author_id={ann_id}"), None);
     assert_eq!(s, 200);
@@ -529,6 +536,12 @@ fn example_worker_on_local_d1() {
         Some(json!({ "post": { "author_id": qids[2], "title": "Doomed", "slug": "q-doomed" }, "tag_ids": [tag_ids[0], 999_999] })),
     );
     assert_eq!(s, 422, "{err}");
+    // In a batch too (the post it inserted first, rolled back, is not what it blames).
+    assert!(
+        err["error"].as_str().is_some_and(|m| m
+            .contains("FOREIGN KEY constraint failed: post_tags.tag_id: no `tags` row has id = 999999 (row 2 of 2)")),
+        "{err}"
+    );
     let doomed = d1_query(
         state.path(),
         "SELECT count(*) AS n FROM posts WHERE slug = 'q-doomed'",

@@ -40,7 +40,11 @@ pub fn generate_parts(schema: &Schema, migrations: &[(String, String)]) -> Vec<(
         let (insert, insert_input) = insert_struct(t);
         let (patch, patch_input) = patch_struct(t);
         items.extend([insert, patch]);
-        items.push(table_module(t, quote!(#insert_input #patch_input)));
+        items.push(table_module(
+            t,
+            &schema.tables,
+            quote!(#insert_input #patch_input),
+        ));
         parts.push((
             crate::naming::field_name(&t.name),
             unparse(quote! { #(#items)* }),
@@ -776,8 +780,40 @@ fn patch_struct(t: &Table) -> (TokenStream, TokenStream) {
     (item, input)
 }
 
+/// `mizzle::ForeignKey` values: the references of `t`'s columns (`referencing`), or those of
+/// every table's columns to `t` (`referenced`).
+fn foreign_keys(t: &Table, tables: &[Table], referenced: bool) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for child in tables {
+        if !referenced && child.name != t.name {
+            continue;
+        }
+        for c in &child.columns {
+            let Some(fk) = &c.references else { continue };
+            if referenced && fk.table != t.name {
+                continue;
+            }
+            let (table, column, parent, parent_column) =
+                (&child.name, &c.name, &fk.table, &fk.column);
+            let on_delete = fk
+                .on_delete
+                .map_or("no action", crate::ir::FkAction::spelling);
+            out.push(quote! {
+                ::mizzle::ForeignKey {
+                    table: #table,
+                    column: #column,
+                    parent: #parent,
+                    parent_column: #parent_column,
+                    on_delete: #on_delete,
+                }
+            });
+        }
+    }
+    out
+}
+
 /// The table module; `inputs`: the structs insert and patch structs deserialize through.
-fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
+fn table_module(t: &Table, tables: &[Table], inputs: TokenStream) -> TokenStream {
     let module = module_ident(t);
     let row = format_ident!("{}", t.struct_name);
     let new = format_ident!("New{}", t.struct_name);
@@ -817,6 +853,21 @@ fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
         }
     });
     let relations = relation_items(t);
+    let (fks, refs) = (
+        foreign_keys(t, tables, false),
+        foreign_keys(t, tables, true),
+    );
+    let mut fk_consts = TokenStream::new();
+    if !fks.is_empty() {
+        fk_consts.extend(quote! {
+            const FOREIGN_KEYS: &'static [::mizzle::ForeignKey] = &[#(#fks),*];
+        });
+    }
+    if !refs.is_empty() {
+        fk_consts.extend(quote! {
+            const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[#(#refs),*];
+        });
+    }
     quote! {
         #[doc = #mdoc]
         #[allow(non_upper_case_globals)]
@@ -839,6 +890,7 @@ fn table_module(t: &Table, inputs: TokenStream) -> TokenStream {
                 const NAME_SQL: &'static str = #name_sql;
                 const PRIMARY_KEY: &'static [&'static str] = &[#(#pk),*];
                 const NULL_WHEN_OMITTED: &'static [&'static str] = &[#(#omitted),*];
+                #fk_consts
                 fn default_handle() -> Self {
                     Table
                 }

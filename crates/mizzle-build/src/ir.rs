@@ -120,6 +120,14 @@ impl FkAction {
         ("set default", FkAction::SetDefault),
     ];
 
+    /// As written in schema files (`"set null"`).
+    pub fn spelling(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("no action", |(s, _)| s)
+    }
+
     /// SQL spelling.
     pub fn sql(self) -> &'static str {
         match self {

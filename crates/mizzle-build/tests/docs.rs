@@ -11,7 +11,10 @@ fn root() -> std::path::PathBuf {
 fn no_doc_links_outside_the_repository() {
     let mut files = vec![root().join("README.md")];
     for e in std::fs::read_dir(root().join("docs")).unwrap().flatten() {
-        files.push(e.path());
+        // docs/check is the crate that compiles the docs' Rust blocks.
+        if e.path().is_file() {
+            files.push(e.path());
+        }
     }
     files.push(root().join("bench/README.md"));
     for f in files {

@@ -197,6 +197,15 @@ pub mod posts {
         const NAME_SQL: &'static str = "\"posts\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+        const FOREIGN_KEYS: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "posts",
+                column: "author_id",
+                parent: "users",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }
@@ -436,6 +445,15 @@ pub mod users {
         const NAME_SQL: &'static str = "\"users\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+        const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "posts",
+                column: "author_id",
+                parent: "users",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }

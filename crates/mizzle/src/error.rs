@@ -219,6 +219,42 @@ impl Error {
         }
     }
 
+    /// The column a failed constraint names, as `table.column`: SQLite's own for a UNIQUE
+    /// or NOT NULL failure (`users.email`; `t.a, t.b` for a unique key of several), and for
+    /// a foreign key the reference mizzle found ([`Error::Database`]'s message names it).
+    /// `None` for other errors, and for a foreign key failure no single reference could be
+    /// blamed for. Match on it to answer each failure in its own words:
+    ///
+    /// ```text
+    /// Err(e) => match e.constraint_column() {
+    ///     Some("rsvps.event_id") => not_found("event"),
+    ///     Some("rsvps.person_id") => not_found("person"),
+    ///     _ => Err(e.into()),
+    /// }
+    /// ```
+    pub fn constraint_column(&self) -> Option<&str> {
+        let Error::Database { kind, message, .. } = self else {
+            return None;
+        };
+        if !matches!(
+            kind,
+            DbErrorKind::UniqueViolation
+                | DbErrorKind::NotNullViolation
+                | DbErrorKind::ForeignKeyViolation
+        ) {
+            return None;
+        }
+        const AT: &str = "constraint failed: ";
+        let rest = &message[message.find(AT)? + AT.len()..];
+        let end = [rest.find(": "), rest.find(" (")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        let named = &rest[..end];
+        (named.contains('.') && !named.starts_with("SQLITE_")).then_some(named)
+    }
+
     /// For a database error in a batch: the failing statement's position (0-based).
     pub fn batch_index(&self) -> Option<usize> {
         match self {
@@ -399,6 +435,42 @@ mod tests {
             ("", DbErrorKind::Other),
         ] {
             assert_eq!(DbErrorKind::classify(message), kind, "{message}");
+        }
+    }
+
+    #[test]
+    fn constraint_failures_name_their_column() {
+        for (message, column) in [
+            ("UNIQUE constraint failed: users.email", Some("users.email")),
+            (
+                "D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT",
+                Some("users.email"),
+            ),
+            (
+                "UNIQUE constraint failed: post_tags.post_id, post_tags.tag_id",
+                Some("post_tags.post_id, post_tags.tag_id"),
+            ),
+            (
+                "NOT NULL constraint failed: posts.title",
+                Some("posts.title"),
+            ),
+            (
+                "FOREIGN KEY constraint failed: rsvps.event_id: no `events` row has id = 7",
+                Some("rsvps.event_id"),
+            ),
+            ("FOREIGN KEY constraint failed", None),
+            (
+                "D1_ERROR: FOREIGN KEY constraint failed: SQLITE_CONSTRAINT",
+                None,
+            ),
+            (
+                "D1_ERROR: FOREIGN KEY constraint failed: SQLITE_CONSTRAINT (on `t`; one of: t.a → p.id)",
+                None,
+            ),
+            ("CHECK constraint failed: length(name) > 0", None),
+        ] {
+            let e = super::Error::database(message, "INSERT …");
+            assert_eq!(e.constraint_column(), column, "{message}");
         }
     }
 

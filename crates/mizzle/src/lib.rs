@@ -165,7 +165,7 @@ pub use sql::limits::{Limits, MAX_JSON_DEPTH};
 pub use sql::text::quote_ident;
 pub use sql::value::{MAX_SAFE_INTEGER, Value, ValueRef};
 pub use sql::{DefaultSql, FromSql};
-pub use table::{Insertable, Patch, SetValues, Table};
+pub use table::{ForeignKey, Insertable, Patch, SetValues, Table};
 pub use value_expr::{
     Val, avg, coalesce, count, count_all, count_distinct, fragment, greatest, least, max, min, now,
     now_ms, sum,

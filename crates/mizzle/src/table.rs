@@ -28,9 +28,32 @@ pub trait Table: Copy {
     /// Nullable columns without a default: an insert that leaves one out writes NULL, the
     /// same as binding NULL, so insert structs leave them out when unset.
     const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+    /// Its columns that reference another table (or itself). A write that fails with
+    /// SQLite's bare `FOREIGN KEY constraint failed` is explained through these: which
+    /// column's parent row is missing.
+    const FOREIGN_KEYS: &'static [ForeignKey] = &[];
+    /// The columns of other tables (or its own) that reference this one: a delete that fails
+    /// on a foreign key is explained through these.
+    const REFERENCED_BY: &'static [ForeignKey] = &[];
 
     /// The table handle (generated tables are unit structs).
     fn default_handle() -> Self;
+}
+
+/// A foreign key of the schema: `table.column` references `parent.parent_column`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The referencing (child) table.
+    pub table: &'static str,
+    /// Its referencing column.
+    pub column: &'static str,
+    /// The referenced (parent) table.
+    pub parent: &'static str,
+    /// The referenced column.
+    pub parent_column: &'static str,
+    /// `ON DELETE`, as the schema writes it (`"cascade"`, `"set null"`, `"restrict"`,
+    /// `"set default"`; `"no action"` when the schema gives none).
+    pub on_delete: &'static str,
 }
 
 /// An insert struct: the values of one new row.
@@ -152,6 +175,12 @@ impl SetValues {
     /// Whether column `column` is set.
     pub fn contains(&self, column: usize) -> bool {
         self.word(column / 64) >> (column % 64) & 1 == 1
+    }
+
+    /// The value of column `column`, when it is set.
+    pub(crate) fn get(&self, column: usize) -> Option<&Value> {
+        self.contains(column)
+            .then(|| &self.values[self.rank(column)])
     }
 
     /// Unsets column `column`, dropping its value.

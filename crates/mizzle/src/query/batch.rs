@@ -3,6 +3,7 @@
 //! one SQLite transaction. There is no `transaction()`: D1 has no `BEGIN`.
 
 use super::delete::Delete;
+use super::foreign_key::Probe;
 use super::insert::Insert;
 use super::join::{JoinSelect, Project, Projection, Segments};
 use super::link::{FromLast, InsertLink, from_last_spelling};
@@ -11,7 +12,7 @@ use super::returning::{Returning, ReturningWrite};
 use super::select::Select;
 use super::update::Update;
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::{DbErrorKind, Error, Result};
 use crate::exec::{ExecMeta, Executor, FromRow, Output, decode_all, decode_positional};
 use crate::sql::statement::Statement;
 use crate::sql::text::push_ident;
@@ -35,6 +36,43 @@ pub trait BatchItem {
     #[doc(hidden)]
     fn statements_after(&self, _parent: &str) -> Result<Vec<Statement>> {
         self.statements()
+    }
+    /// The table it writes: `Writes::Nothing` for a read, `Writes::Unknown` for raw SQL.
+    #[doc(hidden)]
+    fn writes(&self) -> Writes {
+        Writes::Nothing
+    }
+    /// What names the foreign key when it fails on one.
+    #[doc(hidden)]
+    fn probe(&self) -> Probe {
+        Probe::Nothing
+    }
+}
+
+/// What a batch item writes, for explaining a foreign key failure of a later item.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    /// Nothing (a read).
+    Nothing,
+    /// This table.
+    Table(&'static str),
+    /// It cannot be told (raw SQL).
+    Unknown,
+}
+
+/// The probe of item `item`, given what the items before it write (`None` once one may
+/// write anything).
+fn probe_after(probe: Probe, written: &Option<Vec<&'static str>>) -> Probe {
+    probe.after(written.as_deref())
+}
+
+/// Adds what an item writes to `written`.
+fn note_writes(written: &mut Option<Vec<&'static str>>, w: Writes) {
+    match (w, written.as_mut()) {
+        (Writes::Table(t), Some(list)) => list.push(t),
+        (Writes::Unknown, _) => *written = None,
+        _ => {}
     }
 }
 
@@ -216,6 +254,12 @@ impl<E: Executor, T: Table> BatchItem for Insert<'_, E, T> {
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
     }
+    fn writes(&self) -> Writes {
+        Writes::Table(T::NAME)
+    }
+    fn probe(&self) -> Probe {
+        ReturningWrite::probe(self)
+    }
 }
 
 impl<E: Executor, T: Table> BatchItem for Update<'_, E, T> {
@@ -226,6 +270,12 @@ impl<E: Executor, T: Table> BatchItem for Update<'_, E, T> {
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
     }
+    fn writes(&self) -> Writes {
+        Writes::Table(T::NAME)
+    }
+    fn probe(&self) -> Probe {
+        ReturningWrite::probe(self)
+    }
 }
 
 impl<E: Executor, T: Table> BatchItem for Delete<'_, E, T> {
@@ -235,6 +285,12 @@ impl<E: Executor, T: Table> BatchItem for Delete<'_, E, T> {
     }
     fn decode(outputs: Vec<Output>) -> Result<ExecMeta> {
         Ok(sum_meta(&outputs))
+    }
+    fn writes(&self) -> Writes {
+        Writes::Table(T::NAME)
+    }
+    fn probe(&self) -> Probe {
+        ReturningWrite::probe(self)
     }
 }
 
@@ -254,12 +310,21 @@ impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> BatchItem
     fn statements_after(&self, parent: &str) -> Result<Vec<Statement>> {
         self.inner().returning_statements_after(parent)
     }
+    fn writes(&self) -> Writes {
+        Writes::Table(T::NAME)
+    }
+    fn probe(&self) -> Probe {
+        self.inner().probe()
+    }
 }
 
 impl<E: Executor> BatchItem for Raw<'_, E> {
     type Output = Output;
     fn statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.statement().clone()])
+    }
+    fn writes(&self) -> Writes {
+        Writes::Unknown
     }
     fn decode(outputs: Vec<Output>) -> Result<Output> {
         let meta = sum_meta(&outputs);
@@ -298,6 +363,11 @@ pub trait Batch {
     fn statements(&self) -> Result<(Vec<Statement>, Vec<usize>)>;
     /// Splits the outputs back per item and decodes them.
     fn decode(outputs: Vec<Output>, counts: &[usize]) -> Result<Self::Output>;
+    /// What names the foreign key when item `item` fails on one.
+    #[doc(hidden)]
+    fn probe(&self, _item: usize) -> Probe {
+        Probe::Nothing
+    }
 }
 
 fn take(outputs: &mut std::vec::IntoIter<Output>, n: usize) -> Vec<Output> {
@@ -322,6 +392,16 @@ macro_rules! batch_tuple {
             fn decode(outputs: Vec<Output>, counts: &[usize]) -> Result<Self::Output> {
                 let mut it = outputs.into_iter();
                 Ok(($($q::decode(take(&mut it, counts[$i]))?,)+))
+            }
+            fn probe(&self, item: usize) -> Probe {
+                let mut written = Some(Vec::new());
+                $(
+                    if item == $i {
+                        return probe_after(self.$i.probe(), &written);
+                    }
+                    note_writes(&mut written, self.$i.writes());
+                )+
+                Probe::Nothing
             }
         }
     };
@@ -355,6 +435,14 @@ impl<Q: BatchItem> Batch for Vec<Q> {
             .map(|n| Q::decode(take(&mut it, *n)))
             .collect()
     }
+    fn probe(&self, item: usize) -> Probe {
+        let mut written = Some(Vec::new());
+        for q in self.iter().take(item) {
+            note_writes(&mut written, q.writes());
+        }
+        self.get(item)
+            .map_or(Probe::Nothing, |q| probe_after(q.probe(), &written))
+    }
 }
 
 impl<E: Executor> Db<E> {
@@ -370,7 +458,38 @@ impl<E: Executor> Db<E> {
     /// ```
     pub async fn batch<B: Batch>(&self, queries: B) -> Result<B::Output> {
         let (stmts, counts) = queries.statements()?;
-        let outputs = self.batch_statements(stmts).await?;
+        let outputs = match self.batch_statements(stmts).await {
+            Ok(outputs) => outputs,
+            Err(e) => {
+                // A foreign key failure: the failing statement's item says which key.
+                let item = match (&e, e.batch_index()) {
+                    (
+                        Error::Database {
+                            kind: DbErrorKind::ForeignKeyViolation,
+                            ..
+                        },
+                        Some(i),
+                    ) => item_of(&counts, i),
+                    _ => None,
+                };
+                return Err(match item {
+                    Some(item) => queries.probe(item).explain(self, e).await,
+                    None => e,
+                });
+            }
+        };
         B::decode(outputs, &counts)
     }
+}
+
+/// The item that statement `statement` of a batch belongs to.
+fn item_of(counts: &[usize], statement: usize) -> Option<usize> {
+    let mut end = 0;
+    for (item, n) in counts.iter().enumerate() {
+        end += n;
+        if statement < end {
+            return Some(item);
+        }
+    }
+    None
 }

@@ -2,9 +2,11 @@
 
 use std::marker::PhantomData;
 
+use super::foreign_key::Probe;
 use super::returning::{Returning, ReturningWrite};
 use super::select::{push_where, returning_clause};
 use crate::db::Db;
+use crate::db::call::Either;
 use crate::error::Result;
 use crate::exec::{ExecMeta, Executor};
 use crate::expr::scope::Covers;
@@ -47,7 +49,11 @@ impl<'a, E: Executor, T: Table> Delete<'a, E, T> {
 
     /// Runs the delete; reports rows deleted.
     pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E, T> {
-        self.db.execute(self.render(false))
+        let call = self.db.execute(self.render(false));
+        match Probe::delete::<T>(&self.filter) {
+            Probe::Nothing => Either::One(call),
+            probe => Either::Other(probe.explain_failure(self.db, call)),
+        }
     }
 
     /// Adds `RETURNING` every column.
@@ -66,6 +72,9 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Delete<'a, E, 
     }
     fn plain_statements(&self) -> Result<Vec<Statement>> {
         Ok(vec![self.render(false)])
+    }
+    fn probe(&self) -> Probe {
+        Probe::delete::<T>(&self.filter)
     }
     fn db(&self) -> &'a Db<E> {
         self.db

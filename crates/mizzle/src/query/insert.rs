@@ -4,6 +4,7 @@
 use std::marker::PhantomData;
 
 use super::assign::{Assign, SetList};
+use super::foreign_key::Probe;
 use super::link::{FromLast, InsertLink, from_last_alone};
 use super::returning::{Returning, ReturningWrite};
 use crate::db::Db;
@@ -251,6 +252,11 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
         )
     }
 
+    /// What names the foreign key when the insert fails on one.
+    pub(crate) fn probe_rows(&self) -> Probe {
+        Probe::insert::<T>(&self.rows, self.from_last.map(|f| f.column))
+    }
+
     /// What a batch needs to know of this insert to resolve `set_from_last_insert`.
     pub(crate) fn link(&self) -> InsertLink {
         InsertLink {
@@ -264,8 +270,11 @@ impl<'a, E: Executor, T: Table> Insert<'a, E, T> {
     /// Runs the insert; reports rows inserted and the last rowid.
     pub async fn run(self) -> Result<ExecMeta> {
         let db = self.db;
+        let probe = self.probe_rows();
         let stmts = self.into_statements(false)?;
-        Ok(db.run_all(stmts, false).await?.meta)
+        probe
+            .explain_failure(db, async move { Ok(db.run_all(stmts, false).await?.meta) })
+            .await
     }
 
     /// Adds `RETURNING` every column: await `.one()`, `.get()` or `.all()` on it.
@@ -562,6 +571,9 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Insert<'a, E, 
     }
     fn plain_statements(&self) -> Result<Vec<Statement>> {
         self.render(false, None)
+    }
+    fn probe(&self) -> Probe {
+        self.probe_rows()
     }
     fn db(&self) -> &'a Db<E> {
         self.db

@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use super::foreign_key::Probe;
 use super::link::InsertLink;
 use crate::db::Db;
 use crate::db::call::Either;
@@ -44,33 +45,47 @@ pub trait ReturningWrite<'a, E: Executor + 'a, T: Table> {
     fn plain_statements(&self) -> Result<Vec<Statement>>;
     /// The database it runs on.
     fn db(&self) -> &'a Db<E>;
+    /// What names the foreign key when the write fails on one (taken before it is sent).
+    #[doc(hidden)]
+    fn probe(&self) -> Probe {
+        Probe::Nothing
+    }
 }
 
 impl<'a, E: Executor + 'a, T: Table, Q: ReturningWrite<'a, E, T>> Returning<'a, E, T, Q> {
     /// Every returned row.
     pub async fn all(self) -> Result<Vec<T::Row>> {
         let db = self.inner.db();
+        let probe = self.inner.probe();
         let mut stmts = self.inner.into_returning_statements()?;
-        if stmts.len() == 1 {
-            return db.query_as(stmts.remove(0)).await;
-        }
-        crate::exec::decode_all(db.run_all(stmts, true).await?.rows)
+        probe
+            .explain_failure(db, async move {
+                if stmts.len() == 1 {
+                    return db.query_as(stmts.remove(0)).await;
+                }
+                crate::exec::decode_all(db.run_all(stmts, true).await?.rows)
+            })
+            .await
     }
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it).
     pub fn get(self) -> impl Future<Output = Result<Option<T::Row>>> + use<'a, E, T, Q> {
         let db = self.inner.db();
-        match self.inner.into_returning_statements() {
+        let probe = self.inner.probe();
+        match (self.inner.into_returning_statements(), probe) {
             // SQLite makes every change of a statement with RETURNING on its first step, so
             // reading only the first row leaves nothing undone.
-            Ok(mut stmts) if stmts.len() == 1 => Either::One(db.query_first_as(stmts.remove(0))),
-            stmts => Either::Other(async move {
-                Ok(
-                    crate::exec::decode_all::<T::Row>(db.run_all(stmts?, true).await?.rows)?
-                        .into_iter()
-                        .next(),
-                )
-            }),
+            (Ok(mut stmts), Probe::Nothing) if stmts.len() == 1 => {
+                Either::One(db.query_first_as(stmts.remove(0)))
+            }
+            (stmts, probe) => Either::Other(probe.explain_failure(db, async move {
+                let mut stmts = stmts?;
+                if stmts.len() == 1 {
+                    return db.query_first_as(stmts.remove(0)).await;
+                }
+                let rows = db.run_all(stmts, true).await?.rows;
+                Ok(crate::exec::decode_all::<T::Row>(rows)?.into_iter().next())
+            })),
         }
     }
 

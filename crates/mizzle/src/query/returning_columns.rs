@@ -91,10 +91,15 @@ where
     pub async fn all(self) -> Result<Vec<P::Output>> {
         let db = self.write.db();
         let mut stmts = self.to_statements()?;
-        if stmts.len() == 1 {
-            return db.query_positional(stmts.remove(0), P::decode).await;
-        }
-        decode_positional(db.run_all(stmts, true).await?.rows, P::decode)
+        self.write
+            .probe()
+            .explain_failure(db, async move {
+                if stmts.len() == 1 {
+                    return db.query_positional(stmts.remove(0), P::decode).await;
+                }
+                decode_positional(db.run_all(stmts, true).await?.rows, P::decode)
+            })
+            .await
     }
 
     /// The first returned row, if any (none after `DO NOTHING` skipped it, or when no row

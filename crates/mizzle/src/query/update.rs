@@ -3,10 +3,11 @@
 use std::marker::PhantomData;
 
 use super::assign::{Assign, SetList};
+use super::foreign_key::Probe;
 use super::returning::{Returning, ReturningWrite};
 use super::select::{column_list, columns_of, push_where, render_select, returning_clause};
 use crate::db::Db;
-use crate::db::call::Call;
+use crate::db::call::{Call, Either};
 use crate::error::Result;
 use crate::exec::{ExecMeta, Executor};
 use crate::expr::scope::Covers;
@@ -136,10 +137,15 @@ impl<'a, E: Executor, T: Table> Update<'a, E, T> {
     /// Runs the update; reports rows changed.
     pub fn run(self) -> impl Future<Output = Result<ExecMeta>> + use<'a, E, T> {
         if self.set.is_empty() {
-            return Call::ready(ExecMeta::default());
+            return Either::One(Call::ready(ExecMeta::default()));
         }
         let db = self.db;
-        db.execute(self.into_statement(false))
+        let probe = Probe::update::<T>(&self.set.set);
+        let call = db.execute(self.into_statement(false));
+        match probe {
+            Probe::Nothing => Either::One(call),
+            probe => Either::Other(probe.explain_failure(db, call)),
+        }
     }
 
     /// Adds `RETURNING` every column.
@@ -164,5 +170,8 @@ impl<'a, E: Executor + 'a, T: Table> ReturningWrite<'a, E, T> for Update<'a, E, 
     }
     fn db(&self) -> &'a Db<E> {
         self.db
+    }
+    fn probe(&self) -> Probe {
+        Probe::update::<T>(&self.set.set)
     }
 }

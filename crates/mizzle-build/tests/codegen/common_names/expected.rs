@@ -179,6 +179,15 @@ pub mod options {
         const NAME_SQL: &'static str = "\"options\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["value"];
+        const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "results",
+                column: "option_id",
+                parent: "options",
+                parent_column: "id",
+                on_delete: "no action",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }
@@ -424,6 +433,15 @@ pub mod results {
         const NAME_SQL: &'static str = "\"results\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["value"];
+        const FOREIGN_KEYS: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "results",
+                column: "option_id",
+                parent: "options",
+                parent_column: "id",
+                on_delete: "no action",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }

@@ -134,6 +134,22 @@ pub mod post_tags {
         const NAME_SQL: &'static str = "\"post_tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["post_id", "tag_id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+        const FOREIGN_KEYS: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "post_tags",
+                column: "post_id",
+                parent: "posts",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+            ::mizzle::ForeignKey {
+                table: "post_tags",
+                column: "tag_id",
+                parent: "tags",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }
@@ -292,6 +308,15 @@ pub mod posts {
         const NAME_SQL: &'static str = "\"posts\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+        const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "post_tags",
+                column: "post_id",
+                parent: "posts",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }
@@ -471,6 +496,15 @@ pub mod tags {
         const NAME_SQL: &'static str = "\"tags\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &[];
+        const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "post_tags",
+                column: "tag_id",
+                parent: "tags",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }

@@ -182,6 +182,24 @@ pub mod comments {
         const NAME_SQL: &'static str = "\"comments\"";
         const PRIMARY_KEY: &'static [&'static str] = &["id"];
         const NULL_WHEN_OMITTED: &'static [&'static str] = &["parent_id"];
+        const FOREIGN_KEYS: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "comments",
+                column: "parent_id",
+                parent: "comments",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
+        const REFERENCED_BY: &'static [::mizzle::ForeignKey] = &[
+            ::mizzle::ForeignKey {
+                table: "comments",
+                column: "parent_id",
+                parent: "comments",
+                parent_column: "id",
+                on_delete: "cascade",
+            },
+        ];
         fn default_handle() -> Self {
             Table
         }

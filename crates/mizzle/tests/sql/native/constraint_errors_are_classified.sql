@@ -14,3 +14,7 @@ INSERT INTO "users" ("email", "name", "created_at") VALUES (?, ?, ?)
 INSERT INTO "posts" ("author_id", "title", "slug", "created_at", "updated_at") VALUES (?, ?, ?, ?, ?)
 -- params: [Integer(999), Text("t"), Text("s"), <now>, <now>]
 
+-- 5
+SELECT "j"."value" FROM json_each(?) AS "j" WHERE NOT EXISTS (SELECT 1 FROM "users" WHERE "users"."id" = "j"."value") LIMIT 1
+-- params: [Text("[999]")]
+

@@ -83,6 +83,10 @@ WITH "__last"("v") AS MATERIALIZED (SELECT "posts"."id" FROM "posts" WHERE "post
 -- params: [Integer(1), Integer(99)]
 
 -- 22
+SELECT "j"."value" FROM json_each(?) AS "j" WHERE NOT EXISTS (SELECT 1 FROM "tags" WHERE "tags"."id" = "j"."value") LIMIT 1
+-- params: [Text("[1,99]")]
+
+-- 23
 SELECT count(*) FROM "posts" WHERE "posts"."slug" = ?
 -- params: [Text("bad")]
 
