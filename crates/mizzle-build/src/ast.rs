@@ -177,4 +177,6 @@ pub struct SettingsFile {
     pub durable_object: Option<Sp<String>>,
     /// `durable_object_binding`: that class's binding in wrangler's config.
     pub durable_object_binding: Option<Sp<String>>,
+    /// `unindexed_lookups`: `"warn"` (the default), `"error"` or `"allow"`.
+    pub unindexed_lookups: Option<Sp<String>>,
 }

@@ -135,6 +135,23 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic on one line, for a cargo warning: `file:line:col: message (help: …)`.
+    pub fn one_line(&self, sources: &Sources) -> String {
+        let mut out = String::new();
+        if let Some((span, _)) = &self.primary {
+            let text = sources.source(span.file);
+            let before = &text[..span.range.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            out.push_str(&format!("{}:{line}:{col}: ", sources.name(span.file)));
+        }
+        out.push_str(&self.message);
+        if let Some(h) = &self.help {
+            out.push_str(&format!(" (help: {h})"));
+        }
+        out
+    }
+
     /// Adds a related place.
     pub fn also(mut self, span: &Span, label: impl Into<String>) -> Self {
         self.secondary.push((span.clone(), label.into()));

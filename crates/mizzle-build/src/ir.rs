@@ -353,6 +353,20 @@ pub struct Settings {
     pub durable_object: Option<DurableObject>,
     /// Where `binding`, `migrations_dir` and `wrangler` are set, when they are.
     pub origins: SettingsOrigins,
+    /// What the build does about a foreign key column no index starts with.
+    pub unindexed_lookups: LintLevel,
+}
+
+/// What the build does about a lint's finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, std::default::Default)]
+pub enum LintLevel {
+    /// A cargo warning (the default).
+    #[default]
+    Warn,
+    /// A build error.
+    Error,
+    /// Nothing.
+    Allow,
 }
 
 /// Where a schema's database lives (`target` in schema/mizzle.toml).
@@ -413,6 +427,7 @@ impl std::default::Default for Settings {
             durable_object: None,
             file: "schema/mizzle.toml".into(),
             origins: SettingsOrigins::default(),
+            unindexed_lookups: LintLevel::Warn,
         }
     }
 }

@@ -247,6 +247,16 @@ impl Config {
         }
         let mut schema = lower::lower(&tables, &settings, &mut errs);
         schema.settings.file = format!("{shown_dir}/mizzle.toml");
+        if errs.is_empty() {
+            let found = lower::lint::unindexed_lookups(&schema, &sources);
+            match schema.settings.unindexed_lookups {
+                ir::LintLevel::Error => errs.extend(found),
+                ir::LintLevel::Warn => schema
+                    .warnings
+                    .extend(found.iter().map(|d| d.one_line(&sources))),
+                ir::LintLevel::Allow => {}
+            }
+        }
         let spans = tables
             .iter()
             .map(|f| {

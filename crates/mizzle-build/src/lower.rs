@@ -10,6 +10,7 @@ use crate::naming::did_you_mean;
 
 mod column;
 mod cross;
+pub(crate) mod lint;
 mod literal;
 mod names;
 pub(crate) use names::{bad_type_name, module_name_ok, reserved_sql_name};
@@ -188,6 +189,24 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
     lower_target(s, &mut out, errs);
+    if let Some(l) = &s.unindexed_lookups {
+        out.unindexed_lookups = match l.value.as_str() {
+            "warn" => crate::ir::LintLevel::Warn,
+            "error" => crate::ir::LintLevel::Error,
+            "allow" => crate::ir::LintLevel::Allow,
+            other => {
+                errs.push(
+                    Diagnostic::error(
+                        format!("`unindexed_lookups = \"{other}\"` is not a level"),
+                        &l.span,
+                        "unknown level",
+                    )
+                    .help("the levels are \"warn\" (the default), \"error\" and \"allow\""),
+                );
+                crate::ir::LintLevel::Warn
+            }
+        };
+    }
     out.serde_rename_all = s
         .serde_rename_all
         .as_ref()

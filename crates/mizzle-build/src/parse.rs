@@ -74,6 +74,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "target",
     "durable_object",
     "durable_object_binding",
+    "unindexed_lookups",
 ];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
@@ -561,6 +562,7 @@ pub fn settings_file(
         target: f.string("target", errs),
         durable_object: f.string("durable_object", errs),
         durable_object_binding: f.string("durable_object_binding", errs),
+        unindexed_lookups: f.string("unindexed_lookups", errs),
     };
     f.finish(shown, SETTINGS_KEYS, errs);
     s
