@@ -164,8 +164,9 @@ async fn upsert_excluded(db: &Db<Recorder>) -> R<()> {
 }
 
 // --- a post and its tags in one batch
-async fn dependent_batch(db: &Db<Recorder>, author: i64) -> R<()> {
+async fn dependent_batch(db: &Db<Recorder>) -> R<()> {
     // Drizzle has no typed way: `db.batch([insert post, raw SQL with a subquery on the slug])`
+    let author = 2; // a users.id
     db.batch((
         db.insert(posts::table)
             .values(NewPost::new(author, "Hello", "hello")),
@@ -209,7 +210,7 @@ async fn every_pattern_runs() {
     count_group_by(&db).await.unwrap();
     in_array(&db).await.unwrap();
     exists_patterns(&db).await.unwrap();
-    dependent_batch(&db, 2).await.unwrap();
+    dependent_batch(&db).await.unwrap();
     increments(&db).await.unwrap();
     upsert_excluded(&db).await.unwrap();
     scalar_subquery(&db).await.unwrap();
