@@ -179,4 +179,6 @@ pub struct SettingsFile {
     pub durable_object_binding: Option<Sp<String>>,
     /// `unindexed_lookups`: `"warn"` (the default), `"error"` or `"allow"`.
     pub unindexed_lookups: Option<Sp<String>>,
+    /// `allow_scans`: `"table: why"`, tables the plan check lets a full scan of.
+    pub allow_scans: Vec<Sp<String>>,
 }

@@ -1102,6 +1102,8 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
     );
     let names = migrations.iter().map(|(n, _)| n);
     let sqls = migrations.iter().map(|(_, s)| s);
+    let scan_tables = schema.settings.allow_scans.iter().map(|(t, _)| t);
+    let scan_whys = schema.settings.allow_scans.iter().map(|(_, w)| w);
     let (d1_const, d1) = if !schema.settings.target.d1() {
         (quote!(), quote!())
     } else {
@@ -1182,6 +1184,10 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
         /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
         #[doc = #mdoc]
         pub const MIGRATIONS: &[(&str, &str)] = &[#((#names, #sqls)),*];
+
+        /// Tables whose full scans are deliberate, with why (`allow_scans` in
+        /// `schema/mizzle.toml`), for `PlanCheck::deny().allow_list(ALLOWED_SCANS)`.
+        pub const ALLOWED_SCANS: &[(&str, &str)] = &[#((#scan_tables, #scan_whys)),*];
 
         /// Checks once per process that a database has applied every one of [`MIGRATIONS`]
         /// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is

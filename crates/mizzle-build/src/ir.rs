@@ -355,6 +355,8 @@ pub struct Settings {
     pub origins: SettingsOrigins,
     /// What the build does about a foreign key column no index starts with.
     pub unindexed_lookups: LintLevel,
+    /// `(table, why)`: tables the plan check lets a full scan of (`allow_scans`).
+    pub allow_scans: Vec<(String, String)>,
 }
 
 /// What the build does about a lint's finding.
@@ -428,6 +430,7 @@ impl std::default::Default for Settings {
             file: "schema/mizzle.toml".into(),
             origins: SettingsOrigins::default(),
             unindexed_lookups: LintLevel::Warn,
+            allow_scans: Vec::new(),
         }
     }
 }

@@ -68,6 +68,16 @@ pub fn lower(
         check_sql_expressions(t, f, errs);
     }
     let schema_tables: Vec<Table> = tables.iter().map(|(t, _)| t.clone()).collect();
+    for a in &settings.allow_scans {
+        let table = a.value.split(':').next().unwrap_or("").trim();
+        if !table.is_empty() && !schema_tables.iter().any(|t| t.name == table) {
+            errs.push(Diagnostic::error(
+                format!("`allow_scans` names `{table}`, which is no table of the schema"),
+                &a.span,
+                "unknown table",
+            ));
+        }
+    }
     let settings = lower_settings(settings, errs);
     let mut out = Vec::new();
     for (mut t, f) in tables {
@@ -188,6 +198,23 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         out.origins.binding = Origin(Some(b.span.clone()));
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
+    for a in &s.allow_scans {
+        match a.value.split_once(':') {
+            Some((t, why)) if !t.trim().is_empty() && !why.trim().is_empty() => out
+                .allow_scans
+                .push((t.trim().to_owned(), why.trim().to_owned())),
+            _ => errs.push(
+                Diagnostic::error(
+                    format!("`{}` is not `table: why`", a.value),
+                    &a.span,
+                    "an allowed scan names its table and its reason",
+                )
+                .help(
+                    "write `allow_scans = [\"tags: a dozen rows, read whole by the tag cloud\"]`",
+                ),
+            ),
+        }
+    }
     lower_target(s, &mut out, errs);
     if let Some(l) = &s.unindexed_lookups {
         out.unindexed_lookups = match l.value.as_str() {

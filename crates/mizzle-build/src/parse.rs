@@ -75,6 +75,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "durable_object",
     "durable_object_binding",
     "unindexed_lookups",
+    "allow_scans",
 ];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
@@ -563,6 +564,10 @@ pub fn settings_file(
         durable_object: f.string("durable_object", errs),
         durable_object_binding: f.string("durable_object_binding", errs),
         unindexed_lookups: f.string("unindexed_lookups", errs),
+        allow_scans: f
+            .strings("allow_scans", errs)
+            .map(|s| s.value)
+            .unwrap_or_default(),
     };
     f.finish(shown, SETTINGS_KEYS, errs);
     s

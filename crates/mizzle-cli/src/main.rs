@@ -8,6 +8,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use mizzle_build::migrate;
 
 mod dev;
+mod explain;
 mod merge;
 mod procs;
 mod pull;
@@ -74,6 +75,18 @@ enum Cmd {
     Check,
     /// Which migrations the local D1 has applied, and which are pending.
     Status,
+    /// Run the native tests with the plan check recording and list every statement that
+    /// read a whole table: call site, plan, and the index that would serve it (D1 bills rows
+    /// read). Example: `mizzle explain --deny -- --test native`.
+    Explain {
+        /// Exit with status 1 on a scan an index would avoid that `allow_scans` does not
+        /// allow, or on an `allow_scans` entry no scan matched.
+        #[arg(long)]
+        deny: bool,
+        /// Arguments for `cargo test` (after `--`).
+        #[arg(last = true)]
+        cargo_args: Vec<String>,
+    },
     /// Apply pending migrations with wrangler, to the database you name.
     Migrate(Target),
     /// Print the migration the next build would write (or the draft it would rewrite or
@@ -470,6 +483,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|r| r.to_string())?;
             println!("schema and migrations are up to date");
             Ok(())
+        }
+        Cmd::Explain { deny, cargo_args } => {
+            if explain::run(&root, deny, &cargo_args)? {
+                Ok(())
+            } else {
+                Err("error: the plan check found scans to fix (see above)".into())
+            }
         }
         Cmd::Status => {
             let p = load(&root)?;

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{Server, free_port, http, mizzle, wait_for, workspace};
+use common::{Server, free_port, http, mizzle, output_text, wait_for, workspace};
 
 fn project() -> tempfile::TempDir {
     project_with(
@@ -203,6 +203,65 @@ fn migrate_adds_a_required_column_only_to_an_empty_table() {
     }
 }
 
+/// The cost guard from day one: the scaffold's statements pass `mizzle explain --deny`; a
+/// test that looks tasks up by title (no index) makes it fail naming the index to add, and
+/// the same lookup through the scaffold's own `db()` (plan check on) fails its test.
+fn plan_check_catches_a_new_scan(dir: &Path, env: &dyn Fn(&mut Command)) {
+    let explain = |deny: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mizzle"));
+        c.arg("explain");
+        if deny {
+            c.arg("--deny");
+        }
+        env(&mut c);
+        let out = c.output().unwrap();
+        (out.status.success(), output_text(&out))
+    };
+    let (ok, out) = explain(true);
+    assert!(ok, "the scaffold passes the plan check:\n{out}");
+    std::fs::write(
+        dir.join("tests/by_title.rs"),
+        "use demo::schema::*;\n\
+         #[tokio::test]\n\
+         async fn tasks_by_title() {\n\
+         let exec = mizzle::sqlite::SqliteExecutor::open_in_memory().unwrap();\n\
+         exec.apply_migrations(MIGRATIONS).unwrap();\n\
+         let db = mizzle::Db::new(exec);\n\
+         db.select(tasks::table).filter(tasks::title.eq(\"write\")).all().await.unwrap();\n\
+         }\n",
+    )
+    .unwrap();
+    let (ok, out) = explain(true);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("tasks_title_idx = { columns = [\"title\"] }")
+            && out.contains("tests/by_title.rs:"),
+        "{out}"
+    );
+    std::fs::remove_file(dir.join("tests/by_title.rs")).unwrap();
+    // Through the scaffold's own `db()`, the test itself fails.
+    let native = dir.join("tests/native.rs");
+    let before = std::fs::read_to_string(&native).unwrap();
+    std::fs::write(
+        &native,
+        format!(
+            "{before}\n#[tokio::test]\nasync fn by_title() {{\n    db().select(tasks::table).filter(tasks::title.eq(\"x\")).all().await.unwrap();\n}}\n"
+        ),
+    )
+    .unwrap();
+    let mut test = Command::new(env!("CARGO"));
+    test.args(["test", "--test", "native", "by_title"]);
+    env(&mut test);
+    let out = test.output().unwrap();
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("full scan of `tasks`") && text.contains("tasks_title_idx"),
+        "{text}"
+    );
+    std::fs::write(&native, before).unwrap();
+}
+
 /// `mizzle new` → the project's own tests pass → `mizzle dev` serves it on local D1 and a
 /// route answers over HTTP → a schema edit → `mizzle dev` writes and applies the next
 /// migration, the rows kept. Outside this workspace, with the checkout's crates by path.
@@ -246,6 +305,7 @@ fn a_new_project_tests_serves_and_evolves_on_local_d1() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    plan_check_catches_a_new_scan(&dir, &env);
     // `mizzle dev`, served.
     let port = free_port();
     let serve = || {

@@ -145,7 +145,9 @@ pub mod durable {
 
 pub use db::{Db, MigrationCheck};
 pub use error::{DbErrorKind, DecodeError, Error, Result};
-pub use exec::{Columns, Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement};
+pub use exec::{
+    Columns, Counted, ExecMeta, Executor, FromRow, Output, Row, RowReader, Statement, Usage,
+};
 pub use expr::{Column, Condition, Order, and, escape_like, exists, not_exists, or};
 /// `#[derive(FromRow)]`: see [`FromRow`](trait@FromRow).
 #[cfg(feature = "derive")]

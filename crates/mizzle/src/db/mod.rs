@@ -56,6 +56,22 @@ impl<E: Executor> Db<E> {
         &self.exec
     }
 
+    /// Counts the rows every statement from now on reads and writes, as D1 bills them
+    /// ([`Db::usage`]). On D1 it reads each result's `meta` (a read then goes through D1's
+    /// `all()` rather than `raw()`); in a Durable Object, each cursor's `rowsRead` and
+    /// `rowsWritten`; natively, SQLite's estimate. Off by default, so it costs nothing
+    /// unless asked for: a Worker turns it on for the requests it reports on.
+    pub fn track_usage(self) -> Self {
+        self.exec.track_usage();
+        self
+    }
+
+    /// Rows read and written since [`Db::track_usage`] (`None` without it). Take two
+    /// readings and [`Usage::since`](crate::Usage::since) for one handler's share.
+    pub fn usage(&self) -> Option<crate::exec::Usage> {
+        self.exec.usage()
+    }
+
     /// Runs prebuilt statements atomically as one batch (one round trip on D1).
     pub async fn batch_statements(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
         if stmts.is_empty() {

@@ -14,6 +14,8 @@ mod from_row;
 mod js;
 #[cfg(any(target_arch = "wasm32", feature = "sqlite"))]
 pub(crate) mod ledger;
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+mod plan;
 mod row;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub mod sqlite;
@@ -38,6 +40,45 @@ pub struct ExecMeta {
     pub last_insert_id: i64,
 }
 
+/// What statements cost as D1 bills them: rows read (scanned, not returned) and rows
+/// written (index entries included), summed over the statements an executor ran since
+/// [`Db::track_usage`](crate::Db::track_usage). On D1 and in a Durable Object these are the
+/// database's own figures; natively, SQLite's estimate (see docs/cost.md for how the two
+/// compare).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    /// Statements run (a batch counts each of its statements).
+    pub statements: u64,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows written.
+    pub rows_written: u64,
+    /// Time the database spent, in milliseconds (D1's `meta.duration`; 0 where it is not
+    /// reported).
+    pub duration_ms: f64,
+}
+
+impl Usage {
+    /// What was used after `earlier` (an earlier reading of the same executor).
+    pub fn since(&self, earlier: &Usage) -> Usage {
+        Usage {
+            statements: self.statements.saturating_sub(earlier.statements),
+            rows_read: self.rows_read.saturating_sub(earlier.rows_read),
+            rows_written: self.rows_written.saturating_sub(earlier.rows_written),
+            duration_ms: (self.duration_ms - earlier.duration_ms).max(0.0),
+        }
+    }
+
+    /// Adds one statement's figures.
+    #[allow(dead_code)]
+    pub(crate) fn add(&mut self, rows_read: u64, rows_written: u64, duration_ms: f64) {
+        self.statements += 1;
+        self.rows_read += rows_read;
+        self.rows_written += rows_written;
+        self.duration_ms += duration_ms;
+    }
+}
+
 /// Rows and metadata from one statement of a batch.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Output {
@@ -58,6 +99,16 @@ pub trait Executor {
     fn execute(&self, stmt: Statement) -> impl Future<Output = Result<ExecMeta>>;
     /// Runs statements atomically, in order: all of them take effect or none does.
     fn batch(&self, stmts: Vec<Statement>) -> impl Future<Output = Result<Vec<Output>>>;
+
+    /// Starts counting rows read and written ([`Executor::usage`]). By default it does
+    /// nothing: an executor that cannot count keeps answering `None`.
+    fn track_usage(&self) {}
+
+    /// Rows read and written since [`Executor::track_usage`]; `None` when not tracking, or
+    /// when the executor cannot count them.
+    fn usage(&self) -> Option<Usage> {
+        None
+    }
 
     /// Runs a statement and decodes each of its rows into `T`. Backends override it to
     /// decode straight from the database's cells as they are read, without a [`Row`] per
@@ -120,6 +171,12 @@ pub trait Executor {
 impl<E: Executor> Executor for &E {
     fn query(&self, stmt: Statement) -> impl Future<Output = Result<Vec<Row>>> {
         (**self).query(stmt)
+    }
+    fn track_usage(&self) {
+        (**self).track_usage()
+    }
+    fn usage(&self) -> Option<Usage> {
+        (**self).usage()
     }
     fn execute(&self, stmt: Statement) -> impl Future<Output = Result<ExecMeta>> {
         (**self).execute(stmt)
@@ -191,6 +248,12 @@ impl<E: Executor> Executor for Counted<E> {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
         self.tick();
         self.inner.query(stmt).await
+    }
+    fn track_usage(&self) {
+        self.inner.track_usage()
+    }
+    fn usage(&self) -> Option<Usage> {
+        self.inner.usage()
     }
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
         self.tick();

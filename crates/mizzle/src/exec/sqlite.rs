@@ -2,11 +2,14 @@
 //! matters (foreign keys enforced, D1's parameter limits applied by [`crate::Db`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::StatementNames;
+use super::plan::Checker;
+pub use super::plan::{PlanCheck, Scan};
 use crate::error::{Error, Result};
-use crate::exec::{ExecMeta, Executor, FromRow, Output, Row, RowReader};
+use crate::exec::{ExecMeta, Executor, FromRow, Output, Row, RowReader, Usage};
 use crate::sql::statement::Statement;
 use crate::sql::value::Value;
 
@@ -15,6 +18,13 @@ pub struct SqliteExecutor {
     conn: Mutex<rusqlite::Connection>,
     /// Result column names per statement text, shared by every row of every run.
     names: Mutex<HashMap<String, Arc<[String]>>>,
+    /// The plan check, when one is on (see [`SqliteExecutor::check_plans`]).
+    plans: Option<Mutex<Checker>>,
+    /// Whether [`Executor::track_usage`] turned counting on (read on every statement: an
+    /// atomic, so counting off costs one load).
+    tracking: AtomicBool,
+    /// Rows read and written since.
+    usage: Mutex<Usage>,
 }
 
 /// Statements whose column names are kept (beyond it the cache starts over).
@@ -40,7 +50,101 @@ impl SqliteExecutor {
         Ok(SqliteExecutor {
             conn: Mutex::new(conn),
             names: Mutex::new(HashMap::new()),
+            plans: Checker::from_env().map(Mutex::new),
+            tracking: AtomicBool::new(false),
+            usage: Mutex::new(Usage::default()),
         })
+    }
+
+    /// Counts `stmt`'s run, when counting: the rows SQLite stepped over in full scans plus
+    /// the rows it returned read, the rows it changed written (an estimate of D1's figures:
+    /// docs/cost.md compares them).
+    #[inline]
+    fn tally(&self, stmt: &Statement, returned: usize, written: u64) {
+        if self.tracking.load(Ordering::Relaxed) {
+            self.tally_counted(stmt, returned, written);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn tally_counted(&self, stmt: &Statement, returned: usize, written: u64) {
+        let (scanned, readonly) = self
+            .lock()
+            .prepare_cached(&stmt.sql)
+            .map(|p| {
+                (
+                    p.reset_status(rusqlite::StatementStatus::FullscanStep),
+                    p.readonly(),
+                )
+            })
+            .unwrap_or((0, true));
+        // `changes()` keeps the last write's count across reads.
+        let written = if readonly { 0 } else { written };
+        // A scan's steps move to each row after its first (which the rewind reads).
+        let scanned = if scanned > 0 { scanned + 1 } else { 0 };
+        self.usage.lock().unwrap_or_else(|e| e.into_inner()).add(
+            scanned.max(0) as u64 + returned as u64,
+            written,
+            0.0,
+        );
+    }
+
+    /// Checks the query plan of every distinct statement before it runs (`EXPLAIN QUERY
+    /// PLAN`, once per statement text) for a step that reads a whole table: D1 bills rows
+    /// read, so such a statement costs a table's worth of rows on every call. With
+    /// [`PlanCheck::deny`] the statement fails with an error naming the scan, the call
+    /// site, the plan and the `[indexes]` line that fixes it; with [`PlanCheck::record`] it
+    /// runs and [`SqliteExecutor::plan_scans`] lists what was found. Meant for tests:
+    ///
+    /// ```
+    /// # use mizzle::sqlite::{PlanCheck, SqliteExecutor};
+    /// let exec = SqliteExecutor::open_in_memory()?
+    ///     .check_plans(PlanCheck::deny().allow("tags", "a dozen rows, read whole by the tag cloud"));
+    /// # Ok::<(), mizzle::Error>(())
+    /// ```
+    ///
+    /// `MIZZLE_PLAN_REPORT=<file>` in the environment (what `mizzle explain` sets) turns a
+    /// recording check on for every executor, and appends each scan to the file.
+    pub fn check_plans(mut self, check: PlanCheck) -> Self {
+        self.plans = Some(Mutex::new(Checker::new(check)));
+        self
+    }
+
+    /// The scans the plan check found so far (none without one).
+    pub fn plan_scans(&self) -> Vec<Scan> {
+        self.plans.as_ref().map_or_else(Vec::new, |p| {
+            p.lock().unwrap_or_else(|e| e.into_inner()).scans().to_vec()
+        })
+    }
+
+    /// The plan check of `stmt`, when one is on.
+    #[inline]
+    fn plan(&self, stmt: &Statement) -> Result<()> {
+        match &self.plans {
+            None => Ok(()),
+            Some(p) => self.plan_checked(p, stmt),
+        }
+    }
+
+    /// The plan check of each of a batch's statements (before its transaction takes the
+    /// connection).
+    fn plan_all(&self, stmts: &[Statement]) -> Result<()> {
+        for (i, s) in stmts.iter().enumerate() {
+            self.plan(s).map_err(|e| e.in_batch(i))?;
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn plan_checked(&self, plans: &Mutex<Checker>, stmt: &Statement) -> Result<()> {
+        let conn = self.lock();
+        plans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(&conn, &stmt.sql)
+            .map_err(Error::Other)
     }
 
     /// A fresh in-memory database.
@@ -278,10 +382,24 @@ fn run(
 
 impl Executor for SqliteExecutor {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        Ok(run(&self.lock(), &self.names, &stmt)?.rows)
+        self.plan(&stmt)?;
+        let out = run(&self.lock(), &self.names, &stmt)?;
+        self.tally(&stmt, out.rows.len(), out.meta.rows_affected);
+        Ok(out.rows)
+    }
+
+    fn track_usage(&self) {
+        self.tracking.store(true, Ordering::Relaxed);
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.tracking
+            .load(Ordering::Relaxed)
+            .then(|| *self.usage.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
+        self.plan(&stmt)?;
         let conn = self.lock();
         let before = conn.total_changes();
         let mut prepared = prepare(&conn, &stmt)?;
@@ -309,23 +427,36 @@ impl Executor for SqliteExecutor {
         };
         // `changes()` keeps the last write's count across reads; report 0 for a read.
         let wrote = conn.total_changes() != before;
-        Ok(if wrote { meta } else { ExecMeta::default() })
+        drop(prepared);
+        drop(conn);
+        let meta = if wrote { meta } else { ExecMeta::default() };
+        self.tally(&stmt, 0, meta.rows_affected);
+        Ok(meta)
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
-        self.transaction(&stmts).map_err(|(i, e)| e.in_batch(i))
+        self.plan_all(&stmts)?;
+        let outputs = self.transaction(&stmts).map_err(|(i, e)| e.in_batch(i))?;
+        for (s, o) in stmts.iter().zip(&outputs) {
+            self.tally(s, o.rows.len(), o.meta.rows_affected);
+        }
+        Ok(outputs)
     }
 
     /// Decodes each row as SQLite steps to it, reusing one cell vector for every row.
     async fn query_as<T: FromRow>(&self, stmt: Statement) -> Result<Vec<T>> {
+        self.plan(&stmt)?;
         let mut out = Vec::new();
         self.decode_each(&stmt, false, T::from_reader, |row| out.push(row))?;
+        self.tally(&stmt, out.len(), 0);
         Ok(out)
     }
 
     async fn query_first_as<T: FromRow>(&self, stmt: Statement) -> Result<Option<T>> {
+        self.plan(&stmt)?;
         let mut out = None;
         self.decode_each(&stmt, true, T::from_reader, |row| out = Some(row))?;
+        self.tally(&stmt, usize::from(out.is_some()), 0);
         Ok(out)
     }
 
@@ -335,12 +466,14 @@ impl Executor for SqliteExecutor {
         stmt: Statement,
         decode: fn(&mut RowReader<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
+        self.plan(&stmt)?;
         let mut out = Vec::new();
         let by_position = |reader: &mut RowReader<'_>| {
             reader.by_position();
             decode(reader)
         };
         self.decode_each(&stmt, false, by_position, |row| out.push(row))?;
+        self.tally(&stmt, out.len(), 0);
         Ok(out)
     }
 
@@ -350,17 +483,25 @@ impl Executor for SqliteExecutor {
     where
         F: FnMut(usize, &mut RowReader<'_>) -> Result<()>,
     {
+        self.plan_all(&stmts)?;
+        let mut counts = vec![(0usize, 0u64); stmts.len()];
         self.in_transaction(&stmts, |tx, i, stmt| {
-            run_each(tx, &self.names, stmt, false, |names, row, width| {
+            let meta = run_each(tx, &self.names, stmt, false, |names, row, width| {
+                counts[i].0 += 1;
                 each(i, &mut names.reader(row, width))
             })
-            .map(drop)
-            .map_err(|e| e.in_statement(&stmt.sql))
+            .map_err(|e| e.in_statement(&stmt.sql))?;
+            counts[i].1 = meta.rows_affected;
+            Ok(())
         })
         .map_err(|(i, e)| match i {
             Some(i) => e.in_batch(i),
             None => e,
-        })
+        })?;
+        for (s, (rows, written)) in stmts.iter().zip(counts) {
+            self.tally(s, rows, written);
+        }
+        Ok(())
     }
 }
 

@@ -193,6 +193,9 @@ pub const D1_BINDING: &str = "DB";
 /// The migrations in `migrations/`, in order: (file name, SQL). Apply them to a
 /// native SQLite database with `SqliteExecutor::apply_migrations`.
 pub const MIGRATIONS: &[(&str, &str)] = &[];
+/// Tables whose full scans are deliberate, with why (`allow_scans` in
+/// `schema/mizzle.toml`), for `PlanCheck::deny().allow_list(ALLOWED_SCANS)`.
+pub const ALLOWED_SCANS: &[(&str, &str)] = &[];
 /// Checks once per process that a database has applied every one of [`MIGRATIONS`]
 /// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
 /// `Error::SchemaBehind` naming the migrations it lacks.

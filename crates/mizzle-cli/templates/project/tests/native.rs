@@ -2,10 +2,15 @@
 
 use {{crate_name}}::api;
 use {{crate_name}}::schema::*;
-use mizzle::sqlite::SqliteExecutor;
+use mizzle::sqlite::{PlanCheck, SqliteExecutor};
 
+/// Every statement's plan is checked: one that scans a table an index would serve fails
+/// the test, naming the index to add (D1 bills rows read). Deliberate scans go in
+/// `allow_scans` in schema/mizzle.toml; `mizzle explain` lists them all.
 fn db() -> mizzle::Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
+    let exec = SqliteExecutor::open_in_memory()
+        .unwrap()
+        .check_plans(PlanCheck::deny().allow_list(ALLOWED_SCANS));
     exec.apply_migrations(MIGRATIONS).unwrap();
     mizzle::Db::new(exec)
 }
