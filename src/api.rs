@@ -991,3 +991,62 @@ pub async fn posts_slug_first<E: Executor>(
         })
         .collect())
 }
+
+/// What one statement shape costs, as D1 bills it: the rows it read and wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cost {
+    /// Statements run.
+    pub statements: u64,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows written.
+    pub rows_written: u64,
+}
+
+/// The cost cases measured on D1 and natively (docs/cost.md): `get_by_key`, `list_indexed`
+/// (a user's posts, by the author index), `list_scan` (users by name: no index), `join`
+/// (every post with its author), `tree` (a user's posts, comments and tags), `insert` (a post:
+/// its row and its index entries). `None` for an unknown case; the database must track usage.
+pub async fn cost<E: Executor>(
+    db: &Db<E>,
+    case: &str,
+    user: i64,
+    slug: &str,
+) -> ApiResult<Option<Cost>> {
+    let before = db.usage().unwrap_or_default();
+    match case {
+        "get_by_key" => drop(get_user(db, user).await?),
+        "list_indexed" => drop(
+            db.select(posts::table)
+                .filter(posts::author_id.eq(user))
+                .all()
+                .await?,
+        ),
+        "list_scan" => drop(
+            db.select(users::table)
+                .filter(users::name.eq("nobody"))
+                .all()
+                .await?,
+        ),
+        "join" => drop(
+            db.select(posts::table)
+                .inner_join(users::table, users::id.eq_col(posts::author_id))
+                .all()
+                .await?,
+        ),
+        "tree" => drop(serde_json::to_value(user_tree(db, user).await?).ok()),
+        "insert" => drop(
+            db.insert(posts::table)
+                .values(NewPost::new(user, "Cost", slug))
+                .run()
+                .await?,
+        ),
+        _ => return Ok(None),
+    }
+    let u = db.usage().unwrap_or_default().since(&before);
+    Ok(Some(Cost {
+        statements: u.statements,
+        rows_read: u.rows_read,
+        rows_written: u.rows_written,
+    }))
+}

@@ -114,7 +114,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         req.headers().get(BOOKMARK)?,
         SessionStart::FirstUnconstrained,
     );
-    let db = Db::from_env(&env).and_then(|db| db.session(start));
+    // Every request counts the rows it reads and writes (D1 bills them), reported in the
+    // `x-d1-rows-read` and `x-d1-rows-written` headers.
+    let db = Db::from_env(&env)
+        .and_then(|db| db.session(start))
+        .map(Db::track_usage);
     // Once per isolate: a database that lacks a migration this code was built with answers
     // 503 naming it (every request, until it is applied), instead of failing query by query.
     let db = match db {
@@ -122,9 +126,23 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Err(e) => Err(e),
     };
     let data: Data = Rc::new(db.map_err(ApiError::from));
+    let used = |data: &Data| data.as_ref().as_ref().ok().and_then(Db::usage);
+    let before = used(&data).unwrap_or_default();
     let mut response = router(data.clone()).run(req, env).await?;
     if let Some(bookmark) = data.as_ref().as_ref().ok().and_then(Db::bookmark) {
         response.headers_mut().set(BOOKMARK, &bookmark)?;
+    }
+    // What this request's handler ran on D1 (a request a Durable Object answered ran
+    // nothing here, and its response's headers are not ours to change).
+    if let Some(u) = used(&data).map(|u| u.since(&before))
+        && u.statements > 0
+    {
+        response
+            .headers_mut()
+            .set("x-d1-rows-read", &u.rows_read.to_string())?;
+        response
+            .headers_mut()
+            .set("x-d1-rows-written", &u.rows_written.to_string())?;
     }
     Ok(response)
 }
@@ -369,6 +387,20 @@ fn router(data: Data) -> Router<'static, Data> {
             let r = async {
                 let plan: Vec<api::PlanItem> = json_body(&mut req).await?;
                 api::dependent_batch(db(&ctx)?, &prefix, &plan).await
+            }
+            .await;
+            respond(r, 200)
+        })
+        .get_async("/debug/cost/:case", |req, ctx| async move {
+            let case = ctx.param("case").cloned().unwrap_or_default();
+            let user = query_u64(&req, "user", 1) as i64;
+            let r = async {
+                api::cost(db(&ctx)?, &case, user, "cost-d1")
+                    .await?
+                    .ok_or(ApiError {
+                        status: 404,
+                        message: format!("no cost case {case}"),
+                    })
             }
             .await;
             respond(r, 200)

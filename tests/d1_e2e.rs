@@ -584,6 +584,39 @@ fn example_worker_on_local_d1() {
         latencies[latencies.len() - 1]
     );
 
+    // 8d. Cost: the rows each statement shape reads and writes as D1 reports them (every
+    // response carries them in headers), and SQLite's estimate of the same statements on a
+    // copy of the same database.
+    let (s, _, read) = http.request("GET", "/users?limit=1", None, Some("x-d1-rows-read"));
+    assert_eq!(s, 200);
+    assert!(read.parse::<u64>().is_ok(), "x-d1-rows-read: {read:?}");
+    let users_n = d1_query(state.path(), "SELECT count(*) AS n FROM users")[0]["n"]
+        .as_u64()
+        .unwrap();
+    let cases = [
+        "get_by_key",
+        "list_indexed",
+        "list_scan",
+        "join",
+        "tree",
+        "insert",
+    ];
+    let mut on_d1 = Vec::new();
+    for case in cases {
+        let (s, cost) = http.send("GET", &format!("/debug/cost/{case}?user={ann_id}"), None);
+        assert_eq!(s, 200, "{case}: {cost}");
+        on_d1.push(serde_json::from_value::<mizzle_example::api::Cost>(cost).unwrap());
+    }
+    let native = native_costs(state.path(), ann_id, &cases);
+    println!("cost (rows read / written), {users_n} users: case | D1 | native estimate");
+    for ((case, d1), n) in cases.iter().zip(&on_d1).zip(&native) {
+        println!(
+            "  {case} | {} / {} | {} / {}",
+            d1.rows_read, d1.rows_written, n.rows_read, n.rows_written
+        );
+    }
+    check_costs(&cases, &on_d1, &native, users_n);
+
     // 10. Durable Objects: notebooks, each a SQLite-backed object with its own database,
     // queried with the same generated types; each migrated itself on first touch.
     let migration_names: Vec<&str> = mizzle_example::schema::MIGRATIONS
@@ -1086,4 +1119,82 @@ fn load(base: &str, clients: usize, writes: usize) -> (Vec<i64>, Vec<f64>, f64) 
     }
     lat.sort_by(f64::total_cmp);
     (ids, lat, start.elapsed().as_secs_f64())
+}
+
+/// The cost cases of `api::cost` natively, on a copy of the local D1 database (its SQLite
+/// file and WAL), so both run the same statements over the same rows.
+fn native_costs(
+    state: &std::path::Path,
+    user: i64,
+    cases: &[&str],
+) -> Vec<mizzle_example::api::Cost> {
+    fn find(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                find(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sqlite")
+                && p.to_string_lossy().contains("D1DatabaseObject")
+                && !p.ends_with("metadata.sqlite")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    find(state, &mut files);
+    assert_eq!(files.len(), 1, "one local D1 database: {files:?}");
+    let copy = tempfile::tempdir().unwrap();
+    let db_file = copy.path().join("d1.sqlite");
+    std::fs::copy(&files[0], &db_file).unwrap();
+    for ext in ["sqlite-wal", "sqlite-shm"] {
+        let side = files[0].with_extension(ext);
+        if side.is_file() {
+            std::fs::copy(&side, db_file.with_extension(ext)).unwrap();
+        }
+    }
+    let exec =
+        mizzle::sqlite::SqliteExecutor::new(rusqlite::Connection::open(&db_file).unwrap()).unwrap();
+    let db = mizzle::Db::new(exec).track_usage();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    cases
+        .iter()
+        .map(|case| {
+            rt.block_on(mizzle_example::api::cost(&db, case, user, "cost-native"))
+                .unwrap()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// What the figures must say: a scan reads every row, a lookup a handful, an insert writes
+/// its row and index entries; and SQLite's estimate is near D1's (docs/cost.md).
+fn check_costs(
+    cases: &[&str],
+    d1: &[mizzle_example::api::Cost],
+    native: &[mizzle_example::api::Cost],
+    users: u64,
+) {
+    let at = |case: &str| cases.iter().position(|c| *c == case).unwrap();
+    for figures in [d1, native] {
+        assert!(figures[at("list_scan")].rows_read >= users, "{figures:?}");
+        assert!(figures[at("get_by_key")].rows_read <= 3, "{figures:?}");
+        assert!(
+            figures[at("list_indexed")].rows_read < users / 10,
+            "{figures:?}"
+        );
+        assert!(figures[at("insert")].rows_written >= 1, "{figures:?}");
+    }
+    // Reads by one statement agree (within 1 %, at least 2 rows); a relation tree's index
+    // steps and a write's index entries are D1's alone (docs/cost.md).
+    for case in ["get_by_key", "list_indexed", "list_scan", "join"] {
+        let (a, b) = (d1[at(case)].rows_read, native[at(case)].rows_read);
+        assert!(
+            a.abs_diff(b) <= (a / 100).max(2),
+            "{case}: D1 read {a} rows, the native estimate {b}"
+        );
+    }
+    assert!(d1[at("insert")].rows_written > native[at("insert")].rows_written);
 }

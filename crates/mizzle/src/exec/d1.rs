@@ -17,13 +17,15 @@ use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1SessionConstr
 
 use super::js::{array_cells, bind_value, cell, js_message};
 use crate::error::{Error, Result};
-use crate::exec::{ExecMeta, Executor, Output, Row};
+use crate::exec::{ExecMeta, Executor, Output, Row, Usage};
 use crate::sql::statement::{Columns, Statement};
 use crate::sql::value::Value;
 
 /// A D1 database binding, or a session on it, as a mizzle executor.
 pub struct D1Executor {
     conn: Conn,
+    /// Rows read and written (each result's `meta`), once [`Executor::track_usage`] asked.
+    usage: std::cell::Cell<Option<Usage>>,
 }
 
 enum Conn {
@@ -58,6 +60,7 @@ impl D1Executor {
     pub fn new(db: D1Database) -> Self {
         D1Executor {
             conn: Conn::Database(db),
+            usage: Default::default(),
         }
     }
 
@@ -87,6 +90,7 @@ impl D1Executor {
         })?;
         Ok(D1Executor {
             conn: Conn::Session(session),
+            usage: Default::default(),
         })
     }
 
@@ -198,6 +202,29 @@ fn meta_of(result: &D1ResultSys, sql: &str) -> Result<ExecMeta> {
     })
 }
 
+impl D1Executor {
+    /// Adds a result's `meta.rows_read`, `rows_written` and `duration` to the usage, when
+    /// counting.
+    fn count(&self, result: &D1ResultSys) {
+        let Some(mut u) = self.usage.get() else {
+            return;
+        };
+        let Ok(meta) = result.meta() else { return };
+        let number = |name: &str| {
+            Reflect::get(&meta, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0)
+        };
+        u.add(
+            number("rows_read") as u64,
+            number("rows_written") as u64,
+            number("duration"),
+        );
+        self.usage.set(Some(u));
+    }
+}
+
 /// Awaits a D1 promise, turning a rejection into its message.
 async fn settle(
     promise: std::result::Result<Promise, JsValue>,
@@ -241,6 +268,12 @@ fn result_rows(result: &D1ResultSys, columns: Option<&Columns>, sql: &str) -> Re
 
 impl Executor for D1Executor {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
+        if self.usage.get().is_some() {
+            // `raw()` has no `meta`: counting reads the result object instead.
+            let result = self.all_result(&stmt).await?;
+            self.count(&result);
+            return result_rows(&result, stmt.columns.as_ref(), &stmt.sql);
+        }
         match &stmt.columns {
             // Known columns: positional rows, no per-row key objects.
             Some(cols) => {
@@ -263,7 +296,18 @@ impl Executor for D1Executor {
             .await
             .map_err(|m| Error::database(m, &stmt.sql))?
             .unchecked_into();
+        self.count(&result);
         meta_of(&result, &stmt.sql)
+    }
+
+    fn track_usage(&self) {
+        if self.usage.get().is_none() {
+            self.usage.set(Some(Usage::default()));
+        }
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.usage.get()
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
@@ -281,6 +325,7 @@ impl Executor for D1Executor {
             if let Ok(Some(e)) = result.error() {
                 return Err(Error::database(e, &stmt.sql));
             }
+            self.count(&result);
             outputs.push(Output {
                 rows: result_rows(&result, stmt.columns.as_ref(), &stmt.sql)?,
                 // A statement read for its rows has no use for `meta`: only writes

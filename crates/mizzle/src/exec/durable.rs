@@ -15,7 +15,7 @@
 //!
 //! Sessions (D1 read replication) do not exist here: an object is its own single database.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use super::js::{array_cells, bind_value, js_message};
 use super::ledger::{LedgerConn, apply_pending};
 use crate::error::{Error, Result};
-use crate::exec::{ExecMeta, Executor, Output, Row};
+use crate::exec::{ExecMeta, Executor, Output, Row, Usage};
 use crate::sql::statement::Statement;
 use crate::sql::text::cast_integer_params;
 use crate::sql::value::Value;
@@ -36,6 +36,25 @@ use crate::sql::value::Value;
 pub struct DurableExecutor {
     sql: JsValue,
     storage: JsValue,
+    /// Rows read and written, once [`Executor::track_usage`] asked (each cursor's
+    /// `rowsRead` and `rowsWritten`).
+    usage: Tally,
+}
+
+/// Usage counted by the statements of one executor (shared with its clones).
+type Tally = Rc<Cell<Option<Usage>>>;
+
+/// Adds `cursor`'s rows read and written to `tally`, when counting.
+fn count(tally: &Tally, cursor: &JsValue) {
+    let Some(mut u) = tally.get() else { return };
+    let number = |name: &str| {
+        Reflect::get(cursor, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as u64
+    };
+    u.add(number("rowsRead"), number("rowsWritten"), 0.0);
+    tally.set(Some(u));
 }
 
 impl std::fmt::Debug for DurableExecutor {
@@ -50,6 +69,7 @@ impl DurableExecutor {
         DurableExecutor {
             sql: storage.sql().as_ref().clone(),
             storage: AsRef::<JsValue>::as_ref(storage.as_raw()).clone(),
+            usage: Tally::default(),
         }
     }
 
@@ -67,11 +87,12 @@ impl DurableExecutor {
         writes_meta: bool,
     ) -> std::result::Result<Vec<Output>, (usize, Error)> {
         let sql = self.sql.clone();
+        let tally = self.usage.clone();
         let state: Rc<RefCell<TransactionState>> = Rc::default();
         let inner = state.clone();
         let body = Closure::once(move || -> std::result::Result<JsValue, JsValue> {
             for (i, stmt) in stmts.iter().enumerate() {
-                match run(&sql, stmt, writes_meta && stmt.columns.is_none()) {
+                match run(&sql, stmt, writes_meta && stmt.columns.is_none(), &tally) {
                     Ok(out) => inner.borrow_mut().0.push(out),
                     Err(e) => {
                         inner.borrow_mut().1 = Some((i, e));
@@ -112,9 +133,11 @@ fn call(target: &JsValue, name: &str, args: &Array) -> std::result::Result<JsVal
 
 /// Runs one statement on `sql` (the object's `SqlStorage`), reading its cursor to the end.
 /// With `meta`, also reads `changes()` and `last_insert_rowid()` (a write).
-fn run(sql: &JsValue, stmt: &Statement, meta: bool) -> Result<Output> {
+fn run(sql: &JsValue, stmt: &Statement, meta: bool, tally: &Tally) -> Result<Output> {
     let text = cast_integer_params(&stmt.sql, &stmt.params);
     let (cursor, arrays) = exec(sql, &text, &stmt.params)?;
+    // Read to the end: its counts are final.
+    count(tally, &cursor);
     let reported: Option<Arc<[String]>> = match &stmt.columns {
         Some(_) => None,
         None => Reflect::get(&cursor, &JsValue::from_str("columnNames"))
@@ -170,7 +193,12 @@ fn exec(sql: &JsValue, text: &str, params: &[Value]) -> Result<(JsValue, Array)>
 
 impl LedgerConn for DurableExecutor {
     fn run(&self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>> {
-        let out = run(&self.sql, &Statement::new(sql, params.to_vec()), false)?;
+        let out = run(
+            &self.sql,
+            &Statement::new(sql, params.to_vec()),
+            false,
+            &Tally::default(),
+        )?;
         Ok(out.rows.into_iter().map(Row::into_values).collect())
     }
 
@@ -182,11 +210,21 @@ impl LedgerConn for DurableExecutor {
 
 impl Executor for DurableExecutor {
     async fn query(&self, stmt: Statement) -> Result<Vec<Row>> {
-        Ok(run(&self.sql, &stmt, false)?.rows)
+        Ok(run(&self.sql, &stmt, false, &self.usage)?.rows)
     }
 
     async fn execute(&self, stmt: Statement) -> Result<ExecMeta> {
-        Ok(run(&self.sql, &stmt, true)?.meta)
+        Ok(run(&self.sql, &stmt, true, &self.usage)?.meta)
+    }
+
+    fn track_usage(&self) {
+        if self.usage.get().is_none() {
+            self.usage.set(Some(Usage::default()));
+        }
+    }
+
+    fn usage(&self) -> Option<Usage> {
+        self.usage.get()
     }
 
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<Output>> {
