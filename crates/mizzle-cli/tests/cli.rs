@@ -238,7 +238,22 @@ fn plan_check_catches_a_new_scan(dir: &Path, env: &dyn Fn(&mut Command)) {
             && out.contains("tests/by_title.rs:"),
         "{out}"
     );
+    // Allowed, it passes; once no test scans tasks, the entry is stale and fails `--deny`.
+    let settings = dir.join("schema/mizzle.toml");
+    let original = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!("{original}allow_scans = [\"tasks: a test's lookup by title\"]\n"),
+    )
+    .unwrap();
+    let (ok, out) = explain(true);
+    assert!(ok, "{out}");
+    assert!(out.contains("allowed (a test's lookup by title)"), "{out}");
     std::fs::remove_file(dir.join("tests/by_title.rs")).unwrap();
+    let (ok, out) = explain(true);
+    assert!(!ok, "{out}");
+    assert!(out.contains("matched no scan"), "{out}");
+    std::fs::write(&settings, original).unwrap();
     // Through the scaffold's own `db()`, the test itself fails.
     let native = dir.join("tests/native.rs");
     let before = std::fs::read_to_string(&native).unwrap();
