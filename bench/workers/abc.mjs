@@ -103,7 +103,7 @@ async function start(name, seedFile) {
 async function call(w, method, path, body) {
   const res = await fetch(w.url + path, {
     method,
-    headers: body ? { "content-type": "application/json" } : {},
+    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(w.headers ?? {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -173,6 +173,9 @@ try {
   for (const n of names) workers.push(await start(n, seedFile));
   await checkSame(workers);
   pids = workerdPids();
+  // mizzle's Worker again, each request counting its rows read and written
+  // (`Db::track_usage`): what the cost guard's counting costs when it is on.
+  workers.push({ ...workers[0], name: "mizzle+usage", headers: { "x-mizzle-usage": "1" } });
   // Warm up each Worker's isolate and D1 on every route.
   for (const w of workers) for (const r of routes) await load(w, r, 10, 2);
   const results = {}; // route → worker → [samples]
@@ -202,8 +205,16 @@ try {
   }
   console.log("");
   console.log("(bulk rows: the median time of one request instead of requests/s)");
+  console.log("");
+  console.log("| route | mizzle, counting rows read (÷ not counting, time) |");
+  console.log("|---|---:|");
+  for (const route of Object.keys(results)) {
+    const isBulk = route.startsWith("bulk");
+    const v = (w) => (isBulk ? pick(route, w, "p50") : 1000 / pick(route, w, "rps"));
+    console.log(`| ${route} | ${(v("mizzle+usage") / v("mizzle")).toFixed(3)} |`);
+  }
 } finally {
-  for (const w of workers) await w.worker.dispose().catch(() => {});
-  for (const w of workers) rmSync(w.persist, { recursive: true, force: true });
+  for (const w of workers.filter((w) => !w.headers)) await w.worker.dispose().catch(() => {});
+  for (const w of workers.filter((w) => !w.headers)) rmSync(w.persist, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }

@@ -12,10 +12,15 @@ fn fail(e: mizzle::Error) -> Error {
     Error::RustError(e.to_string())
 }
 
+thread_local! {
+    /// Whether this request asked for its rows read and written to be counted
+    /// (`x-mizzle-usage: 1`): abc.mjs measures what counting costs.
+    static COUNT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn db(env: &Env) -> Result<mizzle::Db<D1Executor>> {
-    Ok(mizzle::Db::new(
-        D1Executor::from_env(env, "DB").map_err(fail)?,
-    ))
+    let db = mizzle::Db::new(D1Executor::from_env(env, "DB").map_err(fail)?);
+    Ok(if COUNT.get() { db.track_usage() } else { db })
 }
 
 fn id_param(ctx: &RouteContext<()>) -> Result<i64> {
@@ -26,6 +31,7 @@ fn id_param(ctx: &RouteContext<()>) -> Result<i64> {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    COUNT.set(req.headers().get("x-mizzle-usage")?.is_some());
     Router::new()
         .get_async("/users/:id", |_, ctx| async move {
             let user = db(&ctx.env)?

@@ -22,7 +22,7 @@ pub mod value;
 
 pub use node::{ColRef, Qual};
 pub use tree::Expr;
-pub(crate) use tree::and_filter;
+pub(crate) use tree::{and_filter, json_array};
 
 use std::marker::PhantomData;
 

@@ -285,7 +285,7 @@ fn fold_equalities(items: &[Expr]) -> Vec<Term<'_>> {
 
 /// Encodes values as a JSON array for `json_each(?)`. Integers stay exact (SQLite parses
 /// 64-bit JSON integers exactly), text is escaped by serde_json.
-fn json_array(values: &[Value]) -> String {
+pub(crate) fn json_array(values: &[Value]) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(2 + values.len() * 8);
     out.push(b'[');
     for (i, v) in values.iter().enumerate() {

@@ -172,7 +172,8 @@ impl Probe {
     }
 
     /// `error` with its foreign key named, when it is a foreign key failure this probe can
-    /// explain; any other error as it is.
+    /// explain; any other error as it is. The questions and the answers' reading are plain
+    /// code; only the loop that sends them is generic (one copy per executor in a Worker).
     pub(crate) async fn explain<E: Executor>(self, db: &Db<E>, error: Error) -> Error {
         let Error::Database {
             kind: DbErrorKind::ForeignKeyViolation,
@@ -183,30 +184,157 @@ impl Probe {
         else {
             return error;
         };
-        let message = match self {
-            Probe::Nothing => message,
-            Probe::Child(w) => match missing_parent(db, &w).await {
-                Some(found) => found,
-                None => unexplained(&message, w.table, w.fks, PARENTS_THERE),
-            },
+        let questions = self.questions();
+        let mut found = None;
+        for (i, q) in questions.into_iter().enumerate() {
+            let Some(q) = q else { continue };
+            if let Ok(rows) = db.query(q).await
+                && let Some(m) = self.answer(i, &rows)
+            {
+                found = Some(m);
+                break;
+            }
+        }
+        Error::Database {
+            kind: DbErrorKind::ForeignKeyViolation,
+            message: found.unwrap_or_else(|| self.unexplained(&message)),
+            sql,
+            statement,
+        }
+    }
+
+    /// The statements that would tell which reference failed, in the order they are asked:
+    /// per reference of the written values, the first value no parent row has; per
+    /// restricting reference to deleted rows, whether a child row points at one.
+    /// `None` for a reference there is nothing to ask about.
+    fn questions(&self) -> Vec<Option<Statement>> {
+        match self {
+            Probe::Nothing => Vec::new(),
+            Probe::Child(w) => (0..w.fks.len())
+                .map(|f| w.distinct(f).and_then(|v| missing_statement(&w.fks[f], &v)))
+                .collect(),
             Probe::Parent {
                 table,
                 referenced_by,
                 filter,
                 skip_children,
-            } => match children_in_the_way(db, table, referenced_by, &filter, &skip_children).await
-            {
-                Some(found) => found,
-                None => unexplained(&message, table, referenced_by, NO_CHILD_IN_THE_WAY),
-            },
-        };
-        Error::Database {
-            kind: DbErrorKind::ForeignKeyViolation,
-            message,
-            sql,
-            statement,
+            } => referenced_by
+                .iter()
+                .map(|fk| {
+                    restricting(fk, table, skip_children)
+                        .then(|| children_statement(fk, table, filter))
+                })
+                .collect(),
         }
     }
+
+    /// The message question `i`'s answer `rows` gives, if it names the reference.
+    fn answer(&self, i: usize, rows: &[crate::exec::Row]) -> Option<String> {
+        let first = rows.first()?;
+        match self {
+            Probe::Nothing => None,
+            Probe::Child(w) => {
+                let missing = first.values().first()?.clone();
+                Some(w.missing_message(i, &missing))
+            }
+            Probe::Parent {
+                table,
+                referenced_by,
+                ..
+            } => {
+                let fk = &referenced_by[i];
+                Some(format!(
+                    "FOREIGN KEY constraint failed: {}.{}: `{}` rows still reference the `{table}` \
+                     rows this deletes (on_delete = \"{}\"): delete or re-point them first, or \
+                     declare the reference with on_delete = \"cascade\" or \"set null\"",
+                    fk.table, fk.column, fk.table, fk.on_delete
+                ))
+            }
+        }
+    }
+
+    /// The message when no reference could be named.
+    fn unexplained(&self, message: &str) -> String {
+        match self {
+            Probe::Nothing => message.to_owned(),
+            Probe::Child(w) => unexplained(message, w.table, w.fks, PARENTS_THERE),
+            Probe::Parent {
+                table,
+                referenced_by,
+                ..
+            } => unexplained(message, table, referenced_by, NO_CHILD_IN_THE_WAY),
+        }
+    }
+}
+
+impl Written {
+    /// The distinct values written into reference `f` that may lack a parent (none of the
+    /// statement's own keys), at most [`MAX_VALUES`]; `None` when there are none to ask
+    /// about, or when a row of this very statement may be the parent (not blamed on a guess).
+    fn distinct(&self, f: usize) -> Option<Vec<&Value>> {
+        let fk = &self.fks[f];
+        let own_table = fk.parent == self.table;
+        if own_table && self.own_keys.is_none() {
+            return None;
+        }
+        let mut distinct: Vec<&Value> = Vec::new();
+        for (_, _, v) in self.values.iter().filter(|(i, _, _)| *i == f) {
+            let own = own_table && self.own_keys.as_ref().is_some_and(|k| k.contains(v));
+            if !own && !distinct.contains(&v) && distinct.len() < MAX_VALUES {
+                distinct.push(v);
+            }
+        }
+        (!distinct.is_empty()).then_some(distinct)
+    }
+
+    /// `rsvps.event_id: no `events` row has id = 7 (row 3 of 10)`.
+    fn missing_message(&self, f: usize, missing: &Value) -> String {
+        let fk = &self.fks[f];
+        // The JSON round trip gives integers and text back as they went in; a value that
+        // comes back otherwise (a real) is matched by its text.
+        let row = self
+            .values
+            .iter()
+            .find(|(i, _, v)| *i == f && (v == missing || v.to_string() == missing.to_string()))
+            .map(|(_, r, _)| *r);
+        let mut m = format!(
+            "FOREIGN KEY constraint failed: {}.{}: no `{}` row has {} = {missing}",
+            fk.table, fk.column, fk.parent, fk.parent_column
+        );
+        if let (Some(r), true) = (row, self.rows > 1) {
+            m.push_str(&format!(" (row {} of {})", r + 1, self.rows));
+        }
+        m
+    }
+}
+
+/// Whether `fk` (a reference to `table`) can fail a delete by itself: `restrict` or `no
+/// action`, not from `table` itself (its rows may point at rows the same delete removes),
+/// and not from a table an earlier item of the batch wrote.
+fn restricting(fk: &ForeignKey, table: &str, skip_children: &[&'static str]) -> bool {
+    fk.table != table
+        && !skip_children.contains(&fk.table)
+        && matches!(fk.on_delete, "restrict" | "no action")
+}
+
+/// `SELECT 1 FROM child WHERE child.col IN (SELECT parent.key FROM parent WHERE …) LIMIT 1`.
+fn children_statement(fk: &ForeignKey, table: &str, filter: &Option<Expr>) -> Statement {
+    let mut sql = String::from("SELECT 1 FROM ");
+    push_ident(&mut sql, fk.table);
+    sql.push_str(" WHERE ");
+    push_ident(&mut sql, fk.table);
+    sql.push('.');
+    push_ident(&mut sql, fk.column);
+    sql.push_str(" IN (SELECT ");
+    push_ident(&mut sql, table);
+    sql.push('.');
+    push_ident(&mut sql, fk.parent_column);
+    sql.push_str(" FROM ");
+    push_ident(&mut sql, table);
+    let mut params = Vec::new();
+    super::select::push_where(&mut sql, &mut params, filter);
+    sql.push_str(") LIMIT 1");
+    Statement::new(sql, params)
 }
 
 /// The keys `rows` give the columns that `T`'s references to itself point at; `None` when
@@ -222,63 +350,16 @@ fn own_keys<T: Table>(rows: &[Vec<(&'static str, Value)>]) -> Option<Vec<Value>>
     Some(keys)
 }
 
-/// The first written value whose parent row is missing, as the message naming it.
-async fn missing_parent<E: Executor>(db: &Db<E>, w: &Written) -> Option<String> {
-    for (f, fk) in w.fks.iter().enumerate() {
-        if fk.parent == w.table && w.own_keys.is_none() {
-            // A row of this very statement may be the parent: not blamed on a guess.
-            continue;
-        }
-        let mut distinct: Vec<&Value> = Vec::new();
-        for (_, _, v) in w.values.iter().filter(|(i, _, _)| *i == f) {
-            let own = fk.parent == w.table && w.own_keys.as_ref().is_some_and(|k| k.contains(v));
-            if !own && !distinct.contains(&v) && distinct.len() < MAX_VALUES {
-                distinct.push(v);
-            }
-        }
-        if distinct.is_empty() {
-            continue;
-        }
-        let Some(statement) = missing_statement(fk, &distinct) else {
-            continue;
-        };
-        let Ok(rows) = db.query(statement).await else {
-            continue;
-        };
-        let Some(missing) = rows.first().and_then(|r| r.values().first()).cloned() else {
-            continue;
-        };
-        // The JSON round trip gives integers and text back as they went in; a value that
-        // comes back otherwise (a real) is matched by its text.
-        let row = w
-            .values
-            .iter()
-            .find(|(i, _, v)| *i == f && (*v == missing || v.to_string() == missing.to_string()))
-            .map(|(_, r, _)| *r);
-        let mut m = format!(
-            "FOREIGN KEY constraint failed: {}.{}: no `{}` row has {} = {missing}",
-            fk.table, fk.column, fk.parent, fk.parent_column
-        );
-        if let (Some(r), true) = (row, w.rows > 1) {
-            m.push_str(&format!(" (row {} of {})", r + 1, w.rows));
-        }
-        return Some(m);
-    }
-    None
-}
-
 /// `SELECT value FROM json_each(?) WHERE no parent row has it LIMIT 1`: one statement and
 /// one bound value for any number of values. `None` for a value JSON cannot carry (a blob).
 fn missing_statement(fk: &ForeignKey, values: &[&Value]) -> Option<Statement> {
-    let mut json = Vec::with_capacity(values.len());
-    for v in values {
-        json.push(match v {
-            Value::Integer(i) => serde_json::Value::from(*i),
-            Value::Real(r) => serde_json::Value::from(*r),
-            Value::Text(t) => serde_json::Value::from(t.as_str()),
-            _ => return None,
-        });
+    if values
+        .iter()
+        .any(|v| !matches!(v, Value::Integer(_) | Value::Real(_) | Value::Text(_)))
+    {
+        return None;
     }
+    let values: Vec<Value> = values.iter().map(|v| (*v).clone()).collect();
     let mut sql = String::from(
         "SELECT \"j\".\"value\" FROM json_each(?) AS \"j\" WHERE NOT EXISTS (SELECT 1 FROM ",
     );
@@ -288,56 +369,10 @@ fn missing_statement(fk: &ForeignKey, values: &[&Value]) -> Option<Statement> {
     sql.push('.');
     push_ident(&mut sql, fk.parent_column);
     sql.push_str(" = \"j\".\"value\") LIMIT 1");
-    let array = serde_json::Value::Array(json).to_string();
-    Some(Statement::new(sql, vec![Value::Text(array)]))
-}
-
-/// The first reference to `table` whose rows still point at the rows the delete removes
-/// (its `ON DELETE` lets it fail: `restrict` or `no action`), as the message naming it.
-async fn children_in_the_way<E: Executor>(
-    db: &Db<E>,
-    table: &'static str,
-    referenced_by: &'static [ForeignKey],
-    filter: &Option<Expr>,
-    skip_children: &[&'static str],
-) -> Option<String> {
-    for fk in referenced_by {
-        // A reference to the table itself may point at rows the same delete removes; a
-        // cascading or nulling one cannot fail by itself.
-        if fk.table == table
-            || skip_children.contains(&fk.table)
-            || !matches!(fk.on_delete, "restrict" | "no action")
-        {
-            continue;
-        }
-        let mut sql = String::from("SELECT 1 FROM ");
-        push_ident(&mut sql, fk.table);
-        sql.push_str(" WHERE ");
-        push_ident(&mut sql, fk.table);
-        sql.push('.');
-        push_ident(&mut sql, fk.column);
-        sql.push_str(" IN (SELECT ");
-        push_ident(&mut sql, table);
-        sql.push('.');
-        push_ident(&mut sql, fk.parent_column);
-        sql.push_str(" FROM ");
-        push_ident(&mut sql, table);
-        let mut params = Vec::new();
-        super::select::push_where(&mut sql, &mut params, filter);
-        sql.push_str(") LIMIT 1");
-        let Ok(rows) = db.query(Statement::new(sql, params)).await else {
-            continue;
-        };
-        if !rows.is_empty() {
-            return Some(format!(
-                "FOREIGN KEY constraint failed: {}.{}: `{}` rows still reference the `{table}` \
-                 rows this deletes (on_delete = \"{}\"): delete or re-point them first, or \
-                 declare the reference with on_delete = \"cascade\" or \"set null\"",
-                fk.table, fk.column, fk.table, fk.on_delete
-            ));
-        }
-    }
-    None
+    Some(Statement::new(
+        sql,
+        vec![Value::Text(crate::expr::json_array(&values))],
+    ))
 }
 
 const PARENTS_THERE: &str = "each parent row was there when mizzle looked afterwards: a row of \
