@@ -69,8 +69,8 @@ impl SqliteExecutor {
     #[cold]
     #[inline(never)]
     fn tally_counted(&self, stmt: &Statement, returned: usize, written: u64) {
-        let (scanned, readonly) = self
-            .lock()
+        let conn = self.lock();
+        let (scanned, readonly) = conn
             .prepare_cached(&stmt.sql)
             .map(|p| {
                 (
@@ -80,7 +80,12 @@ impl SqliteExecutor {
             })
             .unwrap_or((0, true));
         // `changes()` keeps the last write's count across reads.
-        let written = if readonly { 0 } else { written };
+        let written = if readonly {
+            0
+        } else {
+            written * row_writes(&conn, &stmt.sql)
+        };
+        drop(conn);
         // A scan's steps move to each row after its first (which the rewind reads).
         let scanned = if scanned > 0 { scanned + 1 } else { 0 };
         self.usage.lock().unwrap_or_else(|e| e.into_inner()).add(
@@ -323,6 +328,42 @@ fn bind(prepared: &mut rusqlite::Statement<'_>, stmt: &Statement) -> Result<()> 
         return Err(miscounted(prepared.parameter_count(), stmt));
     }
     Ok(())
+}
+
+/// The rows D1 counts as written for each row an `INSERT` or `DELETE` of `sql` changes: the
+/// row, an entry in each of its table's (non-partial) indexes, and, for an `AUTOINCREMENT`
+/// table's insert, its `sqlite_sequence` row. 1 for anything else (an `UPDATE` changes only
+/// the indexes of the columns it sets, which this estimate does not tell).
+fn row_writes(conn: &rusqlite::Connection, sql: &str) -> u64 {
+    let words: Vec<&str> = sql
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = |kw: &str| words.iter().position(|w| w.eq_ignore_ascii_case(kw));
+    let (table, insert) = match (at("INSERT"), at("DELETE")) {
+        (Some(i), _) => (
+            at("INTO").filter(|j| *j > i).map(|j| words.get(j + 1)),
+            true,
+        ),
+        (None, Some(d)) => (
+            at("FROM").filter(|j| *j > d).map(|j| words.get(j + 1)),
+            false,
+        ),
+        _ => return 1,
+    };
+    let Some(Some(table)) = table else { return 1 };
+    let table = table.trim_matches('"');
+    let count = |q: &str| -> u64 {
+        conn.query_row(q, [table], |r| r.get::<_, i64>(0))
+            .map_or(0, |n| n.max(0) as u64)
+    };
+    let indexes = count("SELECT count(*) FROM pragma_index_list(?1) WHERE partial = 0");
+    let sequence = if insert {
+        count("SELECT count(*) FROM sqlite_schema WHERE name = ?1 AND sql LIKE '%AUTOINCREMENT%'")
+    } else {
+        0
+    };
+    1 + indexes + sequence
 }
 
 /// `stmt`'s SQL from the connection's statement cache.
