@@ -9,21 +9,8 @@ use std::time::Instant;
 
 use mizzle::Db;
 use mizzle::sqlite::{PlanCheck, SqliteExecutor};
-use mizzle_bench::block_on;
+use mizzle_bench::{block_on, rounds_and_ops, seeded_on};
 use mizzle_example::schema::*;
-
-fn db(exec: SqliteExecutor) -> Db<SqliteExecutor> {
-    exec.apply_migrations(MIGRATIONS).unwrap();
-    let db = Db::new(exec).with_limits(mizzle::Limits::SQLITE);
-    block_on(async {
-        db.insert(users::table)
-            .values_many((0..50).map(|i| NewUser::new(format!("u{i}@x.io"), format!("User {i}"))))
-            .run()
-            .await
-            .unwrap();
-    });
-    db
-}
 
 type Route = fn(&Db<SqliteExecutor>, usize);
 
@@ -54,17 +41,14 @@ fn insert_post(db: &Db<SqliteExecutor>, n: usize) {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let rounds = args.first().copied().unwrap_or(9);
-    let ops = args.get(1).copied().unwrap_or(2000);
-    let off = db(SqliteExecutor::open_in_memory().unwrap());
-    let usage = db(SqliteExecutor::open_in_memory().unwrap()).track_usage();
-    let plan = db(SqliteExecutor::open_in_memory()
-        .unwrap()
-        .check_plans(PlanCheck::record()));
+    let (rounds, ops) = rounds_and_ops(9, 2000);
+    let off = seeded_on(SqliteExecutor::open_in_memory().unwrap());
+    let usage = seeded_on(SqliteExecutor::open_in_memory().unwrap()).track_usage();
+    let plan = seeded_on(
+        SqliteExecutor::open_in_memory()
+            .unwrap()
+            .check_plans(PlanCheck::record()),
+    );
     let dbs = [&off, &usage, &plan];
     let routes: [(&str, Route); 3] = [
         ("get_by_key", get_by_key),

@@ -26,9 +26,25 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
+/// The `[rounds] [ops]` arguments of a benchmark program, with their defaults.
+pub fn rounds_and_ops(rounds: usize, ops: usize) -> (usize, usize) {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    (
+        args.first().copied().unwrap_or(rounds),
+        args.get(1).copied().unwrap_or(ops),
+    )
+}
+
 /// 50 users with 5 posts each (every other published) and 4 comments per post, in memory.
 pub fn seeded() -> Db<SqliteExecutor> {
-    let exec = SqliteExecutor::open_in_memory().unwrap();
+    seeded_on(SqliteExecutor::open_in_memory().unwrap())
+}
+
+/// [`seeded`] on `exec` (an in-memory database configured by the caller).
+pub fn seeded_on(exec: SqliteExecutor) -> Db<SqliteExecutor> {
     exec.apply_migrations(MIGRATIONS).unwrap();
     let db = Db::new(exec).with_limits(mizzle::Limits::SQLITE);
     block_on(async {

@@ -42,12 +42,7 @@ fn measure(rounds: usize, ops: usize, cases: &mut [Case<'_>]) {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let rounds = args.first().copied().unwrap_or(9);
-    let ops = args.get(1).copied().unwrap_or(2000);
+    let (rounds, ops) = mizzle_bench::rounds_and_ops(9, 2000);
     let db = seeded();
     let mut sink = 0usize;
     {

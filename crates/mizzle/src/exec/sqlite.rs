@@ -25,6 +25,8 @@ pub struct SqliteExecutor {
     tracking: AtomicBool,
     /// Rows read and written since.
     usage: Mutex<Usage>,
+    /// Rows written per row changed, per write statement's text (see `row_writes`).
+    writes_per_row: Mutex<HashMap<String, u64>>,
 }
 
 /// Statements whose column names are kept (beyond it the cache starts over).
@@ -53,6 +55,7 @@ impl SqliteExecutor {
             plans: Checker::from_env().map(Mutex::new),
             tracking: AtomicBool::new(false),
             usage: Mutex::new(Usage::default()),
+            writes_per_row: Mutex::new(HashMap::new()),
         })
     }
 
@@ -80,10 +83,22 @@ impl SqliteExecutor {
             })
             .unwrap_or((0, true));
         // `changes()` keeps the last write's count across reads.
-        let written = if readonly {
+        let written = if readonly || written == 0 {
             0
         } else {
-            written * row_writes(&conn, &stmt.sql)
+            let mut per_row = self
+                .writes_per_row
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let n = match per_row.get(&stmt.sql) {
+                Some(n) => *n,
+                None => {
+                    let n = row_writes(&conn, &stmt.sql);
+                    per_row.insert(stmt.sql.clone(), n);
+                    n
+                }
+            };
+            written * n
         };
         drop(conn);
         // A scan's steps move to each row after its first (which the rewind reads).
