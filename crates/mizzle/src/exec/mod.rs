@@ -9,6 +9,8 @@
 pub mod d1;
 #[cfg(target_arch = "wasm32")]
 pub mod durable;
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+mod estimate;
 mod from_row;
 #[cfg(target_arch = "wasm32")]
 mod js;
@@ -70,10 +72,7 @@ impl Usage {
     }
 
     /// Adds one statement's figures (what the counting backends do).
-    #[cfg_attr(
-        not(any(target_arch = "wasm32", feature = "sqlite")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn add(&mut self, rows_read: u64, rows_written: u64, duration_ms: f64) {
         self.statements += 1;
         self.rows_read += rows_read;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::StatementNames;
+use super::estimate::Estimate;
 use super::plan::Checker;
 pub use super::plan::{PlanCheck, Scan};
 use crate::error::{Error, Result};
@@ -25,8 +26,8 @@ pub struct SqliteExecutor {
     tracking: AtomicBool,
     /// Rows read and written since.
     usage: Mutex<Usage>,
-    /// Rows written per row changed, per write statement's text (see `row_writes`).
-    writes_per_row: Mutex<HashMap<String, u64>>,
+    /// How D1 would count a statement's rows (what it keeps per statement text).
+    estimate: Estimate,
 }
 
 /// Statements whose column names are kept (beyond it the cache starts over).
@@ -55,7 +56,7 @@ impl SqliteExecutor {
             plans: Checker::from_env().map(Mutex::new),
             tracking: AtomicBool::new(false),
             usage: Mutex::new(Usage::default()),
-            writes_per_row: Mutex::new(HashMap::new()),
+            estimate: Estimate::default(),
         })
     }
 
@@ -72,42 +73,13 @@ impl SqliteExecutor {
     #[cold]
     #[inline(never)]
     fn tally_counted(&self, stmt: &Statement, returned: usize, written: u64) {
-        let conn = self.lock();
-        let (scanned, readonly) = conn
-            .prepare_cached(&stmt.sql)
-            .map(|p| {
-                (
-                    p.reset_status(rusqlite::StatementStatus::FullscanStep),
-                    p.readonly(),
-                )
-            })
-            .unwrap_or((0, true));
-        // `changes()` keeps the last write's count across reads.
-        let written = if readonly || written == 0 {
-            0
-        } else {
-            let mut per_row = self
-                .writes_per_row
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let n = match per_row.get(&stmt.sql) {
-                Some(n) => *n,
-                None => {
-                    let n = row_writes(&conn, &stmt.sql);
-                    per_row.insert(stmt.sql.clone(), n);
-                    n
-                }
-            };
-            written * n
-        };
-        drop(conn);
-        // A scan's steps move to each row after its first (which the rewind reads).
-        let scanned = if scanned > 0 { scanned + 1 } else { 0 };
-        self.usage.lock().unwrap_or_else(|e| e.into_inner()).add(
-            scanned.max(0) as u64 + returned as u64,
-            written,
-            0.0,
-        );
+        let (read, written) = self
+            .estimate
+            .statement(&self.lock(), &stmt.sql, returned, written);
+        self.usage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(read, written, 0.0);
     }
 
     /// Checks the query plan of every distinct statement before it runs (`EXPLAIN QUERY
@@ -343,42 +315,6 @@ fn bind(prepared: &mut rusqlite::Statement<'_>, stmt: &Statement) -> Result<()> 
         return Err(miscounted(prepared.parameter_count(), stmt));
     }
     Ok(())
-}
-
-/// The rows D1 counts as written for each row an `INSERT` or `DELETE` of `sql` changes: the
-/// row, an entry in each of its table's (non-partial) indexes, and, for an `AUTOINCREMENT`
-/// table's insert, its `sqlite_sequence` row. 1 for anything else (an `UPDATE` changes only
-/// the indexes of the columns it sets, which this estimate does not tell).
-fn row_writes(conn: &rusqlite::Connection, sql: &str) -> u64 {
-    let words: Vec<&str> = sql
-        .split(|c: char| c.is_whitespace() || c == '(')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let at = |kw: &str| words.iter().position(|w| w.eq_ignore_ascii_case(kw));
-    let (table, insert) = match (at("INSERT"), at("DELETE")) {
-        (Some(i), _) => (
-            at("INTO").filter(|j| *j > i).map(|j| words.get(j + 1)),
-            true,
-        ),
-        (None, Some(d)) => (
-            at("FROM").filter(|j| *j > d).map(|j| words.get(j + 1)),
-            false,
-        ),
-        _ => return 1,
-    };
-    let Some(Some(table)) = table else { return 1 };
-    let table = table.trim_matches('"');
-    let count = |q: &str| -> u64 {
-        conn.query_row(q, [table], |r| r.get::<_, i64>(0))
-            .map_or(0, |n| n.max(0) as u64)
-    };
-    let indexes = count("SELECT count(*) FROM pragma_index_list(?1) WHERE partial = 0");
-    let sequence = if insert {
-        count("SELECT count(*) FROM sqlite_schema WHERE name = ?1 AND sql LIKE '%AUTOINCREMENT%'")
-    } else {
-        0
-    };
-    1 + indexes + sequence
 }
 
 /// `stmt`'s SQL from the connection's statement cache.
