@@ -13,6 +13,7 @@ mod merge;
 mod procs;
 mod pull;
 mod scaffold;
+mod studio;
 mod toolchain;
 
 #[derive(Parser)]
@@ -75,6 +76,18 @@ enum Cmd {
     Check,
     /// Which migrations the local D1 has applied, and which are pending.
     Status,
+    /// Browse the local database in a web page, through the schema: tables and row counts,
+    /// rows with typed filters, sorting by indexed columns and keyset paging, a row's
+    /// relations as links, each table's schema, and a read-only SQL console with the query
+    /// plan. Serves on 127.0.0.1 only, behind the access token in the URL it prints.
+    Studio {
+        /// The port (0: any free one).
+        #[arg(long, default_value_t = 4983)]
+        port: u16,
+        /// A SQLite database file instead of the local D1 that `wrangler dev` uses.
+        #[arg(long)]
+        sqlite: Option<PathBuf>,
+    },
     /// Run the native tests with the plan check recording and list every statement that
     /// read a whole table: call site, plan, and the index that would serve it (D1 bills rows
     /// read). Example: `mizzle explain --deny -- --test native`.
@@ -484,6 +497,7 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("schema and migrations are up to date");
             Ok(())
         }
+        Cmd::Studio { port, sqlite } => studio::run(&root, port, sqlite),
         Cmd::Explain { deny, cargo_args } => {
             if explain::run(&root, deny, &cargo_args)? {
                 Ok(())

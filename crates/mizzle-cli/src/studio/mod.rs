@@ -1,0 +1,240 @@
+//! `mizzle studio`: a local web page over the local database, through the schema.
+//!
+//! Served on 127.0.0.1 only. Every request needs the random access token the URL carries
+//! (`?token=`, or the page's `x-studio-token` header), and a `Host` (and, when sent, an
+//! `Origin`) naming the loopback address served: another site's page cannot reach it, and a
+//! DNS name rebound to 127.0.0.1 is refused. A POST also needs the page's CSRF token. The page
+//! is embedded in the binary (no network).
+
+mod data;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use mizzle_build::ir::Schema;
+use serde_json::{Value as Json, json};
+
+const PAGE_HTML: &str = include_str!("page.html");
+
+struct Studio {
+    file: PathBuf,
+    schema: Schema,
+    token: String,
+    csrf: String,
+    /// The `Host` values accepted: `127.0.0.1:PORT` and `localhost:PORT`.
+    hosts: Vec<String>,
+}
+
+/// A random token from the OS, as hex.
+fn token() -> Result<String, String> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| format!("error: no random token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Runs the studio until Ctrl-C. `sqlite`: a database file instead of the local D1.
+pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>) -> Result<(), String> {
+    let schema = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load()
+        .map_err(|r| r.to_string())?
+        .schema;
+    let file = match sqlite {
+        Some(f) => f,
+        None => data::local_d1(root)?,
+    };
+    // Fail now on a file that is not a database, not on the first page.
+    data::open(&file, true)?
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        .map_err(|e| format!("error: {} is not a SQLite database: {e}", file.display()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("error: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+            .await
+            .map_err(|e| format!("error: cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let studio = Arc::new(Studio {
+            file,
+            schema,
+            token: token()?,
+            csrf: token()?,
+            hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")],
+        });
+        println!(
+            "mizzle studio on {} (Ctrl-C stops it)\nhttp://127.0.0.1:{port}/?token={}",
+            studio.file.display(),
+            studio.token
+        );
+        let app = Router::new()
+            .route("/", get(page))
+            .route("/api/tables", get(tables))
+            .route("/api/rows", get(rows))
+            .route("/api/row", get(row))
+            .route("/api/sql", post(sql))
+            .with_state(studio);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("error: {e}"))
+    })
+}
+
+/// Why a request is refused, if it is: a foreign `Host` or `Origin`, no token.
+fn refused(s: &Studio, headers: &HeaderMap, query_token: Option<&str>) -> Option<Response> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !s.hosts.iter().any(|h| h == host) {
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                "mizzle studio answers only to http://127.0.0.1 on its own port",
+            )
+                .into_response(),
+        );
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && !s.hosts.iter().any(|h| origin == format!("http://{h}"))
+    {
+        return Some((StatusCode::FORBIDDEN, "cross-origin requests are refused").into_response());
+    }
+    let sent = query_token.or_else(|| headers.get("x-studio-token").and_then(|t| t.to_str().ok()));
+    if sent != Some(s.token.as_str()) {
+        return Some(
+            (
+                StatusCode::UNAUTHORIZED,
+                "open the URL mizzle studio printed: it carries the access token",
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+type Params = Query<Vec<(String, String)>>;
+
+fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+fn answer(r: Result<Json, String>) -> Response {
+    match r {
+        Ok(j) => axum::Json(j).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, axum::Json(json!({"error": e}))).into_response(),
+    }
+}
+
+async fn page(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params) -> Response {
+    if let Some(r) = refused(&s, &headers, param(&q, "token")) {
+        return r;
+    }
+    let html = PAGE_HTML
+        .replace("{{token}}", &s.token)
+        .replace("{{csrf}}", &s.csrf);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+async fn tables(State(s): State<Arc<Studio>>, headers: HeaderMap) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    answer(data::open(&s.file, true).and_then(|c| data::tables(&c, &s.schema)))
+}
+
+fn table<'a>(s: &'a Studio, name: Option<&str>) -> Result<&'a mizzle_build::ir::Table, String> {
+    let name = name.ok_or("which table? (?table=…)")?;
+    s.schema
+        .tables
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| format!("the schema has no table `{name}`"))
+}
+
+async fn rows(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    answer((|| {
+        let t = table(&s, param(&q, "table"))?;
+        let after = match param(&q, "after") {
+            Some(a) => {
+                let v: Json = serde_json::from_str(a).map_err(|e| format!("after: {e}"))?;
+                match v {
+                    Json::Array(mut pair) if pair.len() == 2 => {
+                        let k = pair.pop().unwrap_or(Json::Null);
+                        Some((pair.pop().unwrap_or(Json::Null), k))
+                    }
+                    _ => return Err("after: [sort value, key]".into()),
+                }
+            }
+            None => None,
+        };
+        let filters: Vec<data::Filter> = q
+            .iter()
+            .filter(|(k, _)| k == "f")
+            .map(|(_, v)| {
+                let mut parts = v.splitn(3, ':');
+                data::Filter {
+                    column: parts.next().unwrap_or("").to_owned(),
+                    op: parts.next().unwrap_or("").to_owned(),
+                    value: parts.next().unwrap_or("").to_owned(),
+                }
+            })
+            .collect();
+        let conn = data::open(&s.file, true)?;
+        data::page(
+            &conn,
+            t,
+            param(&q, "order"),
+            param(&q, "desc") == Some("1"),
+            after,
+            &filters,
+        )
+    })())
+}
+
+async fn row(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    answer((|| {
+        let t = table(&s, param(&q, "table"))?;
+        let key: Json = serde_json::from_str(param(&q, "key").ok_or("which row? (?key=…)")?)
+            .map_err(|e| format!("key: {e}"))?;
+        let conn = data::open(&s.file, true)?;
+        data::row(&conn, &s.schema, t, &key)
+    })())
+}
+
+async fn sql(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    if headers.get("x-csrf-token").and_then(|t| t.to_str().ok()) != Some(s.csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "missing CSRF token").into_response();
+    }
+    let text = String::from_utf8_lossy(&body).into_owned();
+    answer(data::console(&s.file, &text))
+}
