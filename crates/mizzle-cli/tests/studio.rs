@@ -335,6 +335,116 @@ fn studio_refuses_strangers_and_browses_through_the_schema() {
         .find(|t| t["name"] == "users")
         .unwrap();
     assert_eq!(users["rows"], 120, "nothing was deleted");
+
+    edits(&studio);
+}
+
+/// Edits: typed, checked as the runtime checks values, failures naming their column; a
+/// delete says first what its cascades remove, and needs the confirmation.
+fn edits(studio: &Studio) {
+    let (host, port) = (studio.host(), studio.port);
+    let csrf = csrf(&page_html(studio));
+    let post = |path: &str, body: serde_json::Value| {
+        let (s, b) = request(
+            port,
+            "POST",
+            path,
+            &[
+                ("Host", &host),
+                ("x-studio-token", &studio.token),
+                ("x-csrf-token", &csrf),
+            ],
+            &body.to_string(),
+        );
+        (
+            s,
+            serde_json::from_str::<serde_json::Value>(&b).unwrap_or(serde_json::Value::String(b)),
+        )
+    };
+    let set = |column: &str, value: serde_json::Value| {
+        post(
+            "/api/update",
+            serde_json::json!({"table": "users", "key": 2, "column": column, "value": value}),
+        )
+    };
+    let (s, r) = set("name", "Bea".into());
+    assert_eq!((s, &r["changed"]), (200, &serde_json::json!(1)), "{r}");
+    let (s, r) = set("name", "".into());
+    assert_eq!(s, 400, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("CHECK constraint failed"),
+        "{r}"
+    );
+    let (s, r) = set("email", "u3@x.io".into());
+    assert_eq!(
+        (s, &r["column"]),
+        (400, &serde_json::json!("email")),
+        "UNIQUE names its column: {r}"
+    );
+    let (s, r) = set("role", "owner".into());
+    assert_eq!((s, &r["column"]), (400, &serde_json::json!("role")), "{r}");
+    let (s, r) = set("bio", serde_json::Value::Null);
+    assert_eq!(s, 200, "NULL is a choice: {r}");
+    let (s, r) = set("created_at", "2026-12-07T10:00:00Z".into());
+    assert_eq!(s, 200, "{r}");
+    let (_, row2) = studio.get("/api/row?table=users&key=2");
+    assert_eq!(row2["cells"][2], "Bea");
+    assert_eq!(row2["cells"][6]["time"], "2026-12-07T10:00:00+00:00");
+    let (s, r) = post(
+        "/api/update",
+        serde_json::json!({"table": "posts", "key": 1, "column": "views", "value": "9007199254740993"}),
+    );
+    assert_eq!(s, 400, "an integer D1 would round: {r}");
+    let (s, r) = post(
+        "/api/insert",
+        serde_json::json!({"table": "users", "values": {"email": "new@x.io", "name": "New"}}),
+    );
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["key"], 121);
+    let (s, r) = post(
+        "/api/insert",
+        serde_json::json!({"table": "posts", "values": {"author_id": "999", "title": "t", "slug": "s"}}),
+    );
+    assert_eq!(s, 400, "a missing parent: {r}");
+    assert!(r["error"].as_str().unwrap().contains("FOREIGN KEY"), "{r}");
+
+    let (s, r) = post(
+        "/api/delete",
+        serde_json::json!({"table": "users", "key": 1}),
+    );
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        r["cascades"],
+        serde_json::json!([
+            {"table": "posts", "rows": 3, "through": "author_id"},
+            {"table": "comments", "rows": 2, "through": "post_id"}
+        ]),
+        "{r}"
+    );
+    let (_, row1) = studio.get("/api/row?table=users&key=1");
+    assert!(row1["cells"].is_array(), "the preview deleted nothing");
+    let (s, r) = post(
+        "/api/delete",
+        serde_json::json!({"table": "users", "key": 1, "confirm": true}),
+    );
+    assert_eq!((s, &r["deleted"]), (200, &serde_json::json!(1)), "{r}");
+    let (_, tables) = studio.get("/api/tables");
+    let count = |name: &str| {
+        tables
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()["rows"]
+            .clone()
+    };
+    assert_eq!(
+        (count("users"), count("posts"), count("comments")),
+        (120.into(), 0.into(), 0.into())
+    );
 }
 
 fn page_html(studio: &Studio) -> String {

@@ -65,7 +65,7 @@ pub fn open(file: &Path, read_only: bool) -> Result<Connection, String> {
     Ok(conn)
 }
 
-fn quote(name: &str) -> String {
+pub(super) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -172,7 +172,7 @@ pub struct Filter {
 
 /// A value typed for `column`: a number for numeric columns, a date for timestamps (RFC 3339
 /// or a date), 0/1 for booleans; text otherwise.
-fn typed(value: &str, ty: ColumnType) -> Result<rusqlite::types::Value, String> {
+pub(super) fn typed(value: &str, ty: ColumnType) -> Result<rusqlite::types::Value, String> {
     use rusqlite::types::Value as V;
     let bad = |what: &str| format!("`{value}` is not {what}");
     Ok(match ty {
@@ -250,7 +250,7 @@ fn where_clause(
 
 /// What identifies a row for paging and links: its rowid, or, for a table without one, its
 /// primary key's first column.
-fn key_expr(t: &Table) -> String {
+pub(super) fn key_expr(t: &Table) -> String {
     if t.without_rowid {
         format!(
             "{}.{}",
@@ -347,7 +347,7 @@ fn raw(v: ValueRef<'_>) -> Json {
 }
 
 /// A JSON paging value bound back as SQL.
-fn json_param(v: &Json) -> rusqlite::types::Value {
+pub(super) fn json_param(v: &Json) -> rusqlite::types::Value {
     use rusqlite::types::Value as V;
     match v {
         Json::Null => V::Null,

@@ -7,6 +7,7 @@
 //! is embedded in the binary (no network).
 
 mod data;
+mod edit;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -82,6 +83,9 @@ pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>) -> Result<(), String
             .route("/api/rows", get(rows))
             .route("/api/row", get(row))
             .route("/api/sql", post(sql))
+            .route("/api/update", post(update))
+            .route("/api/insert", post(insert))
+            .route("/api/delete", post(delete))
             .with_state(studio);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -228,12 +232,85 @@ async fn row(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params)
     })())
 }
 
-async fn sql(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&s, &headers, None) {
-        return r;
+/// Why a POST is refused, if it is: what [`refused`] checks, and the CSRF token.
+fn refused_post(s: &Studio, headers: &HeaderMap) -> Option<Response> {
+    if let Some(r) = refused(s, headers, None) {
+        return Some(r);
     }
     if headers.get("x-csrf-token").and_then(|t| t.to_str().ok()) != Some(s.csrf.as_str()) {
-        return (StatusCode::FORBIDDEN, "missing CSRF token").into_response();
+        return Some((StatusCode::FORBIDDEN, "missing CSRF token").into_response());
+    }
+    None
+}
+
+/// A write's answer: the result, or the error (with the column it names) as a 400.
+fn written(r: Result<Json, Json>) -> Response {
+    match r {
+        Ok(j) => axum::Json(j).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, axum::Json(e)).into_response(),
+    }
+}
+
+/// A connection for writing, with foreign keys enforced as on D1.
+fn writer(s: &Studio) -> Result<rusqlite::Connection, Json> {
+    let conn = data::open(&s.file, false).map_err(|e| json!({ "error": e }))?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(|e| json!({ "error": e.to_string() }))?;
+    Ok(conn)
+}
+
+/// The request's JSON body and its table.
+fn body_table<'a>(s: &'a Studio, body: &[u8]) -> Result<(Json, &'a mizzle_build::ir::Table), Json> {
+    let j: Json =
+        serde_json::from_slice(body).map_err(|e| json!({ "error": format!("body: {e}") }))?;
+    let t = table(s, j["table"].as_str()).map_err(|e| json!({ "error": e }))?;
+    Ok((j, t))
+}
+
+async fn update(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused_post(&s, &headers) {
+        return r;
+    }
+    written((|| {
+        let (j, t) = body_table(&s, &body)?;
+        let column = j["column"].as_str().unwrap_or("");
+        edit::update(&writer(&s)?, t, &j["key"], column, &j["value"])
+    })())
+}
+
+async fn insert(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused_post(&s, &headers) {
+        return r;
+    }
+    written((|| {
+        let (j, t) = body_table(&s, &body)?;
+        let values = j["values"].as_object().cloned().unwrap_or_default();
+        edit::insert(&writer(&s)?, t, &values)
+    })())
+}
+
+/// `{"table", "key"}`: what the delete would also remove (`cascades`); with `"confirm":
+/// true`, the delete.
+async fn delete(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused_post(&s, &headers) {
+        return r;
+    }
+    written((|| {
+        let (j, t) = body_table(&s, &body)?;
+        let conn = writer(&s)?;
+        if j["confirm"] == true {
+            edit::delete(&conn, t, &j["key"])
+        } else {
+            edit::cascades(&conn, &s.schema, t, &j["key"])
+                .map(|c| json!({ "cascades": c }))
+                .map_err(|e| json!({ "error": e }))
+        }
+    })())
+}
+
+async fn sql(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused_post(&s, &headers) {
+        return r;
     }
     let text = String::from_utf8_lossy(&body).into_owned();
     answer(data::console(&s.file, &text))
