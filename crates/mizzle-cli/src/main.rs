@@ -84,9 +84,13 @@ enum Cmd {
         /// The port (0: any free one).
         #[arg(long, default_value_t = 4983)]
         port: u16,
-        /// A SQLite database file instead of the local D1 that `wrangler dev` uses.
+        /// A SQLite database file instead of the local D1 that `wrangler dev` uses (a
+        /// Durable Object's local storage is under .wrangler/state/v3/do/).
         #[arg(long)]
         sqlite: Option<PathBuf>,
+        /// Open the page in the system's browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Run the native tests with the plan check recording and list every statement that
     /// read a whole table: call site, plan, and the index that would serve it (D1 bills rows
@@ -497,7 +501,7 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("schema and migrations are up to date");
             Ok(())
         }
-        Cmd::Studio { port, sqlite } => studio::run(&root, port, sqlite),
+        Cmd::Studio { port, sqlite, open } => studio::run(&root, port, sqlite, open),
         Cmd::Explain { deny, cargo_args } => {
             if explain::run(&root, deny, &cargo_args)? {
                 Ok(())

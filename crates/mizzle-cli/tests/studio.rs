@@ -164,6 +164,8 @@ fn studio_refuses_strangers_and_browses_through_the_schema() {
     assert_eq!(s, 401, "a wrong token");
     let (s, _) = request(port, "GET", "/api/tables", &[("Host", &host)], "");
     assert_eq!(s, 401, "no token");
+    let (s, _) = request(port, "GET", "/api/erd", &[("Host", &host)], "");
+    assert_eq!(s, 401, "no token for the diagram either");
     let good = format!("/?token={}", studio.token);
     let (s, page) = request(port, "GET", &good, &[("Host", &host)], "");
     assert_eq!(s, 200);
@@ -535,6 +537,11 @@ fn studio_pages_render_in_chromium() {
             "schema",
             "#posts/schema",
             vec!["Indexes", "posts_author_idx", "draft, published"],
+        ),
+        (
+            "erd",
+            "#erd",
+            vec!["data-table=\"post_tags\"", "Click a table"],
         ),
     ];
     for (name, hash, wants) in pages {

@@ -40,8 +40,9 @@ fn token() -> Result<String, String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Runs the studio until Ctrl-C. `sqlite`: a database file instead of the local D1.
-pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>) -> Result<(), String> {
+/// Runs the studio until Ctrl-C. `sqlite`: a database file instead of the local D1;
+/// `open`: open the page in the system's browser.
+pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>, open: bool) -> Result<(), String> {
     let schema = mizzle_build::Config::new()
         .manifest_dir(root)
         .cargo_directives(false)
@@ -72,14 +73,25 @@ pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>) -> Result<(), String
             csrf: token()?,
             hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")],
         });
+        let url = format!("http://127.0.0.1:{port}/?token={}", studio.token);
         println!(
-            "mizzle studio on {} (Ctrl-C stops it)\nhttp://127.0.0.1:{port}/?token={}",
-            studio.file.display(),
-            studio.token
+            "mizzle studio on {} (Ctrl-C stops it)\n{url}",
+            studio.file.display()
         );
+        if open {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            if let Err(e) = std::process::Command::new(opener).arg(&url).spawn() {
+                eprintln!("[mizzle] could not open a browser ({opener}: {e}); open the URL above");
+            }
+        }
         let app = Router::new()
             .route("/", get(page))
             .route("/api/tables", get(tables))
+            .route("/api/erd", get(erd))
             .route("/api/rows", get(rows))
             .route("/api/row", get(row))
             .route("/api/sql", post(sql))
@@ -165,6 +177,18 @@ async fn tables(State(s): State<Arc<Studio>>, headers: HeaderMap) -> Response {
         return r;
     }
     answer(data::open(&s.file, true).and_then(|c| data::tables(&c, &s.schema)))
+}
+
+/// The schema's ER diagram (`mizzle erd --format svg`), whose tables the page links.
+async fn erd(State(s): State<Arc<Studio>>, headers: HeaderMap) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        mizzle_build::erd::svg(&s.schema),
+    )
+        .into_response()
 }
 
 fn table<'a>(s: &'a Studio, name: Option<&str>) -> Result<&'a mizzle_build::ir::Table, String> {
