@@ -8,13 +8,14 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 
 bash scripts/setup.sh
-# Debian's Chromium, for the ER diagram's browser test (tests/erd_browser.rs): the only
-# test-only system package, from Debian's registry.
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's Chromium and its WebDriver, for the browser tests (the ER diagram,
+# tests/erd_browser.rs; mizzle studio, tests/studio*.rs): the only test-only system
+# packages, from Debian's registry.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo -n"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo_ apt-get install -y --no-install-recommends chromium >/dev/null ||
-    { $sudo_ apt-get update >/dev/null && $sudo_ apt-get install -y --no-install-recommends chromium >/dev/null; }
+  $sudo_ apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null ||
+    { $sudo_ apt-get update >/dev/null && $sudo_ apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }
 fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
