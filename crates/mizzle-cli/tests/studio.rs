@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
 mod common;
-use common::workspace;
+use common::{studio_database as database, workspace};
 
 struct Studio {
     child: Child,
@@ -21,44 +21,6 @@ impl Drop for Studio {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The example's migrations, 120 users (user 1 with 3 posts and 2 comments on the first).
-fn database(dir: &std::path::Path) -> std::path::PathBuf {
-    let file = dir.join("studio.sqlite");
-    let conn = rusqlite::Connection::open(&file).unwrap();
-    let mut migrations: Vec<_> = std::fs::read_dir(workspace().join("migrations"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    migrations.sort();
-    for m in migrations {
-        conn.execute_batch(&std::fs::read_to_string(m).unwrap())
-            .unwrap();
-    }
-    for i in 1..=120 {
-        conn.execute(
-            "INSERT INTO users (email, name, role, created_at) VALUES (?1, ?2, 'reader', ?3)",
-            rusqlite::params![format!("u{i}@x.io"), format!("User {i}"), 1_700_000_000 + i],
-        )
-        .unwrap();
-    }
-    for p in 1..=3 {
-        conn.execute(
-            "INSERT INTO posts (author_id, title, slug, status, published, rating, views, created_at, updated_at) VALUES (1, ?1, ?2, 'draft', 0, 0, 0, 0, 0)",
-            rusqlite::params![format!("Post {p}"), format!("p{p}")],
-        )
-        .unwrap();
-    }
-    for c in 1..=2 {
-        conn.execute(
-            "INSERT INTO comments (post_id, author_id, body, created_at) VALUES (1, 1, ?1, 0)",
-            [format!("c{c}")],
-        )
-        .unwrap();
-    }
-    file
 }
 
 fn start(file: &std::path::Path) -> Studio {
@@ -388,6 +350,15 @@ fn edits(studio: &Studio) {
     );
     let (s, r) = set("role", "owner".into());
     assert_eq!((s, &r["column"]), (400, &serde_json::json!("role")), "{r}");
+    let (s, r) = set("bio", "x".repeat(2_000_001).into());
+    assert_eq!(s, 400, "over D1's value limit");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("D1 refuses a value over 2000000 bytes"),
+        "{r}"
+    );
     let (s, r) = set("bio", serde_json::Value::Null);
     assert_eq!(s, 200, "NULL is a choice: {r}");
     let (s, r) = set("created_at", "2026-12-07T10:00:00Z".into());

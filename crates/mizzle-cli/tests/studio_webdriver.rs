@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{free_port, workspace};
+use common::{free_port, studio_database as database, workspace};
 use serde_json::{Value, json};
 
 struct Killed(Child);
@@ -193,44 +193,6 @@ impl Drop for Browser {
             );
         });
     }
-}
-
-/// The example's migrations, 120 users, user 1 with 3 posts and 2 comments on the first.
-fn database(dir: &std::path::Path) -> std::path::PathBuf {
-    let file = dir.join("studio.sqlite");
-    let conn = rusqlite::Connection::open(&file).unwrap();
-    let mut migrations: Vec<_> = std::fs::read_dir(workspace().join("migrations"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    migrations.sort();
-    for m in migrations {
-        conn.execute_batch(&std::fs::read_to_string(m).unwrap())
-            .unwrap();
-    }
-    for i in 1..=120 {
-        conn.execute(
-            "INSERT INTO users (email, name, role, created_at) VALUES (?1, ?2, 'reader', ?3)",
-            rusqlite::params![format!("u{i}@x.io"), format!("User {i}"), 1_700_000_000 + i],
-        )
-        .unwrap();
-    }
-    for p in 1..=3 {
-        conn.execute(
-            "INSERT INTO posts (author_id, title, slug, status, published, rating, views, created_at, updated_at) VALUES (1, ?1, ?2, 'draft', 0, 0, 0, 0, 0)",
-            rusqlite::params![format!("Post {p}"), format!("p{p}")],
-        )
-        .unwrap();
-    }
-    for c in 1..=2 {
-        conn.execute(
-            "INSERT INTO comments (post_id, author_id, body, created_at) VALUES (1, 1, ?1, 0)",
-            [format!("c{c}")],
-        )
-        .unwrap();
-    }
-    file
 }
 
 #[test]

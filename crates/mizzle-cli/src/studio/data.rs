@@ -417,17 +417,7 @@ pub fn row(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Result<
                 ..
             } => {
                 let v = value_of(own).unwrap_or(Json::Null);
-                let n: i64 = conn
-                    .query_row(
-                        &format!(
-                            "SELECT count(*) FROM {} WHERE {} = ?",
-                            quote(target),
-                            quote(foreign_key)
-                        ),
-                        [json_param(&v)],
-                        |r| r.get(0),
-                    )
-                    .map_err(|e| e.to_string())?;
+                let n = count_where(conn, target, foreign_key, &v)?;
                 json!({
                     "name": name, "kind": if *many { "has_many" } else { "has_one" },
                     "table": target, "count": n,
@@ -443,17 +433,7 @@ pub fn row(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Result<
                 ..
             } => {
                 let v = value_of(own).unwrap_or(Json::Null);
-                let n: i64 = conn
-                    .query_row(
-                        &format!(
-                            "SELECT count(*) FROM {} WHERE {} = ?",
-                            quote(through),
-                            quote(source_fk)
-                        ),
-                        [json_param(&v)],
-                        |r| r.get(0),
-                    )
-                    .map_err(|e| e.to_string())?;
+                let n = count_where(conn, through, source_fk, &v)?;
                 json!({
                     "name": name, "kind": "many_to_many", "table": target, "through": through,
                     "count": n, "filter": {"column": source_fk, "value": v, "table": through},
@@ -463,6 +443,20 @@ pub fn row(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Result<
     }
     let _ = schema;
     Ok(json!({"cells": cells, "relations": relations}))
+}
+
+/// How many rows of `table` have `column = value`.
+fn count_where(conn: &Connection, table: &str, column: &str, value: &Json) -> Result<i64, String> {
+    conn.query_row(
+        &format!(
+            "SELECT count(*) FROM {} WHERE {} = ?",
+            quote(table),
+            quote(column)
+        ),
+        [json_param(value)],
+        |r| r.get(0),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The console: `sql` run on a connection opened read-only (a statement that would write

@@ -39,7 +39,17 @@ fn input(c: &mizzle_build::ir::Column, v: &Json) -> Result<rusqlite::types::Valu
         ColumnType::Blob => return Err("blobs are not edited here".into()),
         ty => typed(&text, ty)?,
     };
-    // The runtime's own rule: an integer D1 would round is refused.
+    // The runtime's own rules: a value over D1's size limit, or an integer D1 would round,
+    // is refused.
+    if let V::Text(t) = &value
+        && t.len() > mizzle::Limits::D1.max_value_len
+    {
+        return Err(format!(
+            "{} bytes: D1 refuses a value over {} bytes",
+            t.len(),
+            mizzle::Limits::D1.max_value_len
+        ));
+    }
     if let V::Integer(n) = value
         && n.unsigned_abs() > mizzle::MAX_SAFE_INTEGER as u64
     {
