@@ -28,7 +28,9 @@ impl Notebook {
         if let Some(db) = self.db.borrow().as_ref() {
             return Ok(db.clone());
         }
-        let db = schema::durable_db(&self.state.storage())?;
+        // Rows read and written are counted (each cursor's rowsRead/rowsWritten): every
+        // response says what its request cost, in `x-do-rows-read`/`x-do-rows-written`.
+        let db = schema::durable_db(&self.state.storage())?.track_usage();
         *self.db.borrow_mut() = Some(db.clone());
         Ok(db)
     }
@@ -42,7 +44,26 @@ impl DurableObject for Notebook {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let used = || self.db().ok().and_then(|d| d.usage()).unwrap_or_default();
+        let before = used();
+        let mut response = self.handle(req).await?;
+        let u = used().since(&before);
+        if u.statements > 0 {
+            response
+                .headers_mut()
+                .set("x-do-rows-read", &u.rows_read.to_string())?;
+            response
+                .headers_mut()
+                .set("x-do-rows-written", &u.rows_written.to_string())?;
+        }
+        Ok(response)
+    }
+}
+
+impl Notebook {
+    /// The object's routes (what `fetch` answers, before it adds the usage headers).
+    async fn handle(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         // `/notebooks/<name>/<rest…>`
         let rest: Vec<String> = path.split('/').skip(3).map(str::to_owned).collect();

@@ -647,6 +647,30 @@ fn example_worker_on_local_d1() {
     );
     let (_, info) = http.send("GET", "/notebooks/gamma/info", None);
     assert_eq!(info["migrations"], json!(migration_names), "{info}");
+    // The object counts what each request read and wrote (its cursors' rowsRead and
+    // rowsWritten), in headers the Worker passes on.
+    let (s, _, written) = http.request(
+        "POST",
+        "/notebooks/epsilon/notes",
+        Some(json!({ "title": "e1" })),
+        Some("x-do-rows-written"),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        written.parse::<u64>().is_ok_and(|n| n >= 1),
+        "an insert writes its row: x-do-rows-written {written:?}"
+    );
+    let (s, _, read) = http.request(
+        "GET",
+        "/notebooks/epsilon/notes",
+        None,
+        Some("x-do-rows-read"),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        read.parse::<u64>().is_ok_and(|n| n >= 1),
+        "a list reads its row: x-do-rows-read {read:?}"
+    );
     // Eight requests touch a new object at once: it migrates once, and all of them land.
     let base = server.base.clone();
     let writers: Vec<_> = (0..8)
