@@ -284,7 +284,8 @@ pub fn page(
         }
         None => key.clone(),
     };
-    let (mut where_sql, mut params) = where_clause(t, filters)?;
+    let (filtered_sql, filtered_params) = where_clause(t, filters)?;
+    let (mut where_sql, mut params) = (filtered_sql.clone(), filtered_params.clone());
     if let Some((v, k)) = after {
         let cmp = if desc { "<" } else { ">" };
         where_sql.push_str(if where_sql.is_empty() {
@@ -297,14 +298,9 @@ pub fn page(
         params.push(json_param(&k));
     }
     let dir = if desc { "DESC" } else { "ASC" };
-    let cols: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| format!("{}.{}", quote(&t.name), quote(&c.name)))
-        .collect();
     let sql = format!(
         "SELECT {sort}, {key}, {} FROM {}{where_sql} ORDER BY {sort} {dir}, {key} {dir} LIMIT {}",
-        cols.join(", "),
+        column_list(t),
         quote(&t.name),
         PAGE + 1
     );
@@ -329,15 +325,13 @@ pub fn page(
             .collect();
         out.push(json!({"key": key_value, "after": [sort_value, key_value], "cells": cells}));
     }
-    let total: i64 = {
-        let (w, p) = where_clause(t, filters)?;
-        conn.query_row(
-            &format!("SELECT count(*) FROM {}{w}", quote(&t.name)),
-            rusqlite::params_from_iter(p),
+    let total: i64 = conn
+        .query_row(
+            &format!("SELECT count(*) FROM {}{filtered_sql}", quote(&t.name)),
+            rusqlite::params_from_iter(filtered_params),
             |r| r.get(0),
         )
-        .map_err(|e| e.to_string())?
-    };
+        .map_err(|e| e.to_string())?;
     Ok(json!({"rows": out, "more": more, "matching": total}))
 }
 
@@ -361,18 +355,22 @@ pub(super) fn json_param(v: &Json) -> rusqlite::types::Value {
     }
 }
 
+/// `"t"."a", "t"."b", …`: every column of `t`, qualified.
+fn column_list(t: &Table) -> String {
+    t.columns
+        .iter()
+        .map(|c| format!("{}.{}", quote(&t.name), quote(&c.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One row of `t` by its key, with its relations: the parent each foreign key names (a link),
 /// and, per has-many or many-to-many relation, how many rows are linked (a link to them,
 /// filtered).
-pub fn row(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Result<Json, String> {
-    let cols: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| format!("{}.{}", quote(&t.name), quote(&c.name)))
-        .collect();
+pub fn row(conn: &Connection, t: &Table, key: &Json) -> Result<Json, String> {
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = ?",
-        cols.join(", "),
+        column_list(t),
         quote(&t.name),
         key_expr(t)
     );
@@ -441,7 +439,6 @@ pub fn row(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Result<
             }
         });
     }
-    let _ = schema;
     Ok(json!({"cells": cells, "relations": relations}))
 }
 

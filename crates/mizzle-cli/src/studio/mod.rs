@@ -252,7 +252,7 @@ async fn row(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params)
         let key: Json = serde_json::from_str(param(&q, "key").ok_or("which row? (?key=…)")?)
             .map_err(|e| format!("key: {e}"))?;
         let conn = data::open(&s.file, true)?;
-        data::row(&conn, &s.schema, t, &key)
+        data::row(&conn, t, &key)
     })())
 }
 
