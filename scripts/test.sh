@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+# Disk: a full run builds the workspace, the scaffolded projects and the packaged crates,
+# each in its own target directory. Incremental caches and full debug info made that ~40 GB
+# and filled a CI disk; without them it is a fraction. The profile setting reaches the
+# projects the tests scaffold, which have their own Cargo.toml (the workspace's sets it too).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 bash scripts/setup.sh
 # Debian's Chromium and its WebDriver, for the browser tests (the ER diagram,
