@@ -266,6 +266,60 @@ fn studio_refuses_strangers_and_browses_through_the_schema() {
         serde_json::json!({"column": "id", "value": 1})
     );
 
+    // A many-to-many link opens the target's rows linked through the join table.
+    let tags = post["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "tags")
+        .unwrap()
+        .clone();
+    assert_eq!(tags["count"], 2, "{tags}");
+    assert_eq!(tags["table"], "tags");
+    let f = &tags["filter"];
+    assert_eq!(
+        (&f["column"], &f["op"]),
+        (&"id".into(), &"via".into()),
+        "{f}"
+    );
+    let via = |spec: &str| {
+        studio.get(&format!(
+            "/api/rows?table=tags&f={}",
+            urlencode(&format!("id:via:{spec}"))
+        ))
+    };
+    let (s, page) = via(f["value"].as_str().unwrap());
+    assert_eq!(s, 200, "{page}");
+    let keys: Vec<_> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].clone())
+        .collect();
+    assert_eq!(keys, [1, 3], "post 1's tags, not post_tags' rows: {page}");
+    assert_eq!(page["rows"][0]["cells"][1], "rust");
+    // The other way: tag 2's posts.
+    let (_, tag2) = studio.get("/api/row?table=tags&key=2");
+    let posts = tag2["relations"][0].clone();
+    let (s, page) = studio.get(&format!(
+        "/api/rows?table=posts&f={}",
+        urlencode(&format!(
+            "id:via:{}",
+            posts["filter"]["value"].as_str().unwrap()
+        ))
+    ));
+    assert_eq!((s, &page["matching"]), (200, &1.into()), "{page}");
+    assert_eq!(page["rows"][0]["key"], 2);
+    // Names in a `via` filter must be the schema's join table and columns.
+    for bad in [
+        r#"{"through":"users","from":"id","to":"id","value":1}"#,
+        r#"{"through":"post_tags","from":"post_id","to":"post_id","value":1}"#,
+        r#"{"through":"post_tags\"; DROP TABLE tags; --","from":"post_id","to":"tag_id","value":1}"#,
+    ] {
+        let (s, e) = via(bad);
+        assert_eq!(s, 400, "{bad}: {e}");
+    }
+
     // The console reads, with the plan, and cannot write.
     let sql = |text: &str| {
         let (s, b) = request(
@@ -356,7 +410,50 @@ fn edits(studio: &Studio) {
         r["error"]
             .as_str()
             .unwrap()
-            .contains("D1 refuses a value over 2000000 bytes"),
+            .contains("over the limit of 2000000 per value"),
+        "{r}"
+    );
+    // A blob: uploaded as base64, downloaded as its bytes, checked against D1's limit.
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let bytes = b"\x00\x01mizzle\x7f";
+    let (s, r) = set("avatar", serde_json::json!({ "base64": b64(bytes) }));
+    assert_eq!(s, 200, "{r}");
+    let (_, row2) = studio.get("/api/row?table=users&key=2");
+    let avatar = row2["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c.get("blob").is_some())
+        .unwrap()
+        .clone();
+    assert_eq!(avatar, serde_json::json!({"blob": bytes.len()}));
+    let download = "/api/blob?table=users&key=2&column=avatar";
+    let (s, body) = request(
+        port,
+        "GET",
+        download,
+        &[("Host", &host), ("x-studio-token", &studio.token)],
+        "",
+    );
+    assert_eq!(
+        (s, body.as_bytes()),
+        (200, &bytes[..]),
+        "the bytes come back"
+    );
+    let (s, _) = request(port, "GET", download, &[("Host", &host)], "");
+    assert_eq!(s, 401, "a download needs the token too");
+    let (s, r) = set("avatar", serde_json::json!({ "base64": "not base64!" }));
+    assert_eq!((s, &r["column"]), (400, &"avatar".into()), "{r}");
+    let (s, r) = set("avatar", "plain text".into());
+    assert_eq!((s, &r["column"]), (400, &"avatar".into()), "{r}");
+    let (s, r) = set(
+        "avatar",
+        serde_json::json!({ "base64": b64(&vec![7u8; 2_000_001]) }),
+    );
+    assert_eq!(s, 400, "over D1's value limit: {r}");
+    assert!(
+        r["error"].as_str().unwrap().contains("2000001 bytes"),
         "{r}"
     );
     let (s, r) = set("bio", serde_json::Value::Null);
@@ -393,7 +490,8 @@ fn edits(studio: &Studio) {
         r["cascades"],
         serde_json::json!([
             {"table": "posts", "rows": 3, "through": "author_id"},
-            {"table": "comments", "rows": 2, "through": "post_id"}
+            {"table": "comments", "rows": 2, "through": "post_id"},
+            {"table": "post_tags", "rows": 3, "through": "post_id"}
         ]),
         "{r}"
     );

@@ -165,6 +165,17 @@ impl Browser {
         );
     }
 
+    /// Chooses `file` in the file input `css` (WebDriver sends a file input its path).
+    fn upload(&self, css: &str, file: &std::path::Path) {
+        let e = self.element(css);
+        wd(
+            self.port,
+            "POST",
+            &format!("/session/{}/element/{e}/value", self.session),
+            Some(json!({"text": file.to_str().unwrap()})),
+        );
+    }
+
     fn type_in(&self, css: &str, text: &str) {
         let e = self.element(css);
         wd(
@@ -275,9 +286,40 @@ fn a_person_browses_and_edits_in_chromium() {
     );
     assert_eq!(b.js(rows), "1");
 
+    // Many-to-many: post 1's tags are the tags it carries (not the join table's rows).
+    b.go(&format!("{url}#posts/row/1"));
+    b.wait(
+        "post 1's relations",
+        "return document.body.innerText.includes('tags (2)')",
+    );
+    b.js("[...document.querySelectorAll('#detail a')].find(a => a.textContent.startsWith('tags')).click()");
+    b.wait(
+        "its tags",
+        "return document.querySelector('[data-t=tags]').getAttribute('aria-current') === 'true' && document.body.innerText.includes('2 matching rows')",
+    );
+    assert_eq!(b.js(rows), "1,3");
+
+    // A blob: upload a file, then it offers its bytes for download.
+    let picture = tmp.path().join("avatar.png");
+    std::fs::write(&picture, [0x89, b'P', b'N', b'G', 0, 1, 2, 3]).unwrap();
+    b.go(&format!("{url}#users/row/3"));
+    b.wait(
+        "user 3",
+        "return document.querySelector('#detail h2')?.textContent === 'users 3'",
+    );
+    b.upload("input[type=file][aria-label^='avatar']", &picture);
+    b.js("document.querySelector(\"input[type=file][aria-label^='avatar']\").closest('dd').querySelector('[data-save]').click()");
+    b.wait(
+        "the upload saved",
+        "return document.querySelector('[data-download=avatar]')?.textContent === 'download 8 bytes'",
+    );
+
     // Edit a cell: a CHECK failure shows at its field; a good value is saved.
     b.go(&format!("{url}#users/row/2"));
-    b.wait("user 2", "return !!document.querySelector('#e-2')");
+    b.wait(
+        "user 2",
+        "return document.querySelector('#detail h2')?.textContent === 'users 2'",
+    );
     b.type_in("#e-2", "");
     b.click("[data-save='2']");
     b.wait(

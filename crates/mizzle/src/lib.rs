@@ -162,7 +162,7 @@ pub use query::{
     Assign, ConflictTarget, Delete, Insert, InsertInto, OnConflict, Raw, Returning,
     ReturningColumns, ReturningWrite, Select, Update, UpdateTable, assign,
 };
-pub use query::{join, prepared, relation};
+pub use query::{dynamic, join, prepared, relation};
 pub use sql::limits::{Limits, MAX_JSON_DEPTH};
 pub use sql::text::quote_ident;
 pub use sql::value::{MAX_SAFE_INTEGER, Value, ValueRef};

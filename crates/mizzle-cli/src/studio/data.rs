@@ -204,6 +204,7 @@ pub(super) fn typed(value: &str, ty: ColumnType) -> Result<rusqlite::types::Valu
 
 /// `WHERE …` for `filters` on `t`, with its bound values.
 fn where_clause(
+    schema: &Schema,
     t: &Table,
     filters: &[Filter],
 ) -> Result<(String, Vec<rusqlite::types::Value>), String> {
@@ -237,6 +238,11 @@ fn where_clause(
                 terms.push(format!("{col} {sql_op} ?"));
                 params.push(typed(&f.value, c.ty)?);
             }
+            "via" => {
+                let (sql, v) = via(schema, t, c, &f.value)?;
+                terms.push(sql);
+                params.push(v);
+            }
             other => return Err(format!("unknown filter `{other}`")),
         }
     }
@@ -246,6 +252,57 @@ fn where_clause(
         format!(" WHERE {}", terms.join(" AND "))
     };
     Ok((sql, params))
+}
+
+/// A many-to-many filter: rows of `t` whose `c` a join table links to one row of another
+/// table. `value` is `{"through", "from", "to", "value"}`: the join table, its column naming
+/// the other row, its column naming rows of `t`, and the other row's key. The names must be
+/// the schema's (a join table whose `to` references `t`.`c`): none comes into SQL unchecked.
+fn via(
+    schema: &Schema,
+    t: &Table,
+    c: &mizzle_build::ir::Column,
+    value: &str,
+) -> Result<(String, rusqlite::types::Value), String> {
+    let spec: Json =
+        serde_json::from_str(value).map_err(|e| format!("a `via` filter is JSON: {e}"))?;
+    let name = |k: &str| {
+        spec[k]
+            .as_str()
+            .ok_or_else(|| format!("a `via` filter needs \"{k}\""))
+    };
+    let through = schema
+        .tables
+        .iter()
+        .find(|x| Ok(x.name.as_str()) == name("through").as_deref())
+        .ok_or("a `via` filter's join table is not in the schema")?;
+    let from = through
+        .column(name("from")?)
+        .ok_or("a `via` filter's `from` is not a column of its join table")?;
+    let to = through
+        .column(name("to")?)
+        .filter(|to| {
+            to.references
+                .as_ref()
+                .is_some_and(|r| r.table == t.name && r.column == c.name)
+        })
+        .ok_or_else(|| {
+            format!(
+                "a `via` filter's `to` must be a column of `{}` referencing `{}`.`{}`",
+                through.name, t.name, c.name
+            )
+        })?;
+    let th = quote(&through.name);
+    Ok((
+        format!(
+            "{}.{} IN (SELECT {th}.{} FROM {th} WHERE {th}.{} = ?)",
+            quote(&t.name),
+            quote(&c.name),
+            quote(&to.name),
+            quote(&from.name)
+        ),
+        json_param(&spec["value"]),
+    ))
 }
 
 /// What identifies a row for paging and links: its rowid, or, for a table without one, its
@@ -267,6 +324,7 @@ pub(super) fn key_expr(t: &Table) -> String {
 /// `filters` ANDed. Each row carries its key for links.
 pub fn page(
     conn: &Connection,
+    schema: &Schema,
     t: &Table,
     order: Option<&str>,
     desc: bool,
@@ -284,7 +342,7 @@ pub fn page(
         }
         None => key.clone(),
     };
-    let (filtered_sql, filtered_params) = where_clause(t, filters)?;
+    let (filtered_sql, filtered_params) = where_clause(schema, t, filters)?;
     let (mut where_sql, mut params) = (filtered_sql.clone(), filtered_params.clone());
     if let Some((v, k)) = after {
         let cmp = if desc { "<" } else { ">" };
@@ -427,19 +485,60 @@ pub fn row(conn: &Connection, t: &Table, key: &Json) -> Result<Json, String> {
                 target,
                 through,
                 source_fk,
+                target_fk,
                 key: own,
+                target_key,
                 ..
             } => {
+                // The link opens the target's rows this row is linked to (through the join
+                // table), not the join table's rows.
                 let v = value_of(own).unwrap_or(Json::Null);
                 let n = count_where(conn, through, source_fk, &v)?;
+                let spec =
+                    json!({"through": through, "from": source_fk, "to": target_fk, "value": v});
                 json!({
                     "name": name, "kind": "many_to_many", "table": target, "through": through,
-                    "count": n, "filter": {"column": source_fk, "value": v, "table": through},
+                    "count": n,
+                    "filter": {
+                        "column": target_key, "op": "via", "value": spec.to_string(),
+                        "label": format!("{name} of {} {v} (through {through})", t.name),
+                    },
                 })
             }
         });
     }
     Ok(json!({"cells": cells, "relations": relations}))
+}
+
+/// The bytes of blob `column` of row `key` (`None` when it is NULL).
+pub fn blob(
+    conn: &Connection,
+    t: &Table,
+    key: &Json,
+    column: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let c = t
+        .column(column)
+        .ok_or_else(|| format!("`{}` has no column `{column}`", t.name))?;
+    let sql = format!(
+        "SELECT {}.{} FROM {} WHERE {} = ?",
+        quote(&t.name),
+        quote(&c.name),
+        quote(&t.name),
+        key_expr(t)
+    );
+    let v: rusqlite::types::Value = conn
+        .query_row(&sql, [json_param(key)], |r| r.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => format!("`{}` has no row {key}", t.name),
+            e => e.to_string(),
+        })?;
+    Ok(match v {
+        rusqlite::types::Value::Null => None,
+        rusqlite::types::Value::Blob(b) => Some(b),
+        rusqlite::types::Value::Text(s) => Some(s.into_bytes()),
+        other => Some(format!("{other:?}").into_bytes()),
+    })
 }
 
 /// How many rows of `table` have `column = value`.

@@ -4,26 +4,54 @@
 //! fills them; every statement binds its values, and a constraint failure comes back naming
 //! its column when SQLite names one.
 
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use base64::Engine;
+use mizzle::{Db, Value, dynamic};
 use mizzle_build::ir::{ColumnType, Schema, Table};
 use rusqlite::Connection;
 use serde_json::{Value as Json, json};
 
 use super::data::{json_param, key_expr, quote, typed};
 
+/// The column a row of `t` is named by in writes: its primary key's column for a table
+/// without rowid, `rowid` otherwise (as [`key_expr`] reads it).
+fn key_column(t: &Table) -> &str {
+    if t.without_rowid {
+        t.primary_key.first().map_or("rowid", String::as_str)
+    } else {
+        "rowid"
+    }
+}
+
 /// A value typed for column `c` from the page's JSON: `null` is NULL; text is read by the
-/// column's type (as filters are); a JSON column's text must parse as JSON.
-fn input(c: &mizzle_build::ir::Column, v: &Json) -> Result<rusqlite::types::Value, String> {
-    use rusqlite::types::Value as V;
-    let text = match v {
-        Json::Null => return Ok(V::Null),
-        Json::String(s) => s.clone(),
-        Json::Bool(b) => b.to_string(),
-        other => other.to_string(),
+/// column's type (as filters are); a JSON column's text must parse as JSON; a blob comes as
+/// `{"base64": "…"}`. Then the runtime's own checks ([`mizzle::Limits::check_value`] with
+/// D1's limits): an integer D1 would round, a value over D1's size limit, JSON too deep to
+/// read back, are refused.
+fn input(c: &mizzle_build::ir::Column, v: &Json) -> Result<Value, String> {
+    let text = match (v, c.ty) {
+        (Json::Null, _) => return Ok(Value::Null),
+        (Json::Object(o), ColumnType::Blob) => {
+            let b64 = o
+                .get("base64")
+                .and_then(Json::as_str)
+                .ok_or("a blob is sent as {\"base64\": \"…\"}")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| format!("not base64: {e}"))?;
+            return checked(Value::Blob(bytes));
+        }
+        (_, ColumnType::Blob) => return Err("choose a file to upload".into()),
+        (Json::String(s), _) => s.clone(),
+        (Json::Bool(b), _) => b.to_string(),
+        (other, _) => other.to_string(),
     };
     let value = match c.ty {
         ColumnType::Json => {
             serde_json::from_str::<Json>(&text).map_err(|e| format!("not JSON: {e}"))?;
-            V::Text(text)
+            Value::Text(text)
         }
         ColumnType::Enum => {
             let values = c
@@ -34,47 +62,72 @@ fn input(c: &mizzle_build::ir::Column, v: &Json) -> Result<rusqlite::types::Valu
             if !values.contains(&text) {
                 return Err(format!("one of {}", values.join(", ")));
             }
-            V::Text(text)
+            Value::Text(text)
         }
-        ColumnType::Blob => return Err("blobs are not edited here".into()),
-        ty => typed(&text, ty)?,
+        ty => match typed(&text, ty)? {
+            rusqlite::types::Value::Integer(n) => Value::Integer(n),
+            rusqlite::types::Value::Real(r) => Value::Real(r),
+            rusqlite::types::Value::Text(t) => Value::Text(t),
+            rusqlite::types::Value::Blob(b) => Value::Blob(b),
+            rusqlite::types::Value::Null => Value::Null,
+        },
     };
-    // The runtime's own rules: a value over D1's size limit, or an integer D1 would round,
-    // is refused.
-    if let V::Text(t) = &value
-        && t.len() > mizzle::Limits::D1.max_value_len
-    {
-        return Err(format!(
-            "{} bytes: D1 refuses a value over {} bytes",
-            t.len(),
-            mizzle::Limits::D1.max_value_len
-        ));
-    }
-    if let V::Integer(n) = value
-        && n.unsigned_abs() > mizzle::MAX_SAFE_INTEGER as u64
-    {
-        return Err(format!(
-            "{n} is outside ±(2^53 − 1): D1 would read it back rounded"
-        ));
-    }
-    Ok(value)
+    checked(value)
 }
 
-/// A failed write's message, and the column it names when SQLite names one
-/// (`UNIQUE constraint failed: users.email`).
-fn write_error(t: &Table, e: rusqlite::Error) -> Json {
+/// `v`, if the runtime would bind it on D1.
+fn checked(v: Value) -> Result<Value, String> {
+    mizzle::Limits::D1
+        .check_value(&v)
+        .map_err(|e| e.to_string())?;
+    Ok(v)
+}
+
+/// A failed write's message, and the column it names: the runtime's reading of a
+/// constraint error (`UNIQUE constraint failed: users.email`), or a `table.column` the
+/// message mentions (a CHECK).
+fn write_error(t: &Table, e: &mizzle::Error) -> Json {
     let message = e.to_string();
-    let column = t
-        .columns
-        .iter()
-        .find(|c| message.contains(&format!("{}.{}", t.name, c.name)))
-        .map(|c| c.name.clone());
+    let column = e
+        .constraint_column()
+        .and_then(|tc| tc.strip_prefix(&format!("{}.", t.name)))
+        .map(str::to_owned)
+        .or_else(|| {
+            t.columns
+                .iter()
+                .find(|c| message.contains(&format!("{}.{}", t.name, c.name)))
+                .map(|c| c.name.clone())
+        });
     json!({"error": message, "column": column})
+}
+
+/// Runs `stmt` through the runtime: `Db` over the SQLite executor (foreign keys on, as on
+/// D1), with D1's limits checked first. The executor's futures finish on their first poll
+/// (rusqlite is synchronous), so no runtime is needed, and none is held across an `.await`.
+fn run(conn: Connection, t: &Table, stmt: mizzle::Statement) -> Result<mizzle::ExecMeta, Json> {
+    let exec = mizzle::sqlite::SqliteExecutor::new(conn).map_err(|e| write_error(t, &e))?;
+    let db = Db::new(exec);
+    let mut fut = pin!(db.raw(stmt.sql, stmt.params).run());
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(r) => r.map_err(|e| write_error(t, &e)),
+        Poll::Pending => Err(json!({"error": "the SQLite executor did not finish at once"})),
+    }
+}
+
+/// The key of a row as the page sends it, bound as SQL.
+fn key_value(key: &Json) -> Value {
+    match json_param(key) {
+        rusqlite::types::Value::Integer(n) => Value::Integer(n),
+        rusqlite::types::Value::Real(r) => Value::Real(r),
+        rusqlite::types::Value::Text(s) => Value::Text(s),
+        rusqlite::types::Value::Blob(b) => Value::Blob(b),
+        rusqlite::types::Value::Null => Value::Null,
+    }
 }
 
 /// `UPDATE t SET column = ? WHERE key = ?`: one statement, all or nothing.
 pub fn update(
-    conn: &Connection,
+    conn: Connection,
     t: &Table,
     key: &Json,
     column: &str,
@@ -85,86 +138,82 @@ pub fn update(
         .ok_or_else(|| json!({"error": format!("`{}` has no column `{column}`", t.name)}))?;
     let v = input(c, value).map_err(|e| json!({"error": e, "column": column}))?;
     // The `on_update_fn` columns are refreshed as the runtime's patches refresh them.
-    let mut sets = vec![format!("{} = ?", quote(&c.name))];
-    let mut params = vec![v];
+    let mut set = vec![(c.name.as_str(), v)];
     for u in t.columns.iter().filter(|u| u.name != c.name) {
         if let Some(f) = u.on_update_fn {
-            sets.push(format!("{} = ?", quote(&u.name)));
-            params.push(generated(u, f));
+            set.push((u.name.as_str(), generated(u, f)));
         }
     }
-    params.push(json_param(key));
-    let sql = format!(
-        "UPDATE {} SET {} WHERE {} = ?",
-        quote(&t.name),
-        sets.join(", "),
-        key_expr(t)
-    );
-    let n = conn
-        .execute(&sql, rusqlite::params_from_iter(params))
-        .map_err(|e| write_error(t, e))?;
+    let stmt = dynamic::update(&t.name, set, key_column(t), key_value(key));
+    let n = run(conn, t, stmt)?.rows_affected;
+    if n == 0 {
+        return Err(
+            json!({"error": format!("`{}` has no row {key} (deleted meanwhile?)", t.name)}),
+        );
+    }
     Ok(json!({"changed": n}))
 }
 
 /// What the runtime fills a `default_fn` (insert) or `on_update_fn` (update) column with:
 /// the same functions (`mizzle::defaults`), stored as the column's type stores them.
-fn generated(
-    c: &mizzle_build::ir::Column,
-    f: mizzle_build::ir::DefaultFn,
-) -> rusqlite::types::Value {
+fn generated(c: &mizzle_build::ir::Column, f: mizzle_build::ir::DefaultFn) -> Value {
     use mizzle_build::ir::DefaultFn;
-    use rusqlite::types::Value as V;
     match f {
         DefaultFn::Now => {
             let now = mizzle::defaults::now();
             match c.ty {
-                ColumnType::TimestampMs => V::Integer(now.timestamp_millis()),
-                ColumnType::Text => V::Text(now.to_rfc3339()),
-                _ => V::Integer(now.timestamp()),
+                ColumnType::TimestampMs => Value::Integer(now.timestamp_millis()),
+                ColumnType::Text => Value::Text(now.to_rfc3339()),
+                _ => Value::Integer(now.timestamp()),
             }
         }
-        DefaultFn::UuidV4 => V::Text(mizzle::defaults::uuid_v4()),
-        DefaultFn::Cuid2 => V::Text(mizzle::defaults::cuid2()),
+        DefaultFn::UuidV4 => Value::Text(mizzle::defaults::uuid_v4()),
+        DefaultFn::Cuid2 => Value::Text(mizzle::defaults::cuid2()),
     }
 }
 
 /// `INSERT INTO t (…) VALUES (…)` of the columns given; a `default_fn` column left out is
-/// filled as the runtime fills it, the rest take their SQL defaults.
+/// filled as the runtime fills it, the rest take their SQL defaults. Answers the new row's
+/// key (its rowid, or its primary key for a table without one).
 pub fn insert(
-    conn: &Connection,
+    conn: Connection,
     t: &Table,
     values: &serde_json::Map<String, Json>,
 ) -> Result<Json, Json> {
-    let mut cols = Vec::new();
-    let mut params = Vec::new();
+    let mut row = Vec::new();
     for c in &t.columns {
         if let Some(f) = c.default_fn
             && !values.contains_key(&c.name)
         {
-            cols.push(quote(&c.name));
-            params.push(generated(c, f));
+            row.push((c.name.as_str(), generated(c, f)));
         }
     }
     for (name, v) in values {
         let c = t
             .column(name)
             .ok_or_else(|| json!({"error": format!("`{}` has no column `{name}`", t.name)}))?;
-        params.push(input(c, v).map_err(|e| json!({"error": e, "column": name}))?);
-        cols.push(quote(&c.name));
+        row.push((
+            c.name.as_str(),
+            input(c, v).map_err(|e| json!({"error": e, "column": name}))?,
+        ));
     }
-    let sql = if cols.is_empty() {
-        format!("INSERT INTO {} DEFAULT VALUES", quote(&t.name))
+    let key = if t.without_rowid {
+        let k = key_column(t);
+        row.iter()
+            .find(|(c, _)| *c == k)
+            .map(|(_, v)| match v {
+                Value::Integer(n) => json!(n),
+                Value::Text(s) => json!(s),
+                _ => Json::Null,
+            })
+            .unwrap_or(Json::Null)
     } else {
-        format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote(&t.name),
-            cols.join(", "),
-            vec!["?"; cols.len()].join(", ")
-        )
+        Json::Null
     };
-    conn.execute(&sql, rusqlite::params_from_iter(params))
-        .map_err(|e| write_error(t, e))?;
-    Ok(json!({"key": conn.last_insert_rowid()}))
+    let stmt = dynamic::insert(&t.name, row, &mizzle::Limits::D1)
+        .map_err(|e| json!({"error": e.to_string()}))?;
+    let meta = run(conn, t, stmt)?;
+    Ok(json!({"key": if t.without_rowid { key } else { json!(meta.last_insert_id) }}))
 }
 
 /// What deleting row `key` of `t` would also delete, per table, following `on_delete =
@@ -218,10 +267,7 @@ pub fn cascades(conn: &Connection, schema: &Schema, t: &Table, key: &Json) -> Re
 }
 
 /// `DELETE FROM t WHERE key = ?`: the row and, by the database's own cascades, its children.
-pub fn delete(conn: &Connection, t: &Table, key: &Json) -> Result<Json, Json> {
-    let sql = format!("DELETE FROM {} WHERE {} = ?", quote(&t.name), key_expr(t));
-    let n = conn
-        .execute(&sql, [json_param(key)])
-        .map_err(|e| write_error(t, e))?;
-    Ok(json!({"deleted": n}))
+pub fn delete(conn: Connection, t: &Table, key: &Json) -> Result<Json, Json> {
+    let stmt = dynamic::delete(&t.name, key_column(t), key_value(key));
+    Ok(json!({"deleted": run(conn, t, stmt)?.rows_affected}))
 }

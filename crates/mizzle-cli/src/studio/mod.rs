@@ -94,10 +94,13 @@ pub fn run(root: &Path, port: u16, sqlite: Option<PathBuf>, open: bool) -> Resul
             .route("/api/erd", get(erd))
             .route("/api/rows", get(rows))
             .route("/api/row", get(row))
+            .route("/api/blob", get(blob))
             .route("/api/sql", post(sql))
             .route("/api/update", post(update))
             .route("/api/insert", post(insert))
             .route("/api/delete", post(delete))
+            // A blob of D1's largest value (2 MB) as base64 in JSON: over axum's 2 MiB default.
+            .layer(axum::extract::DefaultBodyLimit::max(4 << 20))
             .with_state(studio);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -234,6 +237,7 @@ async fn rows(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params
         let conn = data::open(&s.file, true)?;
         data::page(
             &conn,
+            &s.schema,
             t,
             param(&q, "order"),
             param(&q, "desc") == Some("1"),
@@ -256,6 +260,49 @@ async fn row(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params)
     })())
 }
 
+/// A blob cell's bytes, as a download (`?table=&key=&column=`).
+async fn blob(State(s): State<Arc<Studio>>, headers: HeaderMap, Query(q): Params) -> Response {
+    if let Some(r) = refused(&s, &headers, None) {
+        return r;
+    }
+    let got = (|| {
+        let t = table(&s, param(&q, "table"))?;
+        let key: Json = serde_json::from_str(param(&q, "key").ok_or("which row? (?key=…)")?)
+            .map_err(|e| format!("key: {e}"))?;
+        let column = param(&q, "column").ok_or("which column? (?column=…)")?;
+        let conn = data::open(&s.file, true)?;
+        let bytes = data::blob(&conn, t, &key, column)?
+            .ok_or_else(|| format!("`{}`.`{column}` of row {key} is NULL", t.name))?;
+        // A file name of plain characters only: no header injection.
+        let name: String = format!("{}-{key}-{column}.bin", t.name)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Ok::<_, String>((bytes, name))
+    })();
+    match got {
+        Ok((bytes, name)) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => answer(Err(e)),
+    }
+}
+
 /// Why a POST is refused, if it is: what [`refused`] checks, and the CSRF token.
 fn refused_post(s: &Studio, headers: &HeaderMap) -> Option<Response> {
     if let Some(r) = refused(s, headers, None) {
@@ -275,12 +322,9 @@ fn written(r: Result<Json, Json>) -> Response {
     }
 }
 
-/// A connection for writing, with foreign keys enforced as on D1.
+/// A connection for writing (the runtime's SQLite executor turns foreign keys on, as on D1).
 fn writer(s: &Studio) -> Result<rusqlite::Connection, Json> {
-    let conn = data::open(&s.file, false).map_err(|e| json!({ "error": e }))?;
-    conn.pragma_update(None, "foreign_keys", true)
-        .map_err(|e| json!({ "error": e.to_string() }))?;
-    Ok(conn)
+    data::open(&s.file, false).map_err(|e| json!({ "error": e }))
 }
 
 /// The request's JSON body and its table.
@@ -298,7 +342,7 @@ async fn update(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -
     written((|| {
         let (j, t) = body_table(&s, &body)?;
         let column = j["column"].as_str().unwrap_or("");
-        edit::update(&writer(&s)?, t, &j["key"], column, &j["value"])
+        edit::update(writer(&s)?, t, &j["key"], column, &j["value"])
     })())
 }
 
@@ -309,7 +353,7 @@ async fn insert(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -
     written((|| {
         let (j, t) = body_table(&s, &body)?;
         let values = j["values"].as_object().cloned().unwrap_or_default();
-        edit::insert(&writer(&s)?, t, &values)
+        edit::insert(writer(&s)?, t, &values)
     })())
 }
 
@@ -323,7 +367,7 @@ async fn delete(State(s): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -
         let (j, t) = body_table(&s, &body)?;
         let conn = writer(&s)?;
         if j["confirm"] == true {
-            edit::delete(&conn, t, &j["key"])
+            edit::delete(conn, t, &j["key"])
         } else {
             edit::cascades(&conn, &s.schema, t, &j["key"])
                 .map(|c| json!({ "cascades": c }))

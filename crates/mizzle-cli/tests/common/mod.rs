@@ -171,5 +171,11 @@ pub fn studio_database(dir: &std::path::Path) -> std::path::PathBuf {
         )
         .unwrap();
     }
+    // Tags, many-to-many: post 1 carries rust and sql, post 2 carries d1.
+    conn.execute_batch(
+        "INSERT INTO tags (name) VALUES ('rust'), ('d1'), ('sql');
+         INSERT INTO post_tags (post_id, tag_id) VALUES (1, 1), (1, 3), (2, 2);",
+    )
+    .unwrap();
     file
 }

@@ -477,7 +477,12 @@ fn rows_per_statement(
 
 /// One row's values, `(?, ?, ..)` without the parentheses: each bound, but the one at
 /// `filled`, which reads the parent key the batch's last insert left.
-fn push_row(sql: &mut String, params: &mut Vec<Value>, row: RowValues, filled: Option<usize>) {
+pub(crate) fn push_row(
+    sql: &mut String,
+    params: &mut Vec<Value>,
+    row: Vec<(&str, Value)>,
+    filled: Option<usize>,
+) {
     for (j, (_, v)) in row.into_iter().enumerate() {
         if j > 0 {
             sql.push_str(", ");
@@ -497,7 +502,7 @@ fn push_row(sql: &mut String, params: &mut Vec<Value>, row: RowValues, filled: O
 pub(crate) fn push_insert_head(
     sql: &mut String,
     table_sql: &str,
-    row: &RowValues,
+    row: &[(&str, Value)],
     parent: Option<&str>,
 ) {
     if let Some(parent) = parent {

@@ -19,6 +19,7 @@ use crate::table::Table;
 mod assign;
 pub(crate) mod batch;
 mod delete;
+pub mod dynamic;
 mod foreign_key;
 mod insert;
 pub mod join;
