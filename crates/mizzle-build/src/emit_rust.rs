@@ -57,6 +57,18 @@ pub fn generate_parts(schema: &Schema, migrations: &[(String, String)]) -> Vec<(
     parts
 }
 
+/// `text` as a raw string literal (`r#"…"#`, with as many `#` as it needs).
+fn raw_string(text: &str) -> proc_macro2::Literal {
+    let mut hashes = 1;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let h = "#".repeat(hashes);
+    format!("r{h}\"{text}\"{h}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}
+
 /// Pretty-printed items.
 fn unparse(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
@@ -1178,6 +1190,7 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
     } else {
         " native SQLite database with `SqliteExecutor::migrate_pending`, as each object does."
     };
+    let seed_spec = raw_string(&crate::seed::spec_text(schema));
     quote! {
         #d1_const
 
@@ -1188,6 +1201,20 @@ fn project_items(schema: &Schema, migrations: &[(String, String)]) -> TokenStrea
         /// Tables whose full scans are deliberate, with why (`allow_scans` in
         /// `schema/mizzle.toml`), for `PlanCheck::deny().allow_list(ALLOWED_SCANS)`.
         pub const ALLOWED_SCANS: &[(&str, &str)] = &[#((#scan_tables, #scan_whys)),*];
+
+        /// What seed data knows of the schema: its tables and `schema/seed.toml`, as
+        /// `mizzle::seed::Spec` reads it.
+        pub const SEED_SPEC: &str = #seed_spec;
+
+        /// Fills the empty tables of `db` with rows made from the schema and `seed`, as one
+        /// batch: the rows `mizzle seed --seed N` makes (see `mizzle::seed`).
+        pub async fn seed<E: ::mizzle::Executor>(
+            db: &::mizzle::Db<E>,
+            seed: &::mizzle::seed::Seed,
+        ) -> ::mizzle::Result<::mizzle::seed::Report> {
+            let spec = ::mizzle::seed::parse_spec(SEED_SPEC)?;
+            ::mizzle::seed::run(db, &spec, seed).await
+        }
 
         /// Checks once per process that a database has applied every one of [`MIGRATIONS`]
         /// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is

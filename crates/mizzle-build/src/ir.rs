@@ -445,6 +445,33 @@ pub struct Schema {
     /// What the build decided for the user and says so (a cargo warning each): e.g. a
     /// struct name chosen because the default one would shadow a Rust prelude type.
     pub warnings: Vec<String>,
+    /// `schema/seed.toml`: how seed data is refined (empty without the file).
+    pub seed: SeedConfig,
+}
+
+/// `schema/seed.toml`, checked against the schema.
+#[derive(Debug, Clone, PartialEq, std::default::Default)]
+pub struct SeedConfig {
+    /// Rows per table unless a table says (`rows`).
+    pub rows: Option<usize>,
+    /// The share of NULLs in nullable columns unless a column says (`null`).
+    pub null: Option<f64>,
+    /// Per table.
+    pub tables: Vec<SeedTable>,
+}
+
+/// One table's section of seed.toml.
+#[derive(Debug, Clone, PartialEq, std::default::Default)]
+pub struct SeedTable {
+    /// The table.
+    pub table: String,
+    /// Rows to make.
+    pub rows: Option<usize>,
+    /// Children per parent: the foreign key column, fewest, most.
+    pub per_parent: Option<(String, usize, usize)>,
+    /// Per column: its generator (the JSON `mizzle::seed::Generate` reads; null when only
+    /// `null` is given) and its share of NULLs.
+    pub columns: Vec<(String, serde_json::Value, Option<f64>)>,
 }
 
 impl Schema {

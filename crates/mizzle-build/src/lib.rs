@@ -36,6 +36,7 @@ pub mod migrate;
 pub(crate) mod naming;
 pub(crate) mod parse;
 pub mod pull;
+pub mod seed;
 pub mod wrangler;
 
 use std::path::{Path, PathBuf};
@@ -226,6 +227,7 @@ impl Config {
         let mut settings = ast::SettingsFile::default();
         let mut tables = Vec::new();
         let mut files = Vec::new();
+        let mut seed_file = None;
         for (path, text) in texts {
             let path = &path;
             files.push(path.clone());
@@ -236,6 +238,9 @@ impl Config {
                 .unwrap_or_default();
             if stem == "mizzle" {
                 settings = parse::settings_file(id, &self.shown(path), &text, &mut errs);
+            } else if stem == "seed" {
+                // Seed data's refinements, read once the schema they name is known.
+                seed_file = Some((id, text));
             } else if let Some(t) = parse::table_file(id, &stem, &text, &mut errs) {
                 tables.push(t);
             }
@@ -247,6 +252,11 @@ impl Config {
         }
         let mut schema = lower::lower(&tables, &settings, &mut errs);
         schema.settings.file = format!("{shown_dir}/mizzle.toml");
+        if let Some((id, text)) = seed_file
+            && errs.is_empty()
+        {
+            schema.seed = seed::read(id, &text, &schema, &mut errs);
+        }
         if errs.is_empty() {
             let found = lower::lint::unindexed_lookups(&schema, &sources);
             match schema.settings.unindexed_lookups {

@@ -92,6 +92,7 @@ pub fn lower(
         tables: out,
         settings,
         warnings,
+        seed: crate::ir::SeedConfig::default(),
     }
 }
 

@@ -13,6 +13,7 @@ mod merge;
 mod procs;
 mod pull;
 mod scaffold;
+mod seed;
 mod studio;
 mod toolchain;
 
@@ -106,6 +107,46 @@ enum Cmd {
     },
     /// Apply pending migrations with wrangler, to the database you name.
     Migrate(Target),
+    /// Fill empty tables with rows made from the schema (and schema/seed.toml): parents
+    /// before children, enums, unique values and CHECKs respected; the same rows for the
+    /// same --seed everywhere. Example: `mizzle seed --local --seed 7 --rows 100`.
+    Seed {
+        /// The number the rows are made from.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Rows per table (a table's `rows` in schema/seed.toml still wins).
+        #[arg(long)]
+        rows: Option<usize>,
+        /// The local D1 that `wrangler dev` uses.
+        #[arg(long, conflicts_with_all = ["sqlite", "remote"], required_unless_present_any = ["sqlite", "remote"])]
+        local: bool,
+        /// A SQLite file (migrations/ applied first when needed).
+        #[arg(long, value_name = "FILE", conflicts_with = "remote")]
+        sqlite: Option<PathBuf>,
+        /// The remote (production) D1: asks you to type its binding first.
+        #[arg(long)]
+        remote: bool,
+        /// With --remote: the binding, instead of typing it (for scripts).
+        #[arg(long, value_name = "BINDING", requires = "remote")]
+        confirm: Option<String>,
+    },
+    /// Start the local database over: drop its tables, apply migrations/ again, and seed
+    /// it with --seed. Never remote; migrations/ is not touched. Example: `mizzle reset
+    /// --local --seed 1`.
+    Reset {
+        /// The local D1 that `wrangler dev` uses.
+        #[arg(long, conflicts_with = "sqlite", required_unless_present = "sqlite")]
+        local: bool,
+        /// A SQLite file instead.
+        #[arg(long, value_name = "FILE")]
+        sqlite: Option<PathBuf>,
+        /// Seed it afterwards with this number.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// With --seed: rows per table.
+        #[arg(long, requires = "seed")]
+        rows: Option<usize>,
+    },
     /// Print the migration the next build would write (or the draft it would rewrite or
     /// remove), writing nothing. Example: `mizzle diff`.
     Diff {
@@ -202,6 +243,13 @@ struct Target {
 }
 
 fn main() -> ExitCode {
+    // `mizzle … | head` ends quietly when head stops reading, as Unix tools do, instead of
+    // panicking on the broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // `--project` is every command's but `new`'s (which takes `--path`): its help lists
     // only what means something for it.
     let mut command = Cli::command();
@@ -502,6 +550,33 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Cmd::Studio { port, sqlite, open } => studio::run(&root, port, sqlite, open),
+        Cmd::Seed {
+            seed,
+            rows,
+            local: _,
+            sqlite,
+            remote,
+            confirm,
+        } => {
+            let mut s = mizzle::seed::Seed::new(seed);
+            s.rows = rows;
+            let into = match (sqlite, remote) {
+                (Some(f), _) => seed::Into::Sqlite(f),
+                (None, true) => seed::Into::Remote { confirm },
+                (None, false) => seed::Into::Local,
+            };
+            seed::seed(&root, s, into)
+        }
+        Cmd::Reset {
+            local: _,
+            sqlite,
+            seed,
+            rows,
+        } => seed::reset(
+            &root,
+            sqlite,
+            seed.map(|n| mizzle::seed::Seed { seed: n, rows }),
+        ),
         Cmd::Explain { deny, cargo_args } => {
             if explain::run(&root, deny, &cargo_args)? {
                 Ok(())

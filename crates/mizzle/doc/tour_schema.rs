@@ -507,6 +507,31 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 /// Tables whose full scans are deliberate, with why (`allow_scans` in
 /// `schema/mizzle.toml`), for `PlanCheck::deny().allow_list(ALLOWED_SCANS)`.
 pub const ALLOWED_SCANS: &[(&str, &str)] = &[];
+/// What seed data knows of the schema: its tables and `schema/seed.toml`, as
+/// `mizzle::seed::Spec` reads it.
+pub const SEED_SPEC: &str = r#"{"tables": [
+  {"checks":[],"name":"posts","primary_key":["id"],"rowid_key":"id","unique":[["id"]], "columns": [
+    {"name":"id","nullable":false,"type":"integer"},
+    {"name":"author_id","nullable":false,"references":{"column":"id","table":"users"},"type":"integer"},
+    {"name":"title","nullable":false,"type":"text"},
+    {"name":"published","nullable":false,"type":"boolean"}
+  ]},
+  {"checks":[],"name":"users","primary_key":["id"],"rowid_key":"id","unique":[["id"],["email"]], "columns": [
+    {"name":"id","nullable":false,"type":"integer"},
+    {"name":"email","nullable":false,"type":"text"},
+    {"name":"name","nullable":false,"type":"text"},
+    {"default_fn":"now","name":"created_at","nullable":false,"type":"timestamp"}
+  ]}
+]}"#;
+/// Fills the empty tables of `db` with rows made from the schema and `seed`, as one
+/// batch: the rows `mizzle seed --seed N` makes (see `mizzle::seed`).
+pub async fn seed<E: ::mizzle::Executor>(
+    db: &::mizzle::Db<E>,
+    seed: &::mizzle::seed::Seed,
+) -> ::mizzle::Result<::mizzle::seed::Report> {
+    let spec = ::mizzle::seed::parse_spec(SEED_SPEC)?;
+    ::mizzle::seed::run(db, &spec, seed).await
+}
 /// Checks once per process that a database has applied every one of [`MIGRATIONS`]
 /// (`MIGRATION_CHECK.verify(&db).await?`): a database behind the code is
 /// `Error::SchemaBehind` naming the migrations it lacks.

@@ -89,6 +89,7 @@ pub mod sql;
 mod table;
 
 pub mod defaults;
+pub mod seed;
 #[doc(hidden)]
 pub mod serde_helpers;
 

@@ -24,9 +24,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("db", &["exec", "sql", "error"]),
     ("expr", &["table", "exec", "sql", "error"]),
     ("query", &["expr", "db", "table", "exec", "sql", "error"]),
+    ("seed", &["query", "db", "exec", "sql", "error"]),
     (
         "root",
-        &["query", "expr", "db", "table", "exec", "sql", "error"],
+        &[
+            "seed", "query", "expr", "db", "table", "exec", "sql", "error",
+        ],
     ),
 ];
 
@@ -41,6 +44,7 @@ fn layer(file: &str) -> &'static str {
         "db" => "db",
         "expr" => "expr",
         "query" => "query",
+        "seed" => "seed",
         "lib" => "root",
         other => {
             panic!("src/{other} is in no layer: add it to tests/layers.rs and ARCHITECTURE.md")

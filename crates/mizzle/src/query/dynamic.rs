@@ -38,6 +38,46 @@ pub fn insert(table: &str, row: Vec<(&str, Value)>, limits: &Limits) -> Result<S
     Ok(Statement::new(sql, params))
 }
 
+/// `INSERT INTO "table" ("a", "b") VALUES (?, ?), (?, ?), …` of many rows that set the
+/// same `columns`, as few statements as `limits` allow (the typed `values_many` splits the
+/// same way). Fails on a row over the row size limit, naming it.
+pub fn insert_rows(
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    limits: &Limits,
+) -> Result<Vec<Statement>> {
+    for (i, row) in rows.iter().enumerate() {
+        limits.check_row(table, i + 1, row)?;
+    }
+    if columns.is_empty() {
+        return rows
+            .iter()
+            .map(|_| insert(table, Vec::new(), limits))
+            .collect();
+    }
+    let per = (limits.max_params / columns.len()).max(1);
+    let head = {
+        let mut sql = String::new();
+        let named: Vec<(&str, Value)> = columns.iter().map(|c| (*c, Value::Null)).collect();
+        push_insert_head(&mut sql, &quote_ident(table), &named, None);
+        sql
+    };
+    let mut out = Vec::with_capacity(rows.len().div_ceil(per));
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = head.clone();
+        let mut params = Vec::with_capacity(per * columns.len());
+        for (i, row) in rows.by_ref().take(per).enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            let named = columns.iter().copied().zip(row).collect();
+            push_row(&mut sql, &mut params, named, None);
+        }
+        out.push(Statement::new(sql, params));
+    }
+    Ok(out)
+}
+
 /// `UPDATE "table" SET "a" = ?, … WHERE "table"."key" = ?`.
 pub fn update(table: &str, set: Vec<(&str, Value)>, key: &str, key_value: Value) -> Statement {
     let mut sql = String::with_capacity(64 + set.len() * 16);
@@ -95,6 +135,22 @@ mod tests {
         assert!(s.params.is_empty());
         let s = delete("t", "rowid", Value::Integer(3));
         assert_eq!(s.sql, r#"DELETE FROM "t" WHERE "t"."rowid" = ?"#);
+    }
+
+    #[test]
+    fn many_rows_are_split_under_the_parameter_limit() {
+        let rows: Vec<Vec<Value>> = (0..70)
+            .map(|i| vec![Value::Integer(i), Value::Text(format!("r{i}"))])
+            .collect();
+        let s = insert_rows("t", &["a", "b"], rows, &Limits::D1).unwrap();
+        assert_eq!(s.len(), 2, "50 rows of 2 values fill 100 parameters");
+        assert_eq!(s[0].params.len(), 100);
+        assert_eq!(s[1].params.len(), 40);
+        assert!(
+            s[1].sql
+                .starts_with(r#"INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?)"#)
+        );
+        assert_eq!(s[1].params[0], Value::Integer(50));
     }
 
     #[test]
