@@ -47,6 +47,8 @@ cargo run -q -p mizzle-bench --bin tree-vs-naive -- 1 2 2
 bash bench/workers/build.sh
 cargo run -q -p mizzle-bench --bin cost-guard -- 1 20
 cargo run -q -p mizzle-bench --bin studio-pages -- 2000 5
+cargo build -q -p mizzle-cli
+cargo run -q -p mizzle-bench --bin seed-rows -- 700
 node bench/workers/abc.mjs --quick
 step "rustdoc with -D warnings, as docs.rs builds the crates (native and wasm32)"
 # The `mizzle` binary's docs go where the `mizzle` library's do: the binary's first, alone.

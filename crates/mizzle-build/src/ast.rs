@@ -181,4 +181,6 @@ pub struct SettingsFile {
     pub unindexed_lookups: Option<Sp<String>>,
     /// `allow_scans`: `"table: why"`, tables the plan check lets a full scan of.
     pub allow_scans: Vec<Sp<String>>,
+    /// `databases`: the D1 bindings that share the schema (`mizzle migrate --all`).
+    pub databases: Vec<Sp<String>>,
 }

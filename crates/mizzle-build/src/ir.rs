@@ -357,6 +357,11 @@ pub struct Settings {
     pub unindexed_lookups: LintLevel,
     /// `(table, why)`: tables the plan check lets a full scan of (`allow_scans`).
     pub allow_scans: Vec<(String, String)>,
+    /// The D1 bindings that share the schema (`databases`; empty: just `binding`), with
+    /// where each is written.
+    pub databases: Vec<String>,
+    /// Where each of `databases` is written.
+    pub database_origins: Vec<crate::diag::Origin>,
 }
 
 /// What the build does about a lint's finding.
@@ -431,6 +436,8 @@ impl std::default::Default for Settings {
             origins: SettingsOrigins::default(),
             unindexed_lookups: LintLevel::Warn,
             allow_scans: Vec::new(),
+            databases: Vec::new(),
+            database_origins: Vec::new(),
         }
     }
 }

@@ -199,6 +199,23 @@ fn lower_settings(s: &ast::SettingsFile, errs: &mut Vec<Diagnostic>) -> Settings
         out.origins.binding = Origin(Some(b.span.clone()));
     }
     out.allow_drop = s.allow_drop.iter().map(|a| a.value.clone()).collect();
+    for d in &s.databases {
+        if !valid_binding_name(&d.value) {
+            errs.push(Diagnostic::error(
+                format!("`{}` is not a valid binding name", d.value),
+                &d.span,
+                "letters, digits and `_` only",
+            ));
+        } else if out.databases.contains(&d.value) {
+            errs.push(Diagnostic::error(
+                format!("`{}` is listed twice in `databases`", d.value),
+                &d.span,
+                "again here",
+            ));
+        }
+        out.databases.push(d.value.clone());
+        out.database_origins.push(Origin(Some(d.span.clone())));
+    }
     for a in &s.allow_scans {
         match a.value.split_once(':') {
             Some((t, why)) if !t.trim().is_empty() && !why.trim().is_empty() => out

@@ -76,6 +76,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "durable_object_binding",
     "unindexed_lookups",
     "allow_scans",
+    "databases",
 ];
 
 type DeEntry<'i> = (Spanned<Cow<'i, str>>, Spanned<DeValue<'i>>);
@@ -566,6 +567,10 @@ pub fn settings_file(
         unindexed_lookups: f.string("unindexed_lookups", errs),
         allow_scans: f
             .strings("allow_scans", errs)
+            .map(|s| s.value)
+            .unwrap_or_default(),
+        databases: f
+            .strings("databases", errs)
             .map(|s| s.value)
             .unwrap_or_default(),
     };

@@ -691,6 +691,32 @@ pub fn spec_text(schema: &Schema) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// docs/schema.md documents every key and generator seed.toml accepts.
+    #[test]
+    fn every_seed_key_is_documented() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema.md"),
+        )
+        .unwrap();
+        let section = doc.split("## Seed data").nth(1).unwrap();
+        for g in super::NAMED {
+            assert!(
+                section.contains(&format!("`\"{g}\"`")),
+                "`\"{g}\"` undocumented"
+            );
+        }
+        for k in super::KEYED
+            .iter()
+            .chain(super::TABLE_KEYS)
+            .chain(&["rows", "null"])
+        {
+            assert!(
+                section.contains(&format!("{k} =")) || section.contains(&format!("`{k}`")),
+                "`{k}` undocumented"
+            );
+        }
+    }
+
     #[test]
     fn the_spec_text_is_the_spec() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -71,6 +71,36 @@ pub fn check(
             settings.migrations_dir, b.migrations_dir, settings.file
         ))]);
     }
+    // Every database that shares the schema (`databases`) is a D1 binding applying the
+    // same migrations folder.
+    let mut errs = Vec::new();
+    for (name, origin) in settings.databases.iter().zip(&settings.database_origins) {
+        match bindings.iter().find(|x| &x.binding == name) {
+            None => errs.push(
+                origin
+                    .error(
+                        format!("{file} declares no D1 binding named `{name}` (listed in `databases`)"),
+                        format!("not in {file}"),
+                    )
+                    .help(format!(
+                        "add it to \"d1_databases\" in {file}, with \"migrations_dir\": \"{}\"",
+                        settings.migrations_dir
+                    )),
+            ),
+            Some(x) if normalise(&x.migrations_dir) != normalise(&settings.migrations_dir) => errs
+                .push(origin.error(
+                    format!(
+                        "{file} applies migrations from \"{}\" for `{name}`, but the schema's are in \"{}\"",
+                        x.migrations_dir, settings.migrations_dir
+                    ),
+                    "a different migrations folder",
+                )),
+            Some(_) => {}
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
     Ok(Some((file, b.clone())))
 }
 

@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use mizzle_build::migrate;
 
+mod apply;
 mod dev;
 mod explain;
 mod merge;
@@ -76,7 +77,11 @@ enum Cmd {
     /// Check the schema and that migrations/ is up to date; writes nothing.
     Check,
     /// Which migrations the local D1 has applied, and which are pending.
-    Status,
+    Status {
+        /// Every database of `databases` in schema/mizzle.toml.
+        #[arg(long)]
+        all: bool,
+    },
     /// Browse the local database in a web page, through the schema: tables and row counts,
     /// rows with typed filters, sorting by indexed columns and keyset paging, a row's
     /// relations as links, each table's schema, and a read-only SQL console with the query
@@ -237,9 +242,19 @@ struct Target {
     /// Apply to the remote (production) D1.
     #[arg(long)]
     remote: bool,
-    /// Print what would run without running it.
+    /// Print what would run without running it (against the remote: nothing is run
+    /// there, not even a read).
     #[arg(long)]
     dry_run: bool,
+    /// Every database of `databases` in schema/mizzle.toml, in order.
+    #[arg(long)]
+    all: bool,
+    /// With --all: go on to the next database after one fails (the default stops).
+    #[arg(long, requires = "all")]
+    keep_going: bool,
+    /// With --remote: apply without first recording a Time Travel restore point.
+    #[arg(long)]
+    no_restore_point: bool,
 }
 
 fn main() -> ExitCode {
@@ -274,6 +289,8 @@ fn main() -> ExitCode {
 struct Project {
     root: PathBuf,
     binding: String,
+    /// `databases` in schema/mizzle.toml: the D1 bindings that share the schema.
+    databases: Vec<String>,
     /// Whether a D1 database holds the schema (not only Durable Objects).
     d1: bool,
     config_file: Option<String>,
@@ -304,6 +321,7 @@ fn load(root: &Path) -> Result<Project, String> {
     Ok(Project {
         root: root.to_path_buf(),
         binding: settings.binding.clone(),
+        databases: settings.databases.clone(),
         d1: settings.target.d1(),
         config_file,
         migrations,
@@ -584,7 +602,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Err("error: the plan check found scans to fix (see above)".into())
             }
         }
-        Cmd::Status => {
+        Cmd::Status { all } => {
             let p = load(&root)?;
             if !p.d1 {
                 println!(
@@ -593,32 +611,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 );
                 return Ok(());
             }
-            let applied = migrate::applied_locally(&p.root);
-            println!(
-                "D1 binding {} ({})",
-                p.binding,
-                p.config_file.as_deref().unwrap_or("no wrangler config")
-            );
-            println!("local (.wrangler/state):");
-            let mut pending = 0;
-            for m in &p.migrations {
-                let done = applied.contains(&m.file_name);
-                pending += usize::from(!done);
-                println!(
-                    "  {} {}",
-                    if done { "applied" } else { "pending" },
-                    m.file_name
-                );
-            }
-            println!(
-                "{} applied, {pending} pending locally",
-                p.migrations.len() - pending
-            );
-            println!(
-                "remote: run `mizzle migrate --remote --dry-run` to see the command, or `wrangler d1 migrations list {} --remote`",
-                p.binding
-            );
-            Ok(())
+            apply::status(&p, all)
         }
         Cmd::Migrate(target) => {
             let where_ = match (target.local, target.remote) {
@@ -636,145 +629,12 @@ fn run(cli: Cli) -> Result<(), String> {
                             each object applies its migrations itself on first touch (schema::durable_db)"
                     .into());
             }
-            let pending: Vec<&str> = if target.local {
-                let applied = migrate::applied_locally(&p.root);
-                p.migrations
-                    .iter()
-                    .map(|m| m.file_name.as_str())
-                    .filter(|n| !applied.iter().any(|a| a == n))
-                    .collect()
-            } else {
-                p.migrations.iter().map(|m| m.file_name.as_str()).collect()
+            let opts = apply::Opts {
+                where_,
+                dry_run: target.dry_run,
+                restore_point: !target.no_restore_point,
             };
-            if target.local {
-                println!("{} pending on the local D1:", pending.len());
-            } else {
-                println!("wrangler will apply those of these the remote D1 has not applied yet:");
-            }
-            for n in &pending {
-                println!("  {n}");
-            }
-            let wrangler = wrangler_bin(&p.root);
-            // Rows that a CHECK added by a pending file would reject: counted in the target
-            // database first, so the migration does not fail half-way through the apply.
-            if !pending.is_empty() {
-                // On the remote, ask its ledger which files it has (an empty or new database
-                // has none).
-                let applied: Vec<String> = if target.remote {
-                    d1_json(&wrangler, &p, where_, "SELECT name FROM d1_migrations")
-                        .map(|rows| {
-                            rows.iter()
-                                .filter_map(|r| r["name"].as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                let from = p
-                    .migrations
-                    .iter()
-                    .position(|m| {
-                        pending.contains(&m.file_name.as_str()) && !applied.contains(&m.file_name)
-                    })
-                    .unwrap_or(p.migrations.len());
-                let added = migrate::added_checks(&p.migrations, from, "migrations")
-                    .map_err(|d| format!("error: {}", d.message))?;
-                let mut violations = Vec::new();
-                for check in &added {
-                    match d1_json(&wrangler, &p, where_, &check.count_sql()) {
-                        Ok(rows) => {
-                            let n = rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0);
-                            if n > 0 {
-                                violations.push(format!(
-                                    "  {n} row(s) of `{}` violate CHECK ({}), added by {}\n    find them: SELECT * FROM \"{}\" WHERE NOT ({});",
-                                    check.table, check.expr, check.file, check.table, check.expr
-                                ));
-                            }
-                        }
-                        Err(e) => println!(
-                            "could not count the rows of `{}` that CHECK ({}) rejects: {e}",
-                            check.table, check.expr
-                        ),
-                    }
-                }
-                let required = migrate::added_required_columns(&p.migrations, from, "migrations")
-                    .map_err(|d| format!("error: {}", d.message))?;
-                for add in &required {
-                    match d1_json(&wrangler, &p, where_, &add.count_sql()) {
-                        Ok(rows) => {
-                            let n = rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0);
-                            if n > 0 {
-                                violations.push(format!(
-                                    "  `{}` has {n} row(s), and {} adds the NOT NULL column `{}` without a default, which applies only to an empty table\n    \
-                                     fix it in schema/: give `{}` a `default`, or make it nullable and backfill it (then make it NOT NULL in a later migration)",
-                                    add.table, add.file, add.column, add.column
-                                ));
-                            }
-                        }
-                        Err(e) => println!(
-                            "could not count the rows of `{}` (a new NOT NULL column `{}` needs it empty): {e}",
-                            add.table, add.column
-                        ),
-                    }
-                }
-                if !violations.is_empty() {
-                    return Err(format!(
-                        "not applied: the {where_} database has rows the pending migrations would reject, so \
-                         `wrangler d1 migrations apply` would fail (and roll back):\n{}\n\
-                         fix or delete those rows (or widen the check in schema/), then run this again",
-                        violations.join("\n")
-                    ));
-                }
-                if !added.is_empty() {
-                    println!(
-                        "checked {} added CHECK constraint(s) against the {where_} database: no row violates them",
-                        added.len()
-                    );
-                }
-                for add in &required {
-                    println!(
-                        "checked `{}`: empty, so its new NOT NULL column `{}` can be added",
-                        add.table, add.column
-                    );
-                }
-            }
-            let mut cmd = wrangler_command(&wrangler, &p.root);
-            cmd.args(["d1", "migrations", "apply", &p.binding, where_]);
-            let shown = format!(
-                "{} d1 migrations apply {} {where_}",
-                wrangler.join(" "),
-                p.binding
-            );
-            if target.dry_run {
-                println!("would run: {shown}");
-                return Ok(());
-            }
-            if target.local && pending.is_empty() {
-                println!("nothing to apply");
-                return Ok(());
-            }
-            // Recorded before wrangler runs: a file it may have applied is never a draft again.
-            let names: Vec<&str> = p.migrations.iter().map(|m| m.file_name.as_str()).collect();
-            migrate::record_published(&p.root, &names).map_err(|e| {
-                format!(
-                    "cannot record the migrations sent ({}): {e}",
-                    migrate::PUBLISHED
-                )
-            })?;
-            println!("running: {shown}");
-            if target.local {
-                // Local state needs no confirmation.
-                cmd.env("CI", "true");
-            }
-            let status = cmd
-                .status()
-                .map_err(|e| format!("cannot run wrangler ({shown}): {e}"))?;
-            if status.success() {
-                Ok(())
-            } else {
-                Err(format!("wrangler failed: {shown}"))
-            }
+            apply::migrate(&p, target.all, target.keep_going, &opts)
         }
     }
 }
@@ -784,19 +644,12 @@ fn run(cli: Cli) -> Result<(), String> {
 fn d1_json(
     wrangler: &[String],
     p: &Project,
+    binding: &str,
     where_: &str,
     sql: &str,
 ) -> Result<Vec<serde_json::Value>, String> {
     let out = wrangler_command(wrangler, &p.root)
-        .args([
-            "d1",
-            "execute",
-            &p.binding,
-            where_,
-            "--json",
-            "--command",
-            sql,
-        ])
+        .args(["d1", "execute", binding, where_, "--json", "--command", sql])
         .env("CI", "true")
         .output()
         .map_err(|e| format!("cannot run wrangler: {e}"))?;

@@ -156,7 +156,7 @@ fn to_d1(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows = crate::d1_json(&wrangler, &p, where_, &probe).map_err(|e| {
+    let rows = crate::d1_json(&wrangler, &p, &p.binding, where_, &probe).map_err(|e| {
         format!(
             "error: {e}\n(is the {where_} database migrated? run `mizzle migrate {where_}` first)"
         )
@@ -347,7 +347,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
                 .map_err(|e| format!("error: cannot open {}: {e}", file.display()))?;
             let names = user_objects(&conn)?;
             let mut sql = String::from("PRAGMA foreign_keys = OFF;\nBEGIN;\n");
-            sql.push_str(&drops(&names));
+            sql.push_str(&drops(root, &names));
             sql.push_str("COMMIT;\nPRAGMA foreign_keys = ON;\n");
             conn.execute_batch(&sql)
                 .map_err(|e| format!("error: {e}"))?;
@@ -371,6 +371,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
     let rows = crate::d1_json(
         &wrangler,
         &p,
+        &p.binding,
         "--local",
         "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
     )?;
@@ -387,7 +388,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         // Dropping a parent fires its ON DELETE actions and checks its children's keys:
         // deferred, the checks run at the end of the file's transaction, when every table
         // is gone.
-        let sql = format!("PRAGMA defer_foreign_keys = on;\n{}", drops(&names));
+        let sql = format!("PRAGMA defer_foreign_keys = on;\n{}", drops(root, &names));
         let file = std::env::temp_dir().join(format!("mizzle-reset-{}.sql", std::process::id()));
         std::fs::write(&file, sql).map_err(|e| format!("error: {e}"))?;
         let status = quiet(
@@ -449,18 +450,62 @@ fn user_objects(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>, St
     rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
 }
 
-/// `DROP VIEW …; DROP TABLE …;` for each, views first.
-fn drops(names: &[(String, String)]) -> String {
-    let mut sql = String::new();
-    for (kind, name) in names
+/// `DROP VIEW …; DROP TABLE …;` for each: views first, then tables children first (a table
+/// goes once no table left references it, by the schema's foreign keys: dropping a child
+/// after its parent fails on D1, `no such table`), tables the schema does not know last.
+fn drops(root: &Path, names: &[(String, String)]) -> String {
+    let schema = mizzle_build::Config::new()
+        .manifest_dir(root)
+        .cargo_directives(false)
+        .load()
+        .map(|l| l.schema)
+        .unwrap_or_default();
+    let parents = |t: &str| -> Vec<String> {
+        schema
+            .table(t)
+            .map(|x| {
+                x.columns
+                    .iter()
+                    .filter_map(|c| c.references.as_ref().map(|f| f.table.clone()))
+                    .filter(|p| p != t)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut left: Vec<&str> = names
         .iter()
-        .filter(|(k, _)| k == "view")
-        .chain(names.iter().filter(|(k, _)| k == "table"))
-    {
-        let kind = if kind == "view" { "VIEW" } else { "TABLE" };
+        .filter(|(k, _)| k == "table")
+        .map(|(_, n)| n.as_str())
+        .collect();
+    let mut order = Vec::new();
+    while !left.is_empty() {
+        let free = left
+            .iter()
+            .position(|t| {
+                !left
+                    .iter()
+                    .any(|o| o != t && parents(o).iter().any(|p| p == t))
+            })
+            .unwrap_or(0);
+        order.push(left.remove(free));
+    }
+    let mut sql = String::new();
+    for (_, name) in names.iter().filter(|(k, _)| k == "view") {
         sql.push_str(&format!(
-            "DROP {kind} IF EXISTS {};\n",
+            "DROP VIEW IF EXISTS {};\n",
             mizzle::quote_ident(name)
+        ));
+    }
+    let known: Vec<&str> = order
+        .iter()
+        .copied()
+        .filter(|t| schema.table(t).is_some())
+        .collect();
+    let unknown = order.iter().copied().filter(|t| schema.table(t).is_none());
+    for t in known.into_iter().chain(unknown) {
+        sql.push_str(&format!(
+            "DROP TABLE IF EXISTS {};\n",
+            mizzle::quote_ident(t)
         ));
     }
     sql
