@@ -317,6 +317,26 @@ fn seed_fills_cycles_and_self_references_alike_on_sqlite_and_local_d1() {
         dump_sqlite(&b),
         "D1 and SQLite hold the same rows"
     );
+    let fk = std::process::Command::new(workspace().join("node_modules/.bin/wrangler"))
+        .args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--json",
+            "--command",
+            "PRAGMA foreign_key_check",
+        ])
+        .current_dir(dir)
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let fk: serde_json::Value = serde_json::from_slice(&fk.stdout).unwrap();
+    assert_eq!(
+        fk[0]["results"],
+        serde_json::json!([]),
+        "D1's own foreign key check: {fk}"
+    );
     let (ok, out) = mizzle(dir, &["seed", "--local", "--seed", "5"]);
     assert!(!ok && out.contains("already have rows"), "{out}");
     let (ok, out) = mizzle(dir, &["reset", "--local"]);
