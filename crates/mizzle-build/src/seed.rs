@@ -650,29 +650,22 @@ pub fn spec(schema: &Schema) -> Json {
 /// [`spec`] as text for the generated module: a line per table and per column, so a change
 /// to one column is a one-line diff.
 pub fn spec_text(schema: &Schema) -> String {
+    /// The array under `key`, taken out of object `v`.
+    fn take(v: &mut Json, key: &str) -> Vec<Json> {
+        match v.as_object_mut().and_then(|o| o.remove(key)) {
+            Some(Json::Array(a)) => a,
+            _ => Vec::new(),
+        }
+    }
     let mut spec = spec(schema);
-    let tables = spec
-        .as_object_mut()
-        .and_then(|o| o.remove("tables"))
-        .and_then(|t| match t {
-            Json::Array(a) => Some(a),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let tables = take(&mut spec, "tables");
     let head = spec.to_string();
     let mut out = format!("{}\"tables\": [\n", &head[..head.len() - 1]);
     if head.len() > 2 {
         out = format!("{}, \"tables\": [\n", &head[..head.len() - 1]);
     }
     for (i, mut t) in tables.into_iter().enumerate() {
-        let columns = t
-            .as_object_mut()
-            .and_then(|o| o.remove("columns"))
-            .and_then(|c| match c {
-                Json::Array(a) => Some(a),
-                _ => None,
-            })
-            .unwrap_or_default();
+        let columns = take(&mut t, "columns");
         let t = t.to_string();
         out.push_str(&format!("  {}, \"columns\": [\n", &t[..t.len() - 1]));
         for (j, c) in columns.iter().enumerate() {

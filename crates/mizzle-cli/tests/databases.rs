@@ -23,6 +23,15 @@ fn run(project: &Path, wrangler: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), output_text(&out))
 }
 
+/// The closing table's row of database `name`.
+fn row_of(out: &str, name: &str) -> String {
+    out.lines()
+        .rev()
+        .find(|l| l.starts_with(&format!("{name} ")))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 fn real_wrangler() -> std::path::PathBuf {
     workspace().join("node_modules/.bin/wrangler")
 }
@@ -113,13 +122,7 @@ fn migrate_all_reports_each_database_and_leaves_a_failing_one_untouched() {
         out.contains("1 row(s) of `items` violate CHECK (qty >= 0)"),
         "{out}"
     );
-    let line = |name: &str| {
-        out.lines()
-            .rev()
-            .find(|l| l.starts_with(&format!("{name} ")))
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let line = |name: &str| row_of(&out, name);
     assert!(line("DB").contains(&second), "{out}");
     assert!(
         line("DB2").contains(&first) && line("DB2").contains("FAILED"),
@@ -133,13 +136,7 @@ fn migrate_all_reports_each_database_and_leaves_a_failing_one_untouched() {
     // Going on: DB3 migrated too; DB2 still untouched (its row, its old table).
     let (ok, out) = run(dir, &w, &["migrate", "--local", "--all", "--keep-going"]);
     assert!(!ok, "{out}");
-    let line = |name: &str| {
-        out.lines()
-            .rev()
-            .find(|l| l.starts_with(&format!("{name} ")))
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let line = |name: &str| row_of(&out, name);
     assert!(line("DB").contains("up to date"), "{out}");
     assert!(
         line("DB2").contains("FAILED") && line("DB2").contains(&first),
