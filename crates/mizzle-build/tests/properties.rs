@@ -125,3 +125,29 @@ fn fuzz_regressions_replay() {
         assert!(result.is_ok(), "{name}: {}", result.unwrap_err());
     }
 }
+
+/// A database's tables called `seed` and `mizzle` are pulled into files of other names
+/// (schema/seed.toml and schema/mizzle.toml are not tables), and read back as those tables.
+#[test]
+fn tables_named_like_the_settings_files_are_pulled_into_other_files() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE seed (id INTEGER PRIMARY KEY, label TEXT NOT NULL);
+         CREATE TABLE mizzle (id INTEGER PRIMARY KEY);",
+    )
+    .unwrap();
+    let pulled = mizzle_build::pull::pull(&conn, &Default::default()).unwrap();
+    let names: Vec<&str> = pulled.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        !names.contains(&"seed.toml") && !names.contains(&"mizzle.toml"),
+        "{names:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let schema_dir = dir.path().join("schema");
+    std::fs::create_dir_all(&schema_dir).unwrap();
+    for (n, text) in &pulled.files {
+        std::fs::write(schema_dir.join(n), text).unwrap();
+    }
+    let diffs = mizzle_build::pull::verify(&pulled, dir.path(), &schema_dir);
+    assert!(diffs.is_empty(), "{diffs:#?}");
+}

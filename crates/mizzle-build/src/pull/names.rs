@@ -276,8 +276,11 @@ pub(super) fn file_names(tables: &[PTable]) -> Vec<String> {
     tables
         .iter()
         .map(|t| {
+            // `mizzle.toml` and `seed.toml` are not tables: a table of either name gets
+            // another file, naming it with `table = ".."`.
             let plain = !t.name.is_empty()
                 && t.name != "mizzle"
+                && t.name != "seed"
                 && !t.name.starts_with('.')
                 && t.name
                     .chars()
@@ -287,8 +290,8 @@ pub(super) fn file_names(tables: &[PTable]) -> Vec<String> {
             } else {
                 sanitise(&t.name.to_snake_case(), "table")
             };
-            let stem = if stem == "mizzle" {
-                "mizzle_table".to_owned()
+            let stem = if stem == "mizzle" || stem == "seed" {
+                format!("{stem}_table")
             } else {
                 stem
             };
