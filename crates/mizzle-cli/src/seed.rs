@@ -96,6 +96,7 @@ pub fn seed(root: &Path, seed: Seed, into: Into) -> Result<(), String> {
         Into::Local => to_d1(root, &spec, &migrations, seed, "--local"),
         Into::Remote { confirm } => {
             let p = crate::load(root)?;
+            no_d1(&p)?;
             confirm_remote(&p.binding, confirm.as_deref(), "seed")?;
             to_d1(root, &spec, &migrations, seed, "--remote")
         }
@@ -141,6 +142,7 @@ fn to_d1(
     where_: &str,
 ) -> Result<(), String> {
     let p = crate::load(root)?;
+    no_d1(&p)?;
     let wrangler = crate::wrangler_bin(root);
     // Seeding appends to nothing: the tables must be empty there (and exist: migrated).
     // One row, a column per table (D1 refuses a compound SELECT of more than a few terms).
@@ -367,6 +369,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         };
     }
     let p = crate::load(root)?;
+    no_d1(&p)?;
     let wrangler = crate::wrangler_bin(root);
     let rows = crate::d1_json(
         &wrangler,
@@ -422,6 +425,19 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         Some(s) => self::seed(root, s, Into::Local),
         None => Ok(()),
     }
+}
+
+/// Refuses a D1 target when the schema has no D1 database (Durable Objects only).
+fn no_d1(p: &crate::Project) -> Result<(), String> {
+    if p.d1 {
+        return Ok(());
+    }
+    Err(
+        "error: the schema's target is Durable Objects only: there is no D1 database here; \
+         seed an object's database from inside it with `schema::seed(&db, &Seed::new(N))`, \
+         or a SQLite file with --sqlite FILE"
+            .into(),
+    )
 }
 
 /// Runs a wrangler command, showing its output only when it fails: whether it succeeded.
