@@ -369,6 +369,14 @@ impl<'s> Plan<'s> {
         if t.rowid_key.as_deref() == Some(c.name.as_str()) {
             return Value::Integer(n as i64 + 1);
         }
+        // A unique integer of its own (a WITHOUT ROWID key, a unique number): numbered too,
+        // so thousands of rows never run out of values.
+        if c.generate.is_none()
+            && c.ty == "integer"
+            && t.unique.iter().any(|u| u.len() == 1 && u[0] == c.name)
+        {
+            return Value::Integer(n as i64 + 1);
+        }
         let is_key = t.primary_key.contains(&c.name);
         if c.nullable && !is_key && r.rng.chance(c.null_ratio.unwrap_or(self.spec.null_ratio)) {
             return Value::Null;
