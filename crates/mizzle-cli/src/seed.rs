@@ -403,7 +403,11 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         let _ = std::fs::remove_file(&file);
         if status != Ok(true) {
             return Err(
-                "error: wrangler could not drop the local tables; nothing was dropped".into(),
+                "error: wrangler could not drop the local tables (above); nothing was dropped.\n\
+                 a local database in a state its own foreign keys cannot be dropped from (a table \
+                 referencing one that is gone) can be started over by removing .wrangler/state/v3/d1 \
+                 (every local D1 database) and running `mizzle migrate --local`"
+                    .into(),
             );
         }
         println!(
@@ -511,6 +515,21 @@ fn drops(root: &Path, names: &[(String, String)]) -> String {
             "DROP VIEW IF EXISTS {};\n",
             mizzle::quote_ident(name)
         ));
+    }
+    // A self-reference's cascade runs as deep as its tree, and D1 stops a cascade after
+    // about ten levels: flattened first, the trees go in one level.
+    for t in order.iter().filter_map(|t| schema.table(t)) {
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.nullable && c.references.as_ref().is_some_and(|f| f.table == t.name))
+        {
+            sql.push_str(&format!(
+                "UPDATE {t} SET {c} = NULL WHERE {t}.{c} IS NOT NULL;\n",
+                t = mizzle::quote_ident(&t.name),
+                c = mizzle::quote_ident(&c.name)
+            ));
+        }
     }
     let known: Vec<&str> = order
         .iter()

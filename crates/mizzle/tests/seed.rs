@@ -127,3 +127,29 @@ async fn what_cannot_be_seeded_is_said_and_nothing_written() {
         .unwrap();
     assert_eq!(rows[0].values(), &[Value::Integer(7)]);
 }
+
+#[tokio::test]
+async fn self_reference_trees_stay_shallow_enough_for_d1s_cascades() {
+    // D1 stops an ON DELETE cascade after about ten levels: a seeded thread of replies is
+    // never deeper than five, however many rows.
+    let db = db(
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES c(id) ON DELETE CASCADE, body TEXT NOT NULL);",
+    );
+    let spec = parse_spec(
+        r#"{"rows": 2000, "null": 0.01, "tables": [{"name": "c", "rowid_key": "id", "unique": [["id"]], "columns": [
+            {"name": "id", "type": "integer"},
+            {"name": "parent_id", "type": "integer", "nullable": true, "references": {"table": "c", "column": "id"}},
+            {"name": "body", "type": "text"}]}]}"#,
+    )
+    .unwrap();
+    run(&db, &spec, &Seed::new(9)).await.unwrap();
+    let deepest = count(
+        &db,
+        "WITH RECURSIVE d(id, depth) AS (SELECT id, 0 FROM c WHERE parent_id IS NULL
+           UNION ALL SELECT c.id, d.depth + 1 FROM c JOIN d ON c.parent_id = d.id)
+         SELECT max(depth) FROM d",
+    );
+    assert!((1..=4).contains(&deepest), "{deepest}");
+    // Most rows are replies (1 % roots): the bound is on depth, not on how many reply.
+    assert!(count(&db, "SELECT count(*) FROM c WHERE parent_id IS NOT NULL") > 1900);
+}

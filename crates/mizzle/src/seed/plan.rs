@@ -26,7 +26,22 @@ pub(crate) struct Rows {
     unique: Vec<(Vec<usize>, HashSet<String>)>,
     /// The value of the parent key each row was made for (`per_parent`).
     fixed: Vec<Option<Value>>,
+    /// Each row's depth in its self-reference tree (0: a root).
+    depth: Vec<usize>,
+    /// Rows a new row may name as its parent: those less than [`MAX_DEPTH`] deep.
+    shallow: Vec<usize>,
+    /// The depth of the row being made.
+    next_depth: usize,
+    /// Per column referencing another table: that table's keys, read once (reading them
+    /// per row made a seed of 100,000 rows quadratic).
+    parent_keys: Vec<Vec<Value>>,
 }
+
+/// How deep a self-reference tree grows (a reply to a reply to …): D1 stops an `ON DELETE`
+/// cascade after about ten levels ("too many levels of trigger recursion", measured on local
+/// D1 with wrangler 4.86: a chain of 10 rows is deleted, one of 11 is not), so seeded trees
+/// stay well inside it, as real threads mostly do.
+const MAX_DEPTH: usize = 4;
 
 /// A foreign key left NULL on insert because of a cycle, set afterwards.
 pub(crate) struct Deferred {
@@ -171,6 +186,17 @@ impl<'s> Plan<'s> {
             rows: Vec::new(),
             unique,
             fixed: Vec::new(),
+            depth: Vec::new(),
+            shallow: Vec::new(),
+            next_depth: 0,
+            parent_keys: t
+                .columns
+                .iter()
+                .map(|c| match &c.references {
+                    Some(f) if f.table != t.name => self.keys(&f.table, &f.column),
+                    _ => Vec::new(),
+                })
+                .collect(),
         };
         // Each row's fixed parent (`per_parent`), or none.
         let parents: Vec<Option<Value>> = match &t.per_parent {
@@ -191,6 +217,10 @@ impl<'s> Plan<'s> {
         for fixed in parents {
             match self.make_row(t, ti, &mut r, fixed.clone())? {
                 Some(row) => {
+                    if r.next_depth < MAX_DEPTH {
+                        r.shallow.push(r.rows.len());
+                    }
+                    r.depth.push(r.next_depth);
                     r.rows.push(row);
                     r.fixed.push(fixed);
                 }
@@ -215,6 +245,7 @@ impl<'s> Plan<'s> {
         fixed: Option<Value>,
     ) -> Result<Option<Vec<Value>>> {
         let n = r.rows.len();
+        r.next_depth = 0;
         let mut row = vec![Value::Null; t.columns.len()];
         for (ci, cell) in row.iter_mut().enumerate() {
             if t.columns[ci].references.is_none() {
@@ -226,7 +257,7 @@ impl<'s> Plan<'s> {
                 row[ci] = self.foreign(t, ti, ci, r, &row, fixed.as_ref());
             }
         }
-        for _ in 0..UNIQUE_TRIES {
+        for attempt in 0..UNIQUE_TRIES {
             let Some(clash) = taken(r, &row) else {
                 for (set, seen) in &mut r.unique {
                     if let Some(k) = tuple(set, &row) {
@@ -248,7 +279,7 @@ impl<'s> Plan<'s> {
                         moved = true;
                     }
                 } else {
-                    row[ci] = self.value(t, ci, r, n);
+                    row[ci] = distinct(c, self.value(t, ci, r, n), n, attempt);
                     moved = true;
                 }
             }
@@ -282,6 +313,10 @@ impl<'s> Plan<'s> {
                 rows: Vec::new(),
                 unique: Vec::new(),
                 fixed: Vec::new(),
+                depth: Vec::new(),
+                shallow: Vec::new(),
+                next_depth: 0,
+                parent_keys: Vec::new(),
             },
         );
         let spec = self.spec;
@@ -292,12 +327,12 @@ impl<'s> Plan<'s> {
                 seen.remove(&k);
             }
         }
-        for _ in 0..UNIQUE_TRIES {
+        for attempt in 0..UNIQUE_TRIES {
             let mut row = old.clone();
             for (ci, cell) in row.iter_mut().enumerate() {
                 let c = &t.columns[ci];
                 if c.references.is_none() && t.rowid_key.as_deref() != Some(c.name.as_str()) {
-                    *cell = self.value(t, ci, &mut r, i);
+                    *cell = distinct(c, self.value(t, ci, &mut r, i), i, attempt);
                 }
             }
             if taken(&r, &row).is_none() {
@@ -342,25 +377,28 @@ impl<'s> Plan<'s> {
             return Value::Null;
         }
         if f.table == t.name {
-            // A self-reference: an earlier row, or (the first, NOT NULL) the row itself.
+            // A self-reference: an earlier row not too deep in its tree, or (none yet, NOT
+            // NULL) the row itself.
             let Some(k) = col(t, &f.column) else {
                 return Value::Null;
             };
-            if r.rows.is_empty() {
+            if r.shallow.is_empty() {
+                r.next_depth = 0;
                 return if c.nullable {
                     Value::Null
                 } else {
                     row[k].clone()
                 };
             }
-            let p = r.rng.below(r.rows.len() as u64) as usize;
+            let p = r.shallow[r.rng.below(r.shallow.len() as u64) as usize];
+            r.next_depth = r.depth[p] + 1;
             return r.rows[p][k].clone();
         }
-        let keys = self.keys(&f.table, &f.column);
-        if keys.is_empty() {
+        if r.parent_keys[ci].is_empty() {
             return Value::Null;
         }
-        r.rng.pick(&keys).clone()
+        let i = r.rng.below(r.parent_keys[ci].len() as u64) as usize;
+        r.parent_keys[ci][i].clone()
     }
 
     /// A value for a column that is no foreign key.
@@ -382,6 +420,21 @@ impl<'s> Plan<'s> {
             return Value::Null;
         }
         draw(c, &mut r.rng, n + 1)
+    }
+}
+
+/// After a few clashes, a drawn text gets the row's number (`Ada Okafor-1432`): names and
+/// words run out long before thousands of rows do. Not for fixed values (an enum, a list).
+fn distinct(c: &ColumnSpec, v: Value, n: usize, attempt: usize) -> Value {
+    let fixed = matches!(
+        c.generate,
+        Some(Generate::OneOf { .. } | Generate::Weighted { .. } | Generate::Value { .. })
+    );
+    match v {
+        Value::Text(s) if attempt >= 3 && c.ty == "text" && !fixed => {
+            Value::Text(format!("{s}-{}", n + 1))
+        }
+        v => v,
     }
 }
 
