@@ -579,9 +579,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut s = mizzle::seed::Seed::new(seed);
             s.rows = rows;
             let into = match (sqlite, remote) {
-                (Some(f), _) => seed::Into::Sqlite(f),
-                (None, true) => seed::Into::Remote { confirm },
-                (None, false) => seed::Into::Local,
+                (Some(f), _) => seed::Dest::Sqlite(f),
+                (None, true) => seed::Dest::Remote { confirm },
+                (None, false) => seed::Dest::Local,
             };
             seed::seed(&root, s, into)
         }

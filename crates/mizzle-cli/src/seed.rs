@@ -17,7 +17,7 @@ use mizzle::seed::{Data, Seed};
 use mizzle::{Db, Limits, Value};
 
 /// Where seed data goes.
-pub enum Into {
+pub enum Dest {
     /// A SQLite file (created and migrated when needed).
     Sqlite(PathBuf),
     /// The local D1 `wrangler dev` uses.
@@ -81,10 +81,10 @@ fn print_report(tables: &[(String, usize)], notes: &[String], place: &str) {
 }
 
 /// `mizzle seed`.
-pub fn seed(root: &Path, seed: Seed, into: Into) -> Result<(), String> {
+pub fn seed(root: &Path, seed: Seed, into: Dest) -> Result<(), String> {
     let (spec, migrations) = project(root)?;
     match into {
-        Into::Sqlite(file) => {
+        Dest::Sqlite(file) => {
             let conn = rusqlite::Connection::open(&file)
                 .map_err(|e| format!("error: cannot open {}: {e}", file.display()))?;
             let db = migrated(conn, &migrations)?;
@@ -93,8 +93,8 @@ pub fn seed(root: &Path, seed: Seed, into: Into) -> Result<(), String> {
             print_report(&report.tables, &report.notes, &file.display().to_string());
             Ok(())
         }
-        Into::Local => to_d1(root, &spec, &migrations, seed, "--local"),
-        Into::Remote { confirm } => {
+        Dest::Local => to_d1(root, &spec, &migrations, seed, "--local"),
+        Dest::Remote { confirm } => {
             let p = crate::load(root)?;
             no_d1(&p)?;
             confirm_remote(&p.binding, confirm.as_deref(), "seed")?;
@@ -364,7 +364,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         migrated(conn, &migrations)?;
         println!("applied {} migration(s)", migrations.len());
         return match seed {
-            Some(s) => self::seed(root, s, Into::Sqlite(file)),
+            Some(s) => self::seed(root, s, Dest::Sqlite(file)),
             None => Ok(()),
         };
     }
@@ -426,7 +426,7 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
     }
     println!("applied migrations/ to the local D1 `{}`", p.binding);
     match seed {
-        Some(s) => self::seed(root, s, Into::Local),
+        Some(s) => self::seed(root, s, Dest::Local),
         None => Ok(()),
     }
 }
