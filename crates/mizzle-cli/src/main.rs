@@ -295,6 +295,8 @@ struct Project {
     d1: bool,
     config_file: Option<String>,
     migrations: Vec<migrate::Migration>,
+    /// The schema, as loaded.
+    schema: mizzle_build::ir::Schema,
 }
 
 fn load(root: &Path) -> Result<Project, String> {
@@ -325,6 +327,7 @@ fn load(root: &Path) -> Result<Project, String> {
         d1: settings.target.d1(),
         config_file,
         migrations,
+        schema: loaded.schema,
     })
 }
 

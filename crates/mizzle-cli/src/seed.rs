@@ -35,22 +35,27 @@ fn now<T>(f: impl Future<Output = T>) -> Result<T, String> {
     }
 }
 
-/// The project's seed spec and migrations.
-fn project(root: &Path) -> Result<(mizzle::seed::Spec, Vec<(String, String)>), String> {
+/// What seeding needs of the project: its settings, seed spec and migrations.
+struct Seeding {
+    p: crate::Project,
+    spec: mizzle::seed::Spec,
+    migrations: Vec<(String, String)>,
+}
+
+fn project(root: &Path) -> Result<Seeding, String> {
     let p = crate::load(root)?;
-    let loaded = mizzle_build::Config::new()
-        .manifest_dir(root)
-        .cargo_directives(false)
-        .load()
-        .map_err(|r| r.to_string())?;
-    let spec = mizzle::seed::parse_spec(&mizzle_build::seed::spec(&loaded.schema).to_string())
+    let spec = mizzle::seed::parse_spec(&mizzle_build::seed::spec(&p.schema).to_string())
         .map_err(|e| format!("error: {e}"))?;
     let migrations = p
         .migrations
         .iter()
         .map(|m| (m.file_name.clone(), m.sql.clone()))
         .collect();
-    Ok((spec, migrations))
+    Ok(Seeding {
+        p,
+        spec,
+        migrations,
+    })
 }
 
 /// A database with `migrations` applied (wrangler's ledger, as on D1).
@@ -82,23 +87,22 @@ fn print_report(tables: &[(String, usize)], notes: &[String], place: &str) {
 
 /// `mizzle seed`.
 pub fn seed(root: &Path, seed: Seed, into: Dest) -> Result<(), String> {
-    let (spec, migrations) = project(root)?;
+    let s = project(root)?;
     match into {
         Dest::Sqlite(file) => {
             let conn = rusqlite::Connection::open(&file)
                 .map_err(|e| format!("error: cannot open {}: {e}", file.display()))?;
-            let db = migrated(conn, &migrations)?;
+            let db = migrated(conn, &s.migrations)?;
             let report =
-                now(mizzle::seed::run(&db, &spec, &seed))?.map_err(|e| format!("error: {e}"))?;
+                now(mizzle::seed::run(&db, &s.spec, &seed))?.map_err(|e| format!("error: {e}"))?;
             print_report(&report.tables, &report.notes, &file.display().to_string());
             Ok(())
         }
-        Dest::Local => to_d1(root, &spec, &migrations, seed, "--local"),
+        Dest::Local => to_d1(&s, seed, "--local"),
         Dest::Remote { confirm } => {
-            let p = crate::load(root)?;
-            no_d1(&p)?;
-            confirm_remote(&p.binding, confirm.as_deref(), "seed")?;
-            to_d1(root, &spec, &migrations, seed, "--remote")
+            no_d1(&s.p)?;
+            confirm_remote(&s.p.binding, confirm.as_deref(), "seed")?;
+            to_d1(&s, seed, "--remote")
         }
     }
 }
@@ -134,15 +138,9 @@ pub fn confirm_remote(binding: &str, given: Option<&str>, what: &str) -> Result<
 }
 
 /// Seeds a D1 database (`--local` or `--remote`) through wrangler.
-fn to_d1(
-    root: &Path,
-    spec: &mizzle::seed::Spec,
-    migrations: &[(String, String)],
-    seed: Seed,
-    where_: &str,
-) -> Result<(), String> {
-    let p = crate::load(root)?;
-    no_d1(&p)?;
+fn to_d1(s: &Seeding, seed: Seed, where_: &str) -> Result<(), String> {
+    let (p, spec, root) = (&s.p, &s.spec, s.p.root.as_path());
+    no_d1(p)?;
     let wrangler = crate::wrangler_bin(root);
     // Seeding appends to nothing: the tables must be empty there (and exist: migrated).
     // One row, a column per table (D1 refuses a compound SELECT of more than a few terms).
@@ -158,7 +156,7 @@ fn to_d1(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows = crate::d1_json(&wrangler, &p, &p.binding, where_, &probe).map_err(|e| {
+    let rows = crate::d1_json(&wrangler, p, &p.binding, where_, &probe).map_err(|e| {
         format!(
             "error: {e}\n(is the {where_} database migrated? run `mizzle migrate {where_}` first)"
         )
@@ -181,7 +179,7 @@ fn to_d1(
             full.join(", ")
         ));
     }
-    let (data, sql) = made(spec, migrations, seed)?;
+    let (data, sql) = made(spec, &s.migrations, seed)?;
     let file = std::env::temp_dir().join(format!(
         "mizzle-seed-{}-{}.sql",
         std::process::id(),
@@ -343,13 +341,14 @@ pub fn sql_text(data: &Data) -> String {
 /// `mizzle reset`: every table of the local D1 (or a SQLite file) dropped, migrations/
 /// applied again, and seed data when `seed` is given. Never remote.
 pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result<(), String> {
+    let s = project(root)?;
     if let Some(file) = sqlite {
         {
             let conn = rusqlite::Connection::open(&file)
                 .map_err(|e| format!("error: cannot open {}: {e}", file.display()))?;
             let names = user_objects(&conn)?;
             let mut sql = String::from("PRAGMA foreign_keys = OFF;\nBEGIN;\n");
-            sql.push_str(&drops(root, &names));
+            sql.push_str(&drops(&s.p.schema, &names));
             sql.push_str("COMMIT;\nPRAGMA foreign_keys = ON;\n");
             conn.execute_batch(&sql)
                 .map_err(|e| format!("error: {e}"))?;
@@ -359,21 +358,20 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
                 file.display()
             );
         }
-        let (_, migrations) = project(root)?;
         let conn = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
-        migrated(conn, &migrations)?;
-        println!("applied {} migration(s)", migrations.len());
+        migrated(conn, &s.migrations)?;
+        println!("applied {} migration(s)", s.migrations.len());
         return match seed {
             Some(s) => self::seed(root, s, Dest::Sqlite(file)),
             None => Ok(()),
         };
     }
-    let p = crate::load(root)?;
-    no_d1(&p)?;
+    let p = &s.p;
+    no_d1(p)?;
     let wrangler = crate::wrangler_bin(root);
     let rows = crate::d1_json(
         &wrangler,
-        &p,
+        p,
         &p.binding,
         "--local",
         "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
@@ -391,7 +389,10 @@ pub fn reset(root: &Path, sqlite: Option<PathBuf>, seed: Option<Seed>) -> Result
         // Dropping a parent fires its ON DELETE actions and checks its children's keys:
         // deferred, the checks run at the end of the file's transaction, when every table
         // is gone.
-        let sql = format!("PRAGMA defer_foreign_keys = on;\n{}", drops(root, &names));
+        let sql = format!(
+            "PRAGMA defer_foreign_keys = on;\n{}",
+            drops(&p.schema, &names)
+        );
         let file = std::env::temp_dir().join(format!("mizzle-reset-{}.sql", std::process::id()));
         std::fs::write(&file, sql).map_err(|e| format!("error: {e}"))?;
         let status = quiet(
@@ -473,13 +474,7 @@ fn user_objects(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>, St
 /// `DROP VIEW …; DROP TABLE …;` for each: views first, then tables children first (a table
 /// goes once no table left references it, by the schema's foreign keys: dropping a child
 /// after its parent fails on D1, `no such table`), tables the schema does not know last.
-fn drops(root: &Path, names: &[(String, String)]) -> String {
-    let schema = mizzle_build::Config::new()
-        .manifest_dir(root)
-        .cargo_directives(false)
-        .load()
-        .map(|l| l.schema)
-        .unwrap_or_default();
+fn drops(schema: &mizzle_build::ir::Schema, names: &[(String, String)]) -> String {
     let parents = |t: &str| -> Vec<String> {
         schema
             .table(t)

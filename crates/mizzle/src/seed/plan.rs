@@ -24,8 +24,6 @@ pub(crate) struct Rows {
     pub(crate) rows: Vec<Vec<Value>>,
     /// Per unique set: its column indexes and the tuples taken.
     unique: Vec<(Vec<usize>, HashSet<String>)>,
-    /// The value of the parent key each row was made for (`per_parent`).
-    fixed: Vec<Option<Value>>,
     /// Each row's depth in its self-reference tree (0: a root).
     depth: Vec<usize>,
     /// Rows a new row may name as its parent: those less than [`MAX_DEPTH`] deep.
@@ -185,7 +183,6 @@ impl<'s> Plan<'s> {
             written,
             rows: Vec::new(),
             unique,
-            fixed: Vec::new(),
             depth: Vec::new(),
             shallow: Vec::new(),
             next_depth: 0,
@@ -215,14 +212,13 @@ impl<'s> Plan<'s> {
         };
         let mut skipped = 0;
         for fixed in parents {
-            match self.make_row(t, ti, &mut r, fixed.clone())? {
+            match self.make_row(t, ti, &mut r, fixed)? {
                 Some(row) => {
                     if r.next_depth < MAX_DEPTH {
                         r.shallow.push(r.rows.len());
                     }
                     r.depth.push(r.next_depth);
                     r.rows.push(row);
-                    r.fixed.push(fixed);
                 }
                 None => skipped += 1,
             }
@@ -312,7 +308,6 @@ impl<'s> Plan<'s> {
                 written: Vec::new(),
                 rows: Vec::new(),
                 unique: Vec::new(),
-                fixed: Vec::new(),
                 depth: Vec::new(),
                 shallow: Vec::new(),
                 next_depth: 0,
