@@ -47,29 +47,19 @@ impl Reader<'_> {
     }
 
     fn count(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<usize> {
-        match v.get_ref() {
-            DeValue::Integer(i) => match i.as_str().parse::<usize>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    let d = self.err(
-                        v.span(),
-                        format!("`{key}` must be a count (0 or more)"),
-                        "not a count",
-                    );
-                    self.push(d);
-                    None
-                }
-            },
-            _ => {
-                let d = self.err(
-                    v.span(),
-                    format!("`{key}` must be a count (0 or more)"),
-                    "not a count",
-                );
-                self.push(d);
-                None
-            }
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i.as_str().parse::<usize>().ok(),
+            _ => None,
+        };
+        if n.is_none() {
+            let d = self.err(
+                v.span(),
+                format!("`{key}` must be a count (0 or more)"),
+                "not a count",
+            );
+            self.push(d);
         }
+        n
     }
 
     fn ratio(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<f64> {

@@ -6,7 +6,7 @@
 //! cannot be reached from CI.
 
 mod common;
-use common::{output_text, workspace};
+use common::{build, output_text, workspace};
 
 use std::path::Path;
 use std::process::Command;
@@ -56,15 +56,6 @@ fn project(items: &str) -> tempfile::TempDir {
     std::fs::write(p.join("wrangler.jsonc"), WRANGLER).unwrap();
     build(p);
     dir
-}
-
-fn build(p: &Path) {
-    mizzle_build::Config::new()
-        .manifest_dir(p)
-        .check(false)
-        .cargo_directives(false)
-        .compile()
-        .unwrap();
 }
 
 fn execute(p: &Path, binding: &str, sql: &str) -> String {

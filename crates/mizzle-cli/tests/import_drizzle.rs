@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
-use common::{mizzle, workspace};
+use common::{build, mizzle, workspace};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -323,12 +323,7 @@ fn a_drizzle_folder_that_wrangler_applies_stays_the_history() {
         ok && out.contains("drizzle/0001_") && out.contains("ADD COLUMN \"views\""),
         "{out}"
     );
-    mizzle_build::Config::new()
-        .manifest_dir(p)
-        .check(false)
-        .cargo_directives(false)
-        .compile()
-        .unwrap();
+    build(p);
     let (ok, out) = mizzle(p, &["migrate", "--local"]);
     assert!(ok, "{out}");
     let (ok, out) = mizzle(p, &["status"]);

@@ -6,7 +6,7 @@
 //! for the same seed on both.
 
 mod common;
-use common::{mizzle, workspace};
+use common::{build, mizzle, workspace};
 
 use std::path::Path;
 
@@ -94,12 +94,7 @@ fn project() -> tempfile::TempDir {
         "{ \"name\": \"t\", \"d1_databases\": [{ \"binding\": \"DB\", \"database_name\": \"t\", \"database_id\": \"x\" }] }\n",
     )
     .unwrap();
-    mizzle_build::Config::new()
-        .manifest_dir(p)
-        .check(false)
-        .cargo_directives(false)
-        .compile()
-        .unwrap();
+    build(p);
     dir
 }
 

@@ -31,6 +31,17 @@ pub fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), output_text(&out))
 }
 
+/// Builds the project at `p` as its build script would (migrations written), outside CI's
+/// check mode.
+pub fn build(p: &Path) {
+    mizzle_build::Config::new()
+        .manifest_dir(p)
+        .check(false)
+        .cargo_directives(false)
+        .compile()
+        .unwrap();
+}
+
 /// A finished command's stdout then stderr.
 pub fn output_text(out: &std::process::Output) -> String {
     format!(
