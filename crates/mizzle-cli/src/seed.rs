@@ -211,7 +211,7 @@ fn to_d1(s: &Seeding, seed: Seed, where_: &str) -> Result<(), String> {
             print_report(
                 &tables,
                 &data.notes,
-                &format!("the {where_} D1 `{}`", p.binding),
+                &format!("the {} D1 `{}`", where_.trim_start_matches('-'), p.binding),
             );
             Ok(())
         }

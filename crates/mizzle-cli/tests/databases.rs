@@ -174,6 +174,8 @@ case "$*" in
     printf '{\n  "bookmark": "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683"\n}\n' ;;
   *"d1_migrations"*) printf '[\n  {\n    "results": [],\n    "success": true,\n    "meta": {}\n  }\n]\n' ;;
   *"migrations apply"*) echo "applied" ;;
+  *"--remote --json --command SELECT (SELECT count(*)"*) printf '[{"results":[{"0":0}],"success":true}]\n' ;;
+  *"execute DB --remote --file"*) echo "executed" ;;
   *) echo "unexpected: $*" >&2; exit 1 ;;
 esac
 "#,
@@ -293,4 +295,27 @@ fn bookmarks_are_read_from_wranglers_output() {
         let (ok, out) = run(p.path(), &script, &["migrate", "--remote"]);
         assert_eq!(ok, good, "{text:?}: {out}");
     }
+}
+
+#[test]
+fn a_remote_seed_needs_the_binding_typed_and_goes_through_one_file() {
+    let p = project(V1);
+    let dir = p.path();
+    let w = fake_wrangler(dir);
+    let calls = || std::fs::read_to_string(dir.join("calls.log")).unwrap_or_default();
+    let (ok, out) = run(dir, &w, &["seed", "--remote", "--confirm", "DB2"]);
+    assert!(
+        !ok && out.contains("does not name this project's database `DB`"),
+        "{out}"
+    );
+    assert_eq!(calls(), "", "nothing ran");
+    let (ok, out) = run(
+        dir,
+        &w,
+        &["seed", "--remote", "--confirm", "DB", "--seed", "3"],
+    );
+    assert!(ok, "{out}");
+    let log = calls();
+    assert!(log.contains("d1 execute DB --remote --file"), "{log}");
+    assert!(out.contains("seeded the remote D1 `DB`: 20 rows"), "{out}");
 }
