@@ -281,19 +281,6 @@ fn column(
         r.push(d);
         return None;
     };
-    let text_only = |r: &mut Reader<'_>, g: &str, at: std::ops::Range<usize>| {
-        let d = r
-            .err(
-                at,
-                format!(
-                    "`{g}` makes text, and `{}`.`{name}` is not a text column",
-                    t.name
-                ),
-                "wrong kind of values",
-            )
-            .help("for numbers use { range = [lo, hi] }; for fixed values { one_of = [...] }");
-        r.push(d);
-    };
     match v.get_ref() {
         DeValue::String(g) => {
             if !NAMED.contains(&g.as_ref()) {
@@ -314,7 +301,7 @@ fn column(
                 return None;
             }
             if g != "default" && !is_text(c.ty) {
-                text_only(r, g, v.span());
+                text_only(r, g, t, c, v.span());
                 return None;
             }
             if g == "default"
@@ -380,7 +367,7 @@ fn keyed(
                     }
                 }
                 _ if !is_text(c.ty) => {
-                    text_only(r, t, c, v.span());
+                    text_only(r, "sentence", t, c, v.span());
                     return None;
                 }
                 _ => None,
@@ -490,17 +477,24 @@ fn keyed(
     }
 }
 
-fn text_only(r: &mut Reader<'_>, t: &Table, c: &crate::ir::Column, at: std::ops::Range<usize>) {
+/// The error for text generator `g` on a column of another type.
+fn text_only(
+    r: &mut Reader<'_>,
+    g: &str,
+    t: &Table,
+    c: &crate::ir::Column,
+    at: std::ops::Range<usize>,
+) {
     let d = r
         .err(
             at,
             format!(
-                "`sentence` makes text, and `{}`.`{}` is not a text column",
+                "`{g}` makes text, and `{}`.`{}` is not a text column",
                 t.name, c.name
             ),
             "wrong kind of values",
         )
-        .help("for numbers use { range = [lo, hi] }");
+        .help("for numbers use { range = [lo, hi] }; for fixed values { one_of = [...] }");
     r.push(d);
 }
 

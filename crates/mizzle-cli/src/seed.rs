@@ -143,14 +143,15 @@ fn to_d1(s: &Seeding, seed: Seed, where_: &str) -> Result<(), String> {
     no_d1(p)?;
     let wrangler = crate::wrangler_bin(root);
     // Seeding appends to nothing: the tables must be empty there (and exist: migrated).
-    // One row, a column per table (D1 refuses a compound SELECT of more than a few terms).
+    // One row, a column per table (D1 refuses a compound SELECT of more than five terms);
+    // EXISTS reads one row of each, where count(*) would read (and bill) them all.
     let probe = format!(
         "SELECT {}",
         spec.tables
             .iter()
             .enumerate()
             .map(|(i, t)| format!(
-                "(SELECT count(*) FROM {}) AS \"{i}\"",
+                "EXISTS (SELECT 1 FROM {}) AS \"{i}\"",
                 mizzle::quote_ident(&t.name)
             ))
             .collect::<Vec<_>>()

@@ -6,7 +6,7 @@
 //! for the same seed on both.
 
 mod common;
-use common::{build, mizzle, workspace};
+use common::{build, d1_local, mizzle};
 
 use std::path::Path;
 
@@ -142,15 +142,8 @@ fn dump_d1(project: &Path, like: &Path) -> Vec<String> {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let o = std::process::Command::new(workspace().join("node_modules/.bin/wrangler"))
-            .args(["d1", "execute", "DB", "--local", "--json", "--command"])
-            .arg(format!("SELECT * FROM {t} ORDER BY rowid"))
-            .current_dir(project)
-            .env("CI", "true")
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        for row in v[0]["results"].as_array().unwrap() {
+        let rows = d1_local(project, "DB", &format!("SELECT * FROM {t} ORDER BY rowid"));
+        for row in rows.as_array().unwrap() {
             let cells: Vec<String> = names
                 .iter()
                 .map(|n| &row[n])
@@ -312,23 +305,9 @@ fn seed_fills_cycles_and_self_references_alike_on_sqlite_and_local_d1() {
         dump_sqlite(&b),
         "D1 and SQLite hold the same rows"
     );
-    let fk = std::process::Command::new(workspace().join("node_modules/.bin/wrangler"))
-        .args([
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--json",
-            "--command",
-            "PRAGMA foreign_key_check",
-        ])
-        .current_dir(dir)
-        .env("CI", "true")
-        .output()
-        .unwrap();
-    let fk: serde_json::Value = serde_json::from_slice(&fk.stdout).unwrap();
+    let fk = d1_local(dir, "DB", "PRAGMA foreign_key_check");
     assert_eq!(
-        fk[0]["results"],
+        fk,
         serde_json::json!([]),
         "D1's own foreign key check: {fk}"
     );

@@ -64,13 +64,7 @@ fn input(c: &mizzle_build::ir::Column, v: &Json) -> Result<Value, String> {
             }
             Value::Text(text)
         }
-        ty => match typed(&text, ty)? {
-            rusqlite::types::Value::Integer(n) => Value::Integer(n),
-            rusqlite::types::Value::Real(r) => Value::Real(r),
-            rusqlite::types::Value::Text(t) => Value::Text(t),
-            rusqlite::types::Value::Blob(b) => Value::Blob(b),
-            rusqlite::types::Value::Null => Value::Null,
-        },
+        ty => bound(typed(&text, ty)?),
     };
     checked(value)
 }
@@ -114,15 +108,20 @@ fn run(conn: Connection, t: &Table, stmt: mizzle::Statement) -> Result<mizzle::E
     }
 }
 
-/// The key of a row as the page sends it, bound as SQL.
-fn key_value(key: &Json) -> Value {
-    match json_param(key) {
+/// A value the studio's readers bind (rusqlite's), as the runtime binds it.
+fn bound(v: rusqlite::types::Value) -> Value {
+    match v {
         rusqlite::types::Value::Integer(n) => Value::Integer(n),
         rusqlite::types::Value::Real(r) => Value::Real(r),
         rusqlite::types::Value::Text(s) => Value::Text(s),
         rusqlite::types::Value::Blob(b) => Value::Blob(b),
         rusqlite::types::Value::Null => Value::Null,
     }
+}
+
+/// The key of a row as the page sends it, bound as SQL.
+fn key_value(key: &Json) -> Value {
+    bound(json_param(key))
 }
 
 /// `UPDATE t SET column = ? WHERE key = ?`: one statement, all or nothing.

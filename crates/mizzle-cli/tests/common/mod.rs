@@ -31,6 +31,28 @@ pub fn mizzle(project: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), output_text(&out))
 }
 
+/// Runs `sql` on the local D1 `binding` of the project at `p` with the checkout's wrangler
+/// (`d1 execute --local --json`): its rows (`[0].results`), or `Null` when it failed.
+pub fn d1_local(p: &Path, binding: &str, sql: &str) -> serde_json::Value {
+    let out = Command::new(workspace().join("node_modules/.bin/wrangler"))
+        .args([
+            "d1",
+            "execute",
+            binding,
+            "--local",
+            "--json",
+            "--command",
+            sql,
+        ])
+        .current_dir(p)
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .map(|v| v[0]["results"].clone())
+        .unwrap_or(serde_json::Value::Null)
+}
+
 /// Builds the project at `p` as its build script would (migrations written), outside CI's
 /// check mode.
 pub fn build(p: &Path) {
