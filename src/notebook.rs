@@ -110,6 +110,7 @@ impl Notebook {
                 respond(api::edge_roundtrip(&db, case).await)
             }
             (Method::Get, ["info"]) => respond(info(&db).await),
+            (Method::Post, ["seed"]) => respond(seed(&db).await),
             (Method::Post, ["affinity"]) => respond(affinity(&db).await),
             (Method::Post, ["tree"]) => respond(tree(&db).await),
             (Method::Post, ["views-overflow"]) => respond(views_overflow(&db).await),
@@ -176,6 +177,13 @@ async fn failing_batch(db: &Db<DurableExecutor>) -> ApiResult<serde_json::Value>
 }
 
 /// The migrations this object applied (from its ledger) and its note count.
+/// Seed data for a new notebook, from the same generator as `mizzle seed` (docs/guide.md,
+/// "Seed data"): rows per table. A notebook with rows refuses (409).
+async fn seed(db: &Db<DurableExecutor>) -> ApiResult<Vec<(String, usize)>> {
+    let report = schema::seed(db, &mizzle::seed::Seed::new(1).rows(10)).await?;
+    Ok(report.tables)
+}
+
 async fn info(db: &Db<DurableExecutor>) -> ApiResult<serde_json::Value> {
     let rows = db
         .raw("SELECT name FROM __mizzle_migrations ORDER BY name", [])

@@ -671,6 +671,21 @@ fn example_worker_on_local_d1() {
         read.parse::<u64>().is_ok_and(|n| n >= 1),
         "a list reads its row: x-do-rows-read {read:?}"
     );
+    // Seed data inside an object: the runtime's generator on the object's SQLite (its CHECK
+    // probes and its one batch included), the rows of `mizzle seed --seed 1 --rows 10`.
+    let (s, seeded) = http.send("POST", "/notebooks/seeded/seed", Some(json!({})));
+    assert_eq!(s, 200, "{seeded}");
+    assert_eq!(seeded.as_array().map(Vec::len), Some(7), "{seeded}");
+    assert!(
+        seeded.as_array().unwrap().iter().all(|t| t[1] == 10),
+        "{seeded}"
+    );
+    assert_eq!(titles(&http, "seeded").len(), 10);
+    let (s, again) = http.send("POST", "/notebooks/seeded/seed", Some(json!({})));
+    assert!(
+        s >= 400 && again.to_string().contains("already have rows"),
+        "a seeded notebook refuses a second seed: {s} {again}"
+    );
     // Eight requests touch a new object at once: it migrates once, and all of them land.
     let base = server.base.clone();
     let writers: Vec<_> = (0..8)
